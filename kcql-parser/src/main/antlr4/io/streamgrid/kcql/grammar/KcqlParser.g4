@@ -1,0 +1,101 @@
+/*
+ * KCQL statements. The top rule ends in EOF: nothing may be left over. Statements are separated
+ * by ';' here, in the grammar, so a ';' inside quotes never splits a statement.
+ * Clauses after FROM come in any order; a repeated clause is reported by the model builder.
+ */
+parser grammar KcqlParser;
+
+options { tokenVocab = KcqlLexer; }
+
+statements
+  : SEMICOLON* statement+ EOF
+  ;
+
+// The end of a statement belongs to the statement, so a word after the last clause is reported
+// with every clause keyword that could have stood there.
+statement
+  : writeMode INTO target=entityName SELECT selection FROM source=entityName clause* (SEMICOLON+ | EOF)
+  ;
+
+writeMode
+  : INSERT
+  | UPSERT
+  ;
+
+selection
+  : selectItem (COMMA selectItem)*
+  ;
+
+selectItem
+  : STAR                                  # selectAll
+  | PATH_WILDCARD                         # selectChildren
+  | field (AS alias=identifier)?          # selectField
+  ;
+
+fieldList
+  : field (COMMA field)*
+  ;
+
+// A field may be named like any keyword but FROM (quote it: `from`), so that "SELECT FROM t"
+// is reported as a missing field rather than read as a field named "from".
+field
+  : NAME
+  | QUOTED_NAME
+  | INT
+  | fieldKeyword
+  ;
+
+clause
+  : IGNORE fieldList                                                   # ignoreClause
+  | PK fieldList                                                       # pkClause
+  | (WITHFORMAT | WITH FORMAT) EQUALS? formatName=identifier           # formatClause
+  | STOREAS EQUALS? storeType=entityName (LPAREN parameters? RPAREN)?  # storeAsClause
+  | WITHKEY LPAREN fieldList RPAREN                                    # withKeyClause
+  | KEYDELIMITER EQUALS? delimiter=quoted                              # keyDelimiterClause
+  | WITHCONVERTER EQUALS? converterClass=entityName                    # converterClause
+  | WITHREGEX EQUALS? regex=quoted                                     # regexClause
+  | TTL EQUALS? ttl=INT                                                # ttlClause
+  | BATCH EQUALS? batch=INT                                            # batchClause
+  | LIMIT EQUALS? limit=INT                                            # limitClause
+  | PROPERTIES LPAREN parameters RPAREN                                # propertiesClause
+  ;
+
+parameters
+  : parameter (COMMA parameter)*
+  ;
+
+parameter
+  : key=literal EQUALS value=literal
+  ;
+
+quoted
+  : STRING
+  | QUOTED_NAME
+  ;
+
+literal
+  : identifier
+  | STRING
+  ;
+
+entityName
+  : identifier
+  | STRING
+  ;
+
+identifier
+  : NAME
+  | QUOTED_NAME
+  | INT
+  | keyword
+  ;
+
+keyword
+  : FROM
+  | fieldKeyword
+  ;
+
+fieldKeyword
+  : INSERT | UPSERT | INTO | SELECT | AS | IGNORE | PK | WITHFORMAT | WITH | FORMAT
+  | STOREAS | WITHKEY | KEYDELIMITER | WITHCONVERTER | WITHREGEX | TTL | BATCH | LIMIT | PROPERTIES
+  ;

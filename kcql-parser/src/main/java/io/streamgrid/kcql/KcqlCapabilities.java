@@ -1,0 +1,131 @@
+package io.streamgrid.kcql;
+
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * What one connector accepts of KCQL. Checking a statement against it turns "parsed but not
+ * supported here" into an error that names the clause and the connector, instead of a clause that is
+ * silently ignored.
+ *
+ * @param connector    the connector's name as users know it, e.g. {@code Hazelcast sink}
+ * @param storeAsTypes the STOREAS types accepted, upper-case (compared ignoring case)
+ */
+public record KcqlCapabilities(String connector, Set<WriteMode> writeModes, Set<Clause> clauses,
+                               Set<String> storeAsTypes, Set<Format> formats, Set<FieldKind> fieldKinds) {
+
+    public KcqlCapabilities {
+        writeModes = Set.copyOf(writeModes);
+        clauses = Set.copyOf(clauses);
+        Set<String> upperCase = new LinkedHashSet<>();
+        storeAsTypes.forEach(type -> upperCase.add(type.toUpperCase(Locale.ROOT)));
+        storeAsTypes = Collections.unmodifiableSet(upperCase);
+        formats = Set.copyOf(formats);
+        fieldKinds = Set.copyOf(fieldKinds);
+    }
+
+    public static Builder forConnector(String connector) {
+        return new Builder(connector);
+    }
+
+    /** Parses the input and checks every statement; the first fault is thrown. */
+    public List<KcqlStatement> parse(String input) {
+        List<KcqlStatement> statements = Kcql.parse(input);
+        statements.forEach(this::check);
+        return statements;
+    }
+
+    /** Throws a {@link KcqlException} at the first part of the statement this connector does not accept. */
+    public void check(KcqlStatement statement) {
+        if (!writeModes.contains(statement.writeMode())) {
+            throw statement.errorAt(statement.start(), statement.writeMode().name(), "the " + connector
+                    + " does not support " + statement.writeMode() + " INTO; use " + join(writeModes) + " INTO");
+        }
+        for (Clause clause : statement.clausePositions().keySet()) {
+            if (!clauses.contains(clause)) {
+                throw statement.errorAt(statement.clausePositions().get(clause), clause.keyword(), "the "
+                        + connector + " does not support the " + clause.keyword() + " clause"
+                        + (clauses.isEmpty() ? "" : "; it accepts " + join(clauses)));
+            }
+        }
+        statement.storeAs().ifPresent(storeAs -> {
+            if (!storeAsTypes.contains(storeAs.type().toUpperCase(Locale.ROOT))) {
+                throw statement.errorAt(statement.clausePositions().get(Clause.STOREAS), "STOREAS", "the "
+                        + connector + " cannot STOREAS " + storeAs.type() + "; use one of " + join(storeAsTypes));
+            }
+        });
+        statement.format().ifPresent(format -> {
+            if (!formats.contains(format)) {
+                throw statement.errorAt(statement.clausePositions().get(Clause.WITHFORMAT), "WITHFORMAT", "the "
+                        + connector + " does not support WITHFORMAT " + format + "; use one of " + join(formats));
+            }
+        });
+        Stream.of(statement.fields().stream().map(SelectedField::path), statement.primaryKeys().stream(),
+                        statement.keyFields().stream())
+                .flatMap(s -> s)
+                .filter(path -> !fieldKinds.contains(path.kind()))
+                .findFirst()
+                .ifPresent(path -> {
+                    throw statement.errorAt(statement.start(), path.toString(), "the " + connector
+                            + " cannot read '" + path + "': it reads " + join(fieldKinds) + " fields only");
+                });
+    }
+
+    private static String join(Collection<?> values) {
+        return values.stream().map(v -> v instanceof Enum<?> e ? e.name() : String.valueOf(v)).sorted()
+                .collect(Collectors.joining(", "));
+    }
+
+    /** Builds capabilities; by default INSERT only, no clauses, no STOREAS types, no formats, value fields only. */
+    public static final class Builder {
+        private final String connector;
+        private final Set<WriteMode> writeModes = EnumSet.of(WriteMode.INSERT);
+        private final Set<Clause> clauses = EnumSet.noneOf(Clause.class);
+        private final Set<String> storeAsTypes = new LinkedHashSet<>();
+        private final Set<Format> formats = EnumSet.noneOf(Format.class);
+        private final Set<FieldKind> fieldKinds = EnumSet.of(FieldKind.VALUE);
+
+        private Builder(String connector) {
+            this.connector = connector;
+        }
+
+        public Builder writeModes(WriteMode... modes) {
+            writeModes.clear();
+            writeModes.addAll(Arrays.asList(modes));
+            return this;
+        }
+
+        public Builder clauses(Clause... accepted) {
+            clauses.addAll(Arrays.asList(accepted));
+            return this;
+        }
+
+        public Builder storeAsTypes(Collection<String> types) {
+            storeAsTypes.addAll(types);
+            return this;
+        }
+
+        public Builder formats(Format... accepted) {
+            formats.addAll(Arrays.asList(accepted));
+            return this;
+        }
+
+        public Builder fieldKinds(FieldKind... kinds) {
+            fieldKinds.clear();
+            fieldKinds.addAll(Arrays.asList(kinds));
+            return this;
+        }
+
+        public KcqlCapabilities build() {
+            return new KcqlCapabilities(connector, writeModes, clauses, storeAsTypes, formats, fieldKinds);
+        }
+    }
+}

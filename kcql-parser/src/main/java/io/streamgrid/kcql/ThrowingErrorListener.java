@@ -1,0 +1,93 @@
+package io.streamgrid.kcql;
+
+import io.streamgrid.kcql.grammar.KcqlLexer;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.antlr.v4.runtime.BaseErrorListener;
+import org.antlr.v4.runtime.Parser;
+import org.antlr.v4.runtime.RecognitionException;
+import org.antlr.v4.runtime.Recognizer;
+import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.misc.IntervalSet;
+
+/** Turns the first syntax error into a {@link KcqlException} that names what was expected, in words. */
+final class ThrowingErrorListener extends BaseErrorListener {
+
+    private final String input;
+
+    ThrowingErrorListener(String input) {
+        this.input = input;
+    }
+
+    @Override
+    public void syntaxError(Recognizer<?, ?> recognizer, Object offendingSymbol, int line, int charPositionInLine,
+                            String msg, RecognitionException e) {
+        Token token = offendingSymbol instanceof Token t ? t : null;
+        List<String> expected = expectedTokens(recognizer, e);
+        String offending = token == null || token.getType() == Token.EOF ? Kcql.END_OF_INPUT : token.getText();
+        String reason = reason(token, offending, expected);
+        throw KcqlException.inInput(input, new Position(Math.max(1, line), charPositionInLine + 1), offending,
+                expected, reason);
+    }
+
+    private static String reason(Token token, String offending, List<String> expected) {
+        String expecting = expected.isEmpty() ? ""
+                : expected.size() == 1 ? ", expected " + expected.get(0)
+                : ", expected one of: " + String.join(", ", expected);
+        if (token == null || token.getType() == Token.EOF) {
+            return "unexpected end of input" + expecting;
+        }
+        return switch (token.getType()) {
+            case KcqlLexer.UNTERMINATED_QUOTED_NAME -> "this `quoted name` has no closing backtick";
+            case KcqlLexer.UNTERMINATED_STRING -> "this 'string' has no closing quote";
+            case KcqlLexer.UNEXPECTED_CHAR -> "unexpected character '" + offending + "'" + expecting;
+            default -> "unexpected '" + offending + "'" + expecting;
+        };
+    }
+
+    private static List<String> expectedTokens(Recognizer<?, ?> recognizer, RecognitionException e) {
+        IntervalSet set = null;
+        if (e != null) {
+            set = e.getExpectedTokens();
+        }
+        if ((set == null || set.isNil()) && recognizer instanceof Parser parser) {
+            set = parser.getExpectedTokens();
+        }
+        if (set == null) {
+            return List.of();
+        }
+        List<Integer> types = set.toList();
+        boolean name = types.contains(KcqlLexer.NAME);
+        Set<String> words = new LinkedHashSet<>();
+        for (int type : types) {
+            if (name && (isKeyword(type) || type == KcqlLexer.INT)) {
+                continue; // a keyword or a number is a name here too: "a name" says it
+            }
+            words.add(describe(type));
+        }
+        return new ArrayList<>(words);
+    }
+
+    static boolean isKeyword(int type) {
+        return type >= KcqlLexer.INSERT && type <= KcqlLexer.PROPERTIES;
+    }
+
+    private static String describe(int type) {
+        return switch (type) {
+            case Token.EOF -> Kcql.END_OF_INPUT;
+            case KcqlLexer.NAME, KcqlLexer.QUOTED_NAME -> "a name";
+            case KcqlLexer.INT -> "a whole number";
+            case KcqlLexer.STRING -> "a 'quoted string'";
+            case KcqlLexer.PATH_WILDCARD -> "a path ending in .*";
+            case KcqlLexer.STAR -> "'*'";
+            case KcqlLexer.COMMA -> "','";
+            case KcqlLexer.EQUALS -> "'='";
+            case KcqlLexer.LPAREN -> "'('";
+            case KcqlLexer.RPAREN -> "')'";
+            case KcqlLexer.SEMICOLON -> "';'";
+            default -> KcqlLexer.VOCABULARY.getSymbolicName(type);
+        };
+    }
+}

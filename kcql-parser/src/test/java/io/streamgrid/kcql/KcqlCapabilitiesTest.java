@@ -1,0 +1,78 @@
+package io.streamgrid.kcql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class KcqlCapabilitiesTest {
+
+    private final KcqlCapabilities sink = KcqlCapabilities.forConnector("Hazelcast sink")
+            .writeModes(WriteMode.INSERT, WriteMode.UPSERT)
+            .clauses(Clause.IGNORE, Clause.PK, Clause.WITHFORMAT, Clause.STOREAS, Clause.TTL)
+            .storeAsTypes(List.of("QUEUE", "IMAP"))
+            .formats(Format.JSON, Format.AVRO)
+            .fieldKinds(FieldKind.VALUE, FieldKind.KEY, FieldKind.HEADER, FieldKind.METADATA)
+            .build();
+
+    private final KcqlCapabilities source = KcqlCapabilities.forConnector("MQTT source")
+            .clauses(Clause.WITHCONVERTER)
+            .build();
+
+    @Test
+    void acceptsWhatIsDeclared() {
+        assertThatCode(() -> sink.parse("UPSERT INTO m SELECT a, _key.id FROM t PK _key.id WITHFORMAT json "
+                + "STOREAS imap TTL 10")).doesNotThrowAnyException();
+    }
+
+    @Test
+    void unsupportedClauseNamesClauseConnectorAndPosition() {
+        KcqlException e = catchThrowableOfType(KcqlException.class,
+                () -> sink.parse("INSERT INTO q SELECT * FROM t\n  WITHREGEX = `x`"));
+        assertThat(e.position()).isEqualTo(new Position(2, 3));
+        assertThat(e.reason()).isEqualTo("the Hazelcast sink does not support the WITHREGEX clause; "
+                + "it accepts IGNORE, PK, STOREAS, TTL, WITHFORMAT");
+        assertThat(e.getMessage()).contains("  WITHREGEX = `x`" + System.lineSeparator() + "    ^^^^^^^^^");
+    }
+
+    @Test
+    void unsupportedStoreAsType() {
+        KcqlException e = catchThrowableOfType(KcqlException.class,
+                () -> sink.parse("INSERT INTO q SELECT * FROM t STOREAS HASH"));
+        assertThat(e.position()).isEqualTo(new Position(1, 31));
+        assertThat(e.reason()).isEqualTo("the Hazelcast sink cannot STOREAS HASH; use one of QUEUE, IMAP".replace(
+                "QUEUE, IMAP", "IMAP, QUEUE"));
+    }
+
+    @Test
+    void unsupportedFormat() {
+        KcqlException e = catchThrowableOfType(KcqlException.class,
+                () -> sink.parse("INSERT INTO q SELECT * FROM t WITHFORMAT TEXT"));
+        assertThat(e.reason()).isEqualTo("the Hazelcast sink does not support WITHFORMAT TEXT; use one of AVRO, JSON");
+    }
+
+    @Test
+    void unsupportedWriteMode() {
+        KcqlException e = catchThrowableOfType(KcqlException.class,
+                () -> source.parse("INSERT INTO a SELECT * FROM x; UPSERT INTO k SELECT * FROM t"));
+        assertThat(e.position()).isEqualTo(new Position(1, 32));
+        assertThat(e.reason()).isEqualTo("the MQTT source does not support UPSERT INTO; use INSERT INTO");
+    }
+
+    @Test
+    void unsupportedFieldKind() {
+        KcqlException e = catchThrowableOfType(KcqlException.class,
+                () -> source.parse("INSERT INTO k SELECT a, _header.h FROM t"));
+        assertThat(e.reason()).isEqualTo("the MQTT source cannot read '_header.h': it reads VALUE fields only");
+    }
+
+    @Test
+    void noClausesAcceptedSaysSoWithoutAnEmptyList() {
+        KcqlCapabilities bare = KcqlCapabilities.forConnector("test").build();
+        KcqlException e = catchThrowableOfType(KcqlException.class,
+                () -> bare.parse("INSERT INTO k SELECT * FROM t TTL 1"));
+        assertThat(e.reason()).isEqualTo("the test does not support the TTL clause");
+    }
+}
