@@ -1,0 +1,62 @@
+package io.streamgrid.common.config;
+
+import io.streamgrid.kcql.KcqlCapabilities;
+import io.streamgrid.kcql.KcqlException;
+import io.streamgrid.kcql.KcqlStatement;
+import java.util.List;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * Config fragment for a connector's KCQL key. Its validator parses the statements and checks them
+ * against what the connector accepts, so Connect's REST validate endpoint shows the error, with
+ * line:column and a caret, on the KCQL key itself.
+ */
+public final class KcqlConfig {
+
+    private KcqlConfig() {
+    }
+
+    /** Defines {@code key} as a required KCQL string in {@code group}. */
+    public static ConfigDef define(ConfigDef def, String key, String doc, String group, int orderInGroup,
+                                   KcqlCapabilities capabilities) {
+        return def.define(key, ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE, validator(capabilities),
+                ConfigDef.Importance.HIGH, doc, group, orderInGroup, ConfigDef.Width.LONG, "KCQL statements");
+    }
+
+    public static ConfigDef.Validator validator(KcqlCapabilities capabilities) {
+        return new Validator(capabilities);
+    }
+
+    /** The statements of a config that has already been validated. */
+    public static List<KcqlStatement> statements(AbstractConfig config, String key, KcqlCapabilities capabilities) {
+        return parse(key, config.getString(key), capabilities);
+    }
+
+    static List<KcqlStatement> parse(String key, String value, KcqlCapabilities capabilities) {
+        if (value == null || value.isBlank()) {
+            throw new ConfigException(key, value, "at least one KCQL statement is required");
+        }
+        try {
+            return capabilities.parse(value);
+        } catch (KcqlException e) {
+            throw new ConfigException("Invalid value for " + key + ": " + e.getMessage());
+        }
+    }
+
+    private record Validator(KcqlCapabilities capabilities) implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (value == null) {
+                return; // ConfigDef reports the missing required value itself
+            }
+            parse(name, (String) value, capabilities);
+        }
+
+        @Override
+        public String toString() {
+            return "KCQL statements the " + capabilities.connector() + " accepts";
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package io.streamgrid.common.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTaskContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies the error policy in a sink task. Bad data goes to the worker's dead-letter queue when it has
+ * one; a failed write is retried through {@link RetriableException} and {@code context.timeout}, fails
+ * the task, or (NOOP, chosen by the user) is dropped and counted. Nothing is dropped silently.
+ */
+public final class SinkErrorHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SinkErrorHandler.class);
+
+    private final ErrorPolicyConfig config;
+    private final SinkTaskContext context;
+    private final ErrantRecordReporter reporter;
+    private final List<Future<Void>> pendingReports = new ArrayList<>();
+    private final AtomicLong droppedRecords = new AtomicLong();
+    private final AtomicLong deadLetteredRecords = new AtomicLong();
+    private int retriesLeft;
+
+    public SinkErrorHandler(ErrorPolicyConfig config, SinkTaskContext context) {
+        this.config = config;
+        this.context = context;
+        this.reporter = errantRecordReporter(context);
+        this.retriesLeft = config.maxRetries();
+    }
+
+    /** The worker's reporter, or null when it has none (no DLQ configured, or a worker older than 2.6). */
+    private static ErrantRecordReporter errantRecordReporter(SinkTaskContext context) {
+        try {
+            return context == null ? null : context.errantRecordReporter();
+        } catch (NoSuchMethodError | NoClassDefFoundError e) {
+            return null;
+        }
+    }
+
+    public boolean hasDeadLetterQueue() {
+        return reporter != null;
+    }
+
+    /**
+     * A record that can never be written as it is (bad data): reported to the dead-letter queue when the
+     * worker has one; else NOOP drops it with a WARN log and a count, and THROW or RETRY fail the task
+     * (retrying cannot mend data).
+     */
+    public void badRecord(SinkRecord record, Throwable cause) {
+        String where = describe(record);
+        if (reporter != null) {
+            pendingReports.add(reporter.report(record, cause));
+            deadLetteredRecords.incrementAndGet();
+            LOG.debug("Sent record {} to the dead-letter queue: {}", where, cause.getMessage());
+            return;
+        }
+        if (config.policy() == ErrorPolicy.NOOP) {
+            droppedRecords.incrementAndGet();
+            LOG.warn("Dropping record {} under error policy NOOP: {}", where, cause.getMessage());
+            return;
+        }
+        throw new ConnectException("Cannot write record " + where + ": " + cause.getMessage(), cause);
+    }
+
+    /**
+     * A write of {@code records} failed. RETRY throws {@link RetriableException} after asking the worker
+     * to wait, until the retries are used up; THROW (and RETRY past its limit) throws {@link ConnectException};
+     * NOOP logs, counts and returns, so the caller goes on without these records.
+     */
+    public void writeFailed(String what, int records, Throwable cause) {
+        switch (config.policy()) {
+            case NOOP -> {
+                droppedRecords.addAndGet(records);
+                LOG.warn("Dropping {} records under error policy NOOP after {} failed: {}", records, what,
+                        cause.toString());
+            }
+            case RETRY -> {
+                if (retriesLeft <= 0) {
+                    throw new ConnectException(what + " failed and the " + config.maxRetries()
+                            + " retries are used up: " + cause.getMessage(), cause);
+                }
+                retriesLeft--;
+                LOG.warn("{} failed ({} retries left, next in {} ms): {}", what, retriesLeft,
+                        config.retryInterval().toMillis(), cause.toString());
+                context.timeout(config.retryInterval().toMillis());
+                throw new RetriableException(what + " failed; retrying: " + cause.getMessage(), cause);
+            }
+            default -> throw new ConnectException(what + " failed: " + cause.getMessage(), cause);
+        }
+    }
+
+    /** A write went through: the retry budget is full again. */
+    public void succeeded() {
+        retriesLeft = config.maxRetries();
+    }
+
+    /** Waits until every record sent to the dead-letter queue is there, so its offset may be committed. */
+    public void awaitDeadLetters() {
+        try {
+            for (Future<Void> report : pendingReports) {
+                report.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectException("Interrupted while writing to the dead-letter queue", e);
+        } catch (ExecutionException e) {
+            throw new ConnectException("Could not write to the dead-letter queue: " + e.getCause(), e.getCause());
+        } finally {
+            pendingReports.removeIf(Future::isDone);
+        }
+    }
+
+    public long droppedRecords() {
+        return droppedRecords.get();
+    }
+
+    public long deadLetteredRecords() {
+        return deadLetteredRecords.get();
+    }
+
+    /** Where a record is, for messages: {@code topic=t partition=0 offset=42}. */
+    public static String describe(SinkRecord record) {
+        return "topic=" + record.topic() + " partition=" + record.kafkaPartition() + " offset=" + record.kafkaOffset();
+    }
+}

@@ -1,0 +1,320 @@
+package io.streamgrid.common.format;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.avro.JsonProperties;
+import org.apache.avro.LogicalTypes;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.connect.data.Date;
+import org.apache.kafka.connect.data.Decimal;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.data.Time;
+import org.apache.kafka.connect.data.Timestamp;
+import org.apache.kafka.connect.errors.DataException;
+
+/**
+ * Maps Connect schemas and values to Avro and back, without Confluent's libraries (not on Maven
+ * Central). Optional schemas become {@code ["null", T]} unions with a null default; INT8 and INT16
+ * become {@code int} marked with {@code connect.type}; Decimal, Date, Time and Timestamp become the
+ * Avro logical types {@code decimal}, {@code date}, {@code time-millis} and {@code timestamp-millis};
+ * a map with non-string keys becomes an array of key/value records. Field names Avro does not allow
+ * are rewritten (with {@code connect.name} keeping the original); values are matched by position.
+ */
+public final class AvroData {
+
+    static final String CONNECT_TYPE = "connect.type";
+    static final String CONNECT_NAME = "connect.name";
+    static final String DECIMAL_PRECISION = "connect.decimal.precision";
+    private static final int DEFAULT_DECIMAL_PRECISION = 64;
+    private static final String DEFAULT_RECORD_NAME = "io.streamgrid.ConnectRecord";
+    private static final long MILLIS_PER_DAY = 86_400_000L;
+
+    private AvroData() {
+    }
+
+    /** The Avro schema for a Connect schema. */
+    public static org.apache.avro.Schema toAvroSchema(Schema schema) {
+        return new SchemaBuilding().avro(schema, DEFAULT_RECORD_NAME);
+    }
+
+    /** The Avro datum ({@code GenericRecord}, boxed primitive, list, map, ByteBuffer) of a Connect value. */
+    public static Object toAvro(Schema schema, org.apache.avro.Schema avro, Object value) {
+        if (value == null) {
+            return null;
+        }
+        org.apache.avro.Schema target = nonNull(avro);
+        String logical = schema.name();
+        if (Decimal.LOGICAL_NAME.equals(logical)) {
+            return ByteBuffer.wrap(((BigDecimal) value).unscaledValue().toByteArray());
+        }
+        if (Date.LOGICAL_NAME.equals(logical)) {
+            return (int) Math.floorDiv(((java.util.Date) value).getTime(), MILLIS_PER_DAY);
+        }
+        if (Time.LOGICAL_NAME.equals(logical)) {
+            return (int) ((java.util.Date) value).getTime();
+        }
+        if (Timestamp.LOGICAL_NAME.equals(logical)) {
+            return ((java.util.Date) value).getTime();
+        }
+        return switch (schema.type()) {
+            case INT8, INT16 -> ((Number) value).intValue();
+            case INT32, INT64, FLOAT32, FLOAT64, BOOLEAN, STRING -> value;
+            case BYTES -> value instanceof byte[] bytes ? ByteBuffer.wrap(bytes) : value;
+            case ARRAY -> {
+                List<Object> list = new ArrayList<>();
+                for (Object item : (Collection<?>) value) {
+                    list.add(toAvro(schema.valueSchema(), target.getElementType(), item));
+                }
+                yield list;
+            }
+            case MAP -> {
+                Map<?, ?> map = (Map<?, ?>) value;
+                if (target.getType() == org.apache.avro.Schema.Type.MAP) {
+                    Map<String, Object> out = new LinkedHashMap<>();
+                    map.forEach((k, v) -> out.put((String) k, toAvro(schema.valueSchema(), target.getValueType(), v)));
+                    yield out;
+                }
+                org.apache.avro.Schema entry = target.getElementType();
+                List<GenericRecord> entries = new ArrayList<>();
+                map.forEach((k, v) -> {
+                    GenericData.Record record = new GenericData.Record(entry);
+                    record.put(0, toAvro(schema.keySchema(), entry.getFields().get(0).schema(), k));
+                    record.put(1, toAvro(schema.valueSchema(), entry.getFields().get(1).schema(), v));
+                    entries.add(record);
+                });
+                yield entries;
+            }
+            case STRUCT -> {
+                Struct struct = (Struct) value;
+                GenericData.Record record = new GenericData.Record(target);
+                List<Field> fields = schema.fields();
+                for (int i = 0; i < fields.size(); i++) {
+                    Field field = fields.get(i);
+                    record.put(i, toAvro(field.schema(), target.getFields().get(i).schema(), struct.get(field)));
+                }
+                yield record;
+            }
+        };
+    }
+
+    /** The Connect value of an Avro datum, read against the Connect schema it was written with. */
+    public static Object toConnect(Schema schema, org.apache.avro.Schema avro, Object value) {
+        if (value == null) {
+            return null;
+        }
+        org.apache.avro.Schema source = nonNull(avro);
+        String logical = schema.name();
+        if (Decimal.LOGICAL_NAME.equals(logical)) {
+            ByteBuffer buffer = ((ByteBuffer) value).duplicate();
+            byte[] bytes = new byte[buffer.remaining()];
+            buffer.get(bytes);
+            return new BigDecimal(new BigInteger(bytes), Integer.parseInt(schema.parameters().get(Decimal.SCALE_FIELD)));
+        }
+        if (Date.LOGICAL_NAME.equals(logical)) {
+            return new java.util.Date(((Number) value).longValue() * MILLIS_PER_DAY);
+        }
+        if (Time.LOGICAL_NAME.equals(logical) || Timestamp.LOGICAL_NAME.equals(logical)) {
+            return new java.util.Date(((Number) value).longValue());
+        }
+        return switch (schema.type()) {
+            case INT8 -> ((Number) value).byteValue();
+            case INT16 -> ((Number) value).shortValue();
+            case INT32 -> ((Number) value).intValue();
+            case INT64 -> ((Number) value).longValue();
+            case FLOAT32 -> ((Number) value).floatValue();
+            case FLOAT64 -> ((Number) value).doubleValue();
+            case BOOLEAN -> value;
+            case STRING -> value.toString();
+            case BYTES -> {
+                if (value instanceof byte[] bytes) {
+                    yield bytes;
+                }
+                ByteBuffer buffer = ((ByteBuffer) value).duplicate();
+                byte[] bytes = new byte[buffer.remaining()];
+                buffer.get(bytes);
+                yield bytes;
+            }
+            case ARRAY -> {
+                List<Object> list = new ArrayList<>();
+                for (Object item : (Collection<?>) value) {
+                    list.add(toConnect(schema.valueSchema(), source.getElementType(), item));
+                }
+                yield list;
+            }
+            case MAP -> {
+                Map<Object, Object> map = new LinkedHashMap<>();
+                if (source.getType() == org.apache.avro.Schema.Type.MAP) {
+                    ((Map<?, ?>) value).forEach((k, v) ->
+                            map.put(k.toString(), toConnect(schema.valueSchema(), source.getValueType(), v)));
+                } else {
+                    org.apache.avro.Schema entry = source.getElementType();
+                    for (Object item : (Collection<?>) value) {
+                        GenericRecord record = (GenericRecord) item;
+                        map.put(toConnect(schema.keySchema(), entry.getFields().get(0).schema(), record.get(0)),
+                                toConnect(schema.valueSchema(), entry.getFields().get(1).schema(), record.get(1)));
+                    }
+                }
+                yield map;
+            }
+            case STRUCT -> {
+                GenericRecord record = (GenericRecord) value;
+                Struct struct = new Struct(schema);
+                List<Field> fields = schema.fields();
+                for (int i = 0; i < fields.size(); i++) {
+                    Field field = fields.get(i);
+                    struct.put(field, toConnect(field.schema(), source.getFields().get(i).schema(), record.get(i)));
+                }
+                yield struct;
+            }
+        };
+    }
+
+    private static org.apache.avro.Schema nonNull(org.apache.avro.Schema schema) {
+        if (schema.getType() != org.apache.avro.Schema.Type.UNION) {
+            return schema;
+        }
+        for (org.apache.avro.Schema branch : schema.getTypes()) {
+            if (branch.getType() != org.apache.avro.Schema.Type.NULL) {
+                return branch;
+            }
+        }
+        throw new DataException("Avro union without a non-null branch: " + schema);
+    }
+
+    /** One schema conversion: keeps record names unique and reuses a record for a repeated struct schema. */
+    private static final class SchemaBuilding {
+        private final Map<Schema, org.apache.avro.Schema> records = new HashMap<>();
+        private final Set<String> usedNames = new HashSet<>();
+
+        org.apache.avro.Schema avro(Schema schema, String suggestedName) {
+            org.apache.avro.Schema base = nonNullAvro(schema, suggestedName);
+            if (!schema.isOptional()) {
+                return base;
+            }
+            return org.apache.avro.Schema.createUnion(org.apache.avro.Schema.create(org.apache.avro.Schema.Type.NULL), base);
+        }
+
+        private org.apache.avro.Schema nonNullAvro(Schema schema, String suggestedName) {
+            String logical = schema.name();
+            if (Decimal.LOGICAL_NAME.equals(logical)) {
+                int scale = Integer.parseInt(schema.parameters().get(Decimal.SCALE_FIELD));
+                String precisionParam = schema.parameters().get(DECIMAL_PRECISION);
+                int precision = precisionParam != null ? Integer.parseInt(precisionParam)
+                        : Math.max(DEFAULT_DECIMAL_PRECISION, scale);
+                return LogicalTypes.decimal(precision, scale)
+                        .addToSchema(org.apache.avro.Schema.create(org.apache.avro.Schema.Type.BYTES));
+            }
+            if (Date.LOGICAL_NAME.equals(logical)) {
+                return LogicalTypes.date().addToSchema(org.apache.avro.Schema.create(org.apache.avro.Schema.Type.INT));
+            }
+            if (Time.LOGICAL_NAME.equals(logical)) {
+                return LogicalTypes.timeMillis().addToSchema(org.apache.avro.Schema.create(org.apache.avro.Schema.Type.INT));
+            }
+            if (Timestamp.LOGICAL_NAME.equals(logical)) {
+                return LogicalTypes.timestampMillis()
+                        .addToSchema(org.apache.avro.Schema.create(org.apache.avro.Schema.Type.LONG));
+            }
+            return switch (schema.type()) {
+                case INT8, INT16 -> {
+                    org.apache.avro.Schema narrow = org.apache.avro.Schema.create(org.apache.avro.Schema.Type.INT);
+                    narrow.addProp(CONNECT_TYPE, schema.type().getName());
+                    yield narrow;
+                }
+                case INT32 -> org.apache.avro.Schema.create(org.apache.avro.Schema.Type.INT);
+                case INT64 -> org.apache.avro.Schema.create(org.apache.avro.Schema.Type.LONG);
+                case FLOAT32 -> org.apache.avro.Schema.create(org.apache.avro.Schema.Type.FLOAT);
+                case FLOAT64 -> org.apache.avro.Schema.create(org.apache.avro.Schema.Type.DOUBLE);
+                case BOOLEAN -> org.apache.avro.Schema.create(org.apache.avro.Schema.Type.BOOLEAN);
+                case STRING -> org.apache.avro.Schema.create(org.apache.avro.Schema.Type.STRING);
+                case BYTES -> org.apache.avro.Schema.create(org.apache.avro.Schema.Type.BYTES);
+                case ARRAY -> org.apache.avro.Schema.createArray(avro(schema.valueSchema(), suggestedName + "_item"));
+                case MAP -> {
+                    if (schema.keySchema().type() == Schema.Type.STRING && !schema.keySchema().isOptional()
+                            && schema.keySchema().name() == null) {
+                        yield org.apache.avro.Schema.createMap(avro(schema.valueSchema(), suggestedName + "_value"));
+                    }
+                    org.apache.avro.Schema entry = org.apache.avro.Schema.createRecord(unique(suggestedName + "_entry"),
+                            null, null, false, List.of(
+                                    new org.apache.avro.Schema.Field("key", avro(schema.keySchema(), suggestedName + "_key")),
+                                    new org.apache.avro.Schema.Field("value", avro(schema.valueSchema(), suggestedName + "_value"))));
+                    yield org.apache.avro.Schema.createArray(entry);
+                }
+                case STRUCT -> record(schema, suggestedName);
+            };
+        }
+
+        private org.apache.avro.Schema record(Schema schema, String suggestedName) {
+            org.apache.avro.Schema known = records.get(schema);
+            if (known != null) {
+                return known;
+            }
+            String fullName = unique(schema.name() != null ? schema.name() : suggestedName);
+            int dot = fullName.lastIndexOf('.');
+            org.apache.avro.Schema record = org.apache.avro.Schema.createRecord(
+                    fullName.substring(dot + 1), schema.doc(), dot < 0 ? null : fullName.substring(0, dot), false);
+            records.put(schema, record);
+            List<org.apache.avro.Schema.Field> fields = new ArrayList<>();
+            Set<String> fieldNames = new HashSet<>();
+            for (Field field : schema.fields()) {
+                String name = avroName(field.name());
+                while (!fieldNames.add(name)) {
+                    name = name + "_";
+                }
+                org.apache.avro.Schema fieldSchema = avro(field.schema(), fullName + "_" + name);
+                org.apache.avro.Schema.Field avroField = field.schema().isOptional()
+                        ? new org.apache.avro.Schema.Field(name, fieldSchema, field.schema().doc(), JsonProperties.NULL_VALUE)
+                        : new org.apache.avro.Schema.Field(name, fieldSchema, field.schema().doc());
+                if (!name.equals(field.name())) {
+                    avroField.addProp(CONNECT_NAME, field.name());
+                }
+                fields.add(avroField);
+            }
+            record.setFields(fields);
+            return record;
+        }
+
+        /** A full name (namespace.name) made of Avro-legal parts and not used before in this schema. */
+        private String unique(String wanted) {
+            String[] parts = wanted.split("\\.");
+            StringBuilder legal = new StringBuilder();
+            for (String part : parts) {
+                if (part.isEmpty()) {
+                    continue;
+                }
+                if (!legal.isEmpty()) {
+                    legal.append('.');
+                }
+                legal.append(avroName(part));
+            }
+            String base = legal.isEmpty() ? "Record" : legal.toString();
+            String name = base;
+            for (int i = 2; !usedNames.add(name); i++) {
+                name = base + "_" + i;
+            }
+            return name;
+        }
+
+        private static String avroName(String name) {
+            StringBuilder out = new StringBuilder(name.length());
+            for (int i = 0; i < name.length(); i++) {
+                char c = name.charAt(i);
+                boolean letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+                boolean digit = c >= '0' && c <= '9';
+                out.append(letter || (digit && i > 0) ? c : '_');
+            }
+            return out.isEmpty() ? "_" : out.toString();
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package io.streamgrid.common.queue;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.kafka.connect.errors.ConnectException;
+
+/**
+ * The bounded queue between a client's callback thread (MQTT, CoAP) and {@code SourceTask.poll()}.
+ * A full queue makes the producer wait (back-pressure) instead of growing; {@code poll} waits at most
+ * its timeout and drains a batch; an error the producer reports is thrown to the caller of {@code poll}
+ * once the items queued before it have been handed over, so none of them is lost.
+ */
+public final class HandoffQueue<T> {
+
+    private final int capacity;
+    private final ArrayDeque<T> items;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition notEmpty = lock.newCondition();
+    private final Condition notFull = lock.newCondition();
+    private Throwable failure;
+    private boolean closed;
+
+    public HandoffQueue(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be at least 1, not " + capacity);
+        }
+        this.capacity = capacity;
+        this.items = new ArrayDeque<>(Math.min(capacity, 4096));
+    }
+
+    /** Waits for room and adds the item; false when the queue was closed first (the item is not added). */
+    public boolean put(T item) throws InterruptedException {
+        lock.lockInterruptibly();
+        try {
+            while (items.size() >= capacity && !closed) {
+                notFull.await();
+            }
+            return add(item);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits at most {@code timeout} for room; false when there was none in time or the queue is closed. */
+    public boolean offer(T item, Duration timeout) throws InterruptedException {
+        long nanos = timeout.toNanos();
+        lock.lockInterruptibly();
+        try {
+            while (items.size() >= capacity && !closed) {
+                if (nanos <= 0) {
+                    return false;
+                }
+                nanos = notFull.awaitNanos(nanos);
+            }
+            return add(item);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Adds without waiting; when the queue is full the oldest item makes room and is returned, so the
+     * caller can count and log the drop. For sources whose newest value matters most (CoAP observe).
+     */
+    public Optional<T> offerDroppingOldest(T item) {
+        lock.lock();
+        try {
+            if (closed) {
+                return Optional.of(item);
+            }
+            T dropped = items.size() >= capacity ? items.pollFirst() : null;
+            add(item);
+            return Optional.ofNullable(dropped);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean add(T item) {
+        if (closed) {
+            return false;
+        }
+        items.addLast(item);
+        notEmpty.signal();
+        return true;
+    }
+
+    /**
+     * Waits at most {@code timeout} for an item, then takes up to {@code maxItems}. Returns an empty list
+     * when nothing came. Throws the producer's error once the queue is empty.
+     */
+    public List<T> poll(int maxItems, Duration timeout) throws InterruptedException {
+        long nanos = timeout.toNanos();
+        lock.lockInterruptibly();
+        try {
+            while (items.isEmpty() && failure == null && !closed && nanos > 0) {
+                nanos = notEmpty.awaitNanos(nanos);
+            }
+            if (items.isEmpty()) {
+                throwIfFailed();
+                return List.of();
+            }
+            int count = Math.min(maxItems, items.size());
+            List<T> batch = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                batch.add(items.pollFirst());
+            }
+            notFull.signalAll();
+            return batch;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Records an error from the producer's thread, for the next {@code poll} to throw. The first one wins. */
+    public void fail(Throwable error) {
+        lock.lock();
+        try {
+            if (failure == null) {
+                failure = error;
+            }
+            notEmpty.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Wakes every waiting producer (their items are not added) and stops accepting items. */
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            notFull.signalAll();
+            notEmpty.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void throwIfFailed() {
+        if (failure != null) {
+            Throwable error = failure;
+            throw error instanceof ConnectException ce ? ce : new ConnectException(error.getMessage(), error);
+        }
+    }
+
+    public int size() {
+        lock.lock();
+        try {
+            return items.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+}
