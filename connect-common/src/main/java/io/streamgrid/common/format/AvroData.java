@@ -117,10 +117,7 @@ public final class AvroData {
         org.apache.avro.Schema source = nonNull(avro);
         String logical = schema.name();
         if (Decimal.LOGICAL_NAME.equals(logical)) {
-            ByteBuffer buffer = ((ByteBuffer) value).duplicate();
-            byte[] bytes = new byte[buffer.remaining()];
-            buffer.get(bytes);
-            return new BigDecimal(new BigInteger(bytes), Integer.parseInt(schema.parameters().get(Decimal.SCALE_FIELD)));
+            return new BigDecimal(new BigInteger(Buffers.toArray((ByteBuffer) value)), Integer.parseInt(schema.parameters().get(Decimal.SCALE_FIELD)));
         }
         if (Date.LOGICAL_NAME.equals(logical)) {
             return new java.util.Date(((Number) value).longValue() * MILLIS_PER_DAY);
@@ -138,13 +135,7 @@ public final class AvroData {
             case BOOLEAN -> value;
             case STRING -> value.toString();
             case BYTES -> {
-                if (value instanceof byte[] bytes) {
-                    yield bytes;
-                }
-                ByteBuffer buffer = ((ByteBuffer) value).duplicate();
-                byte[] bytes = new byte[buffer.remaining()];
-                buffer.get(bytes);
-                yield bytes;
+                yield value instanceof byte[] bytes ? bytes : Buffers.toArray((ByteBuffer) value);
             }
             case ARRAY -> {
                 List<Object> list = new ArrayList<>();

@@ -21,9 +21,7 @@ public final class BinaryValueFormat implements ValueFormat {
             return (byte[]) value;
         }
         if (value instanceof ByteBuffer buffer) {
-            byte[] bytes = new byte[buffer.remaining()];
-            buffer.duplicate().get(bytes);
-            return bytes;
+            return Buffers.toArray(buffer);
         }
         if (value instanceof String text) {
             return text.getBytes(StandardCharsets.UTF_8);

@@ -112,9 +112,7 @@ public final class JsonValueFormat implements ValueFormat {
         } else if (value instanceof byte[] bytes) {
             g.writeBinary(bytes);
         } else if (value instanceof ByteBuffer buffer) {
-            byte[] bytes = new byte[buffer.remaining()];
-            buffer.duplicate().get(bytes);
-            g.writeBinary(bytes);
+            g.writeBinary(Buffers.toArray(buffer));
         } else if (value instanceof String text) {
             g.writeString(text);
         } else if (value instanceof Boolean b) {
