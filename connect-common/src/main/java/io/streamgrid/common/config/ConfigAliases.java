@@ -48,6 +48,27 @@ public record ConfigAliases(Map<String, String> renamed, Map<String, String> ret
         return resolved;
     }
 
+    /**
+     * Like {@link #resolve} but never throws: the current name's value wins over an old name's, and each
+     * conflict is returned (current name to message) for {@code Connector.validate()} to attach to that key.
+     */
+    public Map<String, String> resolveLeniently(Map<String, String> props, Map<String, String> conflicts) {
+        Map<String, String> resolved = new LinkedHashMap<>(props);
+        for (Map.Entry<String, String> alias : renamed.entrySet()) {
+            if (!props.containsKey(alias.getKey())) {
+                continue;
+            }
+            String value = resolved.remove(alias.getKey());
+            String existing = props.get(alias.getValue());
+            if (existing != null && !Objects.equals(existing.trim(), value == null ? null : value.trim())) {
+                conflicts.put(alias.getValue(), "both " + alias.getValue() + " and its old name " + alias.getKey()
+                        + " are set, to different values; keep only " + alias.getValue());
+            }
+            resolved.putIfAbsent(alias.getValue(), value);
+        }
+        return resolved;
+    }
+
     /** Warnings for the old names used in {@code props}, one line each, for logs and validate() results. */
     public List<String> warnings(Map<String, String> props) {
         return props.keySet().stream().sorted().map(key -> {

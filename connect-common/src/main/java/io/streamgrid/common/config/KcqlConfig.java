@@ -18,40 +18,55 @@ public final class KcqlConfig {
     private KcqlConfig() {
     }
 
+    /**
+     * A connector's own check of one statement, beyond what {@link KcqlCapabilities} declares (e.g. which
+     * STOREAS parameters a type takes). It throws {@link KcqlException} via {@link KcqlStatement#errorAt}.
+     */
+    @FunctionalInterface
+    public interface StatementCheck {
+        StatementCheck NONE = statement -> { };
+
+        void check(KcqlStatement statement);
+    }
+
     /** Defines {@code key} as a required KCQL string in {@code group}. */
     public static ConfigDef define(ConfigDef def, String key, String doc, String group, int orderInGroup,
                                    KcqlCapabilities capabilities) {
-        return def.define(key, ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE, validator(capabilities),
-                ConfigDef.Importance.HIGH, doc, group, orderInGroup, ConfigDef.Width.LONG, "KCQL statements");
+        return define(def, key, doc, group, orderInGroup, capabilities, StatementCheck.NONE);
     }
 
-    public static ConfigDef.Validator validator(KcqlCapabilities capabilities) {
-        return new Validator(capabilities);
+    /** Defines {@code key} as a required KCQL string whose statements also pass {@code check}. */
+    public static ConfigDef define(ConfigDef def, String key, String doc, String group, int orderInGroup,
+                                   KcqlCapabilities capabilities, StatementCheck check) {
+        return def.define(key, ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new Validator(capabilities, check),
+                ConfigDef.Importance.HIGH, doc, group, orderInGroup, ConfigDef.Width.LONG, "KCQL statements");
     }
 
     /** The statements of a config that has already been validated. */
     public static List<KcqlStatement> statements(AbstractConfig config, String key, KcqlCapabilities capabilities) {
-        return parse(key, config.getString(key), capabilities);
+        return parse(key, config.getString(key), capabilities, StatementCheck.NONE);
     }
 
-    static List<KcqlStatement> parse(String key, String value, KcqlCapabilities capabilities) {
+    static List<KcqlStatement> parse(String key, String value, KcqlCapabilities capabilities, StatementCheck check) {
         if (value == null || value.isBlank()) {
             throw new ConfigException(key, value, "at least one KCQL statement is required");
         }
         try {
-            return capabilities.parse(value);
+            List<KcqlStatement> statements = capabilities.parse(value);
+            statements.forEach(check::check);
+            return statements;
         } catch (KcqlException e) {
             throw new ConfigException("Invalid value for " + key + ": " + e.getMessage());
         }
     }
 
-    private record Validator(KcqlCapabilities capabilities) implements ConfigDef.Validator {
+    private record Validator(KcqlCapabilities capabilities, StatementCheck check) implements ConfigDef.Validator {
         @Override
         public void ensureValid(String name, Object value) {
             if (value == null) {
                 return; // ConfigDef reports the missing required value itself
             }
-            parse(name, (String) value, capabilities);
+            parse(name, (String) value, capabilities, check);
         }
 
         @Override

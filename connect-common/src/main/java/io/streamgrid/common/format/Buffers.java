@@ -3,12 +3,12 @@ package io.streamgrid.common.format;
 import java.nio.ByteBuffer;
 
 /** Bytes held in a ByteBuffer, copied out without moving the buffer's position. */
-final class Buffers {
+public final class Buffers {
 
     private Buffers() {
     }
 
-    static byte[] toArray(ByteBuffer buffer) {
+    public static byte[] toArray(ByteBuffer buffer) {
         byte[] bytes = new byte[buffer.remaining()];
         buffer.duplicate().get(bytes);
         return bytes;

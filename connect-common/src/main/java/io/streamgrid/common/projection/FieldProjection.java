@@ -77,11 +77,11 @@ public final class FieldProjection {
 
     /**
      * The projected value and its schema (null for a Map result). A null value (a tombstone) stays null,
-     * for the caller to handle.
+     * for the caller to handle, unless the projection reads only key, header and metadata fields.
      */
     public SchemaAndValue apply(RecordView record) {
         Object value = record.value();
-        if (identity || value == null) {
+        if (identity || (value == null && readsValue)) {
             return new SchemaAndValue(record.valueSchema(), value);
         }
         if (value instanceof Struct struct) {

@@ -72,6 +72,19 @@ class KcqlConfigTest {
     }
 
     @Test
+    void connectorOwnCheckIsReportedOnTheKey() {
+        ConfigDef def = KcqlConfig.define(new ConfigDef(), KEY, "doc", "KCQL", 1, CAPABILITIES, statement -> {
+            if (statement.target().startsWith("tmp")) {
+                throw statement.errorAt(statement.start(), statement.target(), "temporary targets are not allowed");
+            }
+        });
+        ConfigValue value = def.validate(Map.of(KEY, "INSERT INTO ok SELECT * FROM t;\nINSERT INTO tmp1 SELECT * FROM t"))
+                .get(0);
+        assertThat(value.errorMessages()).singleElement().asString()
+                .contains("line 2, column 1: temporary targets are not allowed");
+    }
+
+    @Test
     void keyIsDocumentedInItsGroup() {
         ConfigDef.ConfigKey key = DEF.configKeys().get(KEY);
         assertThat(key.group).isEqualTo("KCQL");

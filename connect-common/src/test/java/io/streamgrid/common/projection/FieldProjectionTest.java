@@ -170,6 +170,12 @@ class FieldProjectionTest {
             SchemaAndValue out = project("sensor_id", record(READING, null));
             assertThat(out.value()).isNull();
         }
+
+        @Test
+        void tombstoneStillGivesKeyAndMetadataFields() {
+            Object out = project("_key.id, _offset", record(READING, null)).value();
+            assertThat(out).isEqualTo(Map.of("id", "k-9", "_offset", 1234L));
+        }
     }
 
     @Nested

@@ -1,0 +1,92 @@
+package io.streamgrid.hazelcast;
+
+import com.hazelcast.client.HazelcastClient;
+import com.hazelcast.client.config.ClientConfig;
+import com.hazelcast.client.config.ConnectionRetryConfig;
+import com.hazelcast.client.config.RoutingMode;
+import com.hazelcast.client.config.SocketOptions;
+import com.hazelcast.client.config.XmlClientConfigBuilder;
+import com.hazelcast.client.config.YamlClientConfigBuilder;
+import com.hazelcast.core.HazelcastInstance;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.apache.kafka.common.config.ConfigException;
+
+/** Builds the Hazelcast client the sink's config describes. */
+final class HazelcastClients {
+
+    private HazelcastClients() {
+    }
+
+    static HazelcastInstance connect(HazelcastSinkConfig config, String instanceName) {
+        return HazelcastClient.newHazelcastClient(clientConfig(config, instanceName, config.clusterConnectTimeoutMs()));
+    }
+
+    /**
+     * The client config: the client config file when one is given, with every key the connector config
+     * sets on top; without a file, every key with its default.
+     */
+    static ClientConfig clientConfig(HazelcastSinkConfig config, String instanceName, long clusterConnectTimeoutMs) {
+        boolean file = !config.clientConfigFile().isEmpty();
+        ClientConfig client = file ? load(config.clientConfigFile()) : new ClientConfig();
+        client.setClassLoader(HazelcastClients.class.getClassLoader());
+        client.setProperty("hazelcast.logging.type", "slf4j");
+        client.setInstanceName(instanceName);
+        config.clientLabels().forEach(client::addLabel);
+        if (!file || config.isSet(HazelcastSinkConfig.CLUSTER_NAME_CONFIG)) {
+            client.setClusterName(config.clusterName());
+        }
+        if (!file || config.isSet(HazelcastSinkConfig.MEMBERS_CONFIG)) {
+            client.getNetworkConfig().setAddresses(config.members());
+        }
+        if (!file || config.isSet(HazelcastSinkConfig.CONNECTION_TIMEOUT_CONFIG)) {
+            client.getNetworkConfig().setConnectionTimeout(config.connectionTimeoutMs());
+        }
+        if (!file || config.isSet(HazelcastSinkConfig.ROUTING_MODE_CONFIG)) {
+            client.getNetworkConfig().getClusterRoutingConfig()
+                    .setRoutingMode(config.singleMemberRouting() ? RoutingMode.SINGLE_MEMBER : RoutingMode.ALL_MEMBERS);
+        }
+        ConnectionRetryConfig retry = client.getConnectionStrategyConfig().getConnectionRetryConfig();
+        retry.setClusterConnectTimeoutMillis(clusterConnectTimeoutMs);
+        if (!file || config.isSet(HazelcastSinkConfig.BACKOFF_INITIAL_CONFIG)) {
+            retry.setInitialBackoffMillis(config.backoffInitialMs());
+        }
+        if (!file || config.isSet(HazelcastSinkConfig.BACKOFF_MAX_CONFIG)) {
+            retry.setMaxBackoffMillis(config.backoffMaxMs());
+        }
+        if (!file || config.isSet(HazelcastSinkConfig.BACKOFF_MULTIPLIER_CONFIG)) {
+            retry.setMultiplier(config.backoffMultiplier());
+        }
+        SocketOptions socket = client.getNetworkConfig().getSocketOptions();
+        socket.setKeepAlive(config.keepAlive());
+        socket.setTcpNoDelay(config.tcpNoDelay());
+        socket.setReuseAddress(config.reuseAddress());
+        socket.setLingerSeconds(config.lingerSeconds());
+        socket.setBufferSize(config.bufferSizeKb());
+        return client;
+    }
+
+    private static ClientConfig load(String location) {
+        Path path = Path.of(location);
+        if (!Files.isReadable(path)) {
+            throw new ConfigException(HazelcastSinkConfig.CLIENT_CONFIG_FILE_CONFIG, location,
+                    "the file does not exist or cannot be read on this worker");
+        }
+        String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
+        try {
+            if (name.endsWith(".yaml") || name.endsWith(".yml")) {
+                return new YamlClientConfigBuilder(path.toFile()).build();
+            }
+            if (name.endsWith(".xml")) {
+                return new XmlClientConfigBuilder(path.toFile()).build();
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigException(HazelcastSinkConfig.CLIENT_CONFIG_FILE_CONFIG, location,
+                    "not a valid Hazelcast client config: " + e.getMessage());
+        }
+        throw new ConfigException(HazelcastSinkConfig.CLIENT_CONFIG_FILE_CONFIG, location,
+                "the file must end in .xml, .yaml or .yml");
+    }
+}

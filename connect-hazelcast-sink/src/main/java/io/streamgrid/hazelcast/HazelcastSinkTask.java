@@ -1,0 +1,264 @@
+package io.streamgrid.hazelcast;
+
+import com.hazelcast.core.HazelcastInstance;
+import io.streamgrid.common.Version;
+import io.streamgrid.common.config.SinkErrorHandler;
+import io.streamgrid.common.projection.RecordView;
+import io.streamgrid.hazelcast.writer.WriteEntry;
+import io.streamgrid.hazelcast.writer.Writers;
+import io.streamgrid.kcql.KcqlStatement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes records to Hazelcast in batches, at least once. {@code put} routes every record to each statement
+ * reading its topic and hands full (or, with linger 0, all) buffers to their structures asynchronously;
+ * {@code preCommit} sends what is left, waits for the acknowledgements and reports, per partition, only
+ * offsets below the first record not yet acknowledged. A failed batch stays at the head of its structure
+ * and is retried before anything behind it; the error policy decides between retry (RetriableException
+ * with the worker's back-off), failing the task, or dropping it (NOOP).
+ */
+public class HazelcastSinkTask extends SinkTask {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HazelcastSinkTask.class);
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    private HazelcastSinkConfig config;
+    private HazelcastInstance client;
+    private ExecutorService blockingWrites;
+    private SinkErrorHandler errors;
+    private final Map<String, List<Route>> routesByTopic = new HashMap<>();
+    private final Map<String, Pipe> pipes = new LinkedHashMap<>();
+    /** The highest offset taken into a pipe per partition: a redelivery after a retry is not taken twice. */
+    private final Map<TopicPartition, Long> taken = new HashMap<>();
+    private final AtomicLong skippedTombstones = new AtomicLong();
+    private final AtomicLong writtenEntries = new AtomicLong();
+
+    @Override
+    public String version() {
+        return Version.get();
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        config = new HazelcastSinkConfig(HazelcastSinkConfig.ALIASES.resolveAndWarn(props));
+        errors = new SinkErrorHandler(config.errorPolicy(), context);
+        String name = config.clientName() + "-" + INSTANCES.incrementAndGet();
+        blockingWrites = Executors.newFixedThreadPool(config.maxInFlight(), daemonThreads(name + "-writer"));
+        try {
+            client = HazelcastClients.connect(config, name);
+        } catch (RuntimeException e) {
+            blockingWrites.shutdownNow();
+            throw new ConnectException("Cannot reach the Hazelcast cluster '" + config.clusterName() + "' at "
+                    + config.members() + " within " + config.clusterConnectTimeoutMs() + " ms ("
+                    + HazelcastSinkConfig.CLUSTER_CONNECT_TIMEOUT_CONFIG + "): " + e.getMessage(), e);
+        }
+        for (KcqlStatement statement : config.statements()) {
+            StoreTarget target = StoreTarget.of(statement);
+            int batchSize = statement.batch().orElse(config.batchSize());
+            Duration ttl = statement.ttl().isPresent() ? Duration.ofMillis(statement.ttl().getAsLong()) : null;
+            Pipe pipe = pipes.computeIfAbsent(target.type() + "/" + target.name(), key -> new Pipe(
+                    Writers.create(client, target, ttl, batchSize, blockingWrites), target.describe(),
+                    config.writeTimeout()));
+            routesByTopic.computeIfAbsent(statement.source(), t -> new ArrayList<>()).add(new Route(statement, target, pipe));
+        }
+        LOG.info("Hazelcast sink task started: client {} in cluster '{}', {} statements over {} structures",
+                name, config.clusterName(), config.statements().size(), pipes.size());
+    }
+
+    @Override
+    public void put(Collection<SinkRecord> records) {
+        retryFailedBatches();
+        for (SinkRecord record : records) {
+            TopicPartition partition = new TopicPartition(record.topic(), record.kafkaPartition());
+            Long highest = taken.get(partition);
+            if (highest != null && record.kafkaOffset() <= highest) {
+                continue; // redelivered after a retry: already on its way
+            }
+            taken.put(partition, record.kafkaOffset());
+            route(record, partition);
+        }
+        for (Pipe pipe : pipes.values()) {
+            if (pipe.buffered() >= config.batchSize() || pipe.bufferAge().compareTo(config.linger()) >= 0) {
+                send(pipe);
+            }
+        }
+        collectResults();
+    }
+
+    private void route(SinkRecord record, TopicPartition partition) {
+        List<Route> routes = routesByTopic.get(record.topic());
+        if (routes == null) {
+            errors.badRecord(record, new DataException("no KCQL statement reads topic '" + record.topic() + "'"));
+            return;
+        }
+        RecordView view = RecordView.of(record);
+        List<WriteEntry> entries = new ArrayList<>(routes.size());
+        try {
+            for (Route route : routes) {
+                entries.add(route.entry(view));
+            }
+        } catch (DataException e) {
+            errors.badRecord(record, e);
+            return;
+        }
+        for (int i = 0; i < routes.size(); i++) {
+            WriteEntry entry = entries.get(i);
+            if (entry == null) {
+                skippedTombstones.incrementAndGet();
+                LOG.debug("Skipped tombstone {}: {} has no keys to delete", view.describe(),
+                        routes.get(i).target().describe());
+            } else {
+                routes.get(i).pipe().add(new Pipe.Pending(entry, partition, record.kafkaOffset()));
+            }
+        }
+    }
+
+    /** Sends a pipe's batch, first waiting for room when the task already has the most batches in flight. */
+    private void send(Pipe pipe) {
+        if (pipe.inFlight()) {
+            if (pipe.buffered() < 4 * config.batchSize()) {
+                return; // it goes after the batch in flight
+            }
+            awaitQuietly(pipe); // back-pressure: the buffer may not grow without bound
+        }
+        while (inFlightCount() >= config.maxInFlight()) {
+            pipes.values().stream().filter(Pipe::inFlight).findFirst().ifPresent(this::awaitQuietly);
+        }
+        if (!pipe.hasFailed()) {
+            pipe.dispatch();
+        }
+    }
+
+    private long inFlightCount() {
+        return pipes.values().stream().filter(Pipe::inFlight).count();
+    }
+
+    private void awaitQuietly(Pipe pipe) {
+        try {
+            pipe.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectException("Interrupted while waiting for Hazelcast", e);
+        }
+    }
+
+    /** Takes finished batches; a batch that failed now goes to the error policy. */
+    private void collectResults() {
+        for (Pipe pipe : pipes.values()) {
+            if (pipe.collect()) {
+                if (pipe.hasFailed()) {
+                    applyPolicy(pipe);
+                } else {
+                    errors.succeeded();
+                }
+            }
+        }
+    }
+
+    /** Failed batches are written again, in order, before any record behind them. */
+    private void retryFailedBatches() {
+        List<Pipe> failed = pipes.values().stream().filter(Pipe::hasFailed).toList();
+        for (Pipe pipe : failed) {
+            awaitQuietly(pipe);
+            pipe.dispatch();
+        }
+        for (Pipe pipe : failed) {
+            awaitQuietly(pipe);
+            if (pipe.hasFailed()) {
+                applyPolicy(pipe);
+            } else {
+                LOG.info("Retried batch for {} is written", pipe.description());
+                errors.succeeded();
+            }
+        }
+    }
+
+    private void applyPolicy(Pipe pipe) {
+        errors.writeFailed("Writing " + pipe.failedCount() + " records to " + pipe.description(), pipe.failedCount(),
+                pipe.failure());
+        pipe.dropFailed(); // only NOOP returns here
+    }
+
+    @Override
+    public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+        for (Pipe pipe : pipes.values()) {
+            if (!pipe.hasFailed()) {
+                awaitQuietly(pipe);
+                pipe.dispatch();
+            }
+        }
+        for (Pipe pipe : pipes.values()) {
+            awaitQuietly(pipe);
+            if (pipe.hasFailed()) {
+                LOG.warn("{} failed; its records stay uncommitted and are retried with the next records: {}",
+                        pipe.description(), pipe.failure().toString());
+            }
+        }
+        errors.awaitDeadLetters();
+        Map<TopicPartition, OffsetAndMetadata> committable = new HashMap<>();
+        for (Map.Entry<TopicPartition, OffsetAndMetadata> current : currentOffsets.entrySet()) {
+            long offset = current.getValue().offset();
+            for (Pipe pipe : pipes.values()) {
+                OptionalLong lowest = pipe.lowestPending(current.getKey());
+                if (lowest.isPresent() && lowest.getAsLong() < offset) {
+                    offset = lowest.getAsLong();
+                }
+            }
+            committable.put(current.getKey(), new OffsetAndMetadata(offset, current.getValue().metadata()));
+        }
+        return committable;
+    }
+
+    @Override
+    public void close(Collection<TopicPartition> partitions) {
+        pipes.values().forEach(pipe -> pipe.drop(partitions));
+        partitions.forEach(taken::remove);
+    }
+
+    @Override
+    public void stop() {
+        LOG.info("Hazelcast sink task stopping; {} tombstones skipped on structures without keys, {} records dropped "
+                        + "by error policy NOOP, {} sent to the dead-letter queue", skippedTombstones.get(),
+                errors == null ? 0 : errors.droppedRecords(), errors == null ? 0 : errors.deadLetteredRecords());
+        if (blockingWrites != null) {
+            blockingWrites.shutdownNow();
+        }
+        if (client != null) {
+            client.shutdown();
+        }
+    }
+
+    long skippedTombstones() {
+        return skippedTombstones.get();
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,85 @@
+package io.streamgrid.hazelcast;
+
+import io.streamgrid.common.format.Buffers;
+import io.streamgrid.common.format.JsonValueFormat;
+import io.streamgrid.common.projection.FieldProjection;
+import io.streamgrid.common.projection.RecordView;
+import io.streamgrid.kcql.FieldPath;
+import io.streamgrid.kcql.KcqlStatement;
+import io.streamgrid.kcql.SelectedField;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.DataException;
+
+/**
+ * The key of a map-like entry: the values of the PK fields (several joined with KEYDELIMITER, default
+ * '.'), else the record key, else {@code topic-partition-offset}. A single PK value keeps its type;
+ * structured keys become JSON text, since Hazelcast cannot store a Connect Struct as a key.
+ */
+final class KeyMaker {
+
+    static final String DEFAULT_DELIMITER = ".";
+
+    private final List<FieldPath> primaryKeys;
+    private final FieldProjection projection;
+    private final String delimiter;
+    private final JsonValueFormat json = new JsonValueFormat();
+
+    KeyMaker(KcqlStatement statement) {
+        this.primaryKeys = statement.primaryKeys();
+        List<SelectedField> fields = new ArrayList<>();
+        for (int i = 0; i < primaryKeys.size(); i++) {
+            fields.add(new SelectedField(primaryKeys.get(i), false, "pk" + i));
+        }
+        this.projection = fields.isEmpty() ? null : new FieldProjection(fields, List.of());
+        this.delimiter = statement.keyDelimiter().orElse(DEFAULT_DELIMITER);
+    }
+
+    Object key(RecordView record) {
+        if (projection == null) {
+            return record.key() != null ? plain(record.key())
+                    : record.topic() + "-" + record.partition() + "-" + record.offset();
+        }
+        Object projected = projection.apply(record).value();
+        if (projected == null) {
+            throw new DataException("Record " + record.describe() + " is a tombstone, so it has no value to take the "
+                    + "PK fields " + primaryKeys + " from; use PK _key... fields to delete by key");
+        }
+        StringBuilder joined = new StringBuilder();
+        for (int i = 0; i < primaryKeys.size(); i++) {
+            Object part = projected instanceof Struct struct ? struct.get("pk" + i) : ((Map<?, ?>) projected).get("pk" + i);
+            if (part == null) {
+                throw new DataException("PK field '" + primaryKeys.get(i) + "' is null in record " + record.describe());
+            }
+            Object plain = plain(part);
+            if (primaryKeys.size() == 1) {
+                return plain;
+            }
+            joined.append(i == 0 ? "" : delimiter)
+                    .append(plain instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : plain);
+        }
+        return joined.toString();
+    }
+
+    /** A key Hazelcast can store and users can look up: primitives as they are, structures as JSON text. */
+    private Object plain(Object value) {
+        if (value instanceof ByteBuffer buffer) {
+            return Buffers.toArray(buffer);
+        }
+        if (value instanceof Struct struct) {
+            return json.encode(struct.schema(), struct);
+        }
+        if (value instanceof Map<?, ?> || value instanceof Collection<?>) {
+            return json.encode(null, value);
+        }
+        if (value instanceof java.util.Date date) {
+            return date.getTime();
+        }
+        return value;
+    }
+}

@@ -1,0 +1,178 @@
+package io.streamgrid.hazelcast;
+
+import io.streamgrid.hazelcast.writer.FullStructureException;
+import io.streamgrid.hazelcast.writer.StructureWriter;
+import io.streamgrid.hazelcast.writer.WriteEntry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The entries on their way to one structure: a buffer, at most one batch in flight (so Kafka order is
+ * kept), and a failed batch waiting to be retried before anything after it. Every entry remembers its
+ * Kafka partition and offset, so the task never commits an offset whose write is not acknowledged.
+ * Used by the task thread only.
+ */
+final class Pipe {
+
+    /** An entry with the place of its record in Kafka. */
+    record Pending(WriteEntry entry, TopicPartition partition, long offset) {
+    }
+
+    private final StructureWriter writer;
+    private final String description;
+    private final Duration timeout;
+    private List<Pending> buffer = new ArrayList<>();
+    private long firstBufferedNanos;
+    private List<Pending> inFlight;
+    private CompletableFuture<Void> inFlightResult;
+    private List<Pending> failed;
+    private Throwable failure;
+
+    Pipe(StructureWriter writer, String description, Duration timeout) {
+        this.writer = writer;
+        this.description = description;
+        this.timeout = timeout;
+    }
+
+    String description() {
+        return description;
+    }
+
+    void add(Pending pending) {
+        if (buffer.isEmpty()) {
+            firstBufferedNanos = System.nanoTime();
+        }
+        buffer.add(pending);
+    }
+
+    int buffered() {
+        return buffer.size();
+    }
+
+    boolean inFlight() {
+        return inFlight != null;
+    }
+
+    boolean hasFailed() {
+        return failed != null;
+    }
+
+    Throwable failure() {
+        return failure;
+    }
+
+    int failedCount() {
+        return failed == null ? 0 : failed.size();
+    }
+
+    /** How long the oldest buffered entry has waited. */
+    Duration bufferAge() {
+        return buffer.isEmpty() ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - firstBufferedNanos);
+    }
+
+    /** Sends the failed batch again, or else the buffer; false when a batch is in flight or nothing waits. */
+    boolean dispatch() {
+        if (inFlight != null) {
+            return false;
+        }
+        if (failed != null) {
+            inFlight = failed;
+            failed = null;
+            failure = null;
+        } else if (!buffer.isEmpty()) {
+            inFlight = buffer;
+            buffer = new ArrayList<>();
+        } else {
+            return false;
+        }
+        List<WriteEntry> entries = new ArrayList<>(inFlight.size());
+        inFlight.forEach(p -> entries.add(p.entry()));
+        CompletableFuture<Void> result;
+        try {
+            result = writer.write(entries).toCompletableFuture();
+        } catch (RuntimeException e) {
+            result = CompletableFuture.failedFuture(e);
+        }
+        inFlightResult = result.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return true;
+    }
+
+    /** Takes the result of the batch in flight if it has finished; true when it finished in this call. */
+    boolean collect() {
+        if (inFlight == null || !inFlightResult.isDone()) {
+            return false;
+        }
+        try {
+            inFlightResult.join();
+        } catch (RuntimeException e) {
+            failure = unwrap(e);
+            int written = failure instanceof FullStructureException full ? full.written() : 0;
+            failed = new ArrayList<>(inFlight.subList(written, inFlight.size()));
+        }
+        inFlight = null;
+        inFlightResult = null;
+        return true;
+    }
+
+    /** Waits for the batch in flight (at most the write timeout, which the batch already carries), then collects it. */
+    void await() throws InterruptedException {
+        if (inFlight == null) {
+            return;
+        }
+        try {
+            inFlightResult.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // collect() records the failure
+        }
+        collect();
+    }
+
+    /** The failed batch is given up (error policy NOOP): its records count as done. */
+    void dropFailed() {
+        failed = null;
+        failure = null;
+    }
+
+    /** The lowest offset of {@code partition} not yet acknowledged in this pipe. */
+    OptionalLong lowestPending(TopicPartition partition) {
+        long lowest = Long.MAX_VALUE;
+        for (List<Pending> list : new List[] {failed, inFlight, buffer}) {
+            if (list != null) {
+                for (Pending p : list) {
+                    if (p.offset() < lowest && p.partition().equals(partition)) {
+                        lowest = p.offset();
+                    }
+                }
+            }
+        }
+        return lowest == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(lowest);
+    }
+
+    /** Forgets the entries of partitions this task no longer owns; their new owner reads them again. */
+    void drop(Collection<TopicPartition> partitions) {
+        buffer.removeIf(p -> partitions.contains(p.partition()));
+        if (failed != null) {
+            failed.removeIf(p -> partitions.contains(p.partition()));
+            if (failed.isEmpty()) {
+                dropFailed();
+            }
+        }
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        Throwable cause = e;
+        while ((cause instanceof java.util.concurrent.CompletionException || cause instanceof ExecutionException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause instanceof TimeoutException ? new TimeoutException("no acknowledgement from Hazelcast") : cause;
+    }
+}

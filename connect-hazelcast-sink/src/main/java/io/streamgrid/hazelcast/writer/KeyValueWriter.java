@@ -1,0 +1,50 @@
+package io.streamgrid.hazelcast.writer;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+
+/**
+ * ICache and ReplicatedMap: {@code putAll} of the batch (with the TTL where there is one) and removal of
+ * tombstoned keys. These calls block, so they run on the task's write executor.
+ */
+public final class KeyValueWriter implements StructureWriter {
+
+    /** The blocking operations of a key-value structure. */
+    public interface Operations {
+        void putAll(Map<Object, Object> entries, Duration ttl);
+
+        void remove(Object key);
+    }
+
+    private final Operations operations;
+    private final Duration ttl;
+    private final Executor executor;
+
+    public KeyValueWriter(Operations operations, Duration ttl, Executor executor) {
+        this.operations = operations;
+        this.ttl = ttl;
+        this.executor = executor;
+    }
+
+    @Override
+    public CompletionStage<Void> write(List<WriteEntry> batch) {
+        return CompletableFuture.runAsync(() -> {
+            Map<Object, Object> puts = new LinkedHashMap<>();
+            for (WriteEntry entry : Chunks.lastPerKey(batch).values()) {
+                if (entry.isDelete()) {
+                    operations.remove(entry.key());
+                } else {
+                    puts.put(entry.key(), entry.value());
+                }
+            }
+            if (!puts.isEmpty()) {
+                operations.putAll(puts, ttl);
+            }
+        }, executor);
+    }
+}

@@ -1,0 +1,40 @@
+package io.streamgrid.hazelcast.writer;
+
+import com.hazelcast.ringbuffer.OverflowPolicy;
+import com.hazelcast.ringbuffer.Ringbuffer;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/** {@code Ringbuffer.addAllAsync}, at most 1000 items per call. With overflow FAIL a full ringbuffer is a failure to retry. */
+public final class RingbufferWriter implements StructureWriter {
+
+    static final int MAX_PER_CALL = 1000;
+
+    private final Ringbuffer<Object> ringbuffer;
+    private final OverflowPolicy overflow;
+    private final int chunk;
+
+    public RingbufferWriter(Ringbuffer<Object> ringbuffer, OverflowPolicy overflow, int batchSize) {
+        this.ringbuffer = ringbuffer;
+        this.overflow = overflow;
+        this.chunk = Math.min(MAX_PER_CALL, batchSize);
+    }
+
+    @Override
+    public CompletionStage<Void> write(List<WriteEntry> batch) {
+        List<Object> values = Chunks.values(batch);
+        CompletionStage<?> chain = CompletableFuture.completedFuture(null);
+        for (int from = 0; from < values.size(); from += chunk) {
+            int written = from;
+            List<Object> part = values.subList(from, Math.min(values.size(), from + chunk));
+            chain = chain.thenCompose(ignored -> ringbuffer.addAllAsync(part, overflow)).thenCompose(sequence ->
+                    sequence == -1
+                            ? CompletableFuture.failedFuture(new FullStructureException("ringbuffer '"
+                            + ringbuffer.getName() + "' is full (capacity " + ringbuffer.capacity()
+                            + ", overflow FAIL); " + written + " items of the batch went in", written))
+                            : CompletableFuture.completedFuture(sequence));
+        }
+        return chain.thenApply(ignored -> null);
+    }
+}

@@ -1,0 +1,87 @@
+package io.streamgrid.hazelcast;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.QueueConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** Real Hazelcast members in the test JVM, on free loopback ports, in a cluster of their own. */
+final class HazelcastMembers implements AutoCloseable {
+
+    static final String SMALL_QUEUE = "bounded-*";
+    static final int SMALL_QUEUE_CAPACITY = 10;
+
+    private final String clusterName = "test-" + UUID.randomUUID();
+    private final List<Integer> ports = new ArrayList<>();
+    private final List<HazelcastInstance> members = new ArrayList<>();
+
+    HazelcastMembers(int count) {
+        for (int i = 0; i < count; i++) {
+            ports.add(freePort());
+        }
+        for (int i = 0; i < count; i++) {
+            start(i);
+        }
+    }
+
+    /** Starts (again) the member of index {@code i} on its own port. */
+    HazelcastInstance start(int i) {
+        Config config = new Config();
+        config.setClusterName(clusterName);
+        config.setProperty("hazelcast.logging.type", "slf4j");
+        config.setProperty("hazelcast.partition.count", "17");
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        config.getNetworkConfig().setPort(ports.get(i)).setPortAutoIncrement(false);
+        JoinConfig join = config.getNetworkConfig().getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        join.getTcpIpConfig().setEnabled(true);
+        ports.forEach(p -> join.getTcpIpConfig().addMember("127.0.0.1:" + p));
+        config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+        config.addQueueConfig(new QueueConfig(SMALL_QUEUE).setMaxSize(SMALL_QUEUE_CAPACITY));
+        HazelcastInstance member = Hazelcast.newHazelcastInstance(config);
+        if (i < members.size()) {
+            members.set(i, member);
+        } else {
+            members.add(member);
+        }
+        return member;
+    }
+
+    void stop(int i) {
+        members.get(i).getLifecycleService().terminate();
+    }
+
+    HazelcastInstance member(int i) {
+        return members.get(i);
+    }
+
+    String clusterName() {
+        return clusterName;
+    }
+
+    String addresses() {
+        return String.join(",", ports.stream().map(p -> "127.0.0.1:" + p).toList());
+    }
+
+    @Override
+    public void close() {
+        members.forEach(m -> m.getLifecycleService().terminate());
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,396 @@
+package io.streamgrid.hazelcast;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastJsonValue;
+import com.hazelcast.query.Predicates;
+import com.hazelcast.topic.ITopic;
+import io.streamgrid.common.format.AvroValueFormat;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class HazelcastSinkTaskTest {
+
+    static final Schema READING = SchemaBuilder.struct().name("Reading")
+            .field("sensor_id", Schema.STRING_SCHEMA)
+            .field("temperature", Schema.FLOAT64_SCHEMA)
+            .field("timestamp", Schema.INT64_SCHEMA)
+            .field("site", Schema.STRING_SCHEMA)
+            .build();
+
+    private static HazelcastMembers members;
+    private static HazelcastInstance member;
+    private final List<HazelcastSinkTask> tasks = new ArrayList<>();
+    private final String topic = "readings-" + UUID.randomUUID().toString().substring(0, 8);
+
+    @BeforeAll
+    static void startMember() {
+        members = new HazelcastMembers(1);
+        member = members.member(0);
+    }
+
+    @AfterAll
+    static void stopMember() {
+        members.close();
+    }
+
+    @AfterEach
+    void stopTasks() {
+        tasks.forEach(HazelcastSinkTask::stop);
+    }
+
+    static Struct reading(String sensor, double temperature, long timestamp, String site) {
+        return new Struct(READING).put("sensor_id", sensor).put("temperature", temperature)
+                .put("timestamp", timestamp).put("site", site);
+    }
+
+    static String json(String sensor, double temperature, long timestamp, String site) {
+        return "{\"sensor_id\":\"" + sensor + "\",\"temperature\":" + temperature + ",\"timestamp\":" + timestamp
+                + ",\"site\":\"" + site + "\"}";
+    }
+
+    SinkRecord record(long offset, Object key, Object value) {
+        Schema keySchema = key instanceof String ? Schema.STRING_SCHEMA : key instanceof Struct s ? s.schema() : null;
+        Schema valueSchema = value instanceof Struct s ? s.schema() : value instanceof String ? Schema.STRING_SCHEMA
+                : value instanceof byte[] ? Schema.BYTES_SCHEMA : null;
+        return new SinkRecord(topic, 0, keySchema, key, valueSchema, value, offset);
+    }
+
+    List<SinkRecord> readings(int count) {
+        List<SinkRecord> records = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            records.add(record(i, null, reading("s-" + i, 20.0 + i, 1000L + i, "roof")));
+        }
+        return records;
+    }
+
+    HazelcastSinkTask start(TestContext context, String kcql, String... extra) {
+        Map<String, String> props = new HashMap<>();
+        props.put("connect.hazelcast.kcql", kcql);
+        props.put("connect.hazelcast.cluster.members", members.addresses());
+        props.put("connect.hazelcast.cluster.name", members.clusterName());
+        for (int i = 0; i < extra.length; i += 2) {
+            props.put(extra[i], extra[i + 1]);
+        }
+        HazelcastSinkTask task = new HazelcastSinkTask();
+        task.initialize(context);
+        task.start(props);
+        tasks.add(task);
+        return task;
+    }
+
+    /** Puts the records and commits as the worker does; returns the offset the task lets the worker commit. */
+    long putAndCommit(HazelcastSinkTask task, Collection<SinkRecord> records) {
+        task.put(records);
+        return commit(task, records.stream().mapToLong(SinkRecord::kafkaOffset).max().orElse(-1) + 1);
+    }
+
+    long commit(HazelcastSinkTask task, long current) {
+        TopicPartition partition = new TopicPartition(topic, 0);
+        Map<TopicPartition, OffsetAndMetadata> committable = task.preCommit(Map.of(partition, new OffsetAndMetadata(current)));
+        return committable.get(partition).offset();
+    }
+
+    static String name(String prefix) {
+        return prefix + "_" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @Test
+    void everyStructureReceivesTheRecordsAsJson() throws InterruptedException {
+        String ring = name("ring");
+        String reliable = name("reliable");
+        String queue = name("queue");
+        String list = name("list");
+        String set = name("set");
+        String map = name("map");
+        String multi = name("multi");
+        String cache = name("cache");
+        String replicated = name("replicated");
+        List<String> received = new CopyOnWriteArrayList<>();
+        ITopic<Object> reliableTopic = member.getReliableTopic(reliable);
+        reliableTopic.addMessageListener(message -> received.add((String) message.getMessageObject()));
+        String kcql = String.join(";\n",
+                "INSERT INTO " + ring + " SELECT * FROM " + topic + " STOREAS RING_BUFFER",
+                "INSERT INTO " + reliable + " SELECT * FROM " + topic,
+                "INSERT INTO " + queue + " SELECT * FROM " + topic + " STOREAS QUEUE",
+                "INSERT INTO " + list + " SELECT * FROM " + topic + " STOREAS LIST",
+                "INSERT INTO " + set + " SELECT * FROM " + topic + " STOREAS SET",
+                "INSERT INTO " + map + " SELECT * FROM " + topic + " PK sensor_id STOREAS IMAP",
+                "INSERT INTO " + multi + " SELECT * FROM " + topic + " PK site STOREAS MULTI_MAP",
+                "INSERT INTO " + cache + " SELECT * FROM " + topic + " PK sensor_id STOREAS ICACHE",
+                "UPSERT INTO " + replicated + " SELECT * FROM " + topic + " PK sensor_id STOREAS REPLICATED_MAP");
+        HazelcastSinkTask task = start(new TestContext(false), kcql);
+
+        assertThat(putAndCommit(task, readings(3))).isEqualTo(3);
+
+        List<String> expected = List.of(json("s-0", 20.0, 1000, "roof"), json("s-1", 21.0, 1001, "roof"),
+                json("s-2", 22.0, 1002, "roof"));
+        assertThat(List.of(member.getRingbuffer(ring).readOne(0), member.getRingbuffer(ring).readOne(1),
+                member.getRingbuffer(ring).readOne(2))).isEqualTo(expected);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(received).isEqualTo(expected));
+        assertThat(new ArrayList<>(member.getQueue(queue))).isEqualTo(expected);
+        assertThat(new ArrayList<>(member.getList(list))).isEqualTo(expected);
+        assertThat(member.<Object>getSet(set)).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(member.getMap(map).get("s-1")).isEqualTo(expected.get(1));
+        assertThat(member.getMap(map).size()).isEqualTo(3);
+        assertThat(member.getMultiMap(multi).get("roof")).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(member.getCacheManager().getCache(cache).get("s-2")).isEqualTo(expected.get(2));
+        assertThat(member.getReplicatedMap(replicated).get("s-0")).isEqualTo(expected.get(0));
+    }
+
+    @Test
+    void seedRingbufferStatementSelectsFields() throws InterruptedException {
+        String ring = name("sensor_ringbuffer");
+        HazelcastSinkTask task = start(new TestContext(false), "INSERT INTO " + ring
+                + " SELECT sensor_id, timestamp, temperature FROM " + topic + " WITH FORMAT JSON STOREAS RING_BUFFER");
+        putAndCommit(task, readings(1));
+        assertThat(member.getRingbuffer(ring).readOne(0))
+                .isEqualTo("{\"sensor_id\":\"s-0\",\"timestamp\":1000,\"temperature\":20.0}");
+    }
+
+    @Test
+    void avroTextAndBinaryFormats() {
+        String avroMap = name("avro");
+        String textQueue = name("text");
+        String binaryQueue = name("binary");
+        HazelcastSinkTask task = start(new TestContext(false), String.join(";",
+                "INSERT INTO " + avroMap + " SELECT * FROM " + topic + " PK sensor_id WITHFORMAT AVRO STOREAS IMAP",
+                "INSERT INTO " + textQueue + " SELECT sensor_id FROM " + topic + " WITHFORMAT TEXT STOREAS QUEUE",
+                "INSERT INTO " + binaryQueue + " SELECT * FROM " + topic + "_raw WITHFORMAT BINARY STOREAS QUEUE"));
+        Struct value = reading("s-9", 19.5, 5L, "cellar");
+        putAndCommit(task, List.of(record(0, null, value)));
+        byte[] avro = (byte[]) member.getMap(avroMap).get("s-9");
+        assertThat(new AvroValueFormat().decode(READING, avro).value()).isEqualTo(value);
+        assertThat(member.getQueue(textQueue).poll()).isEqualTo("{\"sensor_id\":\"s-9\"}");
+
+        byte[] raw = {1, 2, 3, (byte) 0xfe};
+        task.put(List.of(new SinkRecord(topic + "_raw", 0, null, null, Schema.BYTES_SCHEMA, raw, 0)));
+        task.preCommit(Map.of());
+        assertThat((byte[]) member.getQueue(binaryQueue).poll()).containsExactly(raw);
+    }
+
+    @Test
+    void jsonValueCanBeQueriedWithPredicates() {
+        String map = name("devices");
+        HazelcastSinkTask task = start(new TestContext(false), "INSERT INTO " + map + " SELECT * FROM " + topic
+                + " PK sensor_id WITHFORMAT JSON STOREAS IMAP (jsonValue = true)");
+        putAndCommit(task, readings(5));
+        assertThat(member.getMap(map).get("s-3")).isInstanceOf(HazelcastJsonValue.class);
+        Collection<Object> warm = member.getMap(map).values(Predicates.sql("temperature > 22.5"));
+        assertThat(warm).extracting(Object::toString).containsExactlyInAnyOrder(
+                json("s-3", 23.0, 1003, "roof"), json("s-4", 24.0, 1004, "roof"));
+    }
+
+    @Test
+    void keysComeFromPkFieldsThenRecordKeyThenCoordinates() {
+        String single = name("single");
+        String typed = name("typed");
+        String composite = name("composite");
+        String byRecordKey = name("bykey");
+        HazelcastSinkTask task = start(new TestContext(false), String.join(";",
+                "INSERT INTO " + single + " SELECT * FROM " + topic + " PK sensor_id STOREAS IMAP",
+                "INSERT INTO " + typed + " SELECT * FROM " + topic + " PK timestamp STOREAS IMAP",
+                "INSERT INTO " + composite + " SELECT * FROM " + topic + " PK site, sensor_id KEYDELIMITER = '|' STOREAS IMAP",
+                "INSERT INTO " + byRecordKey + " SELECT * FROM " + topic + " STOREAS IMAP"));
+        Schema keySchema = SchemaBuilder.struct().field("id", Schema.INT32_SCHEMA).build();
+        putAndCommit(task, List.of(
+                record(0, "key-a", reading("s-1", 1, 100, "roof")),
+                record(1, new Struct(keySchema).put("id", 7), reading("s-2", 2, 200, "roof")),
+                record(2, null, reading("s-3", 3, 300, "cellar"))));
+        assertThat(member.getMap(single).keySet()).containsExactlyInAnyOrder("s-1", "s-2", "s-3");
+        assertThat(member.getMap(typed).keySet()).containsExactlyInAnyOrder(100L, 200L, 300L);
+        assertThat(member.getMap(composite).keySet()).containsExactlyInAnyOrder("roof|s-1", "roof|s-2", "cellar|s-3");
+        assertThat(member.getMap(byRecordKey).keySet()).containsExactlyInAnyOrder("key-a", "{\"id\":7}",
+                topic + "-0-2");
+    }
+
+    @Test
+    void ttlExpiresEntries() {
+        String map = name("ttlmap");
+        String cache = name("ttlcache");
+        String replicated = name("ttlreplicated");
+        HazelcastSinkTask task = start(new TestContext(false), String.join(";",
+                "INSERT INTO " + map + " SELECT * FROM " + topic + " PK sensor_id STOREAS IMAP TTL = 1500",
+                "INSERT INTO " + cache + " SELECT * FROM " + topic + " PK sensor_id STOREAS ICACHE TTL = 1500",
+                "INSERT INTO " + replicated + " SELECT * FROM " + topic + " PK sensor_id STOREAS REPLICATED_MAP TTL = 1500"));
+        putAndCommit(task, readings(2));
+        assertThat(member.getMap(map).get("s-1")).isNotNull();
+        assertThat(member.getCacheManager().getCache(cache).get("s-1")).isNotNull();
+        assertThat(member.getReplicatedMap(replicated).get("s-1")).isNotNull();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(member.getMap(map).get("s-1")).isNull();
+            assertThat(member.getCacheManager().getCache(cache).get("s-1")).isNull();
+            assertThat(member.getReplicatedMap(replicated).get("s-1")).isNull();
+        });
+    }
+
+    @Test
+    void tombstoneDeletesFromMapsAndIsSkippedAndCountedOnQueues() {
+        String map = name("state");
+        String byKeyField = name("statepk");
+        String queue = name("events");
+        HazelcastSinkTask task = start(new TestContext(false), String.join(";",
+                "INSERT INTO " + map + " SELECT * FROM " + topic + " STOREAS IMAP",
+                "INSERT INTO " + byKeyField + " SELECT * FROM " + topic + " PK _key STOREAS IMAP",
+                "INSERT INTO " + queue + " SELECT * FROM " + topic + " STOREAS QUEUE"));
+        putAndCommit(task, List.of(record(0, "dev-1", reading("s-1", 1, 1, "a")),
+                record(1, "dev-2", reading("s-2", 2, 2, "a"))));
+        assertThat(member.getMap(map).keySet()).containsExactlyInAnyOrder("dev-1", "dev-2");
+
+        assertThat(putAndCommit(task, List.of(record(2, "dev-1", null)))).isEqualTo(3);
+        assertThat(member.getMap(map).keySet()).containsExactly("dev-2");
+        assertThat(member.getMap(byKeyField).keySet()).containsExactly("dev-2");
+        assertThat(member.getQueue(queue)).hasSize(2);
+        assertThat(task.skippedTombstones()).isEqualTo(1);
+    }
+
+    @Test
+    void severalStatementsOnOneTopicAllWrite() {
+        String queue = name("fanq");
+        String map = name("fanm");
+        HazelcastSinkTask task = start(new TestContext(false), "INSERT INTO " + queue + " SELECT * FROM " + topic
+                + " STOREAS QUEUE; INSERT INTO " + map + " SELECT temperature FROM " + topic + " PK sensor_id STOREAS IMAP");
+        putAndCommit(task, readings(4));
+        assertThat(member.getQueue(queue)).hasSize(4);
+        assertThat(member.getMap(map).get("s-2")).isEqualTo("{\"temperature\":22.0}");
+    }
+
+    @Test
+    void badRecordsGoToTheDeadLetterQueueAndTheRestIsWritten() {
+        String queue = name("dlq");
+        TestContext context = new TestContext(true);
+        HazelcastSinkTask task = start(context, "INSERT INTO " + queue + " SELECT sensor_id, humidity FROM " + topic
+                + " STOREAS QUEUE");
+        Schema withHumidity = SchemaBuilder.struct().field("sensor_id", Schema.STRING_SCHEMA)
+                .field("humidity", Schema.FLOAT64_SCHEMA).build();
+        List<SinkRecord> records = List.of(
+                record(0, null, new Struct(withHumidity).put("sensor_id", "h-1").put("humidity", 40.0)),
+                record(1, null, reading("s-1", 1, 1, "roof")),
+                record(2, null, new Struct(withHumidity).put("sensor_id", "h-2").put("humidity", 41.0)));
+        assertThat(putAndCommit(task, records)).isEqualTo(3);
+        assertThat(member.getQueue(queue)).hasSize(2);
+        assertThat(context.deadLetters).extracting(SinkRecord::kafkaOffset).containsExactly(1L);
+        assertThat(context.deadLetterErrors.get(0)).isInstanceOf(DataException.class)
+                .hasMessageContaining("Field 'humidity' is not in record topic=" + topic + " partition=0 offset=1");
+    }
+
+    @Test
+    void recordOfATopicNoStatementReadsGoesToTheDeadLetterQueue() {
+        TestContext context = new TestContext(true);
+        HazelcastSinkTask task = start(context, "INSERT INTO " + name("q") + " SELECT * FROM other STOREAS QUEUE");
+        task.put(readings(1));
+        assertThat(context.deadLetterErrors).singleElement().asString()
+                .contains("no KCQL statement reads topic '" + topic + "'");
+    }
+
+    @Test
+    void withoutDeadLetterQueueBadDataFailsTheTaskNamingTheRecord() {
+        HazelcastSinkTask task = start(new TestContext(false), "INSERT INTO " + name("q") + " SELECT nope FROM "
+                + topic + " STOREAS QUEUE");
+        assertThatThrownBy(() -> task.put(readings(1))).isInstanceOf(ConnectException.class)
+                .hasMessageContaining("topic=" + topic + " partition=0 offset=0")
+                .hasMessageContaining("Field 'nope'");
+    }
+
+    @Test
+    void noopPolicyDropsBadDataAndCountsIt() {
+        String queue = name("noop");
+        HazelcastSinkTask task = start(new TestContext(false), "INSERT INTO " + queue + " SELECT * FROM " + topic
+                + " STOREAS QUEUE", "connect.hazelcast.error.policy", "NOOP");
+        List<SinkRecord> records = new ArrayList<>(readings(2));
+        records.add(record(2, null, "not json at all"));
+        assertThat(putAndCommit(task, records)).isEqualTo(3);
+        assertThat(member.getQueue(queue)).hasSize(3);
+    }
+
+    @Test
+    void orderWithinAPartitionIsKeptAcrossBatches() throws InterruptedException {
+        String ring = name("ordered");
+        HazelcastSinkTask task = start(new TestContext(false), "INSERT INTO " + ring + " SELECT sensor_id FROM "
+                + topic + " STOREAS RING_BUFFER", "connect.hazelcast.batch.size", "100");
+        int total = 5000;
+        for (int from = 0; from < total; from += 500) {
+            List<SinkRecord> records = new ArrayList<>();
+            for (int i = from; i < from + 500; i++) {
+                records.add(record(i, null, reading("s-" + i, 0, i, "x")));
+            }
+            task.put(records);
+        }
+        assertThat(commit(task, total)).isEqualTo(total);
+        var ringbuffer = member.getRingbuffer(ring);
+        assertThat(ringbuffer.size()).isEqualTo(total);
+        for (int i = 0; i < total; i++) {
+            assertThat(ringbuffer.readOne(i)).isEqualTo("{\"sensor_id\":\"s-" + i + "\"}");
+        }
+    }
+
+    @Test
+    void fullBoundedQueueTakesWhatFitsAndTheRestIsRetriedNeverDropped() {
+        String queue = "bounded-" + UUID.randomUUID().toString().substring(0, 8);
+        TestContext context = new TestContext(false);
+        HazelcastSinkTask task = start(context, "INSERT INTO " + queue + " SELECT sensor_id FROM " + topic
+                + " STOREAS QUEUE", "connect.hazelcast.error.policy", "RETRY", "connect.hazelcast.retry.interval", "10");
+        List<SinkRecord> records = readings(HazelcastMembers.SMALL_QUEUE_CAPACITY + 5);
+        task.put(records);
+        assertThat(commit(task, records.size())).as("only the records that went in are committed").isEqualTo(10);
+        assertThatThrownBy(() -> task.put(records)).isInstanceOf(RetriableException.class)
+                .hasMessageContaining("is full; 0 of the batch's 5 items went in");
+        assertThat(context.timeouts).containsExactly(10L);
+        assertThat(commit(task, records.size())).isEqualTo(10);
+
+        List<Object> consumed = new ArrayList<>();
+        member.getQueue(queue).drainTo(consumed);
+        task.put(records); // the worker delivers the same records again; the waiting five go in now
+        assertThat(commit(task, records.size())).isEqualTo(records.size());
+        member.getQueue(queue).drainTo(consumed);
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            expected.add("{\"sensor_id\":\"s-" + i + "\"}");
+        }
+        assertThat(consumed).isEqualTo(expected);
+    }
+
+    @Test
+    void lingerKeepsRecordsUntilCommitAndCommitWritesThem() {
+        String queue = name("linger");
+        HazelcastSinkTask task = start(new TestContext(false), "INSERT INTO " + queue + " SELECT * FROM " + topic
+                + " STOREAS QUEUE", "connect.hazelcast.linger.ms", "600000");
+        task.put(readings(3));
+        assertThat(member.getQueue(queue)).isEmpty();
+        assertThat(commit(task, 3)).isEqualTo(3);
+        assertThat(member.getQueue(queue)).hasSize(3);
+    }
+
+    @Test
+    void stringJsonValuesAreProjectedToo() {
+        String map = name("jsonstr");
+        HazelcastSinkTask task = start(new TestContext(false), "INSERT INTO " + map + " SELECT sensor_id, temperature AS t FROM "
+                + topic + " PK sensor_id STOREAS IMAP");
+        putAndCommit(task, List.of(record(0, null, "{\"sensor_id\":\"j-1\",\"temperature\":18.25,\"x\":1}"),
+                record(1, null, Map.of("sensor_id", "j-2", "temperature", 17L))));
+        assertThat(member.getMap(map).get("j-1")).isEqualTo("{\"sensor_id\":\"j-1\",\"t\":18.25}");
+        assertThat(member.getMap(map).get("j-2")).isEqualTo("{\"sensor_id\":\"j-2\",\"t\":17}");
+    }
+}
