@@ -78,7 +78,7 @@ public final class HazelcastSinkConfig extends AbstractConfig {
             + ".yml) on the worker, for everything else: near cache, discovery, Hazelcast Cloud, TLS (Enterprise). "
             + "Keys set in this connector config take precedence over the file.";
     public static final String CLIENT_NAME_CONFIG = PREFIX + ".client.name";
-    private static final String CLIENT_NAME_DOC = "Client name shown in Management Center; each task adds '-<task>'."
+    private static final String CLIENT_NAME_DOC = "Client name shown in Management Center; each task adds '-<n>' to keep names unique."
             + " Empty means streamgrid-hazelcast-sink.";
     public static final String CLIENT_LABELS_CONFIG = PREFIX + ".client.labels";
     private static final String CLIENT_LABELS_DOC = "Labels the client carries, shown in Management Center.";
@@ -284,9 +284,14 @@ public final class HazelcastSinkConfig extends AbstractConfig {
         return originals().containsKey(key);
     }
 
-    /** Prints the config reference as Markdown, for docs/hazelcast-sink-config.md. */
-    public static void main(String[] args) {
-        System.out.print(ConfigDocs.markdown("Hazelcast sink configuration", CONFIG_DEF));
+    /** Writes the config reference as Markdown to the given file (docs/hazelcast-sink-config.md), or prints it. */
+    public static void main(String[] args) throws java.io.IOException {
+        String markdown = ConfigDocs.markdown("Hazelcast sink configuration", CONFIG_DEF);
+        if (args.length == 0) {
+            System.out.print(markdown);
+        } else {
+            java.nio.file.Files.writeString(java.nio.file.Path.of(args[0]), markdown);
+        }
     }
 
     /** A LIST that must hold at least one non-blank entry. */
