@@ -2,6 +2,7 @@ package io.streamgrid.hazelcast;
 
 import io.streamgrid.common.config.ConfigAliases;
 import io.streamgrid.common.config.ConfigDocs;
+import io.streamgrid.common.config.ErrorPolicy;
 import io.streamgrid.common.config.ErrorPolicyConfig;
 import io.streamgrid.common.config.KcqlConfig;
 import io.streamgrid.kcql.Clause;
@@ -186,7 +187,8 @@ public final class HazelcastSinkConfig extends AbstractConfig {
                 .define(WRITE_TIMEOUT_CONFIG, Type.LONG, 30_000L, ConfigDef.Range.atLeast(1), Importance.LOW,
                         WRITE_TIMEOUT_DOC, WRITE_GROUP, ++order, Width.SHORT, "Write timeout (ms)");
 
-        ErrorPolicyConfig.define(def, PREFIX, ERROR_GROUP, 1);
+        // A lost member or a full structure usually passes: retry by default; THROW is one setting away.
+        ErrorPolicyConfig.define(def, PREFIX, ERROR_GROUP, 1, ErrorPolicy.RETRY);
         return def;
     }
 
@@ -284,13 +286,28 @@ public final class HazelcastSinkConfig extends AbstractConfig {
         return originals().containsKey(key);
     }
 
-    /** Writes the config reference as Markdown to the given file (docs/hazelcast-sink-config.md), or prints it. */
+    /** The config tables as they stand in README.md, between the {@value #README_SECTION} markers. */
+    public static String readmeTables() {
+        return ConfigDocs.tables(CONFIG_DEF, "####");
+    }
+
+    public static final String README_SECTION = "hazelcast-sink-config";
+
+    /**
+     * Writes the config reference as Markdown to {@code args[0]} (docs/hazelcast-sink-config.md) and into the
+     * marked section of {@code args[1]} (README.md); with no arguments prints it.
+     */
     public static void main(String[] args) throws java.io.IOException {
         String markdown = ConfigDocs.markdown("Hazelcast sink configuration", CONFIG_DEF);
         if (args.length == 0) {
             System.out.print(markdown);
-        } else {
-            java.nio.file.Files.writeString(java.nio.file.Path.of(args[0]), markdown);
+            return;
+        }
+        java.nio.file.Files.writeString(java.nio.file.Path.of(args[0]), markdown);
+        if (args.length > 1) {
+            java.nio.file.Path readme = java.nio.file.Path.of(args[1]);
+            java.nio.file.Files.writeString(readme,
+                    ConfigDocs.embed(java.nio.file.Files.readString(readme), README_SECTION, readmeTables()));
         }
     }
 

@@ -52,6 +52,8 @@ class HazelcastSinkConfigTest {
         assertThat(config.clusterName()).isEqualTo("dev");
         assertThat(config.batchSize()).isEqualTo(1000);
         assertThat(config.linger().toMillis()).isZero();
+        assertThat(config.errorPolicy().policy()).isEqualTo(io.streamgrid.common.config.ErrorPolicy.RETRY);
+        assertThat(config.errorPolicy().maxRetries()).isEqualTo(20);
         assertThat(config.statements()).singleElement().extracting(s -> s.target()).isEqualTo("dev");
     }
 
@@ -207,6 +209,9 @@ class HazelcastSinkConfigTest {
         Path doc = Path.of("..", "docs", "hazelcast-sink-config.md");
         assertThat(Files.readString(doc)).as("regenerate with: mvn -q install -DskipTests && mvn -q -pl connect-hazelcast-sink exec:java")
                 .isEqualTo(ConfigDocs.markdown("Hazelcast sink configuration", HazelcastSinkConfig.CONFIG_DEF));
+        String readme = Files.readString(Path.of("..", "README.md"));
+        assertThat(readme).as("regenerate with: mvn -q install -DskipTests && mvn -q -pl connect-hazelcast-sink exec:java")
+                .isEqualTo(ConfigDocs.embed(readme, HazelcastSinkConfig.README_SECTION, HazelcastSinkConfig.readmeTables()));
     }
 
     private static int freePort() {

@@ -12,8 +12,27 @@ public final class ConfigDocs {
     }
 
     public static String markdown(String title, ConfigDef def) {
-        StringBuilder out = new StringBuilder("# ").append(title).append("\n\n")
-                .append("Generated from the connector's `ConfigDef`; do not edit by hand.\n");
+        return "# " + title + "\n\nGenerated from the connector's `ConfigDef`; do not edit by hand.\n" + tables(def, "##");
+    }
+
+    /**
+     * Puts {@code content} between the lines {@code <!-- name:start -->} and {@code <!-- name:end -->} of a
+     * document (a README), replacing what was there.
+     */
+    public static String embed(String document, String name, String content) {
+        String start = "<!-- " + name + ":start -->";
+        String end = "<!-- " + name + ":end -->";
+        int from = document.indexOf(start);
+        int to = document.indexOf(end);
+        if (from < 0 || to < from) {
+            throw new IllegalArgumentException("the document has no " + start + " ... " + end + " section");
+        }
+        return document.substring(0, from + start.length()) + "\n" + content + document.substring(to);
+    }
+
+    /** One table per group, each under a heading of the given level ({@code ##}, {@code ####}). */
+    public static String tables(ConfigDef def, String heading) {
+        StringBuilder out = new StringBuilder();
         String group = null;
         List<ConfigDef.ConfigKey> keys = def.configKeys().values().stream()
                 .sorted((a, b) -> {
@@ -24,7 +43,7 @@ public final class ConfigDocs {
             String keyGroup = key.group == null ? "Other" : key.group;
             if (!keyGroup.equals(group)) {
                 group = keyGroup;
-                out.append("\n## ").append(group).append("\n\n")
+                out.append("\n").append(heading).append(" ").append(group).append("\n\n")
                         .append("| key | type | default | valid values | importance | description |\n")
                         .append("|---|---|---|---|---|---|\n");
             }

@@ -25,9 +25,14 @@ public record ErrorPolicyConfig(ErrorPolicy policy, int maxRetries, Duration ret
     public static final long RETRY_INTERVAL_MS_DEFAULT = 10_000L;
 
     public static ConfigDef define(ConfigDef def, String prefix, String group, int firstOrder) {
+        return define(def, prefix, group, firstOrder, POLICY_DEFAULT);
+    }
+
+    /** Defines the three keys with a connector's own default policy. */
+    public static ConfigDef define(ConfigDef def, String prefix, String group, int firstOrder, ErrorPolicy defaultPolicy) {
         int order = firstOrder;
         return def
-                .define(prefix + "." + POLICY_SUFFIX, ConfigDef.Type.STRING, POLICY_DEFAULT.name(),
+                .define(prefix + "." + POLICY_SUFFIX, ConfigDef.Type.STRING, defaultPolicy.name(),
                         new PolicyValidator(), ConfigDef.Importance.HIGH,
                         "What to do when a write fails. THROW fails the task. RETRY hands the batch back to the "
                                 + "worker and tries again after " + prefix + "." + RETRY_INTERVAL_SUFFIX + ", at most "

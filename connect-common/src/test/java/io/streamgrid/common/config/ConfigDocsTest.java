@@ -20,8 +20,16 @@ class ConfigDocsTest {
         assertThat(md).startsWith("# Title\n");
         assertThat(md.indexOf("a.first")).isLessThan(md.indexOf("b.second"));
         assertThat(md.indexOf("## G1")).isLessThan(md.indexOf("## G2"));
+        assertThat(ConfigDocs.tables(def, "####")).startsWith("\n#### G1\n");
         assertThat(md).contains("| `a.first` | string | required |  | high | First. |")
                 .contains("| `b.second` | int | `5` | [1,...] | low | Second \\| with pipe. |")
                 .contains("| `c.secret` | password | [hidden] |");
+    }
+
+    @Test
+    void embedReplacesOnlyTheMarkedSection() {
+        String readme = "intro\n<!-- cfg:start -->\nold table\n<!-- cfg:end -->\noutro\n";
+        assertThat(ConfigDocs.embed(readme, "cfg", "new table\n"))
+                .isEqualTo("intro\n<!-- cfg:start -->\nnew table\n<!-- cfg:end -->\noutro\n");
     }
 }

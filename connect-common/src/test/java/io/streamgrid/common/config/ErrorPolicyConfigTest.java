@@ -20,6 +20,13 @@ class ErrorPolicyConfigTest {
     }
 
     @Test
+    void connectorChoosesItsDefaultPolicy() {
+        ConfigDef retrying = ErrorPolicyConfig.define(new ConfigDef(), "connect.y", "Errors", 1, ErrorPolicy.RETRY);
+        assertThat(ErrorPolicyConfig.from(new AbstractConfig(retrying, Map.of()), "connect.y").policy())
+                .isEqualTo(ErrorPolicy.RETRY);
+    }
+
+    @Test
     void readsStreamReactorKeyNamesInAnyCase() {
         ErrorPolicyConfig config = ErrorPolicyConfig.from(new AbstractConfig(DEF, Map.of(
                 "connect.x.error.policy", "retry", "connect.x.max.retries", "3", "connect.x.retry.interval", "250")),
