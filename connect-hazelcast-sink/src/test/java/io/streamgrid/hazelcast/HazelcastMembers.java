@@ -9,7 +9,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** Real Hazelcast members in the test JVM, on free loopback ports, in a cluster of their own. */
@@ -65,6 +67,18 @@ final class HazelcastMembers implements AutoCloseable {
 
     String clusterName() {
         return clusterName;
+    }
+
+    /** Sink task properties for these members: the KCQL, then key/value pairs of further settings. */
+    Map<String, String> sinkProps(String kcql, String... keysAndValues) {
+        Map<String, String> props = new HashMap<>();
+        props.put("connect.hazelcast.kcql", kcql);
+        props.put("connect.hazelcast.cluster.members", addresses());
+        props.put("connect.hazelcast.cluster.name", clusterName);
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            props.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return props;
     }
 
     String addresses() {

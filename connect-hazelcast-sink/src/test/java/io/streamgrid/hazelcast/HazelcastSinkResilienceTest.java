@@ -1,11 +1,11 @@
 package io.streamgrid.hazelcast;
 
+import io.streamgrid.common.testing.RecordingSinkTaskContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.map.IMap;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -29,18 +29,11 @@ class HazelcastSinkResilienceTest {
         return records;
     }
 
-    private static HazelcastSinkTask start(HazelcastMembers members, TestContext context, String kcql,
+    private static HazelcastSinkTask start(HazelcastMembers members, RecordingSinkTaskContext context, String kcql,
                                            String... extra) {
-        Map<String, String> props = new HashMap<>();
-        props.put("connect.hazelcast.kcql", kcql);
-        props.put("connect.hazelcast.cluster.members", members.addresses());
-        props.put("connect.hazelcast.cluster.name", members.clusterName());
-        for (int i = 0; i < extra.length; i += 2) {
-            props.put(extra[i], extra[i + 1]);
-        }
         HazelcastSinkTask task = new HazelcastSinkTask();
         task.initialize(context);
-        task.start(props);
+        task.start(members.sinkProps(kcql, extra));
         return task;
     }
 
@@ -52,7 +45,7 @@ class HazelcastSinkResilienceTest {
     @Timeout(180)
     void memberStoppedThenStartedAgainLosesNothingAndCommitsNothingEarly() throws Exception {
         try (HazelcastMembers members = new HazelcastMembers(1)) {
-            TestContext context = new TestContext(false);
+            RecordingSinkTaskContext context = new RecordingSinkTaskContext(false);
             HazelcastSinkTask task = start(members, context, "INSERT INTO state SELECT * FROM " + TOPIC
                             + " PK sensor_id STOREAS IMAP",
                     "connect.hazelcast.error.policy", "RETRY", "connect.hazelcast.max.retries", "1000",
@@ -105,7 +98,7 @@ class HazelcastSinkResilienceTest {
     void twoMemberClusterHoldsEveryEntryWithEachMemberOwningSome() {
         try (HazelcastMembers members = new HazelcastMembers(2)) {
             assertThat(members.member(0).getCluster().getMembers()).hasSize(2);
-            HazelcastSinkTask task = start(members, new TestContext(false), "INSERT INTO spread SELECT * FROM "
+            HazelcastSinkTask task = start(members, new RecordingSinkTaskContext(false), "INSERT INTO spread SELECT * FROM "
                     + TOPIC + " PK sensor_id STOREAS IMAP; INSERT INTO ring SELECT sensor_id FROM " + TOPIC
                     + " STOREAS RING_BUFFER");
             try {

@@ -1,5 +1,6 @@
 package io.streamgrid.hazelcast;
 
+import io.streamgrid.common.testing.RecordingSinkTaskContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -12,7 +13,6 @@ import io.streamgrid.common.format.AvroValueFormat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -86,17 +86,10 @@ class HazelcastSinkTaskTest {
         return records;
     }
 
-    HazelcastSinkTask start(TestContext context, String kcql, String... extra) {
-        Map<String, String> props = new HashMap<>();
-        props.put("connect.hazelcast.kcql", kcql);
-        props.put("connect.hazelcast.cluster.members", members.addresses());
-        props.put("connect.hazelcast.cluster.name", members.clusterName());
-        for (int i = 0; i < extra.length; i += 2) {
-            props.put(extra[i], extra[i + 1]);
-        }
+    HazelcastSinkTask start(RecordingSinkTaskContext context, String kcql, String... extra) {
         HazelcastSinkTask task = new HazelcastSinkTask();
         task.initialize(context);
-        task.start(props);
+        task.start(members.sinkProps(kcql, extra));
         tasks.add(task);
         return task;
     }
@@ -141,7 +134,7 @@ class HazelcastSinkTaskTest {
                 "INSERT INTO " + multi + " SELECT * FROM " + topic + " PK site STOREAS MULTI_MAP",
                 "INSERT INTO " + cache + " SELECT * FROM " + topic + " PK sensor_id STOREAS ICACHE",
                 "UPSERT INTO " + replicated + " SELECT * FROM " + topic + " PK sensor_id STOREAS REPLICATED_MAP");
-        HazelcastSinkTask task = start(new TestContext(false), kcql);
+        HazelcastSinkTask task = start(new RecordingSinkTaskContext(false), kcql);
 
         assertThat(putAndCommit(task, readings(3))).isEqualTo(3);
 
@@ -163,7 +156,7 @@ class HazelcastSinkTaskTest {
     @Test
     void seedRingbufferStatementSelectsFields() throws InterruptedException {
         String ring = name("sensor_ringbuffer");
-        HazelcastSinkTask task = start(new TestContext(false), "INSERT INTO " + ring
+        HazelcastSinkTask task = start(new RecordingSinkTaskContext(false), "INSERT INTO " + ring
                 + " SELECT sensor_id, timestamp, temperature FROM " + topic + " WITH FORMAT JSON STOREAS RING_BUFFER");
         putAndCommit(task, readings(1));
         assertThat(member.getRingbuffer(ring).readOne(0))
@@ -175,7 +168,7 @@ class HazelcastSinkTaskTest {
         String avroMap = name("avro");
         String textQueue = name("text");
         String binaryQueue = name("binary");
-        HazelcastSinkTask task = start(new TestContext(false), String.join(";",
+        HazelcastSinkTask task = start(new RecordingSinkTaskContext(false), String.join(";",
                 "INSERT INTO " + avroMap + " SELECT * FROM " + topic + " PK sensor_id WITHFORMAT AVRO STOREAS IMAP",
                 "INSERT INTO " + textQueue + " SELECT sensor_id FROM " + topic + " WITHFORMAT TEXT STOREAS QUEUE",
                 "INSERT INTO " + binaryQueue + " SELECT * FROM " + topic + "_raw WITHFORMAT BINARY STOREAS QUEUE"));
@@ -194,7 +187,7 @@ class HazelcastSinkTaskTest {
     @Test
     void jsonValueCanBeQueriedWithPredicates() {
         String map = name("devices");
-        HazelcastSinkTask task = start(new TestContext(false), "INSERT INTO " + map + " SELECT * FROM " + topic
+        HazelcastSinkTask task = start(new RecordingSinkTaskContext(false), "INSERT INTO " + map + " SELECT * FROM " + topic
                 + " PK sensor_id WITHFORMAT JSON STOREAS IMAP (jsonValue = true)");
         putAndCommit(task, readings(5));
         assertThat(member.getMap(map).get("s-3")).isInstanceOf(HazelcastJsonValue.class);
@@ -209,7 +202,7 @@ class HazelcastSinkTaskTest {
         String typed = name("typed");
         String composite = name("composite");
         String byRecordKey = name("bykey");
-        HazelcastSinkTask task = start(new TestContext(false), String.join(";",
+        HazelcastSinkTask task = start(new RecordingSinkTaskContext(false), String.join(";",
                 "INSERT INTO " + single + " SELECT * FROM " + topic + " PK sensor_id STOREAS IMAP",
                 "INSERT INTO " + typed + " SELECT * FROM " + topic + " PK timestamp STOREAS IMAP",
                 "INSERT INTO " + composite + " SELECT * FROM " + topic + " PK site, sensor_id KEYDELIMITER = '|' STOREAS IMAP",
@@ -231,7 +224,7 @@ class HazelcastSinkTaskTest {
         String map = name("ttlmap");
         String cache = name("ttlcache");
         String replicated = name("ttlreplicated");
-        HazelcastSinkTask task = start(new TestContext(false), String.join(";",
+        HazelcastSinkTask task = start(new RecordingSinkTaskContext(false), String.join(";",
                 "INSERT INTO " + map + " SELECT * FROM " + topic + " PK sensor_id STOREAS IMAP TTL = 1500",
                 "INSERT INTO " + cache + " SELECT * FROM " + topic + " PK sensor_id STOREAS ICACHE TTL = 1500",
                 "INSERT INTO " + replicated + " SELECT * FROM " + topic + " PK sensor_id STOREAS REPLICATED_MAP TTL = 1500"));
@@ -251,7 +244,7 @@ class HazelcastSinkTaskTest {
         String map = name("state");
         String byKeyField = name("statepk");
         String queue = name("events");
-        HazelcastSinkTask task = start(new TestContext(false), String.join(";",
+        HazelcastSinkTask task = start(new RecordingSinkTaskContext(false), String.join(";",
                 "INSERT INTO " + map + " SELECT * FROM " + topic + " STOREAS IMAP",
                 "INSERT INTO " + byKeyField + " SELECT * FROM " + topic + " PK _key STOREAS IMAP",
                 "INSERT INTO " + queue + " SELECT * FROM " + topic + " STOREAS QUEUE"));
@@ -270,7 +263,7 @@ class HazelcastSinkTaskTest {
     void severalStatementsOnOneTopicAllWrite() {
         String queue = name("fanq");
         String map = name("fanm");
-        HazelcastSinkTask task = start(new TestContext(false), "INSERT INTO " + queue + " SELECT * FROM " + topic
+        HazelcastSinkTask task = start(new RecordingSinkTaskContext(false), "INSERT INTO " + queue + " SELECT * FROM " + topic
                 + " STOREAS QUEUE; INSERT INTO " + map + " SELECT temperature FROM " + topic + " PK sensor_id STOREAS IMAP");
         putAndCommit(task, readings(4));
         assertThat(member.getQueue(queue)).hasSize(4);
@@ -280,7 +273,7 @@ class HazelcastSinkTaskTest {
     @Test
     void badRecordsGoToTheDeadLetterQueueAndTheRestIsWritten() {
         String queue = name("dlq");
-        TestContext context = new TestContext(true);
+        RecordingSinkTaskContext context = new RecordingSinkTaskContext(true);
         HazelcastSinkTask task = start(context, "INSERT INTO " + queue + " SELECT sensor_id, humidity FROM " + topic
                 + " STOREAS QUEUE");
         Schema withHumidity = SchemaBuilder.struct().field("sensor_id", Schema.STRING_SCHEMA)
@@ -298,7 +291,7 @@ class HazelcastSinkTaskTest {
 
     @Test
     void recordOfATopicNoStatementReadsGoesToTheDeadLetterQueue() {
-        TestContext context = new TestContext(true);
+        RecordingSinkTaskContext context = new RecordingSinkTaskContext(true);
         HazelcastSinkTask task = start(context, "INSERT INTO " + name("q") + " SELECT * FROM other STOREAS QUEUE");
         task.put(readings(1));
         assertThat(context.deadLetterErrors).singleElement().asString()
@@ -307,7 +300,7 @@ class HazelcastSinkTaskTest {
 
     @Test
     void withoutDeadLetterQueueBadDataFailsTheTaskNamingTheRecord() {
-        HazelcastSinkTask task = start(new TestContext(false), "INSERT INTO " + name("q") + " SELECT nope FROM "
+        HazelcastSinkTask task = start(new RecordingSinkTaskContext(false), "INSERT INTO " + name("q") + " SELECT nope FROM "
                 + topic + " STOREAS QUEUE");
         assertThatThrownBy(() -> task.put(readings(1))).isInstanceOf(ConnectException.class)
                 .hasMessageContaining("topic=" + topic + " partition=0 offset=0")
@@ -317,7 +310,7 @@ class HazelcastSinkTaskTest {
     @Test
     void noopPolicyDropsBadDataAndCountsIt() {
         String queue = name("noop");
-        HazelcastSinkTask task = start(new TestContext(false), "INSERT INTO " + queue + " SELECT * FROM " + topic
+        HazelcastSinkTask task = start(new RecordingSinkTaskContext(false), "INSERT INTO " + queue + " SELECT * FROM " + topic
                 + " STOREAS QUEUE", "connect.hazelcast.error.policy", "NOOP");
         List<SinkRecord> records = new ArrayList<>(readings(2));
         records.add(record(2, null, "not json at all"));
@@ -328,7 +321,7 @@ class HazelcastSinkTaskTest {
     @Test
     void orderWithinAPartitionIsKeptAcrossBatches() throws InterruptedException {
         String ring = name("ordered");
-        HazelcastSinkTask task = start(new TestContext(false), "INSERT INTO " + ring + " SELECT sensor_id FROM "
+        HazelcastSinkTask task = start(new RecordingSinkTaskContext(false), "INSERT INTO " + ring + " SELECT sensor_id FROM "
                 + topic + " STOREAS RING_BUFFER", "connect.hazelcast.batch.size", "100");
         int total = 5000;
         for (int from = 0; from < total; from += 500) {
@@ -349,7 +342,7 @@ class HazelcastSinkTaskTest {
     @Test
     void fullBoundedQueueTakesWhatFitsAndTheRestIsRetriedNeverDropped() {
         String queue = "bounded-" + UUID.randomUUID().toString().substring(0, 8);
-        TestContext context = new TestContext(false);
+        RecordingSinkTaskContext context = new RecordingSinkTaskContext(false);
         HazelcastSinkTask task = start(context, "INSERT INTO " + queue + " SELECT sensor_id FROM " + topic
                 + " STOREAS QUEUE", "connect.hazelcast.error.policy", "RETRY", "connect.hazelcast.retry.interval", "10");
         List<SinkRecord> records = readings(HazelcastMembers.SMALL_QUEUE_CAPACITY + 5);
@@ -375,7 +368,7 @@ class HazelcastSinkTaskTest {
     @Test
     void lingerKeepsRecordsUntilCommitAndCommitWritesThem() {
         String queue = name("linger");
-        HazelcastSinkTask task = start(new TestContext(false), "INSERT INTO " + queue + " SELECT * FROM " + topic
+        HazelcastSinkTask task = start(new RecordingSinkTaskContext(false), "INSERT INTO " + queue + " SELECT * FROM " + topic
                 + " STOREAS QUEUE", "connect.hazelcast.linger.ms", "600000");
         task.put(readings(3));
         assertThat(member.getQueue(queue)).isEmpty();
@@ -386,7 +379,7 @@ class HazelcastSinkTaskTest {
     @Test
     void stringJsonValuesAreProjectedToo() {
         String map = name("jsonstr");
-        HazelcastSinkTask task = start(new TestContext(false), "INSERT INTO " + map + " SELECT sensor_id, temperature AS t FROM "
+        HazelcastSinkTask task = start(new RecordingSinkTaskContext(false), "INSERT INTO " + map + " SELECT sensor_id, temperature AS t FROM "
                 + topic + " PK sensor_id STOREAS IMAP");
         putAndCommit(task, List.of(record(0, null, "{\"sensor_id\":\"j-1\",\"temperature\":18.25,\"x\":1}"),
                 record(1, null, Map.of("sensor_id", "j-2", "temperature", 17L))));

@@ -1,5 +1,6 @@
 package io.streamgrid.hazelcast;
 
+import io.streamgrid.common.testing.RecordingSinkTaskContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -68,10 +69,8 @@ class TargetFormatMatrixTest {
                     + (type.keyed() ? " PK _key" : "") + " WITHFORMAT " + format + " STOREAS " + type);
         });
         task = new HazelcastSinkTask();
-        task.initialize(new TestContext(false));
-        task.start(Map.of("connect.hazelcast.kcql", String.join(";\n", statements),
-                "connect.hazelcast.cluster.members", members.addresses(),
-                "connect.hazelcast.cluster.name", members.clusterName()));
+        task.initialize(new RecordingSinkTaskContext(false));
+        task.start(members.sinkProps(String.join(";\n", statements)));
         task.put(List.of(
                 new SinkRecord(STRUCTS, 0, Schema.STRING_SCHEMA, "s-0", VALUE.schema(), VALUE, 0),
                 new SinkRecord(BYTES, 0, Schema.STRING_SCHEMA, "s-0", Schema.BYTES_SCHEMA, RAW, 0)));

@@ -4,20 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Future;
-import org.apache.kafka.common.TopicPartition;
+import io.streamgrid.common.testing.RecordingSinkTaskContext;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.errors.RetriableException;
-import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
-import org.apache.kafka.connect.sink.SinkTaskContext;
 import org.junit.jupiter.api.Test;
 
 class SinkErrorHandlerTest {
@@ -26,20 +18,20 @@ class SinkErrorHandlerTest {
 
     @Test
     void badRecordGoesToTheDeadLetterQueueWhenTheWorkerHasOne() {
-        FakeContext context = new FakeContext(true);
+        RecordingSinkTaskContext context = new RecordingSinkTaskContext(true);
         SinkErrorHandler handler = new SinkErrorHandler(new ErrorPolicyConfig(ErrorPolicy.THROW, 0, Duration.ZERO), context);
         DataException cause = new DataException("no field x");
         handler.badRecord(record, cause);
-        assertThat(context.reported).containsExactly(record);
-        assertThat(context.reportedErrors).containsExactly(cause);
+        assertThat(context.deadLetters).containsExactly(record);
+        assertThat(context.deadLetterErrors).containsExactly(cause);
         assertThat(handler.deadLetteredRecords()).isEqualTo(1);
         handler.awaitDeadLetters();
     }
 
     @Test
     void awaitDeadLettersFailsWhenTheReportFailed() {
-        FakeContext context = new FakeContext(true);
-        context.failReports = true;
+        RecordingSinkTaskContext context = new RecordingSinkTaskContext(true);
+        context.failReports();
         SinkErrorHandler handler = new SinkErrorHandler(new ErrorPolicyConfig(ErrorPolicy.THROW, 0, Duration.ZERO), context);
         handler.badRecord(record, new DataException("bad"));
         assertThatThrownBy(handler::awaitDeadLetters).isInstanceOf(ConnectException.class)
@@ -49,7 +41,7 @@ class SinkErrorHandlerTest {
     @Test
     void withoutDeadLetterQueueThrowNamesTheRecord() {
         SinkErrorHandler handler = new SinkErrorHandler(new ErrorPolicyConfig(ErrorPolicy.THROW, 0, Duration.ZERO),
-                new FakeContext(false));
+                new RecordingSinkTaskContext(false));
         assertThatThrownBy(() -> handler.badRecord(record, new DataException("no field x")))
                 .isInstanceOf(ConnectException.class)
                 .hasMessage("Cannot write record topic=telemetry partition=3 offset=42: no field x");
@@ -58,7 +50,7 @@ class SinkErrorHandlerTest {
     @Test
     void withoutDeadLetterQueueNoopDropsAndCounts() {
         SinkErrorHandler handler = new SinkErrorHandler(new ErrorPolicyConfig(ErrorPolicy.NOOP, 0, Duration.ZERO),
-                new FakeContext(false));
+                new RecordingSinkTaskContext(false));
         handler.badRecord(record, new DataException("bad"));
         handler.writeFailed("Writing 5 records to queue q", 5, new RuntimeException("down"));
         assertThat(handler.droppedRecords()).isEqualTo(6);
@@ -66,7 +58,7 @@ class SinkErrorHandlerTest {
 
     @Test
     void retryAsksTheWorkerToWaitThenGivesUp() {
-        FakeContext context = new FakeContext(false);
+        RecordingSinkTaskContext context = new RecordingSinkTaskContext(false);
         SinkErrorHandler handler = new SinkErrorHandler(
                 new ErrorPolicyConfig(ErrorPolicy.RETRY, 2, Duration.ofMillis(1500)), context);
         RuntimeException down = new RuntimeException("member left");
@@ -79,7 +71,7 @@ class SinkErrorHandlerTest {
 
     @Test
     void successRefillsTheRetries() {
-        FakeContext context = new FakeContext(false);
+        RecordingSinkTaskContext context = new RecordingSinkTaskContext(false);
         SinkErrorHandler handler = new SinkErrorHandler(new ErrorPolicyConfig(ErrorPolicy.RETRY, 1, Duration.ZERO), context);
         assertThatThrownBy(() -> handler.writeFailed("w", 1, new RuntimeException())).isInstanceOf(RetriableException.class);
         handler.succeeded();
@@ -89,76 +81,9 @@ class SinkErrorHandlerTest {
     @Test
     void throwFailsTheTaskAtOnce() {
         SinkErrorHandler handler = new SinkErrorHandler(new ErrorPolicyConfig(ErrorPolicy.THROW, 5, Duration.ZERO),
-                new FakeContext(false));
+                new RecordingSinkTaskContext(false));
         assertThatThrownBy(() -> handler.writeFailed("Writing to map m", 1, new RuntimeException("timeout")))
                 .isInstanceOf(ConnectException.class).isNotInstanceOf(RetriableException.class)
                 .hasMessage("Writing to map m failed: timeout");
-    }
-
-    /** A narrow stand-in for the worker's context: records timeouts and reports. */
-    private static final class FakeContext implements SinkTaskContext {
-        final List<SinkRecord> reported = new ArrayList<>();
-        final List<Throwable> reportedErrors = new ArrayList<>();
-        final List<Long> timeouts = new ArrayList<>();
-        final boolean hasDlq;
-        boolean failReports;
-
-        FakeContext(boolean hasDlq) {
-            this.hasDlq = hasDlq;
-        }
-
-        @Override
-        public ErrantRecordReporter errantRecordReporter() {
-            if (!hasDlq) {
-                return null;
-            }
-            return (record, error) -> {
-                reported.add(record);
-                reportedErrors.add(error);
-                Future<Void> done = failReports ? CompletableFuture.failedFuture(new RuntimeException("dlq down"))
-                        : CompletableFuture.completedFuture(null);
-                return done;
-            };
-        }
-
-        @Override
-        public void timeout(long timeoutMs) {
-            timeouts.add(timeoutMs);
-        }
-
-        @Override
-        public Map<String, String> configs() {
-            return Map.of();
-        }
-
-        @Override
-        public void offset(Map<TopicPartition, Long> offsets) {
-        }
-
-        @Override
-        public void offset(TopicPartition tp, long offset) {
-        }
-
-        @Override
-        public Set<TopicPartition> assignment() {
-            return Set.of();
-        }
-
-        @Override
-        public void pause(TopicPartition... partitions) {
-        }
-
-        @Override
-        public void resume(TopicPartition... partitions) {
-        }
-
-        @Override
-        public void requestCommit() {
-        }
-
-        @Override
-        public org.apache.kafka.common.metrics.PluginMetrics pluginMetrics() {
-            return null;
-        }
     }
 }

@@ -1,4 +1,4 @@
-package io.streamgrid.hazelcast;
+package io.streamgrid.common.testing;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,16 +12,25 @@ import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTaskContext;
 
-/** Stands in for the worker's context: records dead-letter reports and requested back-offs. */
-final class TestContext implements SinkTaskContext {
+/**
+ * Stands in for the worker's context in sink tests: records dead-letter reports and requested back-offs.
+ * Shipped in connect-common's test-jar for every connector's tests.
+ */
+public final class RecordingSinkTaskContext implements SinkTaskContext {
 
-    final List<SinkRecord> deadLetters = new ArrayList<>();
-    final List<Throwable> deadLetterErrors = new ArrayList<>();
-    final List<Long> timeouts = new ArrayList<>();
+    public final List<SinkRecord> deadLetters = new ArrayList<>();
+    public final List<Throwable> deadLetterErrors = new ArrayList<>();
+    public final List<Long> timeouts = new ArrayList<>();
     private final boolean hasDeadLetterQueue;
+    private boolean failReports;
 
-    TestContext(boolean hasDeadLetterQueue) {
+    public RecordingSinkTaskContext(boolean hasDeadLetterQueue) {
         this.hasDeadLetterQueue = hasDeadLetterQueue;
+    }
+
+    /** Makes every later dead-letter report fail, as a worker whose DLQ topic cannot be written. */
+    public void failReports() {
+        failReports = true;
     }
 
     @Override
@@ -32,7 +41,8 @@ final class TestContext implements SinkTaskContext {
         return (record, error) -> {
             deadLetters.add(record);
             deadLetterErrors.add(error);
-            Future<Void> done = CompletableFuture.completedFuture(null);
+            Future<Void> done = failReports ? CompletableFuture.failedFuture(new RuntimeException("dlq down"))
+                    : CompletableFuture.completedFuture(null);
             return done;
         };
     }
