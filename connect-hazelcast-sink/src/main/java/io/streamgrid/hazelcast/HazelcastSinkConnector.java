@@ -7,6 +7,9 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigValue;
@@ -63,14 +66,52 @@ public class HazelcastSinkConnector extends SinkConnector {
         Map<String, ConfigValue> byName = new HashMap<>();
         result.configValues().forEach(v -> byName.put(v.name(), v));
         conflicts.forEach((key, message) -> byName.get(key).addErrorMessage(message));
-        boolean valid = result.configValues().stream().allMatch(v -> v.errorMessages().isEmpty());
-        if (valid) {
+        if (noErrors(result)) {
+            topicMismatch(resolved).ifPresent(byName.get(HazelcastSinkConfig.KCQL_CONFIG)::addErrorMessage);
+        }
+        if (noErrors(result)) { // the network check last, and only for an otherwise valid config
             String unreachable = reachability(resolved);
             if (unreachable != null) {
                 byName.get(HazelcastSinkConfig.MEMBERS_CONFIG).addErrorMessage(unreachable);
             }
         }
         return result;
+    }
+
+    private static boolean noErrors(Config result) {
+        return result.configValues().stream().allMatch(v -> v.errorMessages().isEmpty());
+    }
+
+    /**
+     * With a {@code topics} list, every topic needs a statement and every statement a topic; otherwise records
+     * would have nowhere to go, or a statement would never see a record.
+     */
+    static Optional<String> topicMismatch(Map<String, String> props) {
+        String topicList = props.get(SinkConnector.TOPICS_CONFIG);
+        if (topicList == null || topicList.isBlank()) {
+            return Optional.empty(); // topics.regex: which topics match is known only at run time
+        }
+        Set<String> topics = new TreeSet<>();
+        for (String topic : topicList.split(",")) {
+            if (!topic.isBlank()) {
+                topics.add(topic.trim());
+            }
+        }
+        Set<String> sources = new TreeSet<>();
+        new HazelcastSinkConfig(props).statements().forEach(s -> sources.add(s.source()));
+        Set<String> unread = new TreeSet<>(topics);
+        unread.removeAll(sources);
+        Set<String> unsubscribed = new TreeSet<>(sources);
+        unsubscribed.removeAll(topics);
+        if (!unread.isEmpty()) {
+            return Optional.of("no KCQL statement reads the topics " + unread + " listed in topics; add a statement "
+                    + "FROM each of them or remove them from topics");
+        }
+        if (!unsubscribed.isEmpty()) {
+            return Optional.of("KCQL statements read " + unsubscribed + ", which are not in topics " + topics
+                    + "; add them to topics");
+        }
+        return Optional.empty();
     }
 
     /** Null when a client can join the cluster, else why not. */

@@ -133,6 +133,22 @@ class HazelcastSinkConfigTest {
     }
 
     @Test
+    void connectorValidateChecksTopicsAgainstTheStatements() {
+        assertThat(HazelcastSinkConnector.topicMismatch(props("topics", "coap_sensor_topic"))).isEmpty();
+        assertThat(HazelcastSinkConnector.topicMismatch(props("topics.regex", "coap_.*"))).isEmpty();
+        assertThat(HazelcastSinkConnector.topicMismatch(props("topics", "coap_sensor_topic, other"))).hasValue(
+                "no KCQL statement reads the topics [other] listed in topics; add a statement FROM each of them or "
+                        + "remove them from topics");
+        assertThat(HazelcastSinkConnector.topicMismatch(props("topics", "coap_sensor_topic",
+                KCQL, GOOD + "; INSERT INTO m SELECT * FROM extra STOREAS IMAP"))).hasValue(
+                "KCQL statements read [extra], which are not in topics [coap_sensor_topic]; add them to topics");
+        Map<String, List<String>> errors = new HashMap<>();
+        new HazelcastSinkConnector().validate(props("topics", "elsewhere")).configValues().stream()
+                .filter(v -> !v.errorMessages().isEmpty()).forEach(v -> errors.put(v.name(), v.errorMessages()));
+        assertThat(errors).containsOnlyKeys(KCQL);
+    }
+
+    @Test
     void connectorValidateReportsAnUnreachableClusterOnTheMembersKey() {
         int port = freePort();
         Map<String, List<String>> errors = new HashMap<>();
