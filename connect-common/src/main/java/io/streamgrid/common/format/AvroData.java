@@ -37,6 +37,10 @@ public final class AvroData {
     static final String CONNECT_TYPE = "connect.type";
     static final String CONNECT_NAME = "connect.name";
     static final String DECIMAL_PRECISION = "connect.decimal.precision";
+    /** On a record whose name this mapping made up for a nameless Connect struct. */
+    static final String GENERATED_NAME = "connect.generated.name";
+    /** On the array of key/value records that stands for a Connect map with non-string keys. */
+    static final String MAP_TYPE = "map";
     private static final int DEFAULT_DECIMAL_PRECISION = 64;
     private static final String DEFAULT_RECORD_NAME = "io.streamgrid.ConnectRecord";
     private static final long MILLIS_PER_DAY = 86_400_000L;
@@ -47,6 +51,96 @@ public final class AvroData {
     /** The Avro schema for a Connect schema. */
     public static org.apache.avro.Schema toAvroSchema(Schema schema) {
         return new SchemaBuilding().avro(schema, DEFAULT_RECORD_NAME);
+    }
+
+    /**
+     * The Connect schema for an Avro schema, e.g. one a user declares in an {@code .avsc} file: records become
+     * structs, {@code ["null", T]} an optional T, enums strings, fixed bytes, and the logical types decimal,
+     * date, time-millis and timestamp-millis the Connect logical types. Other unions have no Connect form and
+     * are an error.
+     */
+    public static Schema toConnectSchema(org.apache.avro.Schema avro) {
+        return toConnectSchema(avro, false, new HashMap<>());
+    }
+
+    private static Schema toConnectSchema(org.apache.avro.Schema avro, boolean optional,
+                                          Map<String, Schema> records) {
+        if (avro.getType() == org.apache.avro.Schema.Type.UNION) {
+            List<org.apache.avro.Schema> branches = avro.getTypes().stream()
+                    .filter(b -> b.getType() != org.apache.avro.Schema.Type.NULL).toList();
+            if (branches.size() != 1) {
+                throw new DataException("An Avro union other than [\"null\", T] has no Connect schema: " + avro);
+            }
+            return toConnectSchema(branches.get(0), optional || branches.size() < avro.getTypes().size(), records);
+        }
+        org.apache.kafka.connect.data.SchemaBuilder builder = connectBuilder(avro, records);
+        if (optional) {
+            builder.optional();
+        }
+        return builder.build();
+    }
+
+    private static org.apache.kafka.connect.data.SchemaBuilder connectBuilder(org.apache.avro.Schema avro,
+                                                                             Map<String, Schema> records) {
+        org.apache.avro.LogicalType logical = avro.getLogicalType();
+        if (logical instanceof LogicalTypes.Decimal decimal) {
+            org.apache.kafka.connect.data.SchemaBuilder builder = Decimal.builder(decimal.getScale());
+            return decimal.getPrecision() == DEFAULT_DECIMAL_PRECISION ? builder
+                    : builder.parameter(DECIMAL_PRECISION, String.valueOf(decimal.getPrecision()));
+        }
+        if (logical instanceof LogicalTypes.Date) {
+            return Date.builder();
+        }
+        if (logical instanceof LogicalTypes.TimeMillis) {
+            return Time.builder();
+        }
+        if (logical instanceof LogicalTypes.TimestampMillis) {
+            return Timestamp.builder();
+        }
+        String connectType = avro.getProp(CONNECT_TYPE);
+        return switch (avro.getType()) {
+            case INT -> "int8".equals(connectType) ? org.apache.kafka.connect.data.SchemaBuilder.int8()
+                    : "int16".equals(connectType) ? org.apache.kafka.connect.data.SchemaBuilder.int16()
+                    : org.apache.kafka.connect.data.SchemaBuilder.int32();
+            case LONG -> org.apache.kafka.connect.data.SchemaBuilder.int64();
+            case FLOAT -> org.apache.kafka.connect.data.SchemaBuilder.float32();
+            case DOUBLE -> org.apache.kafka.connect.data.SchemaBuilder.float64();
+            case BOOLEAN -> org.apache.kafka.connect.data.SchemaBuilder.bool();
+            case STRING, ENUM -> org.apache.kafka.connect.data.SchemaBuilder.string();
+            case BYTES, FIXED -> org.apache.kafka.connect.data.SchemaBuilder.bytes();
+            case ARRAY -> {
+                org.apache.avro.Schema element = avro.getElementType();
+                if (MAP_TYPE.equals(connectType) && element.getType() == org.apache.avro.Schema.Type.RECORD) {
+                    yield org.apache.kafka.connect.data.SchemaBuilder.map(
+                            toConnectSchema(element.getFields().get(0).schema(), false, records),
+                            toConnectSchema(element.getFields().get(1).schema(), false, records));
+                }
+                yield org.apache.kafka.connect.data.SchemaBuilder.array(toConnectSchema(element, false, records));
+            }
+            case MAP -> org.apache.kafka.connect.data.SchemaBuilder.map(Schema.STRING_SCHEMA,
+                    toConnectSchema(avro.getValueType(), false, records));
+            case RECORD -> {
+                if (records.containsKey(avro.getFullName())) {
+                    throw new DataException("Recursive Avro record " + avro.getFullName() + " has no Connect schema");
+                }
+                records.put(avro.getFullName(), null);
+                org.apache.kafka.connect.data.SchemaBuilder struct = org.apache.kafka.connect.data.SchemaBuilder.struct();
+                if (!"true".equals(avro.getProp(GENERATED_NAME))) {
+                    struct.name(avro.getFullName());
+                }
+                if (avro.getDoc() != null) {
+                    struct.doc(avro.getDoc());
+                }
+                for (org.apache.avro.Schema.Field field : avro.getFields()) {
+                    String name = field.getProp(CONNECT_NAME) != null ? field.getProp(CONNECT_NAME) : field.name();
+                    struct.field(name, toConnectSchema(field.schema(), false, records));
+                }
+                records.remove(avro.getFullName());
+                yield struct;
+            }
+            case UNION, NULL -> throw new DataException("Avro type " + avro.getType() + " has no Connect schema here: "
+                    + avro);
+        };
     }
 
     /** The Avro datum ({@code GenericRecord}, boxed primitive, list, map, ByteBuffer) of a Connect value. */
@@ -134,9 +228,9 @@ public final class AvroData {
             case FLOAT64 -> ((Number) value).doubleValue();
             case BOOLEAN -> value;
             case STRING -> value.toString();
-            case BYTES -> {
-                yield value instanceof byte[] bytes ? bytes : Buffers.toArray((ByteBuffer) value);
-            }
+            case BYTES -> value instanceof byte[] bytes ? bytes
+                    : value instanceof org.apache.avro.generic.GenericFixed fixed ? fixed.bytes()
+                    : Buffers.toArray((ByteBuffer) value);
             case ARRAY -> {
                 List<Object> list = new ArrayList<>();
                 for (Object item : (Collection<?>) value) {
@@ -240,7 +334,10 @@ public final class AvroData {
                             null, null, false, List.of(
                                     new org.apache.avro.Schema.Field("key", avro(schema.keySchema(), suggestedName + "_key")),
                                     new org.apache.avro.Schema.Field("value", avro(schema.valueSchema(), suggestedName + "_value"))));
-                    yield org.apache.avro.Schema.createArray(entry);
+                    entry.addProp(GENERATED_NAME, "true");
+                    org.apache.avro.Schema entries = org.apache.avro.Schema.createArray(entry);
+                    entries.addProp(CONNECT_TYPE, MAP_TYPE);
+                    yield entries;
                 }
                 case STRUCT -> record(schema, suggestedName);
             };
@@ -255,6 +352,9 @@ public final class AvroData {
             int dot = fullName.lastIndexOf('.');
             org.apache.avro.Schema record = org.apache.avro.Schema.createRecord(
                     fullName.substring(dot + 1), schema.doc(), dot < 0 ? null : fullName.substring(0, dot), false);
+            if (schema.name() == null) {
+                record.addProp(GENERATED_NAME, "true");
+            }
             records.put(schema, record);
             List<org.apache.avro.Schema.Field> fields = new ArrayList<>();
             Set<String> fieldNames = new HashSet<>();

@@ -168,6 +168,48 @@ class ValueFormatTest {
         }
 
         @Test
+        void connectSchemaRoundTripsThroughAvro() {
+            assertThat(AvroData.toConnectSchema(avro.avroSchema(ALL))).isEqualTo(ALL);
+        }
+
+        @Test
+        void declaredAvroSchemaBecomesAConnectSchema() {
+            org.apache.avro.Schema declared = new org.apache.avro.Schema.Parser().parse("""
+                    {"type": "record", "name": "Reading", "namespace": "io.example", "fields": [
+                      {"name": "id", "type": "string"},
+                      {"name": "kind", "type": {"type": "enum", "name": "Kind", "symbols": ["TEMP", "HUM"]}},
+                      {"name": "value", "type": ["null", "double"], "default": null},
+                      {"name": "tags", "type": {"type": "map", "values": "string"}},
+                      {"name": "raw", "type": {"type": "fixed", "name": "Raw", "size": 2}}
+                    ]}""");
+            Schema schema = AvroData.toConnectSchema(declared);
+            assertThat(schema.name()).isEqualTo("io.example.Reading");
+            assertThat(schema.field("kind").schema().type()).isEqualTo(Schema.Type.STRING);
+            assertThat(schema.field("value").schema().isOptional()).isTrue();
+            assertThat(schema.field("tags").schema().type()).isEqualTo(Schema.Type.MAP);
+            assertThat(schema.field("raw").schema().type()).isEqualTo(Schema.Type.BYTES);
+            org.apache.avro.generic.GenericData.Record record = new org.apache.avro.generic.GenericData.Record(declared);
+            record.put("id", new org.apache.avro.util.Utf8("d-1"));
+            record.put("kind", new org.apache.avro.generic.GenericData.EnumSymbol(declared.getField("kind").schema(), "HUM"));
+            record.put("value", 3.5);
+            record.put("tags", java.util.Map.of(new org.apache.avro.util.Utf8("a"), new org.apache.avro.util.Utf8("b")));
+            record.put("raw", new org.apache.avro.generic.GenericData.Fixed(declared.getField("raw").schema(), new byte[] {7, 8}));
+            Struct value = (Struct) AvroData.toConnect(schema, declared, record);
+            assertThat(value.get("id")).isEqualTo("d-1");
+            assertThat(value.get("kind")).isEqualTo("HUM");
+            assertThat(value.get("value")).isEqualTo(3.5);
+            assertThat(value.getMap("tags")).containsEntry("a", "b");
+            assertThat(value.getBytes("raw")).containsExactly(7, 8);
+        }
+
+        @Test
+        void unionsOtherThanOptionalAreRejected() {
+            org.apache.avro.Schema union = new org.apache.avro.Schema.Parser().parse("[\"int\", \"string\"]");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> AvroData.toConnectSchema(union))
+                    .isInstanceOf(DataException.class).hasMessageContaining("union");
+        }
+
+        @Test
         void schemalessValueIsBadData() {
             assertThatThrownBy(() -> avro.encode(null, Map.of("a", 1))).isInstanceOf(DataException.class)
                     .hasMessageContaining("WITHFORMAT AVRO needs a value with a schema");
