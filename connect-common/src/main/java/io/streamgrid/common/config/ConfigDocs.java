@@ -35,6 +35,7 @@ public final class ConfigDocs {
         StringBuilder out = new StringBuilder();
         String group = null;
         List<ConfigDef.ConfigKey> keys = def.configKeys().values().stream()
+                .filter(key -> !key.internalConfig)
                 .sorted((a, b) -> {
                     int byGroup = Integer.compare(groupIndex(def, a), groupIndex(def, b));
                     return byGroup != 0 ? byGroup : Integer.compare(a.orderInGroup, b.orderInGroup);

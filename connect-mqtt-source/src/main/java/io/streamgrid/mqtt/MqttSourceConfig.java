@@ -1,0 +1,377 @@
+package io.streamgrid.mqtt;
+
+import io.streamgrid.common.config.ConfigAliases;
+import io.streamgrid.common.config.ConfigDocs;
+import io.streamgrid.common.config.KcqlConfig;
+import io.streamgrid.kcql.Clause;
+import io.streamgrid.kcql.KcqlCapabilities;
+import io.streamgrid.kcql.KcqlStatement;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+
+/** The MQTT source's configuration: the single place its keys, defaults, docs and validators live. */
+public final class MqttSourceConfig extends AbstractConfig {
+
+    public static final String PREFIX = "connect.mqtt";
+
+    public static final KcqlCapabilities KCQL = KcqlCapabilities.forConnector("MQTT source")
+            .clauses(Clause.WITHCONVERTER, Clause.WITHKEY, Clause.KEYDELIMITER, Clause.IGNORE, Clause.PROPERTIES)
+            .build();
+
+    private static final String CONNECTION_GROUP = "Connection";
+    private static final String TLS_GROUP = "TLS";
+    private static final String KCQL_GROUP = "KCQL";
+    private static final String QUEUE_GROUP = "Queue";
+
+    public static final String HOSTS_CONFIG = PREFIX + ".hosts";
+    public static final String CLIENT_ID_CONFIG = PREFIX + ".client.id";
+    public static final String USERNAME_CONFIG = PREFIX + ".username";
+    public static final String PASSWORD_CONFIG = PREFIX + ".password";
+    public static final String CLEAN_CONFIG = PREFIX + ".clean";
+    public static final String KEEP_ALIVE_CONFIG = PREFIX + ".keep.alive";
+    public static final String CONNECTION_TIMEOUT_CONFIG = PREFIX + ".connection.timeout";
+    public static final String RECONNECT_MAX_DELAY_CONFIG = PREFIX + ".reconnect.max.delay";
+
+    public static final String SSL_CA_CERT_CONFIG = PREFIX + ".ssl.ca.cert";
+    public static final String SSL_CERT_CONFIG = PREFIX + ".ssl.cert";
+    public static final String SSL_KEY_CONFIG = PREFIX + ".ssl.key";
+    public static final String SSL_KEY_PASSWORD_CONFIG = PREFIX + ".ssl.key.password";
+    public static final String SSL_TRUSTSTORE_CONFIG = PREFIX + ".ssl.truststore.location";
+    public static final String SSL_TRUSTSTORE_PASSWORD_CONFIG = PREFIX + ".ssl.truststore.password";
+    public static final String SSL_TRUSTSTORE_TYPE_CONFIG = PREFIX + ".ssl.truststore.type";
+    public static final String SSL_KEYSTORE_CONFIG = PREFIX + ".ssl.keystore.location";
+    public static final String SSL_KEYSTORE_PASSWORD_CONFIG = PREFIX + ".ssl.keystore.password";
+    public static final String SSL_KEYSTORE_TYPE_CONFIG = PREFIX + ".ssl.keystore.type";
+    public static final String SSL_HOSTNAME_VERIFICATION_CONFIG = PREFIX + ".ssl.hostname.verification";
+
+    public static final String KCQL_CONFIG = PREFIX + ".kcql";
+    public static final String QOS_CONFIG = PREFIX + ".service.quality";
+    public static final String BAD_MESSAGE_POLICY_CONFIG = PREFIX + ".bad.message.policy";
+
+    public static final String QUEUE_SIZE_CONFIG = PREFIX + ".queue.size";
+    public static final String POLL_BATCH_SIZE_CONFIG = PREFIX + ".poll.batch.size";
+    public static final String POLL_TIMEOUT_CONFIG = PREFIX + ".poll.timeout";
+
+    /** Set by the connector on each task's config: the task's number, which makes its client id. */
+    static final String TASK_INDEX_CONFIG = PREFIX + ".task.index";
+    /** Set by the connector: the connector's name, the client id's default. */
+    static final String CONNECTOR_NAME_CONFIG = "name";
+
+    static final ConfigAliases ALIASES = new ConfigAliases(
+            Map.of(PREFIX + ".timeout", CONNECTION_TIMEOUT_CONFIG,
+                    PREFIX + ".polling.timeout", POLL_TIMEOUT_CONFIG),
+            Map.of(PREFIX + ".converter.throw.on.error", "use " + BAD_MESSAGE_POLICY_CONFIG + " (FAIL or SKIP)",
+                    PREFIX + ".log.message", "message contents are never logged above DEBUG",
+                    PREFIX + ".process.duplicates", "messages flagged duplicate are always processed (at least once)",
+                    PREFIX + ".share.replicate", "a $share statement always runs on every task",
+                    PREFIX + ".converter.avro.schemas", "declare the schema per statement: WITHCONVERTER=`avro` "
+                            + "PROPERTIES('schema.file'='/path/schema.avsc')"));
+
+    public static final ConfigDef CONFIG_DEF = configDef();
+
+    private final List<KcqlStatement> statements;
+
+    public MqttSourceConfig(Map<String, String> props) {
+        super(CONFIG_DEF, ALIASES.resolve(props));
+        this.statements = KcqlConfig.statements(this, KCQL_CONFIG, KCQL);
+    }
+
+    private static ConfigDef configDef() {
+        ConfigDef def = new ConfigDef();
+        int order = 0;
+        def.define(HOSTS_CONFIG, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, new HostsValidator(), Importance.HIGH,
+                        "MQTT broker addresses, tcp://host:port or ssl://host:port (mqtt:// and mqtts:// mean the "
+                                + "same). With several, the client connects to the first that answers.",
+                        CONNECTION_GROUP, ++order, Width.LONG, "Broker hosts")
+                .define(CLIENT_ID_CONFIG, Type.STRING, "", Importance.HIGH,
+                        "MQTT client id; each task connects as <id>-<task number>, the same after every restart, "
+                                + "so a persistent session (connect.mqtt.clean=false) finds its unacknowledged "
+                                + "messages again. Empty means the connector's name.",
+                        CONNECTION_GROUP, ++order, Width.MEDIUM, "Client id")
+                .define(USERNAME_CONFIG, Type.STRING, null, Importance.HIGH, "User name for the broker.",
+                        CONNECTION_GROUP, ++order, Width.MEDIUM, "User name")
+                .define(PASSWORD_CONFIG, Type.PASSWORD, null, Importance.HIGH, "Password for the broker.",
+                        CONNECTION_GROUP, ++order, Width.MEDIUM, "Password")
+                .define(CLEAN_CONFIG, Type.BOOLEAN, false, Importance.HIGH,
+                        "false (default): a persistent session; the broker keeps subscriptions and the QoS 1 and 2 "
+                                + "messages not yet acknowledged while the task is away, and sends them again. "
+                                + "true: every connection starts empty; messages sent while away are lost.",
+                        CONNECTION_GROUP, ++order, Width.SHORT, "Clean session")
+                .define(KEEP_ALIVE_CONFIG, Type.INT, 60, ConfigDef.Range.atLeast(0), Importance.LOW,
+                        "Keep-alive interval in seconds: the client pings an idle connection this often, and "
+                                + "the broker drops a client it has not heard from for 1.5 times as long. 0 turns it off.",
+                        CONNECTION_GROUP, ++order, Width.SHORT, "Keep alive (s)")
+                .define(CONNECTION_TIMEOUT_CONFIG, Type.INT, 30, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+                        "Seconds to wait for the broker to accept a connection. When the task starts and no broker "
+                                + "answers in time, the task fails. Old name: connect.mqtt.timeout (also seconds).",
+                        CONNECTION_GROUP, ++order, Width.SHORT, "Connection timeout (s)")
+                .define(RECONNECT_MAX_DELAY_CONFIG, Type.INT, 30_000, ConfigDef.Range.atLeast(1000), Importance.LOW,
+                        "After a lost connection the client reconnects by itself, waiting 1 s, then twice as long "
+                                + "each time, up to this many milliseconds; it never gives up.",
+                        CONNECTION_GROUP, ++order, Width.SHORT, "Maximum reconnect delay (ms)");
+
+        order = 0;
+        def.define(SSL_CA_CERT_CONFIG, Type.STRING, "", Importance.MEDIUM,
+                        "PEM file of the CA certificates that sign the broker's certificate (ssl:// hosts). Empty "
+                                + "with no truststore: the JVM's default trusted CAs.",
+                        TLS_GROUP, ++order, Width.LONG, "CA certificates (PEM)")
+                .define(SSL_CERT_CONFIG, Type.STRING, "", Importance.MEDIUM,
+                        "PEM file of this client's certificate (and chain), for brokers that require client "
+                                + "certificates. Needs " + SSL_KEY_CONFIG + ".",
+                        TLS_GROUP, ++order, Width.LONG, "Client certificate (PEM)")
+                .define(SSL_KEY_CONFIG, Type.STRING, "", Importance.MEDIUM,
+                        "PEM file of this client's private key, PKCS#8 ('BEGIN PRIVATE KEY' or 'BEGIN ENCRYPTED "
+                                + "PRIVATE KEY'); convert a PKCS#1 key with openssl pkcs8 -topk8.",
+                        TLS_GROUP, ++order, Width.LONG, "Client key (PEM)")
+                .define(SSL_KEY_PASSWORD_CONFIG, Type.PASSWORD, null, Importance.MEDIUM,
+                        "Password of an encrypted client key, or of the key in the keystore.",
+                        TLS_GROUP, ++order, Width.MEDIUM, "Client key password")
+                .define(SSL_TRUSTSTORE_CONFIG, Type.STRING, "", Importance.LOW,
+                        "Truststore file (PKCS12 or JKS) instead of " + SSL_CA_CERT_CONFIG + ".",
+                        TLS_GROUP, ++order, Width.LONG, "Truststore")
+                .define(SSL_TRUSTSTORE_PASSWORD_CONFIG, Type.PASSWORD, null, Importance.LOW, "Truststore password.",
+                        TLS_GROUP, ++order, Width.MEDIUM, "Truststore password")
+                .define(SSL_TRUSTSTORE_TYPE_CONFIG, Type.STRING, "PKCS12",
+                        ConfigDef.CaseInsensitiveValidString.in("PKCS12", "JKS"), Importance.LOW, "Truststore type.",
+                        TLS_GROUP, ++order, Width.SHORT, "Truststore type")
+                .define(SSL_KEYSTORE_CONFIG, Type.STRING, "", Importance.LOW,
+                        "Keystore file (PKCS12 or JKS) with the client's key and certificate, instead of "
+                                + SSL_CERT_CONFIG + " and " + SSL_KEY_CONFIG + ".",
+                        TLS_GROUP, ++order, Width.LONG, "Keystore")
+                .define(SSL_KEYSTORE_PASSWORD_CONFIG, Type.PASSWORD, null, Importance.LOW, "Keystore password.",
+                        TLS_GROUP, ++order, Width.MEDIUM, "Keystore password")
+                .define(SSL_KEYSTORE_TYPE_CONFIG, Type.STRING, "PKCS12",
+                        ConfigDef.CaseInsensitiveValidString.in("PKCS12", "JKS"), Importance.LOW, "Keystore type.",
+                        TLS_GROUP, ++order, Width.SHORT, "Keystore type")
+                .define(SSL_HOSTNAME_VERIFICATION_CONFIG, Type.BOOLEAN, true, Importance.LOW,
+                        "Whether the broker's certificate must name the host connected to.",
+                        TLS_GROUP, ++order, Width.SHORT, "Hostname verification");
+
+        KcqlConfig.define(def, KCQL_CONFIG, "One or more statements separated by ';', each INSERT INTO "
+                        + "<kafka topic> SELECT <fields> FROM <mqtt topic filter> [IGNORE ...] "
+                        + "[WITHCONVERTER = `bytes|string|json|json-schema|avro|class`] [WITHKEY(f, ...) "
+                        + "[KEYDELIMITER = 'c']] [PROPERTIES('qos' = '1', 'schema.file' = '...')]. The filter may use "
+                        + "+ and #, and $share/<group>/<filter>. INSERT INTO `$` writes to a Kafka topic made from "
+                        + "the MQTT topic ('/' becomes '.', other characters Kafka forbids become _XX).",
+                KCQL_GROUP, 1, KCQL, MqttStatement::check);
+        def.define(QOS_CONFIG, Type.INT, 1, ConfigDef.Range.between(0, 2), Importance.MEDIUM,
+                        "QoS to subscribe with, unless a statement says PROPERTIES('qos' = 'n'). QoS 1 and 2 messages "
+                                + "are acknowledged to the broker only after Kafka has their records; QoS 0 messages "
+                                + "are never acknowledged and may be lost.",
+                        KCQL_GROUP, 2, Width.SHORT, "QoS")
+                .define(BAD_MESSAGE_POLICY_CONFIG, Type.STRING, "FAIL",
+                        ConfigDef.CaseInsensitiveValidString.in("FAIL", "SKIP"), Importance.MEDIUM,
+                        "What to do with a message whose payload the converter rejects, or whose topic no statement "
+                                + "matches. FAIL: the task fails with the topic and reason; the message stays "
+                                + "unacknowledged, so the broker sends it again. SKIP: log it at WARN, count it in "
+                                + "the task's skipped-messages metric, and acknowledge it.",
+                        KCQL_GROUP, 3, Width.SHORT, "Bad message policy");
+
+        order = 0;
+        def.define(QUEUE_SIZE_CONFIG, Type.INT, 10_000, ConfigDef.Range.atLeast(1), Importance.LOW,
+                        "Most messages waiting between the MQTT client and Kafka. When it is full the client stops "
+                                + "reading; QoS 1 and 2 messages then wait unacknowledged at the broker.",
+                        QUEUE_GROUP, ++order, Width.SHORT, "Queue size")
+                .define(POLL_BATCH_SIZE_CONFIG, Type.INT, 1000, ConfigDef.Range.atLeast(1), Importance.LOW,
+                        "Most messages handed to Kafka Connect in one poll.",
+                        QUEUE_GROUP, ++order, Width.SHORT, "Poll batch size")
+                .define(POLL_TIMEOUT_CONFIG, Type.LONG, 1000L, ConfigDef.Range.between(1, 10_000), Importance.LOW,
+                        "Most milliseconds a poll waits for a message. Old name: connect.mqtt.polling.timeout.",
+                        QUEUE_GROUP, ++order, Width.SHORT, "Poll timeout (ms)");
+        def.defineInternal(TASK_INDEX_CONFIG, Type.INT, 0, Importance.LOW);
+        return def;
+    }
+
+    public List<KcqlStatement> statements() {
+        return statements;
+    }
+
+    /** The broker URIs as Paho takes them: tcp:// or ssl://, with the default port where none was given. */
+    public List<String> hosts() {
+        return getList(HOSTS_CONFIG).stream().map(String::trim).filter(h -> !h.isEmpty())
+                .map(MqttSourceConfig::pahoUri).toList();
+    }
+
+    public boolean tls() {
+        return hosts().stream().anyMatch(h -> h.startsWith("ssl://"));
+    }
+
+    /** This task's client id: {@code <client.id or connector name>-<task number>}. */
+    public String clientId() {
+        String base = getString(CLIENT_ID_CONFIG).trim();
+        if (base.isEmpty()) {
+            Object name = originals().get(CONNECTOR_NAME_CONFIG);
+            base = name == null || name.toString().isBlank() ? "streamgrid-mqtt-source" : name.toString().trim();
+        }
+        return base + "-" + getInt(TASK_INDEX_CONFIG);
+    }
+
+    public String username() {
+        return getString(USERNAME_CONFIG);
+    }
+
+    public Password password() {
+        return getPassword(PASSWORD_CONFIG);
+    }
+
+    public boolean cleanSession() {
+        return getBoolean(CLEAN_CONFIG);
+    }
+
+    public int keepAliveSeconds() {
+        return getInt(KEEP_ALIVE_CONFIG);
+    }
+
+    public int connectionTimeoutSeconds() {
+        return getInt(CONNECTION_TIMEOUT_CONFIG);
+    }
+
+    public int reconnectMaxDelayMs() {
+        return getInt(RECONNECT_MAX_DELAY_CONFIG);
+    }
+
+    public String sslCaCert() {
+        return getString(SSL_CA_CERT_CONFIG).trim();
+    }
+
+    public String sslCert() {
+        return getString(SSL_CERT_CONFIG).trim();
+    }
+
+    public String sslKey() {
+        return getString(SSL_KEY_CONFIG).trim();
+    }
+
+    public Password sslKeyPassword() {
+        return getPassword(SSL_KEY_PASSWORD_CONFIG);
+    }
+
+    public String truststore() {
+        return getString(SSL_TRUSTSTORE_CONFIG).trim();
+    }
+
+    public Password truststorePassword() {
+        return getPassword(SSL_TRUSTSTORE_PASSWORD_CONFIG);
+    }
+
+    public String truststoreType() {
+        return getString(SSL_TRUSTSTORE_TYPE_CONFIG).trim().toUpperCase(Locale.ROOT);
+    }
+
+    public String keystore() {
+        return getString(SSL_KEYSTORE_CONFIG).trim();
+    }
+
+    public Password keystorePassword() {
+        return getPassword(SSL_KEYSTORE_PASSWORD_CONFIG);
+    }
+
+    public String keystoreType() {
+        return getString(SSL_KEYSTORE_TYPE_CONFIG).trim().toUpperCase(Locale.ROOT);
+    }
+
+    public boolean hostnameVerification() {
+        return getBoolean(SSL_HOSTNAME_VERIFICATION_CONFIG);
+    }
+
+    public int defaultQos() {
+        return getInt(QOS_CONFIG);
+    }
+
+    public boolean skipBadMessages() {
+        return getString(BAD_MESSAGE_POLICY_CONFIG).trim().equalsIgnoreCase("SKIP");
+    }
+
+    public int queueSize() {
+        return getInt(QUEUE_SIZE_CONFIG);
+    }
+
+    public int pollBatchSize() {
+        return getInt(POLL_BATCH_SIZE_CONFIG);
+    }
+
+    public Duration pollTimeout() {
+        return Duration.ofMillis(getLong(POLL_TIMEOUT_CONFIG));
+    }
+
+    static String pahoUri(String host) {
+        String trimmed = host.trim();
+        String lower = trimmed.toLowerCase(Locale.ROOT);
+        String rest;
+        boolean secure;
+        if (lower.startsWith("tcp://") || lower.startsWith("mqtt://")) {
+            secure = false;
+        } else if (lower.startsWith("ssl://") || lower.startsWith("mqtts://")) {
+            secure = true;
+        } else {
+            throw new ConfigException(HOSTS_CONFIG, host, "use tcp://host:port or ssl://host:port "
+                    + "(mqtt:// and mqtts:// also work)");
+        }
+        rest = trimmed.substring(trimmed.indexOf("://") + 3);
+        URI uri;
+        try {
+            uri = new URI("tcp://" + rest);
+        } catch (URISyntaxException e) {
+            throw new ConfigException(HOSTS_CONFIG, host, "not a valid address: " + e.getMessage());
+        }
+        if (uri.getHost() == null || (uri.getPath() != null && !uri.getPath().isEmpty())) {
+            throw new ConfigException(HOSTS_CONFIG, host, "expected scheme://host[:port] with nothing after the port");
+        }
+        int port = uri.getPort() > 0 ? uri.getPort() : secure ? 8883 : 1883;
+        return (secure ? "ssl://" : "tcp://") + uri.getHost() + ":" + port;
+    }
+
+    /** Prints or writes the config reference, as the Hazelcast sink's does. */
+    public static void main(String[] args) throws java.io.IOException {
+        String markdown = ConfigDocs.markdown("MQTT source configuration", CONFIG_DEF);
+        if (args.length == 0) {
+            System.out.print(markdown);
+            return;
+        }
+        java.nio.file.Files.writeString(java.nio.file.Path.of(args[0]), markdown);
+        if (args.length > 1) {
+            java.nio.file.Path readme = java.nio.file.Path.of(args[1]);
+            java.nio.file.Files.writeString(readme,
+                    ConfigDocs.embed(java.nio.file.Files.readString(readme), README_SECTION, readmeTables()));
+        }
+    }
+
+    public static final String README_SECTION = "mqtt-source-config";
+
+    public static String readmeTables() {
+        return ConfigDocs.tables(CONFIG_DEF, "####");
+    }
+
+    /** Every host has a scheme we take, and all are plain or all are TLS (the client has one socket factory). */
+    private static final class HostsValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            List<?> hosts = (List<?>) value;
+            if (hosts == null || hosts.stream().allMatch(h -> h == null || h.toString().isBlank())) {
+                throw new ConfigException(name, value, "name at least one broker, e.g. tcp://localhost:1883");
+            }
+            long secure = hosts.stream().map(Object::toString).filter(h -> !h.isBlank()).map(MqttSourceConfig::pahoUri)
+                    .filter(h -> h.startsWith("ssl://")).count();
+            long all = hosts.stream().filter(h -> !h.toString().isBlank()).count();
+            if (secure != 0 && secure != all) {
+                throw new ConfigException(name, value, "mixes plain (tcp://) and TLS (ssl://) brokers; use one kind");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "tcp://host:port or ssl://host:port, ...";
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package io.streamgrid.mqtt;
+
+import io.streamgrid.common.Version;
+import io.streamgrid.kcql.KcqlStatement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.source.SourceConnector;
+
+/** Kafka Connect source that takes messages from MQTT topics, configured with KCQL. */
+public class MqttSourceConnector extends SourceConnector {
+
+    private Map<String, String> props;
+    private MqttSourceConfig config;
+
+    @Override
+    public String version() {
+        return Version.get();
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        this.props = MqttSourceConfig.ALIASES.resolveAndWarn(props);
+        this.config = new MqttSourceConfig(this.props);
+    }
+
+    @Override
+    public Class<? extends Task> taskClass() {
+        return MqttSourceTask.class;
+    }
+
+    /**
+     * Plain statements are spread over the tasks; a {@code $share} statement runs on every task, each with its
+     * own client id, so the broker spreads the shared messages over them.
+     */
+    @Override
+    public List<Map<String, String>> taskConfigs(int maxTasks) {
+        return taskConfigs(props, config.statements(), maxTasks);
+    }
+
+    static List<Map<String, String>> taskConfigs(Map<String, String> props, List<KcqlStatement> statements,
+                                                 int maxTasks) {
+        List<KcqlStatement> shared = statements.stream().filter(s -> TopicFilters.isShared(s.source())).toList();
+        List<KcqlStatement> plain = statements.stream().filter(s -> !TopicFilters.isShared(s.source())).toList();
+        int tasks = shared.isEmpty() ? Math.min(maxTasks, plain.size()) : maxTasks;
+        List<List<String>> texts = new ArrayList<>();
+        for (int i = 0; i < tasks; i++) {
+            List<String> mine = new ArrayList<>();
+            shared.forEach(s -> mine.add(s.text()));
+            texts.add(mine);
+        }
+        for (int i = 0; i < plain.size(); i++) {
+            texts.get(i % tasks).add(plain.get(i).text());
+        }
+        List<Map<String, String>> configs = new ArrayList<>();
+        for (int i = 0; i < tasks; i++) {
+            Map<String, String> task = new HashMap<>(props);
+            task.put(MqttSourceConfig.KCQL_CONFIG, String.join(";\n", texts.get(i).stream()
+                    .map(t -> t.endsWith(";") ? t.substring(0, t.length() - 1) : t).toList()));
+            task.put(MqttSourceConfig.TASK_INDEX_CONFIG, String.valueOf(i));
+            configs.add(task);
+        }
+        return configs;
+    }
+
+    @Override
+    public void stop() {
+    }
+
+    @Override
+    public ConfigDef config() {
+        return MqttSourceConfig.CONFIG_DEF;
+    }
+
+    /** Every key (old names too), then settings that only make sense together, with the error on the key at fault. */
+    @Override
+    public Config validate(Map<String, String> connectorConfigs) {
+        Map<String, String> conflicts = new HashMap<>();
+        Map<String, String> resolved = MqttSourceConfig.ALIASES.resolveLeniently(connectorConfigs, conflicts);
+        Config result = super.validate(resolved);
+        Map<String, ConfigValue> byName = new HashMap<>();
+        result.configValues().forEach(v -> byName.put(v.name(), v));
+        conflicts.forEach((key, message) -> byName.get(key).addErrorMessage(message));
+        if (byName.get(MqttSourceConfig.HOSTS_CONFIG).errorMessages().isEmpty()) {
+            boolean tls = hostsUseTls(resolved);
+            for (String key : List.of(MqttSourceConfig.SSL_CA_CERT_CONFIG, MqttSourceConfig.SSL_CERT_CONFIG,
+                    MqttSourceConfig.SSL_KEY_CONFIG, MqttSourceConfig.SSL_TRUSTSTORE_CONFIG,
+                    MqttSourceConfig.SSL_KEYSTORE_CONFIG)) {
+                String value = resolved.get(key);
+                if (!tls && value != null && !value.isBlank()) {
+                    byName.get(key).addErrorMessage(key + " is set, but the hosts are plain tcp://; use ssl:// hosts "
+                            + "for TLS, or remove it");
+                }
+            }
+        }
+        boolean cert = present(resolved, MqttSourceConfig.SSL_CERT_CONFIG);
+        boolean key = present(resolved, MqttSourceConfig.SSL_KEY_CONFIG);
+        if (cert != key) {
+            String missing = cert ? MqttSourceConfig.SSL_KEY_CONFIG : MqttSourceConfig.SSL_CERT_CONFIG;
+            byName.get(missing).addErrorMessage("a client certificate needs both " + MqttSourceConfig.SSL_CERT_CONFIG
+                    + " and " + MqttSourceConfig.SSL_KEY_CONFIG);
+        }
+        if (present(resolved, MqttSourceConfig.PASSWORD_CONFIG) && !present(resolved, MqttSourceConfig.USERNAME_CONFIG)) {
+            byName.get(MqttSourceConfig.USERNAME_CONFIG).addErrorMessage("a password needs a user name");
+        }
+        return result;
+    }
+
+    private static boolean hostsUseTls(Map<String, String> props) {
+        String hosts = props.get(MqttSourceConfig.HOSTS_CONFIG);
+        return hosts != null && List.of(hosts.split(",")).stream().map(String::trim).filter(h -> !h.isEmpty())
+                .map(MqttSourceConfig::pahoUri).anyMatch(h -> h.startsWith("ssl://"));
+    }
+
+    private static boolean present(Map<String, String> props, String key) {
+        String value = props.get(key);
+        return value != null && !value.isBlank();
+    }
+}

@@ -1,0 +1,338 @@
+package io.streamgrid.mqtt;
+
+import io.streamgrid.common.Version;
+import io.streamgrid.common.queue.HandoffQueue;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.metrics.Measurable;
+import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaAndValue;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.header.ConnectHeaders;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.source.SourceTask;
+import org.apache.kafka.connect.source.SourceTaskContext;
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Subscribes to the MQTT topics of its statements and turns each message into one record per matching
+ * statement. Paho's callback thread only puts messages in a bounded queue; {@code poll} converts them.
+ * QoS 1 and 2 messages are acknowledged to the broker (Paho manual acks) only in {@code commitRecord},
+ * when Kafka has every record of the message: a crash before that leaves them unacknowledged, and the
+ * broker sends them again to the same client id.
+ */
+public class MqttSourceTask extends SourceTask {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MqttSourceTask.class);
+    private static final Map<String, ?> NO_OFFSET = Map.of();
+    private static final long SUBSCRIBE_TIMEOUT_MS = 30_000;
+
+    private MqttSourceConfig config;
+    private List<MqttStatement> statements;
+    private HandoffQueue<MqttDelivery> queue;
+    private MqttAsyncClient client;
+    private Map<String, String> loggingContext;
+    private Map<String, ?> sourcePartition;
+    private final AtomicLong connection = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
+    private final AtomicLong acknowledged = new AtomicLong();
+    private RuntimeException failureAfterBatch;
+
+    @Override
+    public String version() {
+        return Version.get();
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        config = new MqttSourceConfig(MqttSourceConfig.ALIASES.resolveAndWarn(props));
+        statements = config.statements().stream().map(s -> MqttStatement.compile(s, config.defaultQos())).toList();
+        queue = new HandoffQueue<>(config.queueSize());
+        loggingContext = MDC.getCopyOfContextMap();
+        sourcePartition = Map.of("mqtt.client.id", config.clientId());
+        registerMetrics(context);
+        try {
+            client = new MqttAsyncClient(config.hosts().get(0), config.clientId(), new MemoryPersistence());
+            client.setManualAcks(true);
+            client.setCallback(new Callback());
+            client.connect(options()).waitForCompletion(config.connectionTimeoutSeconds() * 1000L + 5000);
+            subscribe();
+        } catch (MqttException e) {
+            closeClient();
+            throw new ConnectException("Cannot connect to the MQTT broker at " + config.hosts() + " as client '"
+                    + config.clientId() + "' within " + config.connectionTimeoutSeconds() + " s ("
+                    + MqttSourceConfig.CONNECTION_TIMEOUT_CONFIG + "): " + e.getMessage() + " (reason code "
+                    + e.getReasonCode() + ")", e);
+        }
+        LOG.info("MQTT source task started as client '{}' on {}, subscribed to {}", config.clientId(), config.hosts(),
+                statements.stream().map(MqttStatement::filter).toList());
+    }
+
+    private MqttConnectOptions options() {
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setServerURIs(config.hosts().toArray(String[]::new));
+        options.setCleanSession(config.cleanSession());
+        options.setKeepAliveInterval(config.keepAliveSeconds());
+        options.setConnectionTimeout(config.connectionTimeoutSeconds());
+        options.setAutomaticReconnect(true);
+        options.setMaxReconnectDelay(config.reconnectMaxDelayMs());
+        if (config.username() != null) {
+            options.setUserName(config.username());
+        }
+        if (config.password() != null) {
+            options.setPassword(config.password().value().toCharArray());
+        }
+        if (config.tls()) {
+            SSLContext tls = TlsContexts.create(config);
+            options.setSocketFactory(NoDelaySocketFactories.tls(tls.getSocketFactory()));
+            options.setHttpsHostnameVerificationEnabled(config.hostnameVerification());
+        } else {
+            options.setSocketFactory(NoDelaySocketFactories.plain());
+        }
+        return options;
+    }
+
+    private String[] filters() {
+        return statements.stream().map(MqttStatement::filter).distinct().toArray(String[]::new);
+    }
+
+    /** The QoS of each filter: the highest any statement with that filter asks for. */
+    private int[] qualities(String[] filters) {
+        int[] qos = new int[filters.length];
+        for (int i = 0; i < filters.length; i++) {
+            String filter = filters[i];
+            qos[i] = statements.stream().filter(s -> s.filter().equals(filter)).mapToInt(MqttStatement::qos).max()
+                    .orElse(config.defaultQos());
+        }
+        return qos;
+    }
+
+    private void subscribe() throws MqttException {
+        String[] filters = filters();
+        IMqttToken token = client.subscribe(filters, qualities(filters));
+        token.waitForCompletion(SUBSCRIBE_TIMEOUT_MS);
+        checkGranted(filters, token.getGrantedQos());
+    }
+
+    private static void checkGranted(String[] filters, int[] granted) {
+        for (int i = 0; i < granted.length && i < filters.length; i++) {
+            if (granted[i] == 0x80) {
+                throw new ConnectException("The MQTT broker refused the subscription to '" + filters[i]
+                        + "' (not allowed for this user, or a filter it does not support, such as $share)");
+            }
+        }
+    }
+
+    private void registerMetrics(SourceTaskContext taskContext) {
+        PluginMetrics metrics = taskContext == null ? null : taskContext.pluginMetrics();
+        if (metrics == null) {
+            return;
+        }
+        MetricName skippedName = metrics.metricName("skipped-messages",
+                "MQTT messages skipped under connect.mqtt.bad.message.policy=SKIP", new LinkedHashMap<>());
+        metrics.addMetric(skippedName, (Measurable) (c, now) -> skipped.get());
+        MetricName queuedName = metrics.metricName("queued-messages",
+                "MQTT messages waiting between the client and Kafka", new LinkedHashMap<>());
+        metrics.addMetric(queuedName, (Measurable) (c, now) -> queue.size());
+    }
+
+    @Override
+    public List<SourceRecord> poll() throws InterruptedException {
+        if (failureAfterBatch != null) {
+            RuntimeException failure = failureAfterBatch;
+            failureAfterBatch = null;
+            throw failure;
+        }
+        List<MqttDelivery> batch = queue.poll(config.pollBatchSize(), config.pollTimeout());
+        List<SourceRecord> records = new ArrayList<>(batch.size());
+        for (MqttDelivery delivery : batch) {
+            try {
+                records.addAll(toRecords(delivery));
+            } catch (DataException e) {
+                String what = "MQTT message on topic '" + delivery.topic() + "' (message id " + delivery.messageId()
+                        + ", QoS " + delivery.qos() + ")";
+                if (config.skipBadMessages()) {
+                    skipped.incrementAndGet();
+                    LOG.warn("Skipping {}: {} ({}=SKIP)", what, e.getMessage(), MqttSourceConfig.BAD_MESSAGE_POLICY_CONFIG);
+                    acknowledge(delivery);
+                    continue;
+                }
+                ConnectException failure = new ConnectException("Cannot turn the " + what + " into a record: "
+                        + e.getMessage() + " (" + MqttSourceConfig.BAD_MESSAGE_POLICY_CONFIG + "=FAIL; the message stays "
+                        + "unacknowledged)", e);
+                if (records.isEmpty()) {
+                    throw failure;
+                }
+                failureAfterBatch = failure; // hand over the good records first; the rest of the batch is not acked
+                break;
+            }
+        }
+        return records.isEmpty() ? null : records;
+    }
+
+    private List<SourceRecord> toRecords(MqttDelivery delivery) {
+        List<MqttStatement> matching = statements.stream().filter(s -> s.matches(delivery.topic())).toList();
+        if (matching.isEmpty()) {
+            throw new DataException("no statement's topic filter matches it");
+        }
+        Acknowledgement acknowledgement = new Acknowledgement(delivery, matching.size(), this::acknowledge);
+        List<SourceRecord> records = new ArrayList<>(matching.size());
+        for (MqttStatement statement : matching) {
+            SchemaAndValue converted = statement.convert(delivery.topic(), delivery.payload());
+            String key = statement.key(delivery.topic(), converted);
+            SchemaAndValue value = statement.project(delivery.topic(), converted);
+            ConnectHeaders headers = new ConnectHeaders();
+            headers.addString("mqtt.topic", delivery.topic());
+            headers.addInt("mqtt.qos", delivery.qos());
+            headers.addBoolean("mqtt.retained", delivery.retained());
+            headers.addBoolean("mqtt.duplicate", delivery.duplicate());
+            headers.addInt("mqtt.message.id", delivery.messageId());
+            records.add(new MqttSourceRecord(sourcePartition, NO_OFFSET, statement.kafkaTopic(delivery.topic()),
+                    Schema.STRING_SCHEMA, key != null ? key : delivery.topic(), value.schema(), value.value(),
+                    delivery.arrivalMs(), headers, acknowledgement));
+        }
+        return records;
+    }
+
+    @Override
+    public void commitRecord(SourceRecord record, org.apache.kafka.clients.producer.RecordMetadata metadata) {
+        if (record instanceof MqttSourceRecord mqtt) {
+            mqtt.acknowledgement().recordDone();
+        }
+    }
+
+    /** Sends the broker its PUBACK (QoS 1) or PUBCOMP (QoS 2), if the message came on the current connection. */
+    private void acknowledge(MqttDelivery delivery) {
+        if (delivery.qos() == 0) {
+            return;
+        }
+        if (delivery.connection() != connection.get()) {
+            LOG.debug("Not acknowledging message {} of an earlier connection; the broker sends it again",
+                    delivery.messageId());
+            return;
+        }
+        try {
+            client.messageArrivedComplete(delivery.messageId(), delivery.qos());
+            acknowledged.incrementAndGet();
+        } catch (MqttException | RuntimeException e) {
+            LOG.warn("Could not acknowledge MQTT message {} on '{}'; the broker will send it again: {}",
+                    delivery.messageId(), delivery.topic(), e.toString());
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (queue != null) {
+            queue.close();
+        }
+        closeClient();
+        LOG.info("MQTT source task '{}' stopped; {} messages acknowledged, {} skipped",
+                config == null ? "?" : config.clientId(), acknowledged.get(), skipped.get());
+    }
+
+    private void closeClient() {
+        if (client == null) {
+            return;
+        }
+        try {
+            if (client.isConnected()) {
+                client.disconnectForcibly(0, 5000, false);
+            }
+            client.close(true);
+        } catch (MqttException e) {
+            LOG.warn("Closing the MQTT client failed: {}", e.toString());
+        }
+    }
+
+    long skippedMessages() {
+        return skipped.get();
+    }
+
+    /** Runs on Paho's threads: never throws, since an exception there would close the connection. */
+    private final class Callback implements MqttCallbackExtended {
+
+        @Override
+        public void connectComplete(boolean reconnect, String serverUri) {
+            withLoggingContext();
+            connection.incrementAndGet();
+            if (!reconnect) {
+                return;
+            }
+            LOG.info("Reconnected to {}; subscribing again", serverUri);
+            try {
+                String[] filters = filters();
+                client.subscribe(filters, qualities(filters), null, new IMqttActionListener() {
+                    @Override
+                    public void onSuccess(IMqttToken token) {
+                        try {
+                            checkGranted(filters, token.getGrantedQos());
+                        } catch (ConnectException e) {
+                            queue.fail(e);
+                        }
+                    }
+
+                    @Override
+                    public void onFailure(IMqttToken token, Throwable cause) {
+                        queue.fail(new ConnectException("Subscribing again after reconnecting failed: " + cause, cause));
+                    }
+                });
+            } catch (MqttException | RuntimeException e) {
+                queue.fail(new ConnectException("Subscribing again after reconnecting failed: " + e, e));
+            }
+        }
+
+        @Override
+        public void connectionLost(Throwable cause) {
+            withLoggingContext();
+            LOG.warn("Lost the connection to the MQTT broker; reconnecting with back-off up to {} ms: {}",
+                    config.reconnectMaxDelayMs(), cause == null ? "" : cause.toString());
+        }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) {
+            try {
+                MqttDelivery delivery = new MqttDelivery(topic, message.getPayload(), message.getQos(),
+                        message.isRetained(), message.isDuplicate(), message.getId(), System.currentTimeMillis(),
+                        connection.get());
+                if (LOG.isDebugEnabled()) {
+                    withLoggingContext();
+                    LOG.debug("Message {} on {} ({} bytes, QoS {})", message.getId(), topic,
+                            message.getPayload().length, message.getQos());
+                }
+                queue.put(delivery); // false once stopping: the message stays unacknowledged
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Throwable t) {
+                queue.fail(t);
+            }
+        }
+
+        @Override
+        public void deliveryComplete(IMqttDeliveryToken token) {
+        }
+
+        private void withLoggingContext() {
+            if (loggingContext != null) {
+                MDC.setContextMap(loggingContext);
+            }
+        }
+    }
+}

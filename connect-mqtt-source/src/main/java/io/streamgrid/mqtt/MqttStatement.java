@@ -1,0 +1,162 @@
+package io.streamgrid.mqtt;
+
+import io.streamgrid.common.projection.FieldProjection;
+import io.streamgrid.common.projection.RecordView;
+import io.streamgrid.kcql.Clause;
+import io.streamgrid.kcql.FieldPath;
+import io.streamgrid.kcql.KcqlStatement;
+import io.streamgrid.kcql.Position;
+import io.streamgrid.kcql.SelectedField;
+import io.streamgrid.mqtt.converter.PayloadConverter;
+import io.streamgrid.mqtt.converter.PayloadConverters;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.kafka.connect.data.SchemaAndValue;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.DataException;
+
+/**
+ * One statement at work in a task: which MQTT topics it takes, at which QoS, how their payloads become
+ * values and keys, and which Kafka topic they go to.
+ */
+final class MqttStatement {
+
+    static final String DYNAMIC_TARGET = "$";
+    static final String QOS_PROPERTY = "qos";
+    static final String DEFAULT_KEY_DELIMITER = ".";
+    private static final Pattern KAFKA_TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+
+    private final KcqlStatement statement;
+    private final int qos;
+    private final PayloadConverter converter;
+    private final FieldProjection projection;
+    private final FieldProjection keyProjection;
+    private final int keyParts;
+    private final String keyDelimiter;
+
+    private MqttStatement(KcqlStatement statement, int qos, PayloadConverter converter) {
+        this.statement = statement;
+        this.qos = qos;
+        this.converter = converter;
+        FieldProjection fields = FieldProjection.of(statement);
+        this.projection = fields.isIdentity() ? null : fields;
+        List<SelectedField> keys = new ArrayList<>();
+        for (int i = 0; i < statement.keyFields().size(); i++) {
+            keys.add(new SelectedField(statement.keyFields().get(i), false, "k" + i));
+        }
+        this.keyProjection = keys.isEmpty() ? null : new FieldProjection(keys, List.of());
+        this.keyParts = keys.size();
+        this.keyDelimiter = statement.keyDelimiter().orElse(DEFAULT_KEY_DELIMITER);
+    }
+
+    /** A statement check for the kcql key: throws the KcqlException a compile would. */
+    static void check(KcqlStatement statement) {
+        compile(statement, 1);
+    }
+
+    /** Compiles a statement; any fault is a KcqlException with its position. */
+    static MqttStatement compile(KcqlStatement statement, int defaultQos) {
+        String problem = TopicFilters.problem(statement.source());
+        if (problem != null) {
+            throw statement.errorAt(statement.start(), statement.source(), "FROM '" + statement.source()
+                    + "' is not an MQTT topic filter: " + problem);
+        }
+        String target = statement.target();
+        if (!target.equals(DYNAMIC_TARGET) && (!KAFKA_TOPIC.matcher(target).matches() || target.equals(".")
+                || target.equals(".."))) {
+            throw statement.errorAt(statement.start(), target, "'" + target + "' is not a Kafka topic name (letters, "
+                    + "digits, '.', '_' and '-', at most 249); write INSERT INTO `$` to name each Kafka topic after "
+                    + "its MQTT topic");
+        }
+        Map<String, String> properties = statement.properties();
+        int qos = defaultQos;
+        if (properties.containsKey(QOS_PROPERTY)) {
+            String value = properties.get(QOS_PROPERTY).trim();
+            if (!value.equals("0") && !value.equals("1") && !value.equals("2")) {
+                throw statement.errorAt(position(statement, Clause.PROPERTIES), "PROPERTIES",
+                        "qos is 0, 1 or 2, not " + value);
+            }
+            qos = Integer.parseInt(value);
+        }
+        String converterName = statement.converter().orElse(PayloadConverters.DEFAULT);
+        PayloadConverter converter;
+        try {
+            converter = PayloadConverters.create(converterName, properties);
+        } catch (IllegalArgumentException e) {
+            throw statement.errorAt(position(statement, Clause.WITHCONVERTER), converterName, e.getMessage());
+        }
+        MqttStatement compiled = new MqttStatement(statement, qos, converter);
+        if (!converter.structured() && (compiled.projection != null || compiled.keyProjection != null)) {
+            throw statement.errorAt(statement.start(), statement.source(), "SELECT fields, IGNORE and WITHKEY read "
+                    + "fields of the payload, so they need a converter that makes structs: json, json-schema or "
+                    + "avro (WITHCONVERTER = `json`), not " + converterName);
+        }
+        return compiled;
+    }
+
+    private static Position position(KcqlStatement statement, Clause clause) {
+        return statement.clausePositions().getOrDefault(clause, statement.start());
+    }
+
+    String filter() {
+        return statement.source();
+    }
+
+    int qos() {
+        return qos;
+    }
+
+    boolean isShared() {
+        return TopicFilters.isShared(statement.source());
+    }
+
+    boolean matches(String mqttTopic) {
+        return TopicFilters.matches(statement.source(), mqttTopic);
+    }
+
+    String kafkaTopic(String mqttTopic) {
+        if (!statement.target().equals(DYNAMIC_TARGET)) {
+            return statement.target();
+        }
+        try {
+            return TopicFilters.kafkaTopic(mqttTopic);
+        } catch (IllegalArgumentException e) {
+            throw new DataException(e.getMessage(), e);
+        }
+    }
+
+    /** The record key: the WITHKEY field values joined by KEYDELIMITER, else null (the caller uses the topic). */
+    String key(String mqttTopic, SchemaAndValue converted) {
+        if (keyProjection == null) {
+            return null;
+        }
+        Object fields = keyProjection.apply(RecordView.ofValue(mqttTopic, converted.schema(), converted.value())).value();
+        StringBuilder key = new StringBuilder();
+        for (int i = 0; i < keyParts; i++) {
+            Object part = fields instanceof Struct struct ? struct.get("k" + i) : ((Map<?, ?>) fields).get("k" + i);
+            if (part == null) {
+                FieldPath path = statement.keyFields().get(i);
+                throw new DataException("WITHKEY field '" + path + "' is missing or null in the message on " + mqttTopic);
+            }
+            key.append(i == 0 ? "" : keyDelimiter).append(part);
+        }
+        return key.toString();
+    }
+
+    /** Converts without projecting, for key extraction before projection drops the key fields. */
+    SchemaAndValue convert(String mqttTopic, byte[] payload) {
+        return converter.convert(mqttTopic, payload);
+    }
+
+    SchemaAndValue project(String mqttTopic, SchemaAndValue converted) {
+        return projection == null ? converted
+                : projection.apply(RecordView.ofValue(mqttTopic, converted.schema(), converted.value()));
+    }
+
+    @Override
+    public String toString() {
+        return statement.text();
+    }
+}

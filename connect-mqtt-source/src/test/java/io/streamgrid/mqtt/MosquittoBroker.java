@@ -1,0 +1,141 @@
+package io.streamgrid.mqtt;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * mosquitto (the Debian package, which .ci/run installs) as a process: a plain listener and, with TLS, a
+ * listener that wants a password and a client certificate. Tests that need it are skipped, with a message,
+ * only where the binary is missing.
+ */
+final class MosquittoBroker implements Broker {
+
+    static final String USER = "alice";
+    static final String PASSWORD = "s3cret";
+    static final Path TLS = Path.of("src", "test", "resources", "tls").toAbsolutePath();
+
+    private final int port = Broker.freePort();
+    private final int tlsPort = Broker.freePort();
+    private final Path dir;
+    private final Path conf;
+    private Process process;
+
+    static String binary() {
+        for (String candidate : List.of("/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto")) {
+            if (new File(candidate).canExecute()) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    static MosquittoBroker startOrSkip() {
+        assumeTrue(binary() != null, "mosquitto is not installed (apt-get install mosquitto; .ci/run does)");
+        return new MosquittoBroker();
+    }
+
+    private MosquittoBroker() {
+        try {
+            dir = Files.createTempDirectory("mosquitto");
+            Path passwords = dir.resolve("passwd");
+            Files.writeString(passwords, "");
+            run(List.of("mosquitto_passwd", "-b", passwords.toString(), USER, PASSWORD));
+            conf = dir.resolve("mosquitto.conf");
+            Files.writeString(conf, String.join("\n",
+                    "user root",
+                    "per_listener_settings true",
+                    "persistence true",
+                    "persistence_location " + dir + "/",
+                    "autosave_interval 1",
+                    "max_queued_messages 1000000",
+                    "max_inflight_messages 100",
+                    "log_dest file " + dir.resolve("mosquitto.log"),
+                    "listener " + port + " 127.0.0.1",
+                    "allow_anonymous true",
+                    "listener " + tlsPort + " 127.0.0.1",
+                    "allow_anonymous false",
+                    "password_file " + passwords,
+                    "cafile " + TLS.resolve("ca.pem"),
+                    "certfile " + TLS.resolve("server.pem"),
+                    "keyfile " + TLS.resolve("server.key"),
+                    "require_certificate true",
+                    ""));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        restart();
+    }
+
+    @Override
+    public String url() {
+        return "tcp://127.0.0.1:" + port;
+    }
+
+    /** The TLS listener, by name so the certificate's host name matches. */
+    String tlsUrl() {
+        return "ssl://localhost:" + tlsPort;
+    }
+
+    @Override
+    public void restart() {
+        try {
+            process = new ProcessBuilder(binary(), "-c", conf.toString())
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.txt").toFile()).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            try (Socket ignored = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException e) {
+                sleep();
+            }
+        }
+        throw new IllegalStateException("mosquitto did not start; see " + dir);
+    }
+
+    @Override
+    public void stop() {
+        process.destroy();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private static void run(List<String> command) throws IOException {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            if (p.waitFor() != 0) {
+                throw new IOException(command + " failed");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
