@@ -18,6 +18,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.crypto.Cipher;
 import javax.crypto.EncryptedPrivateKeyInfo;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
@@ -127,9 +128,13 @@ final class TlsContexts {
                     throw new ConfigException(MqttSourceConfig.SSL_KEY_CONFIG, file, "is not a valid encrypted "
                             + "PKCS#8 key: " + e.getMessage());
                 }
-                SecretKeyFactory factory = SecretKeyFactory.getInstance(info.getAlgName());
-                PKCS8EncodedKeySpec spec = info.getKeySpec(factory.generateSecret(new PBEKeySpec(chars(password))));
-                return keyFromPkcs8(spec.getEncoded());
+                // PBES2 (what openssl writes) names its real algorithm in the parameters, e.g. PBEWithHmacSHA256AndAES_256
+                String algorithm = info.getAlgParameters() != null ? info.getAlgParameters().toString() : info.getAlgName();
+                SecretKeyFactory factory = SecretKeyFactory.getInstance(algorithm);
+                Cipher cipher = Cipher.getInstance(algorithm);
+                cipher.init(Cipher.DECRYPT_MODE, factory.generateSecret(new PBEKeySpec(chars(password))),
+                        info.getAlgParameters());
+                return keyFromPkcs8(info.getKeySpec(cipher).getEncoded());
             }
             if (type.endsWith("PRIVATE KEY")) {
                 throw new ConfigException(MqttSourceConfig.SSL_KEY_CONFIG, file, "holds a '" + type + "' (PKCS#1 or "

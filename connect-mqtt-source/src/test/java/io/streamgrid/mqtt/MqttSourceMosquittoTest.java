@@ -1,0 +1,197 @@
+package io.streamgrid.mqtt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamgrid.kcql.Kcql;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Against mosquitto: redelivery of what was not acknowledged, restarts, shared subscriptions, TLS. */
+@Timeout(120)
+class MqttSourceMosquittoTest {
+
+    private MosquittoBroker broker;
+    private final List<MqttSourceTask> tasks = new ArrayList<>();
+
+    @BeforeEach
+    void startBroker() {
+        broker = MosquittoBroker.startOrSkip();
+    }
+
+    @AfterEach
+    void stop() {
+        tasks.forEach(MqttSourceTask::stop);
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private MqttSourceTask start(Map<String, String> props) {
+        MqttSourceTask task = Tasks.start(props);
+        tasks.add(task);
+        return task;
+    }
+
+    private static List<String> payloads(List<SourceRecord> records) {
+        return records.stream().map(r -> new String((byte[]) r.value(), StandardCharsets.UTF_8)).toList();
+    }
+
+    @Test
+    void messagesNotCommittedToKafkaAreDeliveredAgainAfterTheTaskStops() throws Exception {
+        Map<String, String> props = Tasks.props(broker.url(), "INSERT INTO t SELECT * FROM acks/#",
+                "connect.mqtt.client.id", "ack-test", "connect.mqtt.clean", "false");
+        MqttSourceTask first = start(props);
+        MqttClient device = Tasks.publisher(broker.url());
+        for (int i = 0; i < 5; i++) {
+            Tasks.publish(device, "acks/x", "m" + i, 1);
+        }
+        List<SourceRecord> polled = Tasks.poll(first, 5, 10_000, false);
+        assertThat(payloads(polled)).containsExactly("m0", "m1", "m2", "m3", "m4");
+        first.stop(); // the worker stopped before Kafka acknowledged the records: no commitRecord
+        tasks.remove(first);
+
+        MqttSourceTask second = start(props);
+        List<SourceRecord> again = Tasks.poll(second, 5, 10_000, true);
+        assertThat(payloads(again)).containsExactly("m0", "m1", "m2", "m3", "m4");
+        assertThat(again).allMatch(r -> (Boolean) r.headers().lastWithName("mqtt.duplicate").value());
+        Thread.sleep(500); // let the acknowledgements reach the broker
+        second.stop();
+        tasks.remove(second);
+
+        MqttSourceTask third = start(props);
+        Tasks.publish(device, "acks/x", "after", 1);
+        List<SourceRecord> fresh = Tasks.poll(third, 1, 10_000, true);
+        fresh.addAll(Tasks.drain(third, 1000, true));
+        assertThat(payloads(fresh)).as("acknowledged messages do not come back").containsExactly("after");
+        device.disconnect();
+    }
+
+    @Test
+    void brokerRestartReconnectsAndLosesNothing() throws Exception {
+        Map<String, String> props = Tasks.props(broker.url(), "INSERT INTO t SELECT * FROM restart/#",
+                "connect.mqtt.client.id", "restart-test", "connect.mqtt.clean", "false",
+                "connect.mqtt.reconnect.max.delay", "1000");
+        MqttSourceTask task = start(props);
+        MqttClient device = Tasks.publisher(broker.url());
+        for (int i = 0; i < 50; i++) {
+            Tasks.publish(device, "restart/a", "before" + i, 1);
+        }
+        List<SourceRecord> records = Tasks.poll(task, 50, 10_000, true);
+        Thread.sleep(1500); // autosave_interval 1: the session and subscription are on disk
+        broker.stop();
+        Thread.sleep(500);
+        broker.restart();
+        device = Tasks.publisher(broker.url());
+        for (int i = 0; i < 50; i++) {
+            Tasks.publish(device, "restart/a", "after" + i, 1);
+        }
+        records.addAll(Tasks.poll(task, 100 - records.size(), 30_000, true));
+        Set<String> seen = new HashSet<>(payloads(records));
+        for (int i = 0; i < 50; i++) {
+            assertThat(seen).contains("before" + i, "after" + i);
+        }
+        device.disconnect();
+    }
+
+    @Test
+    void sharedSubscriptionSpreadsOverTwoTasksWithNothingLostOrDuplicated() throws Exception {
+        Map<String, String> props = Tasks.props(broker.url(),
+                "INSERT INTO shared SELECT * FROM '$share/workers/jobs/#'; INSERT INTO solo SELECT * FROM solo/#",
+                "connect.mqtt.client.id", "share-test");
+        List<Map<String, String>> configs = MqttSourceConnector.taskConfigs(props,
+                Kcql.parse(props.get("connect.mqtt.kcql")), 2);
+        assertThat(configs).hasSize(2);
+        MqttSourceTask one = start(configs.get(0));
+        MqttSourceTask two = start(configs.get(1));
+        MqttClient device = Tasks.publisher(broker.url());
+        int total = 200;
+        for (int i = 0; i < total; i++) {
+            Tasks.publish(device, "jobs/j", "job" + i, 1);
+        }
+        List<SourceRecord> fromOne = new ArrayList<>();
+        List<SourceRecord> fromTwo = new ArrayList<>();
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (fromOne.size() + fromTwo.size() < total && System.nanoTime() < deadline) {
+            fromOne.addAll(Tasks.poll(one, 1, 100, true));
+            fromTwo.addAll(Tasks.poll(two, 1, 100, true));
+        }
+        fromOne.addAll(Tasks.drain(one, 500, true));
+        fromTwo.addAll(Tasks.drain(two, 500, true));
+        List<String> all = new ArrayList<>(payloads(fromOne));
+        all.addAll(payloads(fromTwo));
+        assertThat(all).hasSize(total).doesNotHaveDuplicates();
+        assertThat(fromOne).as("task 0 got a share").isNotEmpty();
+        assertThat(fromTwo).as("task 1 got a share").isNotEmpty();
+        assertThat(configs.get(0).get("connect.mqtt.kcql")).contains("solo/#");
+        assertThat(configs.get(1).get("connect.mqtt.kcql")).doesNotContain("solo/#");
+        device.disconnect();
+    }
+
+    @Test
+    void tlsWithPasswordAndClientCertificate() throws Exception {
+        for (String key : List.of("client.key", "client-encrypted.key")) {
+            Map<String, String> props = Tasks.props(broker.tlsUrl(), "INSERT INTO t SELECT * FROM secure/#",
+                    "connect.mqtt.username", MosquittoBroker.USER, "connect.mqtt.password", MosquittoBroker.PASSWORD,
+                    "connect.mqtt.ssl.ca.cert", MosquittoBroker.TLS.resolve("ca.pem").toString(),
+                    "connect.mqtt.ssl.cert", MosquittoBroker.TLS.resolve("client.pem").toString(),
+                    "connect.mqtt.ssl.key", MosquittoBroker.TLS.resolve(key).toString(),
+                    "connect.mqtt.ssl.key.password", "keypass");
+            MqttSourceTask task = start(props);
+            MqttClient device = Tasks.publisher(broker.url());
+            Tasks.publish(device, "secure/a", "over tls with " + key, 1);
+            assertThat(payloads(Tasks.poll(task, 1, 10_000, true))).containsExactly("over tls with " + key);
+            device.disconnect();
+        }
+    }
+
+    @Test
+    void tlsWithTruststoreAndKeystore() throws Exception {
+        Map<String, String> props = Tasks.props(broker.tlsUrl(), "INSERT INTO t SELECT * FROM secure/#",
+                "connect.mqtt.username", MosquittoBroker.USER, "connect.mqtt.password", MosquittoBroker.PASSWORD,
+                "connect.mqtt.ssl.truststore.location", MosquittoBroker.TLS.resolve("ca.p12").toString(),
+                "connect.mqtt.ssl.truststore.password", "storepass",
+                "connect.mqtt.ssl.keystore.location", MosquittoBroker.TLS.resolve("client.p12").toString(),
+                "connect.mqtt.ssl.keystore.password", "storepass");
+        MqttSourceTask task = start(props);
+        MqttClient device = Tasks.publisher(broker.url());
+        Tasks.publish(device, "secure/b", "over tls with stores", 1);
+        assertThat(payloads(Tasks.poll(task, 1, 10_000, true))).containsExactly("over tls with stores");
+        device.disconnect();
+    }
+
+    @Test
+    void tlsWithAWrongPasswordFailsStartClearly() {
+        Map<String, String> props = Tasks.props(broker.tlsUrl(), "INSERT INTO t SELECT * FROM secure/#",
+                "connect.mqtt.username", MosquittoBroker.USER, "connect.mqtt.password", "wrong",
+                "connect.mqtt.ssl.ca.cert", MosquittoBroker.TLS.resolve("ca.pem").toString(),
+                "connect.mqtt.ssl.cert", MosquittoBroker.TLS.resolve("client.pem").toString(),
+                "connect.mqtt.ssl.key", MosquittoBroker.TLS.resolve("client.key").toString(),
+                "connect.mqtt.connection.timeout", "5");
+        assertThatThrownBy(() -> start(props)).isInstanceOf(ConnectException.class)
+                .hasMessageContaining("Cannot connect to the MQTT broker at [" + broker.tlsUrl() + "]")
+                .hasMessageContaining("reason code 5");
+    }
+
+    @Test
+    void tlsWithoutTheCaCertificateIsRefused() {
+        Map<String, String> props = Tasks.props(broker.tlsUrl(), "INSERT INTO t SELECT * FROM secure/#",
+                "connect.mqtt.username", MosquittoBroker.USER, "connect.mqtt.password", MosquittoBroker.PASSWORD,
+                "connect.mqtt.ssl.cert", MosquittoBroker.TLS.resolve("client.pem").toString(),
+                "connect.mqtt.ssl.key", MosquittoBroker.TLS.resolve("client.key").toString(),
+                "connect.mqtt.connection.timeout", "5");
+        assertThatThrownBy(() -> start(props)).isInstanceOf(ConnectException.class)
+                .hasMessageContaining("Cannot connect to the MQTT broker");
+    }
+}
