@@ -272,7 +272,6 @@ public class MqttSourceTask extends SourceTask {
         @Override
         public void connectComplete(boolean reconnect, String serverUri) {
             withLoggingContext();
-            connection.incrementAndGet();
             if (!reconnect) {
                 return;
             }
@@ -302,6 +301,9 @@ public class MqttSourceTask extends SourceTask {
         @Override
         public void connectionLost(Throwable cause) {
             withLoggingContext();
+            // Counted here, not in connectComplete: this runs on Paho's callback thread after every message of the
+            // old connection and before any of the next, while a queued message may come before connectComplete.
+            connection.incrementAndGet();
             LOG.warn("Lost the connection to the MQTT broker; reconnecting with back-off up to {} ms: {}",
                     config.reconnectMaxDelayMs(), cause == null ? "" : cause.toString());
         }
