@@ -102,6 +102,12 @@ class MqttSourceMosquittoTest {
         for (int i = 0; i < 50; i++) {
             assertThat(seen).contains("before" + i, "after" + i);
         }
+        Thread.sleep(1500); // acknowledgements reach the broker and its autosave
+        task.stop();
+        tasks.remove(task);
+        MqttSourceTask next = start(props);
+        assertThat(payloads(Tasks.drain(next, 1500, true)))
+                .as("messages taken after the reconnect were acknowledged, so none comes again").isEmpty();
         device.disconnect();
     }
 
