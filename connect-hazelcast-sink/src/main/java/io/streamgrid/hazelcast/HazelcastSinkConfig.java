@@ -297,18 +297,9 @@ public final class HazelcastSinkConfig extends AbstractConfig {
      * Writes the config reference as Markdown to {@code args[0]} (docs/hazelcast-sink-config.md) and into the
      * marked section of {@code args[1]} (README.md); with no arguments prints it.
      */
+    /** Writes docs/...-config.md and the README table (see the module's exec-maven-plugin), or prints them. */
     public static void main(String[] args) throws java.io.IOException {
-        String markdown = ConfigDocs.markdown("Hazelcast sink configuration", CONFIG_DEF);
-        if (args.length == 0) {
-            System.out.print(markdown);
-            return;
-        }
-        java.nio.file.Files.writeString(java.nio.file.Path.of(args[0]), markdown);
-        if (args.length > 1) {
-            java.nio.file.Path readme = java.nio.file.Path.of(args[1]);
-            java.nio.file.Files.writeString(readme,
-                    ConfigDocs.embed(java.nio.file.Files.readString(readme), README_SECTION, readmeTables()));
-        }
+        ConfigDocs.writeReference("Hazelcast sink configuration", CONFIG_DEF, README_SECTION, args);
     }
 
     /** A LIST that must hold at least one non-blank entry. */

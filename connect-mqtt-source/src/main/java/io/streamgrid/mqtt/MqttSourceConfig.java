@@ -332,19 +332,9 @@ public final class MqttSourceConfig extends AbstractConfig {
         return (secure ? "ssl://" : "tcp://") + uri.getHost() + ":" + port;
     }
 
-    /** Prints or writes the config reference, as the Hazelcast sink's does. */
+    /** Writes docs/...-config.md and the README table (see the module's exec-maven-plugin), or prints them. */
     public static void main(String[] args) throws java.io.IOException {
-        String markdown = ConfigDocs.markdown("MQTT source configuration", CONFIG_DEF);
-        if (args.length == 0) {
-            System.out.print(markdown);
-            return;
-        }
-        java.nio.file.Files.writeString(java.nio.file.Path.of(args[0]), markdown);
-        if (args.length > 1) {
-            java.nio.file.Path readme = java.nio.file.Path.of(args[1]);
-            java.nio.file.Files.writeString(readme,
-                    ConfigDocs.embed(java.nio.file.Files.readString(readme), README_SECTION, readmeTables()));
-        }
+        ConfigDocs.writeReference("MQTT source configuration", CONFIG_DEF, README_SECTION, args);
     }
 
     public static final String README_SECTION = "mqtt-source-config";

@@ -16,6 +16,25 @@ public final class ConfigDocs {
     }
 
     /**
+     * A config class's {@code main}: writes the reference to {@code args[0]} (docs/...-config.md) and the tables
+     * into the marked section of {@code args[1]} (README.md); with no arguments prints the reference.
+     */
+    public static void writeReference(String title, ConfigDef def, String readmeSection, String[] args)
+            throws java.io.IOException {
+        String markdown = markdown(title, def);
+        if (args.length == 0) {
+            System.out.print(markdown);
+            return;
+        }
+        java.nio.file.Files.writeString(java.nio.file.Path.of(args[0]), markdown);
+        if (args.length > 1) {
+            java.nio.file.Path readme = java.nio.file.Path.of(args[1]);
+            java.nio.file.Files.writeString(readme,
+                    embed(java.nio.file.Files.readString(readme), readmeSection, tables(def, "####")));
+        }
+    }
+
+    /**
      * Puts {@code content} between the lines {@code <!-- name:start -->} and {@code <!-- name:end -->} of a
      * document (a README), replacing what was there.
      */

@@ -1,0 +1,202 @@
+package io.streamgrid.coap;
+
+import io.streamgrid.common.tls.PemFiles;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+import org.eclipse.californium.core.config.CoapConfig;
+import org.eclipse.californium.core.network.CoapEndpoint;
+import org.eclipse.californium.core.network.Endpoint;
+import org.eclipse.californium.elements.auth.RawPublicKeyIdentity;
+import org.eclipse.californium.elements.config.Configuration;
+import org.eclipse.californium.elements.config.UdpConfig;
+import org.eclipse.californium.scandium.DTLSConnector;
+import org.eclipse.californium.scandium.config.DtlsConfig;
+import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
+import org.eclipse.californium.scandium.dtls.CertificateType;
+import org.eclipse.californium.scandium.dtls.pskstore.AdvancedSinglePskStore;
+import org.eclipse.californium.scandium.dtls.x509.SingleCertificateProvider;
+import org.eclipse.californium.scandium.dtls.x509.StaticNewAdvancedCertificateVerifier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client endpoint a task talks through. Californium is configured in code, so no
+ * {@code Californium3.properties} is written to the worker's directory, with message-id lifetimes short
+ * enough that a fast observe stream never runs out of ids.
+ */
+final class CoapEndpoints {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CoapEndpoints.class);
+
+    static {
+        CoapConfig.register();
+        UdpConfig.register();
+        DtlsConfig.register();
+    }
+
+    private CoapEndpoints() {
+    }
+
+    static Configuration configuration(CoapSourceConfig config) {
+        Configuration configuration = Configuration.createStandardWithoutFile();
+        configuration.set(CoapConfig.EXCHANGE_LIFETIME, config.exchangeLifetime().toMillis(), TimeUnit.MILLISECONDS);
+        configuration.set(CoapConfig.NON_LIFETIME, config.nonLifetime().toMillis(), TimeUnit.MILLISECONDS);
+        return configuration;
+    }
+
+    static Endpoint create(CoapSourceConfig config) {
+        Configuration configuration = configuration(config);
+        InetSocketAddress bind = new InetSocketAddress(config.bindHost(), config.bindPort());
+        CoapEndpoint.Builder builder = new CoapEndpoint.Builder().setConfiguration(configuration);
+        if (!config.server().secure()) {
+            return builder.setInetSocketAddress(bind).build();
+        }
+        return builder.setConnector(new DTLSConnector(dtls(config, configuration, bind))).build();
+    }
+
+    private static DtlsConnectorConfig dtls(CoapSourceConfig config, Configuration configuration, InetSocketAddress bind) {
+        DtlsConnectorConfig.Builder dtls = DtlsConnectorConfig.builder(configuration).setAddress(bind)
+                .set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.CLIENT_ONLY);
+        boolean credentials = false;
+        if (!config.pskIdentity().isEmpty()) {
+            if (config.pskSecret() == null) {
+                throw new ConfigException(CoapSourceConfig.PSK_SECRET_CONFIG, null, "a PSK identity needs its secret");
+            }
+            dtls.setAdvancedPskStore(new AdvancedSinglePskStore(config.pskIdentity(),
+                    config.pskSecret().value().getBytes(StandardCharsets.UTF_8)));
+            credentials = true;
+        }
+        StaticNewAdvancedCertificateVerifier.Builder verifier = StaticNewAdvancedCertificateVerifier.builder();
+        boolean trusts = false;
+        List<X509Certificate> trusted = trustedCertificates(config);
+        if (!trusted.isEmpty()) {
+            verifier.setTrustedCertificates(trusted.toArray(Certificate[]::new));
+            trusts = true;
+        }
+        if (config.rawPublicKey()) {
+            if (config.trustedRpks().isEmpty()) {
+                LOG.warn("{}=true without {}: any server raw public key is trusted", CoapSourceConfig.RPK_CONFIG,
+                        CoapSourceConfig.TRUSTED_RPK_CONFIG);
+                verifier.setTrustAllRPKs();
+            } else {
+                List<RawPublicKeyIdentity> keys = new ArrayList<>();
+                for (PublicKey key : read(CoapSourceConfig.TRUSTED_RPK_CONFIG, config.trustedRpks(),
+                        () -> PemFiles.publicKeys(config.trustedRpks()))) {
+                    keys.add(new RawPublicKeyIdentity(key));
+                }
+                verifier.setTrustedRPKs(keys.toArray(RawPublicKeyIdentity[]::new));
+            }
+            trusts = true;
+        }
+        if (trusts) {
+            dtls.setAdvancedCertificateVerifier(verifier.build());
+        }
+        Identity identity = identity(config);
+        if (identity != null) {
+            dtls.setCertificateIdentityProvider(config.rawPublicKey()
+                    ? new SingleCertificateProvider(identity.key(), identity.chain().isEmpty() ? identity.publicKey()
+                    : identity.chain().get(0).getPublicKey())
+                    : new SingleCertificateProvider(identity.key(), identity.chain().toArray(Certificate[]::new),
+                    CertificateType.X_509));
+            credentials = true;
+        }
+        if (!credentials && !trusts) {
+            throw new ConfigException(CoapSourceConfig.URI_CONFIG, config.server().base(), "coaps:// needs DTLS "
+                    + "credentials: a PSK identity and secret, a CA or truststore for the server's certificate, or a "
+                    + "raw public key");
+        }
+        return dtls.build();
+    }
+
+    private record Identity(PrivateKey key, List<X509Certificate> chain, PublicKey publicKey) {
+    }
+
+    /** The client's own key and certificate chain (or raw public key), from PEM files or a keystore. */
+    private static Identity identity(CoapSourceConfig config) {
+        char[] keyPassword = chars(config.keyPassword());
+        if (!config.key().isEmpty()) {
+            PrivateKey key = read(CoapSourceConfig.KEY_CONFIG, config.key(), () -> PemFiles.privateKey(config.key(), keyPassword));
+            if (config.cert().isEmpty()) {
+                if (!config.rawPublicKey() || config.publicKey().isEmpty()) {
+                    throw new ConfigException(CoapSourceConfig.CERT_CONFIG, "", "a client key needs its certificate ("
+                            + CoapSourceConfig.CERT_CONFIG + "), or with " + CoapSourceConfig.RPK_CONFIG + "=true its "
+                            + "public key (" + CoapSourceConfig.PUBLIC_KEY_CONFIG + ")");
+                }
+                List<PublicKey> publicKeys = read(CoapSourceConfig.PUBLIC_KEY_CONFIG, config.publicKey(),
+                        () -> PemFiles.publicKeys(config.publicKey()));
+                return new Identity(key, List.of(), publicKeys.get(0));
+            }
+            return new Identity(key, read(CoapSourceConfig.CERT_CONFIG, config.cert(),
+                    () -> PemFiles.certificates(config.cert())), null);
+        }
+        if (!config.keystore().isEmpty()) {
+            KeyStore store = read(CoapSourceConfig.KEYSTORE_CONFIG, config.keystore(),
+                    () -> PemFiles.keyStore(config.keystore(), config.keystoreType(), chars(config.keystorePassword())));
+            try {
+                for (String alias : Collections.list(store.aliases())) {
+                    if (store.isKeyEntry(alias)) {
+                        char[] password = config.keyPassword() != null ? keyPassword : chars(config.keystorePassword());
+                        PrivateKey key = (PrivateKey) store.getKey(alias, password);
+                        List<X509Certificate> chain = new ArrayList<>();
+                        for (Certificate c : store.getCertificateChain(alias)) {
+                            chain.add((X509Certificate) c);
+                        }
+                        return new Identity(key, chain, null);
+                    }
+                }
+            } catch (GeneralSecurityException e) {
+                throw new ConfigException(CoapSourceConfig.KEYSTORE_CONFIG, config.keystore(),
+                        "cannot read the key: " + e.getMessage());
+            }
+            throw new ConfigException(CoapSourceConfig.KEYSTORE_CONFIG, config.keystore(), "holds no private key");
+        }
+        return null;
+    }
+
+    private static List<X509Certificate> trustedCertificates(CoapSourceConfig config) {
+        if (!config.caCert().isEmpty()) {
+            return read(CoapSourceConfig.CA_CERT_CONFIG, config.caCert(), () -> PemFiles.certificates(config.caCert()));
+        }
+        if (config.truststore().isEmpty()) {
+            return List.of();
+        }
+        KeyStore store = read(CoapSourceConfig.TRUSTSTORE_CONFIG, config.truststore(),
+                () -> PemFiles.keyStore(config.truststore(), config.truststoreType(), chars(config.truststorePassword())));
+        List<X509Certificate> certificates = new ArrayList<>();
+        try {
+            for (String alias : Collections.list(store.aliases())) {
+                if (store.getCertificate(alias) instanceof X509Certificate certificate) {
+                    certificates.add(certificate);
+                }
+            }
+        } catch (GeneralSecurityException e) {
+            throw new ConfigException(CoapSourceConfig.TRUSTSTORE_CONFIG, config.truststore(), e.getMessage());
+        }
+        return certificates;
+    }
+
+    private static <T> T read(String key, String file, Supplier<T> reader) {
+        try {
+            return reader.get();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key, file, e.getMessage());
+        }
+    }
+
+    private static char[] chars(Password password) {
+        return password == null ? new char[0] : password.value().toCharArray();
+    }
+}

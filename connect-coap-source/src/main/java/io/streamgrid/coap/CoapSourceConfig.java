@@ -1,0 +1,327 @@
+package io.streamgrid.coap;
+
+import io.streamgrid.common.config.ConfigAliases;
+import io.streamgrid.common.config.ConfigDocs;
+import io.streamgrid.common.config.KcqlConfig;
+import io.streamgrid.kcql.Clause;
+import io.streamgrid.kcql.KcqlCapabilities;
+import io.streamgrid.kcql.KcqlStatement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+
+/** The CoAP source's configuration: the single place its keys, defaults, docs and validators live. */
+public final class CoapSourceConfig extends AbstractConfig {
+
+    public static final String PREFIX = "connect.coap";
+
+    public static final KcqlCapabilities KCQL = KcqlCapabilities.forConnector("CoAP source")
+            .clauses(Clause.IGNORE, Clause.PROPERTIES)
+            .build();
+
+    private static final String SERVER_GROUP = "Server";
+    private static final String DTLS_GROUP = "DTLS";
+    private static final String KCQL_GROUP = "KCQL";
+    private static final String QUEUE_GROUP = "Queue";
+
+    public static final String URI_CONFIG = PREFIX + ".uri";
+    public static final String BIND_HOST_CONFIG = PREFIX + ".bind.host";
+    public static final String BIND_PORT_CONFIG = PREFIX + ".bind.port";
+    public static final String EXCHANGE_LIFETIME_CONFIG = PREFIX + ".exchange.lifetime";
+    public static final String NON_LIFETIME_CONFIG = PREFIX + ".non.lifetime";
+    public static final String SILENCE_CONFIG = PREFIX + ".observe.silence.timeout";
+    public static final String REQUEST_TIMEOUT_CONFIG = PREFIX + ".request.timeout";
+
+    public static final String PSK_IDENTITY_CONFIG = PREFIX + ".dtls.psk.identity";
+    public static final String PSK_SECRET_CONFIG = PREFIX + ".dtls.psk.secret";
+    public static final String CERT_CONFIG = PREFIX + ".dtls.cert";
+    public static final String KEY_CONFIG = PREFIX + ".dtls.key";
+    public static final String KEY_PASSWORD_CONFIG = PREFIX + ".dtls.key.password";
+    public static final String KEYSTORE_CONFIG = PREFIX + ".dtls.keystore.location";
+    public static final String KEYSTORE_PASSWORD_CONFIG = PREFIX + ".dtls.keystore.password";
+    public static final String KEYSTORE_TYPE_CONFIG = PREFIX + ".dtls.keystore.type";
+    public static final String CA_CERT_CONFIG = PREFIX + ".dtls.ca.cert";
+    public static final String TRUSTSTORE_CONFIG = PREFIX + ".dtls.truststore.location";
+    public static final String TRUSTSTORE_PASSWORD_CONFIG = PREFIX + ".dtls.truststore.password";
+    public static final String TRUSTSTORE_TYPE_CONFIG = PREFIX + ".dtls.truststore.type";
+    public static final String RPK_CONFIG = PREFIX + ".dtls.rpk";
+    public static final String PUBLIC_KEY_CONFIG = PREFIX + ".dtls.public.key";
+    public static final String TRUSTED_RPK_CONFIG = PREFIX + ".dtls.rpk.trusted";
+
+    public static final String KCQL_CONFIG = PREFIX + ".kcql";
+    public static final String BAD_MESSAGE_POLICY_CONFIG = PREFIX + ".bad.message.policy";
+
+    public static final String QUEUE_SIZE_CONFIG = PREFIX + ".queue.size";
+    public static final String BATCH_SIZE_CONFIG = PREFIX + ".batch.size";
+    public static final String POLL_WAIT_CONFIG = PREFIX + ".poll.wait";
+
+    static final ConfigAliases ALIASES = new ConfigAliases(
+            Map.of(PREFIX + ".source.uri", URI_CONFIG,
+                    PREFIX + ".username", PSK_IDENTITY_CONFIG,
+                    PREFIX + ".password", PSK_SECRET_CONFIG,
+                    PREFIX + ".host", BIND_HOST_CONFIG,
+                    PREFIX + ".port", BIND_PORT_CONFIG,
+                    PREFIX + ".private.key.file", KEY_CONFIG,
+                    PREFIX + ".public.key.file", PUBLIC_KEY_CONFIG,
+                    PREFIX + ".truststore.path", TRUSTSTORE_CONFIG,
+                    PREFIX + ".keystore.path", KEYSTORE_CONFIG),
+            Map.of(PREFIX + ".truststore.pass", "use " + TRUSTSTORE_PASSWORD_CONFIG,
+                    PREFIX + ".keystore.pass", "use " + KEYSTORE_PASSWORD_CONFIG));
+
+    public static final String README_SECTION = "coap-source-config";
+    public static final ConfigDef CONFIG_DEF = configDef();
+
+    private final List<KcqlStatement> statements;
+
+    public CoapSourceConfig(Map<String, String> props) {
+        super(CONFIG_DEF, ALIASES.resolve(props));
+        this.statements = KcqlConfig.statements(this, KCQL_CONFIG, KCQL);
+    }
+
+    private static ConfigDef configDef() {
+        ConfigDef def = new ConfigDef();
+        int order = 0;
+        def.define(URI_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new UriValidator(), Importance.HIGH,
+                        "The CoAP server: coap://host:port (UDP) or coaps://host:port (DTLS; see the DTLS settings). "
+                                + "The statements name resources on it. Old name: connect.coap.source.uri.",
+                        SERVER_GROUP, ++order, Width.LONG, "Server URI")
+                .define(BIND_HOST_CONFIG, Type.STRING, "0.0.0.0", Importance.LOW,
+                        "Local address the client's UDP socket binds to.", SERVER_GROUP, ++order, Width.MEDIUM,
+                        "Bind host")
+                .define(BIND_PORT_CONFIG, Type.INT, 0, ConfigDef.Range.between(0, 65535), Importance.LOW,
+                        "Local UDP port; 0 picks a free one. Each task needs its own port.", SERVER_GROUP, ++order,
+                        Width.SHORT, "Bind port")
+                .define(EXCHANGE_LIFETIME_CONFIG, Type.LONG, 10_000L, ConfigDef.Range.atLeast(1000), Importance.LOW,
+                        "Milliseconds a confirmable message's id is remembered to spot duplicates. CoAP's default, "
+                                + "247 s, lets a peer send at most 65,536 messages in that time: an observe stream "
+                                + "faster than ~265 notifications/s stalls. The device needs a short lifetime too.",
+                        SERVER_GROUP, ++order, Width.SHORT, "Exchange lifetime (ms)")
+                .define(NON_LIFETIME_CONFIG, Type.LONG, 5_000L, ConfigDef.Range.atLeast(1000), Importance.LOW,
+                        "Milliseconds a non-confirmable message's id is remembered to spot duplicates (CoAP's "
+                                + "default is 145 s; see " + EXCHANGE_LIFETIME_CONFIG + ").",
+                        SERVER_GROUP, ++order, Width.SHORT, "NON lifetime (ms)")
+                .define(SILENCE_CONFIG, Type.LONG, 60_000L, ConfigDef.Range.atLeast(500), Importance.MEDIUM,
+                        "When an observed resource sends nothing for this many milliseconds the task registers its "
+                                + "observation again, so a server restart (which forgets its observers) is noticed.",
+                        SERVER_GROUP, ++order, Width.SHORT, "Observe silence timeout (ms)")
+                .define(REQUEST_TIMEOUT_CONFIG, Type.LONG, 10_000L, ConfigDef.Range.atLeast(100), Importance.LOW,
+                        "Milliseconds to wait for a response to a poll or discovery request.",
+                        SERVER_GROUP, ++order, Width.SHORT, "Request timeout (ms)");
+
+        order = 0;
+        def.define(PSK_IDENTITY_CONFIG, Type.STRING, "", Importance.MEDIUM,
+                        "Pre-shared key identity, for coaps:// with PSK.", DTLS_GROUP, ++order, Width.MEDIUM,
+                        "PSK identity")
+                .define(PSK_SECRET_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, "Pre-shared key secret (UTF-8).",
+                        DTLS_GROUP, ++order, Width.MEDIUM, "PSK secret")
+                .define(CERT_CONFIG, Type.STRING, "", Importance.MEDIUM,
+                        "PEM file of the client's X.509 certificate chain, for servers that require one.",
+                        DTLS_GROUP, ++order, Width.LONG, "Client certificate (PEM)")
+                .define(KEY_CONFIG, Type.STRING, "", Importance.MEDIUM,
+                        "PEM file of the client's PKCS#8 private key (for an X.509 certificate or a raw public key). "
+                                + "Old name: connect.coap.private.key.file.",
+                        DTLS_GROUP, ++order, Width.LONG, "Client key (PEM)")
+                .define(KEY_PASSWORD_CONFIG, Type.PASSWORD, null, Importance.MEDIUM,
+                        "Password of an encrypted client key, or of the key in the keystore.",
+                        DTLS_GROUP, ++order, Width.MEDIUM, "Client key password")
+                .define(KEYSTORE_CONFIG, Type.STRING, "", Importance.LOW,
+                        "Keystore (PKCS12 or JKS) with the client's key and certificate, instead of PEM files.",
+                        DTLS_GROUP, ++order, Width.LONG, "Keystore")
+                .define(KEYSTORE_PASSWORD_CONFIG, Type.PASSWORD, null, Importance.LOW, "Keystore password.",
+                        DTLS_GROUP, ++order, Width.MEDIUM, "Keystore password")
+                .define(KEYSTORE_TYPE_CONFIG, Type.STRING, "PKCS12", ConfigDef.CaseInsensitiveValidString.in("PKCS12", "JKS"),
+                        Importance.LOW, "Keystore type.", DTLS_GROUP, ++order, Width.SHORT, "Keystore type")
+                .define(CA_CERT_CONFIG, Type.STRING, "", Importance.MEDIUM,
+                        "PEM file of the CA certificates the server's X.509 certificate must chain to.",
+                        DTLS_GROUP, ++order, Width.LONG, "CA certificates (PEM)")
+                .define(TRUSTSTORE_CONFIG, Type.STRING, "", Importance.LOW,
+                        "Truststore (PKCS12 or JKS) instead of " + CA_CERT_CONFIG + ".",
+                        DTLS_GROUP, ++order, Width.LONG, "Truststore")
+                .define(TRUSTSTORE_PASSWORD_CONFIG, Type.PASSWORD, null, Importance.LOW, "Truststore password.",
+                        DTLS_GROUP, ++order, Width.MEDIUM, "Truststore password")
+                .define(TRUSTSTORE_TYPE_CONFIG, Type.STRING, "PKCS12", ConfigDef.CaseInsensitiveValidString.in("PKCS12", "JKS"),
+                        Importance.LOW, "Truststore type.", DTLS_GROUP, ++order, Width.SHORT, "Truststore type")
+                .define(RPK_CONFIG, Type.BOOLEAN, false, Importance.LOW,
+                        "Authenticate with a raw public key (RFC 7250) instead of a certificate: the key pair of "
+                                + KEY_CONFIG + " and " + PUBLIC_KEY_CONFIG + " (or of the certificate).",
+                        DTLS_GROUP, ++order, Width.SHORT, "Raw public key")
+                .define(PUBLIC_KEY_CONFIG, Type.STRING, "", Importance.LOW,
+                        "PEM file of the client's public key ('BEGIN PUBLIC KEY'), the raw public key sent with "
+                                + RPK_CONFIG + "=true when there is no certificate. Old name: connect.coap.public.key.file.",
+                        DTLS_GROUP, ++order, Width.LONG, "Client public key (PEM)")
+                .define(TRUSTED_RPK_CONFIG, Type.STRING, "", Importance.LOW,
+                        "PEM file of the servers' raw public keys to trust ('BEGIN PUBLIC KEY'). Empty with "
+                                + RPK_CONFIG + "=true trusts any server key (logged as a warning).",
+                        DTLS_GROUP, ++order, Width.LONG, "Trusted raw public keys");
+
+        KcqlConfig.define(def, KCQL_CONFIG, "One or more statements separated by ';', each INSERT INTO <kafka topic> "
+                        + "SELECT <fields> FROM <resource path> [IGNORE ...] [PROPERTIES(...)]. A resource is observed; "
+                        + "PROPERTIES('mode' = 'poll', 'interval.ms' = '5000') polls it instead. FROM .well-known/core "
+                        + "observes every observable resource the server lists, optionally PROPERTIES('rt' = '...', "
+                        + "'if' = '...', 'discovery.interval.ms' = '60000'). SELECT payload.x reads a field of a JSON payload.",
+                KCQL_GROUP, 1, KCQL, CoapStatement::check);
+        def.define(BAD_MESSAGE_POLICY_CONFIG, Type.STRING, "FAIL", ConfigDef.CaseInsensitiveValidString.in("FAIL", "SKIP"),
+                Importance.MEDIUM, "What to do with a response a statement cannot turn into a record (e.g. SELECT "
+                        + "payload.x of a payload that is not JSON). FAIL: the task fails with the resource and reason. "
+                        + "SKIP: log it at WARN and count it in the task's skipped-responses metric.",
+                KCQL_GROUP, 2, Width.SHORT, "Bad message policy");
+
+        order = 0;
+        def.define(QUEUE_SIZE_CONFIG, Type.INT, 10_000, ConfigDef.Range.atLeast(1), Importance.LOW,
+                        "Most responses waiting for Kafka. When it is full the oldest waiting notification is dropped "
+                                + "for the newest (an observed resource's latest state matters most); each drop is "
+                                + "counted in the dropped-notifications metric and logged at WARN at most every 10 s.",
+                        QUEUE_GROUP, ++order, Width.SHORT, "Queue size")
+                .define(BATCH_SIZE_CONFIG, Type.INT, 1000, ConfigDef.Range.atLeast(1), Importance.LOW,
+                        "Most records handed to Kafka Connect in one poll.", QUEUE_GROUP, ++order, Width.SHORT,
+                        "Batch size")
+                .define(POLL_WAIT_CONFIG, Type.LONG, 1000L, ConfigDef.Range.between(1, 10_000), Importance.LOW,
+                        "Most milliseconds a poll waits for a response.", QUEUE_GROUP, ++order, Width.SHORT,
+                        "Poll wait (ms)");
+        return def;
+    }
+
+    public List<KcqlStatement> statements() {
+        return statements;
+    }
+
+    public CoapUri server() {
+        return CoapUri.server(getString(URI_CONFIG));
+    }
+
+    public String bindHost() {
+        return getString(BIND_HOST_CONFIG).trim();
+    }
+
+    public int bindPort() {
+        return getInt(BIND_PORT_CONFIG);
+    }
+
+    public Duration exchangeLifetime() {
+        return Duration.ofMillis(getLong(EXCHANGE_LIFETIME_CONFIG));
+    }
+
+    public Duration nonLifetime() {
+        return Duration.ofMillis(getLong(NON_LIFETIME_CONFIG));
+    }
+
+    public Duration silenceTimeout() {
+        return Duration.ofMillis(getLong(SILENCE_CONFIG));
+    }
+
+    public Duration requestTimeout() {
+        return Duration.ofMillis(getLong(REQUEST_TIMEOUT_CONFIG));
+    }
+
+    public String pskIdentity() {
+        return getString(PSK_IDENTITY_CONFIG).trim();
+    }
+
+    public Password pskSecret() {
+        return getPassword(PSK_SECRET_CONFIG);
+    }
+
+    public String cert() {
+        return getString(CERT_CONFIG).trim();
+    }
+
+    public String key() {
+        return getString(KEY_CONFIG).trim();
+    }
+
+    public Password keyPassword() {
+        return getPassword(KEY_PASSWORD_CONFIG);
+    }
+
+    public String keystore() {
+        return getString(KEYSTORE_CONFIG).trim();
+    }
+
+    public Password keystorePassword() {
+        return getPassword(KEYSTORE_PASSWORD_CONFIG);
+    }
+
+    public String keystoreType() {
+        return getString(KEYSTORE_TYPE_CONFIG).trim().toUpperCase(Locale.ROOT);
+    }
+
+    public String caCert() {
+        return getString(CA_CERT_CONFIG).trim();
+    }
+
+    public String truststore() {
+        return getString(TRUSTSTORE_CONFIG).trim();
+    }
+
+    public Password truststorePassword() {
+        return getPassword(TRUSTSTORE_PASSWORD_CONFIG);
+    }
+
+    public String truststoreType() {
+        return getString(TRUSTSTORE_TYPE_CONFIG).trim().toUpperCase(Locale.ROOT);
+    }
+
+    public boolean rawPublicKey() {
+        return getBoolean(RPK_CONFIG);
+    }
+
+    public String publicKey() {
+        return getString(PUBLIC_KEY_CONFIG).trim();
+    }
+
+    public String trustedRpks() {
+        return getString(TRUSTED_RPK_CONFIG).trim();
+    }
+
+    public boolean skipBadMessages() {
+        return getString(BAD_MESSAGE_POLICY_CONFIG).trim().equalsIgnoreCase("SKIP");
+    }
+
+    public int queueSize() {
+        return getInt(QUEUE_SIZE_CONFIG);
+    }
+
+    public int batchSize() {
+        return getInt(BATCH_SIZE_CONFIG);
+    }
+
+    public Duration pollWait() {
+        return Duration.ofMillis(getLong(POLL_WAIT_CONFIG));
+    }
+
+    public static String readmeTables() {
+        return ConfigDocs.tables(CONFIG_DEF, "####");
+    }
+
+    /** Writes docs/...-config.md and the README table (see the module's exec-maven-plugin), or prints them. */
+    public static void main(String[] args) throws java.io.IOException {
+        ConfigDocs.writeReference("CoAP source configuration", CONFIG_DEF, README_SECTION, args);
+    }
+
+    private static final class UriValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (value == null) {
+                return;
+            }
+            try {
+                CoapUri.server(value.toString());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(name, value, e.getMessage());
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "coap://host[:port] or coaps://host[:port]";
+        }
+    }
+}

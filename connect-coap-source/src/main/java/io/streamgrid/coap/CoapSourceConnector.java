@@ -1,0 +1,152 @@
+package io.streamgrid.coap;
+
+import io.streamgrid.common.Version;
+import io.streamgrid.kcql.KcqlStatement;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.source.SourceConnector;
+import org.eclipse.californium.core.CoapClient;
+import org.eclipse.californium.core.CoapResponse;
+import org.eclipse.californium.core.network.Endpoint;
+import org.eclipse.californium.elements.exception.ConnectorException;
+
+/** Kafka Connect source that observes, polls or discovers CoAP resources, configured with KCQL. */
+public class CoapSourceConnector extends SourceConnector {
+
+    /** Validation waits this long for the server to answer. */
+    static final long VALIDATE_TIMEOUT_MS = 3_000;
+
+    private Map<String, String> props;
+    private CoapSourceConfig config;
+
+    @Override
+    public String version() {
+        return Version.get();
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        this.props = CoapSourceConfig.ALIASES.resolveAndWarn(props);
+        this.config = new CoapSourceConfig(this.props);
+    }
+
+    @Override
+    public Class<? extends Task> taskClass() {
+        return CoapSourceTask.class;
+    }
+
+    /** Statements are spread over the tasks, round robin. */
+    @Override
+    public List<Map<String, String>> taskConfigs(int maxTasks) {
+        List<KcqlStatement> statements = config.statements();
+        int tasks = Math.min(maxTasks, statements.size());
+        List<List<String>> texts = new ArrayList<>();
+        for (int i = 0; i < tasks; i++) {
+            texts.add(new ArrayList<>());
+        }
+        for (int i = 0; i < statements.size(); i++) {
+            String text = statements.get(i).text();
+            texts.get(i % tasks).add(text.endsWith(";") ? text.substring(0, text.length() - 1) : text);
+        }
+        List<Map<String, String>> configs = new ArrayList<>();
+        for (List<String> mine : texts) {
+            Map<String, String> task = new HashMap<>(props);
+            task.put(CoapSourceConfig.KCQL_CONFIG, String.join(";\n", mine));
+            configs.add(task);
+        }
+        return configs;
+    }
+
+    @Override
+    public void stop() {
+    }
+
+    @Override
+    public ConfigDef config() {
+        return CoapSourceConfig.CONFIG_DEF;
+    }
+
+    /**
+     * Checks every key (old names too), then asks the server for each resource: no answer is reported on the
+     * URI, a resource that does not exist (4.04) on the KCQL, DTLS settings that cannot be used on their key.
+     */
+    @Override
+    public Config validate(Map<String, String> connectorConfigs) {
+        Map<String, String> conflicts = new HashMap<>();
+        Map<String, String> resolved = CoapSourceConfig.ALIASES.resolveLeniently(connectorConfigs, conflicts);
+        Config result = super.validate(resolved);
+        Map<String, ConfigValue> byName = new HashMap<>();
+        result.configValues().forEach(v -> byName.put(v.name(), v));
+        conflicts.forEach((key, message) -> byName.get(key).addErrorMessage(message));
+        if (result.configValues().stream().allMatch(v -> v.errorMessages().isEmpty())) {
+            checkServer(resolved, byName);
+        }
+        return result;
+    }
+
+    private static void checkServer(Map<String, String> props, Map<String, ConfigValue> byName) {
+        Map<String, String> probe = new HashMap<>(props);
+        probe.put(CoapSourceConfig.BIND_PORT_CONFIG, "0");
+        CoapSourceConfig config = new CoapSourceConfig(probe);
+        Endpoint endpoint;
+        try {
+            endpoint = CoapEndpoints.create(config);
+            endpoint.start();
+        } catch (ConfigException e) {
+            String key = e.getMessage().contains("connect.coap.") ? keyIn(e.getMessage(), byName) : CoapSourceConfig.URI_CONFIG;
+            byName.get(key).addErrorMessage(e.getMessage());
+            return;
+        } catch (IOException e) {
+            byName.get(CoapSourceConfig.BIND_HOST_CONFIG).addErrorMessage("cannot open a UDP socket: " + e.getMessage());
+            return;
+        }
+        try {
+            CoapUri server = config.server();
+            for (KcqlStatement statement : config.statements()) {
+                CoapStatement compiled = CoapStatement.compile(statement);
+                CoapUri resource = server.resource(compiled.resource());
+                CoapClient client = new CoapClient(resource.toString());
+                client.setEndpoint(endpoint);
+                client.setTimeout(VALIDATE_TIMEOUT_MS);
+                CoapResponse response;
+                try {
+                    response = client.get();
+                } catch (ConnectorException | IOException e) {
+                    byName.get(CoapSourceConfig.URI_CONFIG).addErrorMessage("Cannot reach " + server.base() + ": "
+                            + e.getMessage());
+                    return;
+                } finally {
+                    client.shutdown();
+                }
+                if (response == null) {
+                    byName.get(CoapSourceConfig.URI_CONFIG).addErrorMessage("No answer from " + server.base()
+                            + " within " + VALIDATE_TIMEOUT_MS + " ms" + (server.secure()
+                            ? " (is the server up, and do the DTLS credentials match it? a failed handshake looks the same)"
+                            : ""));
+                    return;
+                }
+                if (!response.isSuccess()) {
+                    byName.get(CoapSourceConfig.KCQL_CONFIG).addErrorMessage("Resource '" + compiled.resource()
+                            + "' of " + server.base() + " answered " + response.getCode() + " "
+                            + response.getCode().name() + " (statement: " + statement.text() + ")");
+                }
+            }
+        } finally {
+            endpoint.destroy();
+        }
+    }
+
+    /** The config key a ConfigException names, so the error sits on it. */
+    private static String keyIn(String message, Map<String, ConfigValue> byName) {
+        return byName.keySet().stream().filter(message::contains).max((a, b) -> a.length() - b.length())
+                .orElse(CoapSourceConfig.URI_CONFIG);
+    }
+}

@@ -1,0 +1,208 @@
+package io.streamgrid.coap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamgrid.common.format.JsonSchemaInference;
+import io.streamgrid.common.projection.FieldProjection;
+import io.streamgrid.common.projection.RecordView;
+import io.streamgrid.kcql.Clause;
+import io.streamgrid.kcql.FieldPath;
+import io.streamgrid.kcql.KcqlStatement;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaAndValue;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.DataException;
+
+/**
+ * One statement at work: which resource (or, for {@code .well-known/core}, which discovered resources), how
+ * it is read (observed, polled, discovered), and what the record keeps of each response.
+ */
+final class CoapStatement {
+
+    enum Mode { OBSERVE, POLL, DISCOVER }
+
+    static final String DISCOVERY_PATH = ".well-known/core";
+    static final String MODE = "mode";
+    static final String INTERVAL = "interval.ms";
+    static final String RESOURCE_TYPE = "rt";
+    static final String INTERFACE = "if";
+    static final String DISCOVERY_INTERVAL = "discovery.interval.ms";
+    static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(10);
+    static final Duration DEFAULT_DISCOVERY_INTERVAL = Duration.ofSeconds(60);
+    private static final Set<String> PROPERTIES = Set.of(MODE, INTERVAL, RESOURCE_TYPE, INTERFACE, DISCOVERY_INTERVAL);
+    private static final Pattern KAFKA_TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final KcqlStatement statement;
+    private final String resource;
+    private final Mode mode;
+    private final Duration interval;
+    private final String resourceType;
+    private final String interfaceDescription;
+    private final FieldProjection projection;
+    private final boolean readsPayloadFields;
+
+    private CoapStatement(KcqlStatement statement, String resource, Mode mode, Duration interval, String resourceType,
+                          String interfaceDescription, boolean readsPayloadFields) {
+        this.statement = statement;
+        this.resource = resource;
+        this.mode = mode;
+        this.interval = interval;
+        this.resourceType = resourceType;
+        this.interfaceDescription = interfaceDescription;
+        FieldProjection fields = FieldProjection.of(statement);
+        this.projection = fields.isIdentity() ? null : fields;
+        this.readsPayloadFields = readsPayloadFields;
+    }
+
+    static void check(KcqlStatement statement) {
+        compile(statement);
+    }
+
+    static CoapStatement compile(KcqlStatement statement) {
+        String target = statement.target();
+        if (!KAFKA_TOPIC.matcher(target).matches() || target.equals(".") || target.equals("..")) {
+            throw statement.errorAt(statement.start(), target, "'" + target + "' is not a Kafka topic name (letters, "
+                    + "digits, '.', '_' and '-', at most 249)");
+        }
+        String resource = statement.source().startsWith("/") ? statement.source().substring(1) : statement.source();
+        Map<String, String> properties = statement.properties();
+        for (String key : properties.keySet()) {
+            if (!PROPERTIES.contains(key)) {
+                throw propertyError(statement, "unknown property '" + key + "'; a CoAP statement takes " + PROPERTIES);
+            }
+        }
+        boolean discovery = resource.equals(DISCOVERY_PATH) || resource.startsWith(DISCOVERY_PATH + "?");
+        String modeName = properties.getOrDefault(MODE, "observe").trim().toLowerCase(Locale.ROOT);
+        if (!modeName.equals("observe") && !modeName.equals("poll")) {
+            throw propertyError(statement, "mode is observe or poll, not " + properties.get(MODE));
+        }
+        Mode mode = discovery ? Mode.DISCOVER : modeName.equals("poll") ? Mode.POLL : Mode.OBSERVE;
+        if (discovery && modeName.equals("poll")) {
+            throw propertyError(statement, "FROM " + DISCOVERY_PATH + " observes what it discovers; it cannot poll");
+        }
+        if (!discovery && (properties.containsKey(RESOURCE_TYPE) || properties.containsKey(INTERFACE)
+                || properties.containsKey(DISCOVERY_INTERVAL))) {
+            throw propertyError(statement, "rt, if and discovery.interval.ms apply to FROM " + DISCOVERY_PATH);
+        }
+        Duration interval = millis(statement, discovery ? DISCOVERY_INTERVAL : INTERVAL,
+                discovery ? DEFAULT_DISCOVERY_INTERVAL : DEFAULT_POLL_INTERVAL);
+        boolean readsPayloadFields = false;
+        List<FieldPath> paths = new ArrayList<>(statement.ignore());
+        statement.fields().forEach(f -> paths.add(f.path()));
+        for (FieldPath path : paths) {
+            if (path.segments().isEmpty()) {
+                continue;
+            }
+            String first = path.segments().get(0);
+            if (CoapRecords.VALUE_SCHEMA.field(first) == null) {
+                throw statement.errorAt(statement.start(), path.toString(), "'" + first + "' is not a field of a CoAP "
+                        + "response; the fields are " + CoapRecords.VALUE_SCHEMA.fields().stream().map(Field::name).toList());
+            }
+            if (path.segments().size() > 1) {
+                if (!first.equals("payload")) {
+                    throw statement.errorAt(statement.start(), path.toString(), "'" + first + "' has no fields; only "
+                            + "payload.<field> reads inside a (JSON) value");
+                }
+                readsPayloadFields = true;
+            }
+        }
+        return new CoapStatement(statement, discovery ? DISCOVERY_PATH : resource, mode, interval,
+                properties.get(RESOURCE_TYPE), properties.get(INTERFACE), readsPayloadFields);
+    }
+
+    private static Duration millis(KcqlStatement statement, String key, Duration fallback) {
+        String value = statement.properties().get(key);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            long ms = Long.parseLong(value.trim());
+            if (ms >= 10) {
+                return Duration.ofMillis(ms);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw propertyError(statement, key + " is a number of milliseconds, at least 10, not " + value);
+    }
+
+    private static RuntimeException propertyError(KcqlStatement statement, String reason) {
+        return statement.errorAt(statement.clausePositions().getOrDefault(Clause.PROPERTIES, statement.start()),
+                "PROPERTIES", reason);
+    }
+
+    String target() {
+        return statement.target();
+    }
+
+    /** The resource path (without leading '/'), or {@code .well-known/core} for a discovery statement. */
+    String resource() {
+        return resource;
+    }
+
+    Mode mode() {
+        return mode;
+    }
+
+    Duration interval() {
+        return interval;
+    }
+
+    /** Whether a discovered link belongs to this statement: observable, with the wanted rt and if, if any. */
+    boolean wants(List<String> resourceTypes, List<String> interfaces, boolean observable) {
+        return observable && (resourceType == null || resourceTypes.contains(resourceType))
+                && (interfaceDescription == null || interfaces.contains(interfaceDescription));
+    }
+
+    /** The record value: the response struct, projected; payload fields read from its JSON. Bad data: DataException. */
+    SchemaAndValue value(Struct response, String resourcePath) {
+        if (projection == null) {
+            return new SchemaAndValue(CoapRecords.VALUE_SCHEMA, response);
+        }
+        Struct input = readsPayloadFields ? withJsonPayload(response) : response;
+        return projection.apply(RecordView.ofValue(resourcePath, input.schema(), input));
+    }
+
+    /** The response with {@code payload} replaced by the struct its JSON text holds. */
+    private static Struct withJsonPayload(Struct response) {
+        String text = response.getString("payload");
+        if (text == null) {
+            throw new DataException("the payload is not text (content format " + response.get("content_format")
+                    + "), so payload.<field> cannot be read");
+        }
+        JsonNode node;
+        try {
+            node = JSON.readTree(text);
+        } catch (IOException e) {
+            throw new DataException("the payload is not JSON, so payload.<field> cannot be read: " + e.getMessage(), e);
+        }
+        SchemaAndValue payload = JsonSchemaInference.infer(node);
+        SchemaBuilder schema = SchemaBuilder.struct().name(CoapRecords.VALUE_SCHEMA.name());
+        for (Field field : CoapRecords.VALUE_SCHEMA.fields()) {
+            schema.field(field.name(), field.name().equals("payload") ? payload.schema() : field.schema());
+        }
+        Schema expanded = schema.build();
+        Struct out = new Struct(expanded);
+        for (Field field : expanded.fields()) {
+            out.put(field, field.name().equals("payload") ? payload.value() : response.get(field.name()));
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return statement.text();
+    }
+
+}

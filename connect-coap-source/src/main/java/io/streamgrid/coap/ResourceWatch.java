@@ -1,0 +1,27 @@
+package io.streamgrid.coap;
+
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+import org.eclipse.californium.core.CoapClient;
+import org.eclipse.californium.core.network.Endpoint;
+
+/** Reads one resource (or, for discovery, a set of them) for as long as the task runs. */
+interface ResourceWatch {
+
+    void start();
+
+    void stop();
+
+    /** What every watch needs: the endpoint, where responses go, a scheduler and the timeouts. */
+    record Context(Endpoint endpoint, Consumer<CoapEvent> sink, ScheduledExecutorService scheduler,
+                   Duration silenceTimeout, Duration requestTimeout, RateLimitedLog warnings) {
+
+        CoapClient client(CoapUri resource) {
+            CoapClient client = new CoapClient(resource.toString());
+            client.setEndpoint(endpoint);
+            client.setTimeout(requestTimeout.toMillis());
+            return client;
+        }
+    }
+}
