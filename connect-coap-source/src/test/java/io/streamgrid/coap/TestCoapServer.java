@@ -14,6 +14,8 @@ import org.eclipse.californium.core.CoapResource;
 import org.eclipse.californium.core.CoapServer;
 import org.eclipse.californium.core.coap.CoAP;
 import org.eclipse.californium.core.coap.MediaTypeRegistry;
+import org.eclipse.californium.core.coap.MessageObserverAdapter;
+import org.eclipse.californium.core.coap.Response;
 import org.eclipse.californium.core.config.CoapConfig;
 import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.core.server.resources.CoapExchange;
@@ -156,6 +158,7 @@ final class TestCoapServer implements AutoCloseable {
     /** An observable JSON sensor; {@link #publish} sets its state and notifies observers. */
     static final class Sensor extends CoapResource {
         private final AtomicReference<String> state = new AtomicReference<>("{}");
+        final java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
 
         Sensor(String name, String resourceType) {
             super(name);
@@ -170,10 +173,32 @@ final class TestCoapServer implements AutoCloseable {
             changed();
         }
 
+        /**
+         * Publishes and waits until that notification has left the server, as a device that notifies at its own
+         * pace: Californium keeps one notification per observer on its way and replaces a waiting one with the
+         * newest, so publishing faster than notifications leave merges them.
+         */
+        void publishPaced(String json) {
+            long before = sent.get();
+            publish(json);
+            long deadline = System.nanoTime() + 1_000_000_000L;
+            while (sent.get() == before && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+        }
+
         @Override
         public void handleGET(CoapExchange exchange) {
-            exchange.setMaxAge(30);
-            exchange.respond(CoAP.ResponseCode.CONTENT, state.get(), MediaTypeRegistry.APPLICATION_JSON);
+            Response response = new Response(CoAP.ResponseCode.CONTENT);
+            response.setPayload(state.get());
+            response.getOptions().setContentFormat(MediaTypeRegistry.APPLICATION_JSON).setMaxAge(30);
+            response.addMessageObserver(new MessageObserverAdapter() {
+                @Override
+                public void onSent(boolean retransmission) {
+                    sent.incrementAndGet();
+                }
+            });
+            exchange.respond(response);
         }
     }
 

@@ -1,0 +1,149 @@
+package io.streamgrid.coap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamgrid.common.config.ConfigDocs;
+import io.streamgrid.kcql.Kcql;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigValue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class CoapSourceConfigTest {
+
+    private static final String KCQL = "connect.coap.kcql";
+    private static TestCoapServer server;
+
+    @BeforeAll
+    static void startServer() {
+        server = new TestCoapServer();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    private static Map<String, String> props(String... pairs) {
+        Map<String, String> props = new HashMap<>();
+        props.put("connect.coap.uri", server.uri());
+        props.put(KCQL, "INSERT INTO coap_sensor_topic SELECT * FROM sensors/temp");
+        for (int i = 0; i < pairs.length; i += 2) {
+            props.put(pairs[i], pairs[i + 1]);
+        }
+        return props;
+    }
+
+    private static Map<String, List<String>> errors(Map<String, String> props) {
+        Map<String, List<String>> errors = new HashMap<>();
+        for (ConfigValue value : new CoapSourceConnector().validate(props).configValues()) {
+            if (!value.errorMessages().isEmpty()) {
+                errors.put(value.name(), value.errorMessages());
+            }
+        }
+        return errors;
+    }
+
+    @Test
+    void seedConfigWithItsOldUriKeyIsValid() {
+        Map<String, String> props = props();
+        props.remove("connect.coap.uri");
+        props.put("connect.coap.source.uri", server.uri());
+        assertThat(errors(props)).isEmpty();
+        CoapSourceConfig config = new CoapSourceConfig(props);
+        assertThat(config.server().base()).isEqualTo(server.uri());
+        assertThat(config.exchangeLifetime().toMillis()).isEqualTo(10_000);
+        assertThat(config.queueSize()).isEqualTo(10_000);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "not coap           | http://example.com | use coap://host:port or coaps://host:port",
+            "no host            | coap:///path       | no host"})
+    void badUriIsReportedOnTheUriKey(String what, String uri, String message) {
+        Map<String, List<String>> errors = errors(props("connect.coap.uri", uri));
+        assertThat(errors).containsOnlyKeys("connect.coap.uri");
+        assertThat(errors.get("connect.coap.uri")).anySatisfy(e -> assertThat(e).contains(message));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "unknown resource    | INSERT INTO t SELECT * FROM sensors/nope                        | Resource 'sensors/nope' of coap://127.0.0.1",
+            "bad mode            | INSERT INTO t SELECT * FROM sensors/temp PROPERTIES('mode'='stream') | mode is observe or poll, not stream",
+            "unknown property    | INSERT INTO t SELECT * FROM sensors/temp PROPERTIES('qos'='1') | unknown property 'qos'",
+            "bad interval        | INSERT INTO t SELECT * FROM sensors/temp PROPERTIES('mode'='poll','interval.ms'='soon') | interval.ms is a number of milliseconds",
+            "discovery poll      | INSERT INTO t SELECT * FROM .well-known/core PROPERTIES('mode'='poll') | it cannot poll",
+            "rt without discovery| INSERT INTO t SELECT * FROM sensors/temp PROPERTIES('rt'='x') | apply to FROM .well-known/core",
+            "unknown field       | INSERT INTO t SELECT temperature FROM sensors/temp            | 'temperature' is not a field of a CoAP response",
+            "fields of a string  | INSERT INTO t SELECT code.x FROM sensors/temp                 | only payload.<field> reads inside",
+            "bad Kafka topic     | INSERT INTO `a b` SELECT * FROM sensors/temp                  | is not a Kafka topic name",
+            "unsupported clause  | INSERT INTO t SELECT * FROM sensors/temp WITHCONVERTER=`x`    | does not support the WITHCONVERTER clause"})
+    void badStatementsAreReportedOnTheKcqlKey(String what, String kcql, String message) {
+        Map<String, List<String>> errors = errors(props(KCQL, kcql));
+        assertThat(errors).containsOnlyKeys(KCQL);
+        assertThat(errors.get(KCQL)).anySatisfy(e -> assertThat(e).contains(message));
+    }
+
+    @Test
+    void unreachableServerIsReportedOnTheUriKey() {
+        int port = TestCoapServer.freeUdpPort();
+        Map<String, List<String>> errors = errors(props("connect.coap.uri", "coap://127.0.0.1:" + port));
+        assertThat(errors).containsOnlyKeys("connect.coap.uri");
+        assertThat(errors.get("connect.coap.uri")).singleElement().asString()
+                .contains("No answer from coap://127.0.0.1:" + port + " within 3000 ms");
+    }
+
+    @Test
+    void coapsWithoutCredentialsIsReported() {
+        Map<String, List<String>> errors = errors(props("connect.coap.uri", "coaps://127.0.0.1:5684"));
+        assertThat(errors).containsOnlyKeys("connect.coap.uri");
+        assertThat(errors.get("connect.coap.uri")).singleElement().asString().contains("coaps:// needs DTLS credentials");
+    }
+
+    @Test
+    void missingKeyFileIsReportedOnItsKey() {
+        Map<String, List<String>> errors = errors(props("connect.coap.uri", "coaps://127.0.0.1:5684",
+                "connect.coap.dtls.ca.cert", "/nowhere/ca.pem"));
+        assertThat(errors).containsOnlyKeys("connect.coap.dtls.ca.cert");
+        assertThat(errors.get("connect.coap.dtls.ca.cert")).singleElement().asString().contains("cannot be read");
+    }
+
+    @Test
+    void statementsAreSpreadOverTasks() {
+        String kcql = "INSERT INTO a SELECT * FROM r1; INSERT INTO b SELECT * FROM r2; INSERT INTO c SELECT * FROM r3";
+        CoapSourceConnector connector = new CoapSourceConnector();
+        connector.start(props(KCQL, kcql));
+        List<Map<String, String>> two = connector.taskConfigs(2);
+        assertThat(two).hasSize(2);
+        assertThat(Kcql.parse(two.get(0).get(KCQL))).extracting(s -> s.source()).containsExactly("r1", "r3");
+        assertThat(Kcql.parse(two.get(1).get(KCQL))).extracting(s -> s.source()).containsExactly("r2");
+        assertThat(connector.taskConfigs(10)).hasSize(3);
+    }
+
+    @Test
+    void oldKeyNamesAreAccepted() {
+        CoapSourceConfig config = new CoapSourceConfig(props("connect.coap.username", "id",
+                "connect.coap.password", "secret", "connect.coap.private.key.file", "/k.pem"));
+        assertThat(config.pskIdentity()).isEqualTo("id");
+        assertThat(config.pskSecret().value()).isEqualTo("secret");
+        assertThat(config.key()).isEqualTo("/k.pem");
+    }
+
+    @Test
+    void committedConfigReferenceMatchesTheConfigDef() throws IOException {
+        assertThat(Files.readString(Path.of("..", "docs", "coap-source-config.md")))
+                .as("regenerate with: mvn -q install -DskipTests && mvn -q -pl connect-coap-source exec:java")
+                .isEqualTo(ConfigDocs.markdown("CoAP source configuration", CoapSourceConfig.CONFIG_DEF));
+        String readme = Files.readString(Path.of("..", "README.md"));
+        assertThat(readme).isEqualTo(ConfigDocs.embed(readme, CoapSourceConfig.README_SECTION,
+                CoapSourceConfig.readmeTables()));
+    }
+}
