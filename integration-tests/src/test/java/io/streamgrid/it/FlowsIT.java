@@ -1,0 +1,169 @@
+package io.streamgrid.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.hazelcast.core.HazelcastJsonValue;
+import com.hazelcast.map.IMap;
+import com.hazelcast.ringbuffer.Ringbuffer;
+import io.moquette.broker.Server;
+import io.moquette.broker.config.MemoryConfig;
+import io.streamgrid.simulators.CoapSensorSimulator;
+import io.streamgrid.simulators.MqttDeviceSimulator;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The config examples' flows on a real Connect cluster that loads the packaged plugins from plugin.path. */
+class FlowsIT {
+
+    private static ConnectCluster cluster;
+
+    @BeforeAll
+    static void start() {
+        cluster = new ConnectCluster("flows", 1);
+    }
+
+    @AfterAll
+    static void stop() {
+        cluster.close();
+    }
+
+    @Test
+    void pluginsComeFromPluginPathNotTheTestClassPath() {
+        assertThat(ConnectCluster.pluginClasses(cluster.get("connector-plugins"))).contains(
+                "io.streamgrid.hazelcast.HazelcastSinkConnector", "io.streamgrid.mqtt.MqttSourceConnector",
+                "io.streamgrid.coap.CoapSourceConnector");
+        assertThatThrownBy(() -> Class.forName("io.streamgrid.hazelcast.HazelcastSinkConnector"))
+                .isInstanceOf(ClassNotFoundException.class);
+    }
+
+    @Test
+    void coapSensorsToHazelcastQueueAndRingbuffer() throws Exception {
+        int port = ConnectCluster.freeUdpPort();
+        try (CoapSensorSimulator sensors = new CoapSensorSimulator("127.0.0.1", port, 3)) {
+            cluster.connect.kafka().createTopic("coap_sensor_topic", 1);
+            cluster.connect.kafka().createTopic("coap_readings", 1);
+            String source = cluster.post(ConnectCluster.example("coap-source",
+                    Map.of("connect.coap.uri", "coap://127.0.0.1:" + port)));
+            String sink = cluster.post(ConnectCluster.example("hazelcast-sink-coap",
+                    Map.of("connect.hazelcast.cluster.members", cluster.hazelcastAddress())));
+            cluster.awaitRunning(source, 1);
+            cluster.awaitRunning(sink, 1);
+
+            var queue = cluster.hazelcast.getQueue("dev");
+            Ringbuffer<Object> ringbuffer = cluster.hazelcast.getRingbuffer("sensor_ringbuffer");
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                sensors.publish();
+                return queue.size() >= 3 && ringbuffer.size() >= 3;
+            });
+
+            JsonNode entry = ConnectCluster.JSON.readTree((String) queue.take());
+            for (String field : List.of("ingest_time", "message_id", "type", "code", "raw_code", "rtt", "is_last",
+                    "is_notification", "source", "destination", "timestamp", "token", "is_duplicate", "is_confirmable",
+                    "is_rejected", "is_acknowledged", "is_canceled", "accept", "block1", "block2", "content_format",
+                    "etags", "location_path", "location_query", "max_age", "observe", "proxy_uri", "size_1", "size_2",
+                    "uri_host", "uri_port", "uri_path", "uri_query", "payload", "payload_bytes")) {
+                assertThat(entry.has(field)).as("queue entry has the seed's field " + field).isTrue();
+            }
+            assertThat(entry.get("code").asText()).isEqualTo("2.05");
+            assertThat(entry.get("raw_code").asInt()).isEqualTo(69);
+            assertThat(entry.get("source").asText()).isEqualTo("127.0.0.1:" + port);
+            assertThat(entry.get("uri_path").asText()).isEqualTo("sensors");
+            assertThat(entry.get("content_format").asInt()).isEqualTo(50);
+            assertThat(entry.get("max_age").asLong()).isEqualTo(2);
+            JsonNode payload = ConnectCluster.JSON.readTree(entry.get("payload").asText());
+            assertThat(payload.get("sensorId").asText()).startsWith("Sensor");
+            assertThat(payload.get("message").asText()).startsWith("Sensor message");
+
+            JsonNode reading = ConnectCluster.JSON.readTree((String) ringbuffer.readOne(ringbuffer.headSequence()));
+            List<String> fields = new ArrayList<>();
+            reading.fieldNames().forEachRemaining(fields::add);
+            assertThat(fields).containsExactly("sensor_id", "timestamp", "temperature");
+            assertThat(reading.get("sensor_id").asText()).startsWith("Sensor");
+            assertThat(reading.get("temperature").isNumber()).isTrue();
+        }
+    }
+
+    @Test
+    void mqttDevicesToHazelcastRingbufferAndLatestStateMap() throws Exception {
+        int port = ConnectCluster.freePort();
+        Properties brokerConfig = new Properties();
+        brokerConfig.setProperty("host", "127.0.0.1");
+        brokerConfig.setProperty("port", String.valueOf(port));
+        brokerConfig.setProperty("websocket_port", "disabled");
+        brokerConfig.setProperty("allow_anonymous", "true");
+        brokerConfig.setProperty("persistence_enabled", "true");
+        brokerConfig.setProperty("data_path", Files.createTempDirectory("moquette").toString());
+        Server broker = new Server();
+        broker.startServer(new MemoryConfig(brokerConfig));
+        try (MqttDeviceSimulator devices = new MqttDeviceSimulator("tcp://127.0.0.1:" + port, 3)) {
+            cluster.connect.kafka().createTopic("telemetry", 1);
+            String source = cluster.post(ConnectCluster.example("mqtt-source",
+                    Map.of("connect.mqtt.hosts", "tcp://127.0.0.1:" + port)));
+            String sink = cluster.post(ConnectCluster.example("hazelcast-sink-mqtt",
+                    Map.of("connect.hazelcast.cluster.members", cluster.hazelcastAddress())));
+            cluster.awaitRunning(source, 1);
+            cluster.awaitRunning(sink, 1);
+
+            Map<String, JsonNode> latest = new ConcurrentHashMap<>();
+            List<String> published = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                String reading = devices.publish();
+                published.add(reading);
+                JsonNode json = ConnectCluster.JSON.readTree(reading);
+                latest.put(json.get("device_id").asText(), json);
+            }
+            Ringbuffer<Object> readings = cluster.hazelcast.getRingbuffer("readings");
+            IMap<Object, Object> state = cluster.hazelcast.getMap("device_state");
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                assertThat(readings.size()).isEqualTo(30);
+                for (Map.Entry<String, JsonNode> device : latest.entrySet()) {
+                    Object value = state.get(device.getKey());
+                    assertThat(value).isInstanceOf(HazelcastJsonValue.class);
+                    assertThat(ConnectCluster.JSON.readTree(value.toString())).isEqualTo(device.getValue());
+                }
+            });
+            Map<String, Integer> perDevice = new HashMap<>();
+            for (long seq = readings.headSequence(); seq <= readings.tailSequence(); seq++) {
+                JsonNode reading = ConnectCluster.JSON.readTree((String) readings.readOne(seq));
+                List<String> fields = new ArrayList<>();
+                reading.fieldNames().forEachRemaining(fields::add);
+                assertThat(fields).containsExactly("device_id", "temperature", "humidity", "ts");
+                perDevice.merge(reading.get("device_id").asText(), 1, Integer::sum);
+                assertThat(reading).isEqualTo(ConnectCluster.JSON.readTree(published.get((int) (seq - readings.headSequence()))));
+            }
+            assertThat(perDevice).containsOnlyKeys(latest.keySet()).allSatisfy((d, n) -> assertThat(n).isEqualTo(10));
+        } finally {
+            broker.stopServer();
+        }
+    }
+
+    @Test
+    void restValidateShowsABrokenStatementOnTheKcqlKeyWithLineAndColumn() {
+        Map<String, String> config = ConnectCluster.asMap(ConnectCluster.example("hazelcast-sink-coap", Map.of(
+                "connect.hazelcast.kcql", "INSERT INTO dev SELECT * FROM coap_sensor_topic STOREAS QUEUE oops"))
+                .get("config"));
+        JsonNode result = cluster.validate("io.streamgrid.hazelcast.HazelcastSinkConnector", config);
+        assertThat(result.get("error_count").asInt()).isGreaterThan(0);
+        JsonNode kcql = null;
+        for (JsonNode entry : result.get("configs")) {
+            if (entry.get("value").get("name").asText().equals("connect.hazelcast.kcql")) {
+                kcql = entry.get("value");
+            }
+        }
+        assertThat(kcql).isNotNull();
+        assertThat(kcql.get("errors").toString()).contains("KCQL error at line 1, column 63")
+                .contains("unexpected 'oops'");
+    }
+}
