@@ -13,11 +13,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * There is no Docker engine on our machines, so docker-compose.yml is checked as far as it can be: it parses, every
+ * Runs after package (the simulators' class path is laid out then). There is no Docker engine on our machines, so docker-compose.yml is checked as far as it can be: it parses, every
  * service has an image, every service it depends on exists, every file it mounts exists (after the build), and it
  * mounts the packaged plugins on Connect's plugin.path.
  */
-class DockerComposeTest {
+class DockerComposeIT {
 
     private static final Path ROOT = ConnectCluster.EXAMPLES.getParent();
 
