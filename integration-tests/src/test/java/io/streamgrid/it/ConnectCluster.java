@@ -36,8 +36,12 @@ final class ConnectCluster implements AutoCloseable {
     final HazelcastInstance hazelcast;
     final int hazelcastPort = freePort();
 
-    @SuppressWarnings("unchecked")
     ConnectCluster(String name, int workers) {
+        this(name, workers, List.of());
+    }
+
+    /** With more plugin directories on plugin.path, e.g. a converter's. */
+    ConnectCluster(String name, int workers, List<Path> morePlugins) {
         File[] plugins = PLUGINS.toFile().listFiles(File::isDirectory);
         assertThat(plugins).as("packaged plugins in " + PLUGINS + " (mvn package makes them)").hasSize(3);
         Config config = new Config();
@@ -50,7 +54,9 @@ final class ConnectCluster implements AutoCloseable {
         config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
         hazelcast = Hazelcast.newHazelcastInstance(config);
         Map<String, String> workerProps = new HashMap<>();
-        workerProps.put("plugin.path", PLUGINS.toString());
+        StringBuilder pluginPath = new StringBuilder(PLUGINS.toString());
+        morePlugins.forEach(p -> pluginPath.append(',').append(p.toAbsolutePath()));
+        workerProps.put("plugin.path", pluginPath.toString());
         workerProps.put("plugin.discovery", "service_load");
         workerProps.put("offset.flush.interval.ms", "1000");
         connect = (EmbeddedConnectCluster) new EmbeddedConnectCluster.Builder().name(name).numWorkers(workers)

@@ -1,0 +1,77 @@
+package io.streamgrid.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/** A real Apicurio Registry 3.0.9 (from Maven Central, unpacked by the build) as a local process, in memory. */
+final class ApicurioRegistry implements AutoCloseable {
+
+    static final Path JAR = Path.of(System.getProperty("streamgrid.apicurio.jar", "../target/apicurio-registry/"
+            + "apicurio-registry-app-3.0.9-runner.jar")).toAbsolutePath();
+
+    private final int port = ConnectCluster.freePort();
+    private final Process process;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    ApicurioRegistry() throws IOException, InterruptedException {
+        Path log = Files.createTempFile("apicurio", ".log");
+        process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1", "-jar", JAR.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            try {
+                if (get("/apis/ccompat/v7/subjects").isArray()) {
+                    return;
+                }
+            } catch (IOException e) {
+                Thread.sleep(250);
+            }
+        }
+        process.destroyForcibly();
+        throw new IllegalStateException("Apicurio Registry did not start; see " + log);
+    }
+
+    /** The URL Apicurio's 2.x serdes and converter talk to. */
+    String v2Url() {
+        return "http://127.0.0.1:" + port + "/apis/registry/v2";
+    }
+
+    /** The raw content (an Avro schema) registered under a global id. */
+    String schema(long globalId) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(v2Url() + "/ids/globalIds/" + globalId))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("no schema with global id " + globalId + ": " + response.statusCode());
+        }
+        return response.body();
+    }
+
+    JsonNode get(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("GET " + path + ": " + response.statusCode());
+        }
+        return ConnectCluster.JSON.readTree(response.body());
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process.destroyForcibly();
+    }
+}
