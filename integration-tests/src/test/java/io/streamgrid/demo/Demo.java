@@ -11,6 +11,7 @@ import com.hazelcast.map.IMap;
 import com.hazelcast.ringbuffer.Ringbuffer;
 import io.moquette.broker.Server;
 import io.moquette.broker.config.MemoryConfig;
+import io.streamgrid.it.ApicurioRegistry;
 import io.streamgrid.simulators.CoapSensorSimulator;
 import io.streamgrid.simulators.MqttDeviceSimulator;
 import jakarta.ws.rs.core.Response;
@@ -30,9 +31,10 @@ import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 
 /**
  * The whole flow on one machine, on embedded defaults: a Kafka broker and a Connect worker whose plugin.path
- * holds the packaged plugins, a Hazelcast member, an MQTT broker, CoAP sensors and MQTT devices; the config
- * examples are POSTed to the worker's REST API, and the terminal shows what arrives in Hazelcast.
- * Options: --hazelcast-port 5701 --mqtt-port 1883 --coap-port 5633 --seconds N (stop after N seconds).
+ * holds the packaged plugins and Apicurio's AvroConverter, Apicurio Registry, a Hazelcast member, an MQTT broker,
+ * CoAP sensors and MQTT devices; the config examples are POSTed to the worker's REST API with Avro values, and the
+ * terminal shows what arrives in Hazelcast.
+ * Options: --hazelcast-port 5701 --mqtt-port 1883 --coap-port 5633 --registry-port 8081 --seconds N.
  */
 public final class Demo {
 
@@ -59,8 +61,11 @@ public final class Demo {
         int hazelcastPort = Integer.parseInt(options.getOrDefault("hazelcast-port", "5701"));
         int mqttPort = Integer.parseInt(options.getOrDefault("mqtt-port", "1883"));
         int coapPort = Integer.parseInt(options.getOrDefault("coap-port", "5633"));
+        int registryPort = Integer.parseInt(options.getOrDefault("registry-port", "8081"));
         long seconds = Long.parseLong(options.getOrDefault("seconds", "0"));
         Path plugins = Path.of(System.getProperty("streamgrid.plugins", "target/plugins")).toAbsolutePath();
+        Path converters = Path.of(System.getProperty("streamgrid.converter.plugins", "target/converter-plugins"))
+                .toAbsolutePath();
         Path examples = Path.of(System.getProperty("streamgrid.config.examples", "config-examples")).toAbsolutePath();
         PrintStream out = System.out;
 
@@ -70,9 +75,12 @@ public final class Demo {
         Server mqtt = mqttBroker(mqttPort);
         out.println("Starting CoAP sensors on coap://127.0.0.1:" + coapPort + "/sensors ...");
         CoapSensorSimulator sensors = new CoapSensorSimulator("127.0.0.1", coapPort, 5);
-        out.println("Starting Kafka and a Connect worker with plugin.path=" + plugins + " ...");
+        out.println("Starting Apicurio Registry on http://127.0.0.1:" + registryPort + " ...");
+        ApicurioRegistry registry = new ApicurioRegistry(registryPort);
+        String pluginPath = plugins + "," + converters;
+        out.println("Starting Kafka and a Connect worker with plugin.path=" + pluginPath + " ...");
         EmbeddedConnectCluster connect = (EmbeddedConnectCluster) new EmbeddedConnectCluster.Builder().name("demo")
-                .numWorkers(1).workerProps(new HashMap<>(Map.of("plugin.path", plugins.toString(), "plugin.discovery",
+                .numWorkers(1).workerProps(new HashMap<>(Map.of("plugin.path", pluginPath, "plugin.discovery",
                         "service_load", "offset.flush.interval.ms", "1000"))).build(); // the builder changes the map
         connect.start();
         MqttDeviceSimulator devices = new MqttDeviceSimulator("tcp://127.0.0.1:" + mqttPort, 5);
@@ -85,6 +93,7 @@ public final class Demo {
             }
             sensors.close();
             connect.stop();
+            registry.close();
             mqtt.stopServer();
             hazelcast.shutdown();
             out.println("Stopped.");
@@ -95,9 +104,13 @@ public final class Demo {
         for (String topic : List.of("coap_sensor_topic", "coap_readings", "telemetry")) {
             connect.kafka().createTopic(topic, 1);
         }
-        Map<String, String> coap = Map.of("connect.coap.uri", "coap://127.0.0.1:" + coapPort);
-        Map<String, String> mqttHosts = Map.of("connect.mqtt.hosts", "tcp://127.0.0.1:" + mqttPort);
-        Map<String, String> members = Map.of("connect.hazelcast.cluster.members", "127.0.0.1:" + hazelcastPort);
+        // values as Avro, their schemas registered in Apicurio Registry (Apicurio's converter is on plugin.path)
+        Map<String, String> coap = new HashMap<>(registry.avroValueConverter());
+        coap.put("connect.coap.uri", "coap://127.0.0.1:" + coapPort);
+        Map<String, String> mqttHosts = new HashMap<>(registry.avroValueConverter());
+        mqttHosts.put("connect.mqtt.hosts", "tcp://127.0.0.1:" + mqttPort);
+        Map<String, String> members = new HashMap<>(registry.avroValueConverter());
+        members.put("connect.hazelcast.cluster.members", "127.0.0.1:" + hazelcastPort);
         post(connect, examples, "coap-source", coap);
         post(connect, examples, "hazelcast-sink-coap", members);
         post(connect, examples, "mqtt-source", mqttHosts);
@@ -106,7 +119,7 @@ public final class Demo {
         devices.start(200);
 
         long start = System.nanoTime();
-        View view = new View(hazelcast, connect.endpointForResource("connectors"));
+        View view = new View(hazelcast, connect.endpointForResource("connectors"), registry);
         String shown = "";
         while (seconds == 0 || System.nanoTime() - start < TimeUnit.SECONDS.toNanos(seconds)) {
             Thread.sleep(2000);
@@ -174,12 +187,14 @@ public final class Demo {
         private final Ringbuffer<Object> readings;
         private final IMap<Object, Object> deviceState;
         private final String restUrl;
+        private final ApicurioRegistry registry;
         private final Deque<String> recent = new ArrayDeque<>();
         private long taken;
         private long lastTotal;
         private long lastNanos = System.nanoTime();
 
-        View(HazelcastInstance hazelcast, String restUrl) {
+        View(HazelcastInstance hazelcast, String restUrl, ApicurioRegistry registry) {
+            this.registry = registry;
             this.queue = hazelcast.getQueue("dev");
             this.sensorReadings = hazelcast.getRingbuffer("sensor_ringbuffer");
             this.readings = hazelcast.getRingbuffer("readings");
@@ -210,6 +225,8 @@ public final class Demo {
                     + "ringbuffer readings %d | map device_state %d%n", taken, sensorReadings.size(), readings.size(),
                     deviceState.size()));
             view.append(String.format(Locale.ROOT, "records/s into Hazelcast: %.1f%n", rate));
+            view.append("Avro schemas registered in Apicurio Registry: ").append(registry.get("/apis/ccompat/v7/subjects"))
+                    .append('\n');
             if (readings.size() > 0) {
                 JsonNode newest = JSON.readTree(readings.readOne(readings.tailSequence()).toString());
                 view.append("end-to-end latency (MQTT publish -> Hazelcast, newest reading): ")

@@ -14,13 +14,15 @@ class DemoIT {
     @Test
     void demoShowsCoapAndMqttDataArrivingInHazelcast() throws Exception {
         String view = Demo.run(new String[] {"--seconds", "24", "--hazelcast-port", String.valueOf(freeTcp()),
-                "--mqtt-port", String.valueOf(freeTcp()), "--coap-port", String.valueOf(freeUdp())});
+                "--mqtt-port", String.valueOf(freeTcp()), "--coap-port", String.valueOf(freeUdp()),
+                "--registry-port", String.valueOf(freeTcp())});
         assertThat(count(view, "queue dev taken (\\d+)")).isPositive();
         assertThat(count(view, "ringbuffer sensor_ringbuffer (\\d+)")).isPositive();
         assertThat(count(view, "ringbuffer readings (\\d+)")).isPositive();
         assertThat(count(view, "map device_state (\\d+)")).isEqualTo(5);
         assertThat(view).contains("recent CoAP readings taken from queue dev:\n  {\"sensorId\":\"Sensor")
-                .contains("device-1 -> {\"device_id\":\"device-1\"").contains("end-to-end latency");
+                .contains("device-1 -> {\"device_id\":\"device-1\"").contains("end-to-end latency")
+                .contains("telemetry-value", "coap_sensor_topic-value");
     }
 
     private static long count(String view, String regex) {

@@ -9,19 +9,25 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** A real Apicurio Registry 3.0.9 (from Maven Central, unpacked by the build) as a local process, in memory. */
-final class ApicurioRegistry implements AutoCloseable {
+public final class ApicurioRegistry implements AutoCloseable {
 
     static final Path JAR = Path.of(System.getProperty("streamgrid.apicurio.jar", "../target/apicurio-registry/"
             + "apicurio-registry-app-3.0.9-runner.jar")).toAbsolutePath();
 
-    private final int port = ConnectCluster.freePort();
+    private final int port;
     private final Process process;
     private final HttpClient http = HttpClient.newHttpClient();
 
     ApicurioRegistry() throws IOException, InterruptedException {
+        this(ConnectCluster.freePort());
+    }
+
+    public ApicurioRegistry(int port) throws IOException, InterruptedException {
+        this.port = port;
         Path log = Files.createTempFile("apicurio", ".log");
         process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1", "-jar", JAR.toString())
@@ -41,7 +47,7 @@ final class ApicurioRegistry implements AutoCloseable {
     }
 
     /** The URL Apicurio's 2.x serdes and converter talk to. */
-    String v2Url() {
+    public String v2Url() {
         return "http://127.0.0.1:" + port + "/apis/registry/v2";
     }
 
@@ -55,13 +61,21 @@ final class ApicurioRegistry implements AutoCloseable {
         return response.body();
     }
 
-    JsonNode get(String path) throws IOException, InterruptedException {
+    public JsonNode get(String path) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IOException("GET " + path + ": " + response.statusCode());
         }
         return ConnectCluster.JSON.readTree(response.body());
+    }
+
+    /** The settings that make a connector's values Avro through Apicurio's converter and this registry. */
+    public Map<String, String> avroValueConverter() {
+        return Map.of("value.converter", "io.apicurio.registry.utils.converter.AvroConverter",
+                "value.converter.apicurio.registry.url", v2Url(),
+                "value.converter.apicurio.registry.auto-register", "true",
+                "value.converter.apicurio.registry.find-latest", "true");
     }
 
     @Override

@@ -54,10 +54,7 @@ class AvroFlowsIT {
 
     private static Map<String, String> avroValues(Map<String, String> changes) {
         Map<String, String> config = new HashMap<>(changes);
-        config.put("value.converter", "io.apicurio.registry.utils.converter.AvroConverter");
-        config.put("value.converter.apicurio.registry.url", registry.v2Url());
-        config.put("value.converter.apicurio.registry.auto-register", "true");
-        config.put("value.converter.apicurio.registry.find-latest", "true");
+        config.putAll(registry.avroValueConverter());
         return config;
     }
 
