@@ -32,21 +32,39 @@ public final class CollectionWriter implements StructureWriter {
             int written = 0;
             while (written < values.size()) {
                 int size = Math.min(chunk, values.size() - written);
-                if (collection instanceof IQueue<Object> queue) {
-                    int room = queue.remainingCapacity();
-                    if (room == 0) {
-                        throw new FullStructureException(description + " is full; " + written + " of the batch's "
-                                + values.size() + " items went in, the rest waits for room", written);
-                    }
-                    size = Math.min(size, room);
-                }
-                try {
-                    collection.addAll(values.subList(written, written + size));
-                } catch (IllegalStateException e) {
-                    throw new FullStructureException(description + " is full: " + e.getMessage(), written);
-                }
-                written += size;
+                written += add(values.subList(written, written + size), written, values.size());
             }
         }, executor);
+    }
+
+    /**
+     * Adds a chunk in one call. A bounded queue's addAll takes all or nothing, so only when it refuses is the
+     * remaining capacity asked for (a second round trip) and what fits added; returns how many went in.
+     */
+    private int add(List<Object> chunkValues, int writtenBefore, int batchSize) {
+        boolean refused;
+        try {
+            refused = !collection.addAll(chunkValues) && collection instanceof IQueue;
+        } catch (IllegalStateException e) {
+            if (!(collection instanceof IQueue)) {
+                throw new FullStructureException(description + " is full: " + e.getMessage(), writtenBefore);
+            }
+            refused = true;
+        }
+        return refused ? addWhatFits((IQueue<Object>) collection, chunkValues, writtenBefore, batchSize)
+                : chunkValues.size();
+    }
+
+    private int addWhatFits(IQueue<Object> queue, List<Object> chunkValues, int writtenBefore, int batchSize) {
+        int fits = Math.min(queue.remainingCapacity(), chunkValues.size());
+        try {
+            if (fits > 0 && queue.addAll(chunkValues.subList(0, fits))) {
+                return fits;
+            }
+        } catch (IllegalStateException e) {
+            // taken by another producer meanwhile: full after all
+        }
+        throw new FullStructureException(description + " is full; " + writtenBefore + " of the batch's " + batchSize
+                + " items went in, the rest waits for room", writtenBefore);
     }
 }
