@@ -1,0 +1,313 @@
+package io.streamgrid.bench;
+
+import com.hazelcast.client.HazelcastClient;
+import com.hazelcast.client.config.ClientConfig;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import com.hazelcast.core.Pipelining;
+import com.hazelcast.ringbuffer.OverflowPolicy;
+import io.streamgrid.hazelcast.HazelcastSinkTask;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
+import java.util.function.ToLongFunction;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.sink.SinkRecord;
+
+/**
+ * Case 1: the sink task fed in-memory records against the raw Hazelcast client on the same member — its batch API
+ * (the ceiling) and one record per call (stream-reactor's method). Every run is checked to have stored what it
+ * was given, so a broken writer cannot look fast.
+ */
+final class HazelcastSinkBench {
+
+    private static final String TOPIC = "bench";
+    private static final int PUT_SIZE = 500; // the worker's default max.poll.records
+    private static final int BATCH = 1000;
+    private static final int DEVICES = 1000;
+
+    private final int records;
+    private final int onePerCallRecords;
+    private final List<String> values = new ArrayList<>();
+    private HazelcastInstance member;
+    private HazelcastInstance client;
+    private int port;
+    private int run;
+
+    private final int rounds;
+
+    private final Set<String> only;
+
+    /** {@code only}: the STOREAS types to measure, all when empty. */
+    HazelcastSinkBench(int records, int rounds, Set<String> only) {
+        this.only = only;
+        this.records = records;
+        this.rounds = rounds;
+        this.onePerCallRecords = Math.max(10_000, records / 10);
+        for (int i = 0; i < records; i++) {
+            values.add(Payloads.json100(i, DEVICES));
+        }
+        if (values.get(0).length() != 100) {
+            throw new IllegalStateException("payloads must be 100 bytes: " + values.get(0));
+        }
+    }
+
+    /** One structure: how our KCQL names it, how the raw client writes it in batches and one by one, and its size. */
+    private record Structure(String storeAs, String kcqlTail, Map<String, RawBatch> batchMethods, RawOne one,
+            ToLongFunction<String> stored) {
+    }
+
+    private static Map<String, RawBatch> method(String name, RawBatch batch) {
+        return Map.of(name, batch);
+    }
+
+    @FunctionalInterface
+    private interface RawBatch {
+        void write(String name, List<String> values) throws Exception;
+    }
+
+    @FunctionalInterface
+    private interface RawOne {
+        void write(String name, String value) throws Exception;
+    }
+
+    List<Result> run() {
+        startMember();
+        try {
+            List<Structure> structures = structures().stream()
+                    .filter(structure -> only.isEmpty() || only.contains(structure.storeAs())).toList();
+            int warmup = Math.min(records, 50_000);
+            System.out.println("Hazelcast sink: warming up with " + warmup + " records per method");
+            for (Structure structure : structures) {
+                measure(structure, warmup, Math.min(warmup, 5_000), 1);
+            }
+            List<Result> results = new ArrayList<>();
+            for (Structure structure : structures) {
+                results.addAll(measure(structure, records, onePerCallRecords, rounds));
+            }
+            return results;
+        } finally {
+            client.shutdown();
+            member.shutdown();
+        }
+    }
+
+    private List<Structure> structures() {
+        Map<String, RawBatch> mapMethods = new LinkedHashMap<>();
+        mapMethods.put("IMap.setAll", (name, batch) -> client.<String, String>getMap(name).setAll(byId(batch)));
+        mapMethods.put("IMap.setAllAsync x4 in flight", this::setAllAsyncInFlight);
+        mapMethods.put("IMap.setAllAsync 10000 per call", this::setAllAsyncLarge);
+        Map<String, RawBatch> topicMethods = new LinkedHashMap<>();
+        topicMethods.put("ITopic.publishAll", (name, batch) -> client.<String>getReliableTopic(name).publishAll(batch));
+        topicMethods.put("ITopic.publishAllAsync", (name, batch) -> client.<String>getReliableTopic(name)
+                .publishAllAsync(batch).toCompletableFuture().join());
+        return List.of(
+                new Structure("RING_BUFFER", "STOREAS RING_BUFFER",
+                        method("Ringbuffer.addAllAsync", (name, batch) -> client.getRingbuffer(name)
+                                .addAllAsync(batch, OverflowPolicy.OVERWRITE).toCompletableFuture().join()),
+                        (name, value) -> client.getRingbuffer(name).add(value),
+                        name -> client.getRingbuffer(name).tailSequence() + 1),
+                new Structure("QUEUE", "STOREAS QUEUE",
+                        method("IQueue.addAll", (name, batch) -> client.getQueue(name).addAll(batch)),
+                        (name, value) -> client.getQueue(name).offer(value),
+                        name -> client.getQueue(name).size()),
+                new Structure("RELIABLE_TOPIC", "STOREAS RELIABLE_TOPIC",
+                        topicMethods,
+                        (name, value) -> client.getReliableTopic(name).publish(value),
+                        name -> client.getRingbuffer("_hz_rb_" + name).tailSequence() + 1),
+                new Structure("IMAP", "PK id STOREAS IMAP", mapMethods,
+                        (name, value) -> client.getMap(name).set(Payloads.id(value), value),
+                        name -> client.getMap(name).size()),
+                new Structure("LIST", "STOREAS LIST",
+                        method("IList.addAll", (name, batch) -> client.getList(name).addAll(batch)),
+                        (name, value) -> client.getList(name).add(value),
+                        name -> client.getList(name).size()),
+                new Structure("MULTI_MAP", "PK device STOREAS MULTI_MAP",
+                        method("MultiMap.putAllAsync", (name, batch) -> client.<String, String>getMultiMap(name)
+                                .putAllAsync(byDevice(batch)).toCompletableFuture().join()),
+                        (name, value) -> client.getMultiMap(name).put(Payloads.device(value), value),
+                        name -> client.getMultiMap(name).size()));
+    }
+
+    /**
+     * The best of {@code rounds} runs of each method, ours and the raw ones taking turns, so that neither gets the
+     * warmer JIT or the quieter moment.
+     */
+    private List<Result> measure(Structure structure, int n, int onePerCall, int rounds) {
+        List<String> slice = values.subList(0, n);
+        double ours = 0;
+        Map<String, Double> raw = new LinkedHashMap<>();
+        for (int round = 0; round < rounds; round++) {
+            System.gc();
+            ours = Math.max(ours, runSinkTask(structure, slice));
+            for (Map.Entry<String, RawBatch> method : structure.batchMethods().entrySet()) {
+                System.gc();
+                raw.merge(method.getKey(), runRawBatches(structure, method.getValue(), slice), Math::max);
+            }
+        }
+        if (raw.size() > 1) {
+            raw.forEach((method, rate) -> System.out.printf("  %s raw %s: %,.0f records/s%n", structure.storeAs(),
+                    method, rate));
+        }
+        Map.Entry<String, Double> fastest = raw.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
+        String fastestName = fastest.getKey();
+        double batch = fastest.getValue();
+        double one = Timer.rate(onePerCall, () -> {
+            String name = fresh(structure);
+            for (String value : values.subList(0, onePerCall)) {
+                structure.one().write(name, value);
+            }
+            check(structure, name, onePerCall);
+        });
+        String what = "sink task " + structure.storeAs();
+        List<Result> results = new ArrayList<>();
+        results.add(new Result("1 " + structure.storeAs() + " vs batch API", what, ours, fastestName, batch,
+                "records/s", 0.8, ""));
+        boolean target20x = List.of("RING_BUFFER", "QUEUE", "RELIABLE_TOPIC").contains(structure.storeAs());
+        results.add(new Result("1 " + structure.storeAs() + " vs one per call", what, ours, "one record per call",
+                one, "records/s", target20x ? 20.0 : 0, ""));
+        return results;
+    }
+
+    private double runRawBatches(Structure structure, RawBatch method, List<String> slice) {
+        return Timer.rate(slice.size(), () -> {
+            String name = fresh(structure);
+            for (int i = 0; i < slice.size(); i += BATCH) {
+                method.write(name, slice.subList(i, Math.min(slice.size(), i + BATCH)));
+            }
+            check(structure, name, slice.size());
+        });
+    }
+
+    /** Records/s from the first put to the commit that covers them all; the client connects before the clock starts. */
+    private double runSinkTask(Structure structure, List<String> slice) {
+        String name = fresh(structure);
+        HazelcastSinkTask task = new HazelcastSinkTask();
+        task.initialize(new BenchSinkContext());
+        Map<String, String> props = new HashMap<>();
+        props.put("connect.hazelcast.kcql",
+                "INSERT INTO " + name + " SELECT * FROM " + TOPIC + " WITHFORMAT JSON " + structure.kcqlTail());
+        props.put("connect.hazelcast.cluster.members", "127.0.0.1:" + port);
+        props.put("connect.hazelcast.cluster.name", "bench");
+        task.start(props);
+        double rate;
+        try {
+            List<SinkRecord> records = new ArrayList<>(slice.size());
+            for (int offset = 0; offset < slice.size(); offset++) {
+                records.add(new SinkRecord(TOPIC, 0, null, null, null, slice.get(offset), offset));
+            }
+            rate = Timer.rate(slice.size(), () -> putAndCommit(task, records));
+        } finally {
+            task.stop();
+        }
+        check(structure, name, slice.size());
+        return rate;
+    }
+
+    private static void putAndCommit(HazelcastSinkTask task, List<SinkRecord> records) {
+        for (int i = 0; i < records.size(); i += PUT_SIZE) {
+            task.put(records.subList(i, Math.min(records.size(), i + PUT_SIZE)));
+        }
+        TopicPartition partition = new TopicPartition(TOPIC, 0);
+        long committable = task.preCommit(Map.of(partition, new OffsetAndMetadata(records.size())))
+                .get(partition).offset();
+        if (committable != records.size()) {
+            throw new IllegalStateException("the sink acknowledged " + committable + " of " + records.size());
+        }
+    }
+
+    private void setAllAsyncInFlight(String name, List<String> batch) {
+        inFlight.acquireUninterruptibly();
+        CompletableFuture<Void> done = client.<String, String>getMap(name).setAllAsync(byId(batch))
+                .toCompletableFuture();
+        pending.add(done);
+        done.whenComplete((v, e) -> inFlight.release());
+    }
+
+    /** Calls of 10 batches: setAllAsync groups entries by partition, so bigger calls spread better. */
+    private void setAllAsyncLarge(String name, List<String> batch) {
+        largeMapBatch.addAll(batch);
+        if (largeMapBatch.size() >= 10 * BATCH) {
+            flushLargeMapBatch(name);
+        }
+    }
+
+    private void flushLargeMapBatch(String name) {
+        if (!largeMapBatch.isEmpty()) {
+            client.<String, String>getMap(name).setAllAsync(byId(largeMapBatch)).toCompletableFuture().join();
+            largeMapBatch.clear();
+        }
+    }
+
+    private final List<String> largeMapBatch = new ArrayList<>();
+    private final Semaphore inFlight = new Semaphore(4);
+    private final Collection<CompletableFuture<Void>> pending = new ConcurrentLinkedQueue<>();
+
+    private static Map<String, String> byId(List<String> batch) {
+        Map<String, String> entries = new LinkedHashMap<>();
+        for (String value : batch) {
+            entries.put(Payloads.id(value), value);
+        }
+        return entries;
+    }
+
+    private static Map<String, Collection<? extends String>> byDevice(List<String> batch) {
+        Map<String, Collection<? extends String>> grouped = new HashMap<>();
+        for (String value : batch) {
+            ((List<String>) grouped.computeIfAbsent(Payloads.device(value), d -> new ArrayList<String>())).add(value);
+        }
+        return grouped;
+    }
+
+    private void check(Structure structure, String name, long expected) {
+        if (structure.storeAs().equals("IMAP")) {
+            flushLargeMapBatch(name);
+        }
+        pending.forEach(CompletableFuture::join);
+        pending.clear();
+        long stored = structure.stored().applyAsLong(name);
+        if (stored != expected) {
+            throw new IllegalStateException(structure.storeAs() + " " + name + " holds " + stored + ", expected "
+                    + expected);
+        }
+    }
+
+    private String fresh(Structure structure) {
+        if (run > 0) {
+            client.getDistributedObjects().forEach(object -> object.destroy());
+        }
+        return structure.storeAs().toLowerCase() + "_" + (++run);
+    }
+
+    private void startMember() {
+        port = FreePorts.one();
+        Config config = new Config();
+        config.setClusterName("bench");
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        config.setProperty("hazelcast.logging.type", "slf4j");
+        config.getNetworkConfig().setPort(port).setPortAutoIncrement(false);
+        JoinConfig join = config.getNetworkConfig().getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+        config.getRingbufferConfig("default").setCapacity(records);
+        config.getRingbufferConfig("_hz_rb_*").setCapacity(records);
+        member = Hazelcast.newHazelcastInstance(config);
+        ClientConfig clientConfig = new ClientConfig();
+        clientConfig.setClusterName("bench");
+        clientConfig.setProperty("hazelcast.logging.type", "slf4j");
+        clientConfig.getNetworkConfig().addAddress("127.0.0.1:" + port);
+        client = HazelcastClient.newHazelcastClient(clientConfig);
+    }
+}
