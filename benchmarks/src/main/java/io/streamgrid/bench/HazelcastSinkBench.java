@@ -6,8 +6,6 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.map.IMap;
-import com.hazelcast.core.Pipelining;
 import com.hazelcast.ringbuffer.OverflowPolicy;
 import io.streamgrid.hazelcast.HazelcastSinkTask;
 import java.util.ArrayList;
@@ -39,15 +37,17 @@ final class HazelcastSinkBench {
 
     private final int records;
     private final int onePerCallRecords;
+    private final int rounds;
+    private final Set<String> only;
     private final List<String> values = new ArrayList<>();
+    /** Raw IMap methods' state: records waiting for a 10,000-entry call, and calls in flight. */
+    private final List<String> largeMapBatch = new ArrayList<>();
+    private final Semaphore inFlight = new Semaphore(4);
+    private final Collection<CompletableFuture<Void>> pending = new ConcurrentLinkedQueue<>();
     private HazelcastInstance member;
     private HazelcastInstance client;
     private int port;
     private int run;
-
-    private final int rounds;
-
-    private final Set<String> only;
 
     /** {@code only}: the STOREAS types to measure, all when empty. */
     HazelcastSinkBench(int records, int rounds, Set<String> only) {
@@ -249,10 +249,6 @@ final class HazelcastSinkBench {
             largeMapBatch.clear();
         }
     }
-
-    private final List<String> largeMapBatch = new ArrayList<>();
-    private final Semaphore inFlight = new Semaphore(4);
-    private final Collection<CompletableFuture<Void>> pending = new ConcurrentLinkedQueue<>();
 
     private static Map<String, String> byId(List<String> batch) {
         Map<String, String> entries = new LinkedHashMap<>();
