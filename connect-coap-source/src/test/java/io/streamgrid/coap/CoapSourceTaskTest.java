@@ -120,6 +120,8 @@ class CoapSourceTaskTest {
     @Test
     void fieldsInsideAJsonPayloadCanBeSelected() throws Exception {
         TestCoapServer server = server(TestCoapServer.Security.NONE);
+        // the observe registration's response carries the current state: a reading, not the server's initial {}
+        server.temperature.publish(reading(0));
         CoapSourceTask task = start(Tasks.props(server.uri(), "INSERT INTO readings SELECT payload.sensorId AS "
                 + "sensor_id, payload.temperature, code FROM sensors/temp"));
         SourceRecord record = observe(task, server.temperature, 2).get(1);
