@@ -50,11 +50,17 @@ class FailoverIT {
             }
 
             cluster.connect.assertions().assertAtLeastNumWorkersAreUp(1, "one worker left");
-            cluster.awaitRunning(connector, 2);
-            JsonNode after = cluster.get("connectors/" + connector + "/status");
-            Set<String> workersAfter = new HashSet<>();
-            after.get("tasks").forEach(t -> workersAfter.add(t.get("worker_id").asText()));
-            assertThat(workersAfter).as("both tasks now run on the remaining worker").hasSize(1);
+            // the status shows the stopped worker's task until the group has rebalanced: wait for the move
+            await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+                JsonNode after = cluster.get("connectors/" + connector + "/status");
+                Set<String> workersAfter = new HashSet<>();
+                after.get("tasks").forEach(t -> {
+                    assertThat(t.get("state").asText()).as("task %s", t.get("id")).isEqualTo("RUNNING");
+                    workersAfter.add(t.get("worker_id").asText());
+                });
+                assertThat(after.get("tasks")).hasSize(2);
+                assertThat(workersAfter).as("both tasks now run on the remaining worker").hasSize(1);
+            });
 
             IMap<Object, Object> state = cluster.hazelcast.getMap("failover_state");
             await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(state.size()).isEqualTo(TOTAL));
