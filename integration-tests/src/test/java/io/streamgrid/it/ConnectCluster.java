@@ -59,6 +59,8 @@ final class ConnectCluster implements AutoCloseable {
         workerProps.put("plugin.path", pluginPath.toString());
         workerProps.put("plugin.discovery", "service_load");
         workerProps.put("offset.flush.interval.ms", "1000");
+        // a worker stopped without a clean leave gives its tasks back after 3 s, not the default 5 minutes
+        workerProps.put("scheduled.rebalance.max.delay.ms", "3000");
         connect = (EmbeddedConnectCluster) new EmbeddedConnectCluster.Builder().name(name).numWorkers(workers)
                 .workerProps(workerProps).build();
         connect.start();
