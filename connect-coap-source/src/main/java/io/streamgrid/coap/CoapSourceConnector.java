@@ -1,6 +1,8 @@
 package io.streamgrid.coap;
 
 import io.streamgrid.common.Version;
+import io.streamgrid.common.config.AliasedValidation;
+import io.streamgrid.common.config.KcqlConfig;
 import io.streamgrid.kcql.KcqlStatement;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -53,13 +55,12 @@ public class CoapSourceConnector extends SourceConnector {
             texts.add(new ArrayList<>());
         }
         for (int i = 0; i < statements.size(); i++) {
-            String text = statements.get(i).text();
-            texts.get(i % tasks).add(text.endsWith(";") ? text.substring(0, text.length() - 1) : text);
+            texts.get(i % tasks).add(statements.get(i).text());
         }
         List<Map<String, String>> configs = new ArrayList<>();
         for (List<String> mine : texts) {
             Map<String, String> task = new HashMap<>(props);
-            task.put(CoapSourceConfig.KCQL_CONFIG, String.join(";\n", mine));
+            task.put(CoapSourceConfig.KCQL_CONFIG, KcqlConfig.join(mine));
             configs.add(task);
         }
         return configs;
@@ -80,13 +81,11 @@ public class CoapSourceConnector extends SourceConnector {
      */
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
-        Map<String, String> conflicts = new HashMap<>();
-        Map<String, String> resolved = CoapSourceConfig.ALIASES.resolveLeniently(connectorConfigs, conflicts);
-        Config result = super.validate(resolved);
-        Map<String, ConfigValue> byName = new HashMap<>();
-        result.configValues().forEach(v -> byName.put(v.name(), v));
-        conflicts.forEach((key, message) -> byName.get(key).addErrorMessage(message));
-        if (result.configValues().stream().allMatch(v -> v.errorMessages().isEmpty())) {
+        AliasedValidation validation = AliasedValidation.of(CoapSourceConfig.ALIASES, connectorConfigs, super::validate);
+        Map<String, String> resolved = validation.resolved();
+        Map<String, ConfigValue> byName = validation.byName();
+        Config result = validation.result();
+        if (validation.noErrors()) {
             checkServer(resolved, byName);
         }
         return result;

@@ -3,8 +3,8 @@ package io.streamgrid.hazelcast;
 import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.core.HazelcastInstance;
 import io.streamgrid.common.Version;
+import io.streamgrid.common.config.AliasedValidation;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.sink.SinkConnector;
 
@@ -60,26 +59,19 @@ public class HazelcastSinkConnector extends SinkConnector {
      */
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
-        Map<String, String> conflicts = new HashMap<>();
-        Map<String, String> resolved = HazelcastSinkConfig.ALIASES.resolveLeniently(connectorConfigs, conflicts);
-        Config result = super.validate(resolved);
-        Map<String, ConfigValue> byName = new HashMap<>();
-        result.configValues().forEach(v -> byName.put(v.name(), v));
-        conflicts.forEach((key, message) -> byName.get(key).addErrorMessage(message));
-        if (noErrors(result)) {
-            topicMismatch(resolved).ifPresent(byName.get(HazelcastSinkConfig.KCQL_CONFIG)::addErrorMessage);
+        AliasedValidation validation = AliasedValidation.of(HazelcastSinkConfig.ALIASES, connectorConfigs,
+                super::validate);
+        if (validation.noErrors()) {
+            topicMismatch(validation.resolved())
+                    .ifPresent(validation.value(HazelcastSinkConfig.KCQL_CONFIG)::addErrorMessage);
         }
-        if (noErrors(result)) { // the network check last, and only for an otherwise valid config
-            String unreachable = reachability(resolved);
+        if (validation.noErrors()) { // the network check last, and only for an otherwise valid config
+            String unreachable = reachability(validation.resolved());
             if (unreachable != null) {
-                byName.get(HazelcastSinkConfig.MEMBERS_CONFIG).addErrorMessage(unreachable);
+                validation.value(HazelcastSinkConfig.MEMBERS_CONFIG).addErrorMessage(unreachable);
             }
         }
-        return result;
-    }
-
-    private static boolean noErrors(Config result) {
-        return result.configValues().stream().allMatch(v -> v.errorMessages().isEmpty());
+        return validation.result();
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.streamgrid.mqtt;
 
 import io.streamgrid.common.Version;
+import io.streamgrid.common.config.AliasedValidation;
+import io.streamgrid.common.config.KcqlConfig;
 import io.streamgrid.kcql.KcqlStatement;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -60,8 +62,7 @@ public class MqttSourceConnector extends SourceConnector {
         List<Map<String, String>> configs = new ArrayList<>();
         for (int i = 0; i < tasks; i++) {
             Map<String, String> task = new HashMap<>(props);
-            task.put(MqttSourceConfig.KCQL_CONFIG, String.join(";\n", texts.get(i).stream()
-                    .map(t -> t.endsWith(";") ? t.substring(0, t.length() - 1) : t).toList()));
+            task.put(MqttSourceConfig.KCQL_CONFIG, KcqlConfig.join(texts.get(i)));
             task.put(MqttSourceConfig.TASK_INDEX_CONFIG, String.valueOf(i));
             configs.add(task);
         }
@@ -80,12 +81,10 @@ public class MqttSourceConnector extends SourceConnector {
     /** Every key (old names too), then settings that only make sense together, with the error on the key at fault. */
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
-        Map<String, String> conflicts = new HashMap<>();
-        Map<String, String> resolved = MqttSourceConfig.ALIASES.resolveLeniently(connectorConfigs, conflicts);
-        Config result = super.validate(resolved);
-        Map<String, ConfigValue> byName = new HashMap<>();
-        result.configValues().forEach(v -> byName.put(v.name(), v));
-        conflicts.forEach((key, message) -> byName.get(key).addErrorMessage(message));
+        AliasedValidation validation = AliasedValidation.of(MqttSourceConfig.ALIASES, connectorConfigs, super::validate);
+        Map<String, String> resolved = validation.resolved();
+        Map<String, ConfigValue> byName = validation.byName();
+        Config result = validation.result();
         if (byName.get(MqttSourceConfig.HOSTS_CONFIG).errorMessages().isEmpty()) {
             boolean tls = hostsUseTls(resolved);
             for (String key : List.of(MqttSourceConfig.SSL_CA_CERT_CONFIG, MqttSourceConfig.SSL_CERT_CONFIG,

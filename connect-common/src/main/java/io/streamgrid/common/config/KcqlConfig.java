@@ -43,6 +43,12 @@ public final class KcqlConfig {
     }
 
     /** The statements of a config that has already been validated. */
+    /** Statement texts as one value of the KCQL key again, e.g. for a task's share of a connector's statements. */
+    public static String join(List<String> statementTexts) {
+        return String.join(";\n", statementTexts.stream()
+                .map(text -> text.endsWith(";") ? text.substring(0, text.length() - 1) : text).toList());
+    }
+
     public static List<KcqlStatement> statements(AbstractConfig config, String key, KcqlCapabilities capabilities) {
         return parse(key, config.getString(key), capabilities, StatementCheck.NONE);
     }
