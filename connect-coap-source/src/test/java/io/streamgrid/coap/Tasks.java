@@ -1,5 +1,6 @@
 package io.streamgrid.coap;
 
+import io.streamgrid.common.testing.SourceTasks;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -7,8 +8,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.apache.kafka.connect.source.SourceRecord;
-import org.apache.kafka.connect.source.SourceTaskContext;
-import org.apache.kafka.connect.storage.OffsetStorageReader;
 
 /** Runs CoAP source tasks as the worker does. */
 final class Tasks {
@@ -28,25 +27,7 @@ final class Tasks {
     }
 
     static CoapSourceTask start(Map<String, String> props) {
-        CoapSourceTask task = new CoapSourceTask();
-        task.initialize(new SourceTaskContext() {
-            @Override
-            public Map<String, String> configs() {
-                return props;
-            }
-
-            @Override
-            public OffsetStorageReader offsetStorageReader() {
-                return null;
-            }
-
-            @Override
-            public org.apache.kafka.common.metrics.PluginMetrics pluginMetrics() {
-                return null;
-            }
-        });
-        task.start(props);
-        return task;
+        return SourceTasks.start(new CoapSourceTask(), props);
     }
 
     /** Polls until {@code until} holds for the records so far, or the time is up. */

@@ -1,5 +1,6 @@
 package io.streamgrid.mqtt;
 
+import io.streamgrid.common.testing.SourceTasks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -8,8 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.connect.source.SourceRecord;
-import org.apache.kafka.connect.source.SourceTaskContext;
-import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -34,25 +33,7 @@ final class Tasks {
     }
 
     static MqttSourceTask start(Map<String, String> props) {
-        MqttSourceTask task = new MqttSourceTask();
-        task.initialize(new SourceTaskContext() {
-            @Override
-            public Map<String, String> configs() {
-                return props;
-            }
-
-            @Override
-            public OffsetStorageReader offsetStorageReader() {
-                return null;
-            }
-
-            @Override
-            public org.apache.kafka.common.metrics.PluginMetrics pluginMetrics() {
-                return null;
-            }
-        });
-        task.start(props);
-        return task;
+        return SourceTasks.start(new MqttSourceTask(), props);
     }
 
     /** Polls until {@code count} records came (or the time is up), committing each as Kafka would if asked. */
