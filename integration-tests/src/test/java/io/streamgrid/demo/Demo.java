@@ -10,13 +10,12 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.ringbuffer.Ringbuffer;
 import io.moquette.broker.Server;
-import io.moquette.broker.config.MemoryConfig;
 import io.streamgrid.it.ApicurioRegistry;
+import io.streamgrid.it.MqttBrokers;
 import io.streamgrid.simulators.CoapSensorSimulator;
 import io.streamgrid.simulators.MqttDeviceSimulator;
 import jakarta.ws.rs.core.Response;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -24,7 +23,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
@@ -72,7 +70,7 @@ public final class Demo {
         out.println("Starting Hazelcast on 127.0.0.1:" + hazelcastPort + " ...");
         HazelcastInstance hazelcast = hazelcast(hazelcastPort);
         out.println("Starting the MQTT broker on tcp://127.0.0.1:" + mqttPort + " ...");
-        Server mqtt = mqttBroker(mqttPort);
+        Server mqtt = MqttBrokers.start(mqttPort);
         out.println("Starting CoAP sensors on coap://127.0.0.1:" + coapPort + "/sensors ...");
         CoapSensorSimulator sensors = new CoapSensorSimulator("127.0.0.1", coapPort, 5);
         out.println("Starting Apicurio Registry on http://127.0.0.1:" + registryPort + " ...");
@@ -154,19 +152,6 @@ public final class Demo {
         config.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
         config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
         return Hazelcast.newHazelcastInstance(config);
-    }
-
-    private static Server mqttBroker(int port) throws Exception {
-        Properties properties = new Properties();
-        properties.setProperty("host", "127.0.0.1");
-        properties.setProperty("port", String.valueOf(port));
-        properties.setProperty("websocket_port", "disabled");
-        properties.setProperty("allow_anonymous", "true");
-        properties.setProperty("persistence_enabled", "true");
-        properties.setProperty("data_path", Files.createTempDirectory("streamgrid-demo-mqtt").toString());
-        Server server = new Server();
-        server.startServer(new MemoryConfig(properties));
-        return server;
     }
 
     private static Map<String, String> options(String[] args) {

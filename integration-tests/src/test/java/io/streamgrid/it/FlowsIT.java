@@ -9,16 +9,13 @@ import com.hazelcast.core.HazelcastJsonValue;
 import com.hazelcast.map.IMap;
 import com.hazelcast.ringbuffer.Ringbuffer;
 import io.moquette.broker.Server;
-import io.moquette.broker.config.MemoryConfig;
 import io.streamgrid.simulators.CoapSensorSimulator;
 import io.streamgrid.simulators.MqttDeviceSimulator;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -98,15 +95,7 @@ class FlowsIT {
     @Test
     void mqttDevicesToHazelcastRingbufferAndLatestStateMap() throws Exception {
         int port = ConnectCluster.freePort();
-        Properties brokerConfig = new Properties();
-        brokerConfig.setProperty("host", "127.0.0.1");
-        brokerConfig.setProperty("port", String.valueOf(port));
-        brokerConfig.setProperty("websocket_port", "disabled");
-        brokerConfig.setProperty("allow_anonymous", "true");
-        brokerConfig.setProperty("persistence_enabled", "true");
-        brokerConfig.setProperty("data_path", Files.createTempDirectory("moquette").toString());
-        Server broker = new Server();
-        broker.startServer(new MemoryConfig(brokerConfig));
+        Server broker = MqttBrokers.start(port);
         try (MqttDeviceSimulator devices = new MqttDeviceSimulator("tcp://127.0.0.1:" + port, 3)) {
             cluster.connect.kafka().createTopic("telemetry", 1);
             String source = cluster.post(ConnectCluster.example("mqtt-source",
