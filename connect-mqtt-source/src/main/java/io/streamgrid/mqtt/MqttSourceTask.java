@@ -41,9 +41,9 @@ import org.slf4j.MDC;
  */
 public class MqttSourceTask extends SourceTask {
 
+    private static final long SUBSCRIBE_TIMEOUT_MS = 30_000;
     private static final Logger LOG = LoggerFactory.getLogger(MqttSourceTask.class);
     private static final Map<String, ?> NO_OFFSET = Map.of();
-    private static final long SUBSCRIBE_TIMEOUT_MS = 30_000;
 
     private MqttSourceConfig config;
     private List<MqttStatement> statements;
@@ -73,8 +73,13 @@ public class MqttSourceTask extends SourceTask {
             client = new MqttAsyncClient(config.hosts().get(0), config.clientId(), new MemoryPersistence());
             client.setManualAcks(true);
             client.setCallback(new Callback());
-            client.connect(options()).waitForCompletion(config.connectionTimeoutSeconds() * 1000L + 5000);
-            subscribe();
+            IMqttToken connected = client.connect(options());
+            connected.waitForCompletion(config.connectionTimeoutSeconds() * 1000L + 5000);
+            if (connected.getSessionPresent()) {
+                subscribe("Subscribing (session resumed)");
+            } else {
+                subscribeAndWait();
+            }
         } catch (MqttException e) {
             closeClient();
             throw new ConnectException("Cannot connect to the MQTT broker at " + config.hosts() + " as client '"
@@ -125,11 +130,42 @@ public class MqttSourceTask extends SourceTask {
         return qos;
     }
 
-    private void subscribe() throws MqttException {
+    /** A new session has no backlog yet, so start() can wait for the subscription and fail if it is refused. */
+    private void subscribeAndWait() throws MqttException {
         String[] filters = filters();
         IMqttToken token = client.subscribe(filters, qualities(filters));
         token.waitForCompletion(SUBSCRIBE_TIMEOUT_MS);
         checkGranted(filters, token.getGrantedQos());
+    }
+
+    /**
+     * Subscribes without waiting on this thread. With a resumed session the broker sends the stored backlog right
+     * after CONNACK; Paho hands messages and SUBACK over on one callback thread, and once the queue is full that
+     * thread waits for poll(), which the worker calls only after start() returned. The session already holds the
+     * subscriptions, so nothing is missed; a refused one is thrown by the next poll().
+     */
+    private void subscribe(String what) {
+        String[] filters = filters();
+        try {
+            client.subscribe(filters, qualities(filters), null, new IMqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    try {
+                        checkGranted(filters, token.getGrantedQos());
+                        LOG.info("{} to {} done", what, List.of(filters));
+                    } catch (ConnectException e) {
+                        queue.fail(e);
+                    }
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable cause) {
+                    queue.fail(new ConnectException(what + " to " + List.of(filters) + " failed: " + cause, cause));
+                }
+            });
+        } catch (MqttException | RuntimeException e) {
+            queue.fail(new ConnectException(what + " to " + List.of(filters) + " failed: " + e, e));
+        }
     }
 
     private static void checkGranted(String[] filters, int[] granted) {
@@ -276,26 +312,7 @@ public class MqttSourceTask extends SourceTask {
                 return;
             }
             LOG.info("Reconnected to {}; subscribing again", serverUri);
-            try {
-                String[] filters = filters();
-                client.subscribe(filters, qualities(filters), null, new IMqttActionListener() {
-                    @Override
-                    public void onSuccess(IMqttToken token) {
-                        try {
-                            checkGranted(filters, token.getGrantedQos());
-                        } catch (ConnectException e) {
-                            queue.fail(e);
-                        }
-                    }
-
-                    @Override
-                    public void onFailure(IMqttToken token, Throwable cause) {
-                        queue.fail(new ConnectException("Subscribing again after reconnecting failed: " + cause, cause));
-                    }
-                });
-            } catch (MqttException | RuntimeException e) {
-                queue.fail(new ConnectException("Subscribing again after reconnecting failed: " + e, e));
-            }
+            subscribe("Subscribing again after reconnecting");
         }
 
         @Override

@@ -79,6 +79,27 @@ class MqttSourceMosquittoTest {
     }
 
     @Test
+    void aStoredBacklogLargerThanTheQueueDoesNotHoldUpTheStart() throws Exception {
+        // mosquitto sends the session's backlog right after CONNACK, 100 in flight: more than the queue holds
+        Map<String, String> props = Tasks.props(broker.url(), "INSERT INTO t SELECT * FROM backlog/#",
+                "connect.mqtt.client.id", "backlog-test", "connect.mqtt.clean", "false",
+                "connect.mqtt.queue.size", "10");
+        MqttSourceTask first = start(props);
+        first.stop();
+        tasks.remove(first);
+        MqttClient device = Tasks.publisher(broker.url());
+        for (int i = 0; i < 500; i++) {
+            Tasks.publish(device, "backlog/x", "m" + i, 1);
+        }
+        long started = System.nanoTime();
+        MqttSourceTask task = start(props);
+        assertThat((System.nanoTime() - started) / 1_000_000).as("start() ms").isLessThan(10_000);
+        List<SourceRecord> records = Tasks.poll(task, 500, 30_000, true);
+        assertThat(new HashSet<>(payloads(records))).hasSize(500).contains("m0", "m499");
+        device.disconnect();
+    }
+
+    @Test
     void brokerRestartReconnectsAndLosesNothing() throws Exception {
         Map<String, String> props = Tasks.props(broker.url(), "INSERT INTO t SELECT * FROM restart/#",
                 "connect.mqtt.client.id", "restart-test", "connect.mqtt.clean", "false",
