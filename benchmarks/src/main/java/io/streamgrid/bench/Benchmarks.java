@@ -1,5 +1,6 @@
 package io.streamgrid.bench;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -10,43 +11,97 @@ import java.util.Set;
  * The benchmark harness: runs the chosen cases and prints, for each, our figure, the baseline measured in the same
  * run and their ratio, as a markdown table to paste into docs/benchmarks.md. Only ratios from one run count.
  *
- * <p>Arguments: case names ({@code sink}; all when none), {@code --records N} (default 500000), {@code --rounds N}
- * (default 3; each figure is the best of its rounds), {@code --structures RING_BUFFER,IMAP,...} (the sink
- * case's STOREAS types, all when absent).
+ * <p>Cases (all when none is named): {@code sink} (1), {@code e2e} (2), {@code mqtt} (3), {@code coap} (4),
+ * {@code latency} (5), {@code memory} (6). Options: {@code --records N} (case 1, default 500000), {@code --rounds N}
+ * (cases 1-3, default 3; each figure is the best of its rounds), {@code --structures RING_BUFFER,IMAP,...} (cases 1
+ * and 2), {@code --e2e-records N} (default 1000000), {@code --mqtt-messages N} (default 200000),
+ * {@code --coap-seconds N} (default 600), {@code --coap-raw-seconds N} (default 60) and {@code --coap-rate N}
+ * (the device's notifications per second, default 2000), {@code --latency-seconds N}
+ * (default 30) and {@code --latency-rate N} (default 1000 per second), {@code --memory-messages N} (default 100000).
  */
 public final class Benchmarks {
+
+    private static final List<String> CASES = List.of("sink", "e2e", "mqtt", "coap", "latency", "memory");
 
     private Benchmarks() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         int records = 500_000;
         int rounds = 3;
+        int e2eRecords = 1_000_000;
+        int mqttMessages = 200_000;
+        int coapSeconds = 600;
+        int coapRawSeconds = 60;
+        int coapRate = 2_000;
+        int latencySeconds = 30;
+        int latencyRate = 1000;
+        int memoryMessages = 100_000;
         Set<String> structures = new LinkedHashSet<>();
         Set<String> cases = new LinkedHashSet<>();
         for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--records")) {
-                records = Integer.parseInt(args[++i]);
-            } else if (args[i].equals("--structures")) {
-                structures.addAll(List.of(args[++i].toUpperCase(Locale.ROOT).split(",")));
-            } else if (args[i].equals("--rounds")) {
-                rounds = Integer.parseInt(args[++i]);
-            } else if (args[i].equals("sink")) {
-                cases.add(args[i]);
-            } else {
-                System.err.println("Unknown argument '" + args[i] + "'. Cases: sink. Options: --records N, --rounds N, --structures QUEUE,IMAP,...");
-                System.exit(2);
+            switch (args[i]) {
+                case "--records" -> records = Integer.parseInt(args[++i]);
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--structures" -> structures.addAll(List.of(args[++i].toUpperCase(Locale.ROOT).split(",")));
+                case "--e2e-records" -> e2eRecords = Integer.parseInt(args[++i]);
+                case "--mqtt-messages" -> mqttMessages = Integer.parseInt(args[++i]);
+                case "--coap-seconds" -> coapSeconds = Integer.parseInt(args[++i]);
+                case "--coap-raw-seconds" -> coapRawSeconds = Integer.parseInt(args[++i]);
+                case "--coap-rate" -> coapRate = Integer.parseInt(args[++i]);
+                case "--latency-seconds" -> latencySeconds = Integer.parseInt(args[++i]);
+                case "--latency-rate" -> latencyRate = Integer.parseInt(args[++i]);
+                case "--memory-messages" -> memoryMessages = Integer.parseInt(args[++i]);
+                default -> {
+                    if (!CASES.contains(args[i])) {
+                        System.err.println("Unknown argument '" + args[i] + "'. Cases: " + String.join(", ", CASES)
+                                + ". Options: see the javadoc of io.streamgrid.bench.Benchmarks or docs/benchmarks.md.");
+                        System.exit(2);
+                    }
+                    cases.add(args[i]);
+                }
             }
         }
         if (cases.isEmpty()) {
-            cases.add("sink");
+            cases.addAll(CASES);
         }
         System.out.println(Machine.describe());
         List<Result> results = new ArrayList<>();
-        if (cases.contains("sink")) {
-            results.addAll(new HazelcastSinkBench(records, rounds, structures).run());
+        boolean needsBroker = cases.contains("mqtt") || cases.contains("latency") || cases.contains("memory");
+        try (Mosquitto broker = needsBroker ? new Mosquitto() : null) {
+            if (cases.contains("memory")) { // first: the heap is measured best before anything else ran
+                System.out.println("Memory: MQTT source with nobody polling, " + memoryMessages + " messages");
+                results.addAll(new MqttMemoryBench(broker, memoryMessages).run());
+            }
+            if (cases.contains("sink")) {
+                results.addAll(new HazelcastSinkBench(records, rounds, structures).run());
+            }
+            if (cases.contains("e2e") || cases.contains("mqtt") || cases.contains("coap")
+                    || cases.contains("latency")) {
+                try (BenchCluster cluster = new BenchCluster(Math.max(e2eRecords, 1000))) {
+                    if (cases.contains("e2e")) {
+                        results.addAll(new SinkEndToEndBench(cluster, e2eRecords, rounds, structures).run());
+                    }
+                    if (cases.contains("mqtt")) {
+                        System.out.println("MQTT source: draining a backlog of " + mqttMessages + " messages");
+                        results.addAll(new MqttSourceBench(cluster, broker, mqttMessages, rounds).run());
+                    }
+                    if (cases.contains("latency")) {
+                        System.out.println("Latency: " + latencyRate + " readings/s for " + latencySeconds + " s per flow");
+                        results.addAll(new LatencyBench(cluster, broker, latencyRate,
+                                Duration.ofSeconds(latencySeconds)).run());
+                    }
+                    if (cases.contains("coap")) {
+                        System.out.println("CoAP source: observe a device at " + coapRate + "/s for " + coapSeconds
+                                + " s (raw observer " + coapRawSeconds + " s)");
+                        results.addAll(new CoapSourceBench(cluster, coapRate, Duration.ofSeconds(coapSeconds),
+                                Duration.ofSeconds(coapRawSeconds)).run());
+                    }
+                }
+            }
         }
         System.out.println();
+        System.out.println(Machine.describe());
         System.out.println(Result.markdownHeader());
         results.forEach(result -> System.out.println(result.markdownRow()));
         System.exit(0);

@@ -2,9 +2,6 @@ package io.streamgrid.bench;
 
 import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.config.ClientConfig;
-import com.hazelcast.config.Config;
-import com.hazelcast.config.JoinConfig;
-import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.ringbuffer.OverflowPolicy;
 import io.streamgrid.hazelcast.HazelcastSinkTask;
@@ -199,7 +196,7 @@ final class HazelcastSinkBench {
         props.put("connect.hazelcast.kcql",
                 "INSERT INTO " + name + " SELECT * FROM " + TOPIC + " WITHFORMAT JSON " + structure.kcqlTail());
         props.put("connect.hazelcast.cluster.members", "127.0.0.1:" + port);
-        props.put("connect.hazelcast.cluster.name", "bench");
+        props.put("connect.hazelcast.cluster.name", Member.CLUSTER);
         task.start(props);
         double rate;
         try {
@@ -288,20 +285,9 @@ final class HazelcastSinkBench {
 
     private void startMember() {
         port = FreePorts.one();
-        Config config = new Config();
-        config.setClusterName("bench");
-        config.setProperty("hazelcast.phone.home.enabled", "false");
-        config.setProperty("hazelcast.logging.type", "slf4j");
-        config.getNetworkConfig().setPort(port).setPortAutoIncrement(false);
-        JoinConfig join = config.getNetworkConfig().getJoin();
-        join.getMulticastConfig().setEnabled(false);
-        join.getAutoDetectionConfig().setEnabled(false);
-        config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
-        config.getRingbufferConfig("default").setCapacity(records);
-        config.getRingbufferConfig("_hz_rb_*").setCapacity(records);
-        member = Hazelcast.newHazelcastInstance(config);
+        member = Member.start(port, records);
         ClientConfig clientConfig = new ClientConfig();
-        clientConfig.setClusterName("bench");
+        clientConfig.setClusterName(Member.CLUSTER);
         clientConfig.setProperty("hazelcast.logging.type", "slf4j");
         clientConfig.getNetworkConfig().addAddress("127.0.0.1:" + port);
         client = HazelcastClient.newHazelcastClient(clientConfig);

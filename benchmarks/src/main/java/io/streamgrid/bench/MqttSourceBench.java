@@ -1,0 +1,162 @@
+package io.streamgrid.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+
+/**
+ * Case 3: how fast a subscriber drains a backlog that mosquitto holds for its persistent session — the MQTT source
+ * in a real Connect worker (messages counted in Kafka; at QoS 1 each is acknowledged to the broker only after Kafka
+ * has it) against a raw Paho subscriber (counted in its callback, acknowledged by Paho on receipt). A backlog, not
+ * live publishing, so the publisher's speed is not what is measured.
+ */
+final class MqttSourceBench {
+
+    private static final String FILTER = "bench/+/data";
+    private static final int DEVICES = 1000;
+
+    /**
+     * The worker sends a source task's records with one produce request in flight; the default 16 KiB batch (about
+     * 100 of these records) per request is what bounds a fast source, not the source. Users set these per connector.
+     */
+    static final Map<String, String> PRODUCER_TUNING = Map.of("producer.override.batch.size", "262144",
+            "producer.override.linger.ms", "5");
+
+    private final BenchCluster cluster;
+    private final Mosquitto broker;
+    private final int messages;
+    private final int rounds;
+
+    MqttSourceBench(BenchCluster cluster, Mosquitto broker, int messages, int rounds) {
+        this.cluster = cluster;
+        this.broker = broker;
+        this.messages = messages;
+        this.rounds = rounds;
+    }
+
+    List<Result> run() throws MqttException {
+        List<Result> results = new ArrayList<>();
+        for (int qos = 0; qos <= 1; qos++) {
+            double ours = 0;
+            double raw = 0;
+            for (int round = 1; round <= rounds; round++) {
+                raw = Math.max(raw, rawSubscriber(qos, round));
+                ours = Math.max(ours, sourceConnector(qos, round));
+                System.out.printf("  MQTT QoS %d round %d: source %,.0f/s, raw Paho %,.0f/s%n", qos, round, ours, raw);
+            }
+            results.add(new Result("3. MQTT QoS " + qos + " into Kafka vs raw Paho subscriber",
+                    "MQTT source QoS " + qos + (qos == 1 ? " (ack after commit)" : ""), ours,
+                    "Paho subscriber", raw, "messages/s", 0.8, ""));
+        }
+        return results;
+    }
+
+    private double rawSubscriber(int qos, int round) throws MqttException {
+        String clientId = "raw-" + qos + "-" + round;
+        AtomicLong received = new AtomicLong();
+        MqttClient subscriber = new MqttClient(broker.url(), clientId, new MemoryPersistence());
+        subscriber.setCallback(new Counting(received));
+        subscriber.connect(options(false));
+        subscriber.subscribe(FILTER, qos);
+        subscriber.disconnect();
+        publishBacklog();
+        try {
+            subscriber.connect(options(false));
+            return Progress.rate("raw Paho subscriber QoS " + qos, received::get, 0, messages);
+        } finally {
+            subscriber.disconnect();
+            subscriber.close();
+            forgetSession(clientId);
+        }
+    }
+
+    private double sourceConnector(int qos, int round) throws MqttException {
+        String name = "mqtt_qos" + qos + "_" + round;
+        Map<String, String> config = new HashMap<>();
+        config.put("connector.class", "io.streamgrid.mqtt.MqttSourceConnector");
+        config.put("tasks.max", "1");
+        config.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
+        config.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+        config.put("connect.mqtt.hosts", broker.url());
+        config.put("connect.mqtt.client.id", name);
+        config.put("connect.mqtt.service.quality", String.valueOf(qos));
+        config.put("connect.mqtt.kcql", "INSERT INTO " + name + " SELECT * FROM " + FILTER);
+        config.putAll(PRODUCER_TUNING);
+        cluster.connect.kafka().createTopic(name, 1);
+        cluster.start(name, config, 1);
+        try {
+            // one message through, so the subscription is in place before the connector is stopped
+            publish(1, "ready");
+            Progress.await(name + " subscribing", () -> cluster.recordsIn(name), 1);
+            cluster.connect.stopConnector(name);
+            cluster.connect.assertions().assertConnectorIsStopped(name, name + " did not stop");
+            publishBacklog();
+            cluster.connect.resumeConnector(name);
+            double rate = Progress.rate("MQTT source QoS " + qos, () -> cluster.recordsIn(name), 1, messages + 1L);
+            long stored = cluster.recordsIn(name);
+            if (stored != messages + 1L) {
+                throw new IllegalStateException(name + ": " + stored + " records in Kafka, not " + (messages + 1));
+            }
+            return rate;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } finally {
+            cluster.delete(name);
+            forgetSession(name);
+        }
+    }
+
+    /** The backlog: QoS 1 publishes, so mosquitto has every message before the subscriber comes back. */
+    private void publishBacklog() throws MqttException {
+        publish(messages, "backlog");
+    }
+
+    private void publish(int count, String what) throws MqttException {
+        Gateway.publish(broker.url(), count, i -> {
+            String value = Payloads.json100(i, DEVICES);
+            return new Gateway.Message("bench/" + Payloads.device(value) + "/data",
+                    value.getBytes(StandardCharsets.UTF_8));
+        });
+    }
+
+    /** Ends a persistent session so the broker frees what it kept for it. */
+    private void forgetSession(String clientId) throws MqttException {
+        MqttClient client = new MqttClient(broker.url(), clientId, new MemoryPersistence());
+        client.connect(options(true));
+        client.disconnect();
+        client.close();
+    }
+
+    private static MqttConnectOptions options(boolean clean) {
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setCleanSession(clean);
+        options.setAutomaticReconnect(false);
+        return options;
+    }
+
+    private record Counting(AtomicLong received) implements MqttCallback {
+        @Override
+        public void connectionLost(Throwable cause) {
+        }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) {
+            received.incrementAndGet();
+        }
+
+        @Override
+        public void deliveryComplete(IMqttDeliveryToken token) {
+        }
+    }
+}
