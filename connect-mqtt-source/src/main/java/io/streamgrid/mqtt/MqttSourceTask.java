@@ -3,6 +3,7 @@ package io.streamgrid.mqtt;
 import io.streamgrid.common.Version;
 import io.streamgrid.common.queue.HandoffQueue;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,11 +43,14 @@ import org.slf4j.MDC;
 public class MqttSourceTask extends SourceTask {
 
     private static final long SUBSCRIBE_TIMEOUT_MS = 30_000;
+    private static final int MATCH_CACHE_SIZE = 100_000;
     private static final Logger LOG = LoggerFactory.getLogger(MqttSourceTask.class);
     private static final Map<String, ?> NO_OFFSET = Map.of();
 
     private MqttSourceConfig config;
     private List<MqttStatement> statements;
+    /** The statements each MQTT topic matches: a device publishes to the same topic again and again. */
+    private final Map<String, List<MqttStatement>> matchingByTopic = new HashMap<>();
     private HandoffQueue<MqttDelivery> queue;
     private MqttAsyncClient client;
     private Map<String, String> loggingContext;
@@ -224,8 +228,20 @@ public class MqttSourceTask extends SourceTask {
         return records.isEmpty() ? null : records;
     }
 
+    private List<MqttStatement> matching(String topic) {
+        List<MqttStatement> matching = matchingByTopic.get(topic);
+        if (matching == null) {
+            if (matchingByTopic.size() >= MATCH_CACHE_SIZE) {
+                matchingByTopic.clear(); // more topics than that: start over rather than grow
+            }
+            matching = statements.stream().filter(s -> s.matches(topic)).toList();
+            matchingByTopic.put(topic, matching);
+        }
+        return matching;
+    }
+
     private List<SourceRecord> toRecords(MqttDelivery delivery) {
-        List<MqttStatement> matching = statements.stream().filter(s -> s.matches(delivery.topic())).toList();
+        List<MqttStatement> matching = matching(delivery.topic());
         if (matching.isEmpty()) {
             throw new DataException("no statement's topic filter matches it");
         }
