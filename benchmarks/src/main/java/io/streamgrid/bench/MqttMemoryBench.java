@@ -52,9 +52,9 @@ final class MqttMemoryBench {
                 "connect.mqtt.kcql", "INSERT INTO " + topic + " SELECT * FROM " + topic + "/+/data");
         MqttSourceTask task = new MqttSourceTask();
         task.initialize(new Unpolled(props));
-        long before = usedHeapAfterGc();
         task.start(props);
         try {
+            long before = usedHeapAfterGc(); // the connected task, its client and an empty queue
             publish(topic);
             Sleep.millis(3000); // the client takes what it can
             long during = usedHeapAfterGc();
