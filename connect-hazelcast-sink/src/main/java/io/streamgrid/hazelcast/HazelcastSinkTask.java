@@ -49,8 +49,24 @@ public class HazelcastSinkTask extends SinkTask {
     private SinkErrorHandler errors;
     private final Map<String, List<Route>> routesByTopic = new HashMap<>();
     private final Map<String, Pipe> pipes = new LinkedHashMap<>();
-    /** The highest offset taken into a pipe per partition: a redelivery after a retry is not taken twice. */
-    private final Map<TopicPartition, Long> taken = new HashMap<>();
+    /** Per partition, the highest offset taken into a pipe: a redelivery after a retry is not taken twice. */
+    private final Map<TopicPartition, Taken> taken = new HashMap<>();
+    /** The partition of the previous record: a put() brings long runs of one partition. */
+    private Taken current;
+
+    /** A partition and the highest offset taken from it; one object per partition, so records share it. */
+    private static final class Taken {
+        final TopicPartition partition;
+        long highest = -1;
+
+        Taken(TopicPartition partition) {
+            this.partition = partition;
+        }
+
+        boolean is(String topic, int partition) {
+            return this.partition.partition() == partition && this.partition.topic().equals(topic);
+        }
+    }
     private final AtomicLong skippedTombstones = new AtomicLong();
     private final AtomicLong writtenEntries = new AtomicLong();
 
@@ -79,7 +95,7 @@ public class HazelcastSinkTask extends SinkTask {
             Duration ttl = statement.ttl().isPresent() ? Duration.ofMillis(statement.ttl().getAsLong()) : null;
             Pipe pipe = pipes.computeIfAbsent(target.type() + "/" + target.name(), key -> new Pipe(
                     Writers.create(client, target, ttl, batchSize, blockingWrites), target.describe(),
-                    config.writeTimeout()));
+                    config.writeTimeout(), batchSize));
             routesByTopic.computeIfAbsent(statement.source(), t -> new ArrayList<>()).add(new Route(statement, target, pipe));
         }
         LOG.info("Hazelcast sink task started: client {} in cluster '{}', {} statements over {} structures",
@@ -90,13 +106,12 @@ public class HazelcastSinkTask extends SinkTask {
     public void put(Collection<SinkRecord> records) {
         retryFailedBatches();
         for (SinkRecord record : records) {
-            TopicPartition partition = new TopicPartition(record.topic(), record.kafkaPartition());
-            Long highest = taken.get(partition);
-            if (highest != null && record.kafkaOffset() <= highest) {
+            Taken from = partitionOf(record);
+            if (record.kafkaOffset() <= from.highest) {
                 continue; // redelivered after a retry: already on its way
             }
-            taken.put(partition, record.kafkaOffset());
-            route(record, partition);
+            from.highest = record.kafkaOffset();
+            route(record, from.partition);
         }
         for (Pipe pipe : pipes.values()) {
             if (pipe.buffered() >= config.batchSize() || pipe.bufferAge().compareTo(config.linger()) >= 0) {
@@ -106,6 +121,13 @@ public class HazelcastSinkTask extends SinkTask {
         collectResults();
     }
 
+    private Taken partitionOf(SinkRecord record) {
+        if (current == null || !current.is(record.topic(), record.kafkaPartition())) {
+            current = taken.computeIfAbsent(new TopicPartition(record.topic(), record.kafkaPartition()), Taken::new);
+        }
+        return current;
+    }
+
     private void route(SinkRecord record, TopicPartition partition) {
         List<Route> routes = routesByTopic.get(record.topic());
         if (routes == null) {
@@ -113,6 +135,18 @@ public class HazelcastSinkTask extends SinkTask {
             return;
         }
         RecordView view = RecordView.of(record);
+        if (routes.size() == 1) { // the usual case: one statement per topic
+            Route route = routes.get(0);
+            WriteEntry entry;
+            try {
+                entry = route.entry(view);
+            } catch (DataException e) {
+                errors.badRecord(record, e);
+                return;
+            }
+            take(route, view, entry, partition, record.kafkaOffset());
+            return;
+        }
         List<WriteEntry> entries = new ArrayList<>(routes.size());
         try {
             for (Route route : routes) {
@@ -123,14 +157,16 @@ public class HazelcastSinkTask extends SinkTask {
             return;
         }
         for (int i = 0; i < routes.size(); i++) {
-            WriteEntry entry = entries.get(i);
-            if (entry == null) {
-                skippedTombstones.incrementAndGet();
-                LOG.debug("Skipped tombstone {}: {} has no keys to delete", view.describe(),
-                        routes.get(i).target().describe());
-            } else {
-                routes.get(i).pipe().add(new Pipe.Pending(entry, partition, record.kafkaOffset()));
-            }
+            take(routes.get(i), view, entries.get(i), partition, record.kafkaOffset());
+        }
+    }
+
+    private void take(Route route, RecordView view, WriteEntry entry, TopicPartition partition, long offset) {
+        if (entry == null) {
+            skippedTombstones.incrementAndGet();
+            LOG.debug("Skipped tombstone {}: {} has no keys to delete", view.describe(), route.target().describe());
+        } else {
+            route.pipe().add(new Pipe.Pending(entry, partition, offset));
         }
     }
 
@@ -234,6 +270,7 @@ public class HazelcastSinkTask extends SinkTask {
     public void close(Collection<TopicPartition> partitions) {
         pipes.values().forEach(pipe -> pipe.drop(partitions));
         partitions.forEach(taken::remove);
+        current = null;
     }
 
     @Override

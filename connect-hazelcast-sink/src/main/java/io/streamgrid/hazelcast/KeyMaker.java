@@ -4,6 +4,7 @@ import io.streamgrid.common.format.Buffers;
 import io.streamgrid.common.format.JsonValueFormat;
 import io.streamgrid.common.projection.FieldProjection;
 import io.streamgrid.common.projection.RecordView;
+import io.streamgrid.kcql.FieldKind;
 import io.streamgrid.kcql.FieldPath;
 import io.streamgrid.kcql.KcqlStatement;
 import io.streamgrid.kcql.SelectedField;
@@ -29,6 +30,8 @@ final class KeyMaker {
     private final FieldProjection projection;
     private final String delimiter;
     private final JsonValueFormat json = new JsonValueFormat();
+    /** For PK fields that are all top-level value fields: read from JSON text without parsing all of it. */
+    private final JsonKeyFields jsonFields;
 
     KeyMaker(KcqlStatement statement) {
         this.primaryKeys = statement.primaryKeys();
@@ -38,12 +41,21 @@ final class KeyMaker {
         }
         this.projection = fields.isEmpty() ? null : new FieldProjection(fields, List.of());
         this.delimiter = statement.keyDelimiter().orElse(DEFAULT_DELIMITER);
+        boolean topLevel = !primaryKeys.isEmpty() && primaryKeys.stream()
+                .allMatch(pk -> pk.kind() == FieldKind.VALUE && pk.segments().size() == 1);
+        this.jsonFields = topLevel ? new JsonKeyFields(primaryKeys.stream().map(pk -> pk.segments().get(0)).toList())
+                : null;
     }
 
     Object key(RecordView record) {
         if (projection == null) {
             return record.key() != null ? plain(record.key())
                     : record.topic() + "-" + record.partition() + "-" + record.offset();
+        }
+        Object[] fromText = jsonFields != null && (record.value() instanceof String || record.value() instanceof byte[])
+                ? jsonFields.read(record.value()) : null;
+        if (fromText != null) {
+            return join(fromText);
         }
         Object projected = projection.apply(record).value();
         if (projected == null) {
@@ -62,6 +74,17 @@ final class KeyMaker {
             }
             joined.append(i == 0 ? "" : delimiter)
                     .append(plain instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : plain);
+        }
+        return joined.toString();
+    }
+
+    private Object join(Object[] parts) {
+        if (parts.length == 1) {
+            return parts[0];
+        }
+        StringBuilder joined = new StringBuilder();
+        for (int i = 0; i < parts.length; i++) {
+            joined.append(i == 0 ? "" : delimiter).append(parts[i]);
         }
         return joined.toString();
     }

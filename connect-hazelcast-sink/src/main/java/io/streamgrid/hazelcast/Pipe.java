@@ -29,14 +29,18 @@ final class Pipe {
     private final StructureWriter writer;
     private final String description;
     private final Duration timeout;
-    private List<Pending> buffer = new ArrayList<>();
+    private final int expectedBatch;
+    private List<Pending> buffer;
     private long firstBufferedNanos;
     private List<Pending> inFlight;
     private CompletableFuture<Void> inFlightResult;
     private List<Pending> failed;
     private Throwable failure;
 
-    Pipe(StructureWriter writer, String description, Duration timeout) {
+    /** {@code expectedBatch}: how many entries a batch usually has, so the buffer does not grow by copying. */
+    Pipe(StructureWriter writer, String description, Duration timeout, int expectedBatch) {
+        this.expectedBatch = expectedBatch;
+        this.buffer = new ArrayList<>(expectedBatch);
         this.writer = writer;
         this.description = description;
         this.timeout = timeout;
@@ -89,7 +93,7 @@ final class Pipe {
             failure = null;
         } else if (!buffer.isEmpty()) {
             inFlight = buffer;
-            buffer = new ArrayList<>();
+            buffer = new ArrayList<>(Math.max(expectedBatch, inFlight.size()));
         } else {
             return false;
         }
