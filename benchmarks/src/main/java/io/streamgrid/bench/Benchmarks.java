@@ -68,7 +68,7 @@ public final class Benchmarks {
         System.out.println(Machine.describe());
         List<Result> results = new ArrayList<>();
         boolean needsBroker = cases.contains("mqtt") || cases.contains("latency") || cases.contains("memory");
-        try (Mosquitto broker = needsBroker ? new Mosquitto() : null) {
+        try (Mosquitto broker = needsBroker ? new Mosquitto(1000) : null) {
             if (cases.contains("memory")) { // first: the heap is measured best before anything else ran
                 System.out.println("Memory: MQTT source with nobody polling, " + memoryMessages + " messages");
                 results.addAll(new MqttMemoryBench(broker, memoryMessages).run());

@@ -11,8 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * mosquitto, the Debian package (benchmarks/run installs it), as a process on a free port. Persistent sessions keep
- * every queued message, QoS 0 included, so a subscriber can drain a preloaded backlog; the broker's in-flight
- * window towards a client is 1000 messages.
+ * every queued message, QoS 0 included, so a subscriber can drain a preloaded backlog.
  */
 final class Mosquitto implements AutoCloseable {
 
@@ -20,7 +19,8 @@ final class Mosquitto implements AutoCloseable {
     private final Process process;
     private final Path dir;
 
-    Mosquitto() {
+    /** {@code inflight}: the broker's in-flight window towards each client (mosquitto's default is 20). */
+    Mosquitto(int inflight) {
         String binary = List.of("/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto").stream()
                 .filter(candidate -> new File(candidate).canExecute()).findFirst()
                 .orElseThrow(() -> new IllegalStateException(
@@ -36,7 +36,7 @@ final class Mosquitto implements AutoCloseable {
                     "max_queued_messages 0",
                     "max_queued_bytes 0",
                     "queue_qos0_messages true",
-                    "max_inflight_messages 1000",
+                    "max_inflight_messages " + inflight,
                     "log_dest file " + dir.resolve("mosquitto.log"),
                     ""));
             process = new ProcessBuilder(binary, "-c", conf.toString()).redirectErrorStream(true)

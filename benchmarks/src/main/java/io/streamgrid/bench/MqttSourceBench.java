@@ -37,6 +37,7 @@ final class MqttSourceBench {
     private final int messages;
     private final int rounds;
 
+    /** {@code broker}: in-flight window 1000. */
     MqttSourceBench(BenchCluster cluster, Mosquitto broker, int messages, int rounds) {
         this.cluster = cluster;
         this.broker = broker;
@@ -50,38 +51,45 @@ final class MqttSourceBench {
             double ours = 0;
             double raw = 0;
             for (int round = 1; round <= rounds; round++) {
-                raw = Math.max(raw, rawSubscriber(qos, round));
-                ours = Math.max(ours, sourceConnector(qos, round));
+                raw = Math.max(raw, rawSubscriber(broker, qos, "r" + round));
+                ours = Math.max(ours, sourceConnector(broker, qos, "r" + round, PRODUCER_TUNING));
                 System.out.printf("  MQTT QoS %d round %d: source %,.0f/s, raw Paho %,.0f/s%n", qos, round, ours, raw);
             }
+            String mode = qos == 1 ? " (ack after commit)" : "";
             results.add(new Result("3. MQTT QoS " + qos + " into Kafka vs raw Paho subscriber",
-                    "MQTT source QoS " + qos + (qos == 1 ? " (ack after commit)" : ""), ours,
-                    "Paho subscriber", raw, "messages/s", 0.8, ""));
+                    "MQTT source QoS " + qos + mode, ours, "Paho subscriber", raw, "messages/s", 0.8,
+                    "(producer.override.batch.size=262144, linger.ms=5; mosquitto max_inflight_messages 1000)"));
+            double untuned = sourceConnector(broker, qos, "default", Map.of());
+            System.out.printf("  MQTT QoS %d, the worker's default producer: source %,.0f/s%n", qos, untuned);
+            results.add(new Result("3. MQTT QoS " + qos + ", the worker's default producer settings",
+                    "MQTT source QoS " + qos + mode, untuned, "Paho subscriber", raw, "messages/s", 0,
+                    "(batch.size 16 KiB, one request in flight)"));
         }
         return results;
     }
 
-    private double rawSubscriber(int qos, int round) throws MqttException {
-        String clientId = "raw-" + qos + "-" + round;
+    private double rawSubscriber(Mosquitto broker, int qos, String run) throws MqttException {
+        String clientId = "raw-" + qos + "-" + run;
         AtomicLong received = new AtomicLong();
         MqttClient subscriber = new MqttClient(broker.url(), clientId, new MemoryPersistence());
         subscriber.setCallback(new Counting(received));
         subscriber.connect(options(false));
         subscriber.subscribe(FILTER, qos);
         subscriber.disconnect();
-        publishBacklog();
+        publishBacklog(broker);
         try {
             subscriber.connect(options(false));
             return Progress.rate("raw Paho subscriber QoS " + qos, received::get, 0, messages);
         } finally {
             subscriber.disconnect();
             subscriber.close();
-            forgetSession(clientId);
+            forgetSession(broker, clientId);
         }
     }
 
-    private double sourceConnector(int qos, int round) throws MqttException {
-        String name = "mqtt_qos" + qos + "_" + round;
+    private double sourceConnector(Mosquitto broker, int qos, String run, Map<String, String> producer)
+            throws MqttException {
+        String name = "mqtt_qos" + qos + "_" + run;
         Map<String, String> config = new HashMap<>();
         config.put("connector.class", "io.streamgrid.mqtt.MqttSourceConnector");
         config.put("tasks.max", "1");
@@ -91,16 +99,16 @@ final class MqttSourceBench {
         config.put("connect.mqtt.client.id", name);
         config.put("connect.mqtt.service.quality", String.valueOf(qos));
         config.put("connect.mqtt.kcql", "INSERT INTO " + name + " SELECT * FROM " + FILTER);
-        config.putAll(PRODUCER_TUNING);
+        config.putAll(producer);
         cluster.connect.kafka().createTopic(name, 1);
         cluster.start(name, config, 1);
         try {
             // one message through, so the subscription is in place before the connector is stopped
-            publish(1, "ready");
+            publish(broker, 1);
             Progress.await(name + " subscribing", () -> cluster.recordsIn(name), 1);
             cluster.connect.stopConnector(name);
             cluster.connect.assertions().assertConnectorIsStopped(name, name + " did not stop");
-            publishBacklog();
+            publishBacklog(broker);
             cluster.connect.resumeConnector(name);
             double rate = Progress.rate("MQTT source QoS " + qos, () -> cluster.recordsIn(name), 1, messages + 1L);
             long stored = cluster.recordsIn(name);
@@ -113,16 +121,16 @@ final class MqttSourceBench {
             throw new IllegalStateException(e);
         } finally {
             cluster.delete(name);
-            forgetSession(name);
+            forgetSession(broker, name);
         }
     }
 
     /** The backlog: QoS 1 publishes, so mosquitto has every message before the subscriber comes back. */
-    private void publishBacklog() throws MqttException {
-        publish(messages, "backlog");
+    private void publishBacklog(Mosquitto broker) throws MqttException {
+        publish(broker, messages);
     }
 
-    private void publish(int count, String what) throws MqttException {
+    private static void publish(Mosquitto broker, int count) throws MqttException {
         Gateway.publish(broker.url(), count, i -> {
             String value = Payloads.json100(i, DEVICES);
             return new Gateway.Message("bench/" + Payloads.device(value) + "/data",
@@ -131,7 +139,7 @@ final class MqttSourceBench {
     }
 
     /** Ends a persistent session so the broker frees what it kept for it. */
-    private void forgetSession(String clientId) throws MqttException {
+    private static void forgetSession(Mosquitto broker, String clientId) throws MqttException {
         MqttClient client = new MqttClient(broker.url(), clientId, new MemoryPersistence());
         client.connect(options(true));
         client.disconnect();
