@@ -53,20 +53,6 @@ public class HazelcastSinkTask extends SinkTask {
     private final Map<TopicPartition, Taken> taken = new HashMap<>();
     /** The partition of the previous record: a put() brings long runs of one partition. */
     private Taken current;
-
-    /** A partition and the highest offset taken from it; one object per partition, so records share it. */
-    private static final class Taken {
-        final TopicPartition partition;
-        long highest = -1;
-
-        Taken(TopicPartition partition) {
-            this.partition = partition;
-        }
-
-        boolean is(String topic, int partition) {
-            return this.partition.partition() == partition && this.partition.topic().equals(topic);
-        }
-    }
     private final AtomicLong skippedTombstones = new AtomicLong();
     private final AtomicLong writtenEntries = new AtomicLong();
 
@@ -297,5 +283,19 @@ public class HazelcastSinkTask extends SinkTask {
             thread.setDaemon(true);
             return thread;
         };
+    }
+
+    /** A partition and the highest offset taken from it; one object per partition, so records share it. */
+    private static final class Taken {
+        final TopicPartition partition;
+        long highest = -1;
+
+        Taken(TopicPartition partition) {
+            this.partition = partition;
+        }
+
+        boolean is(String topic, int partition) {
+            return this.partition.partition() == partition && this.partition.topic().equals(topic);
+        }
     }
 }

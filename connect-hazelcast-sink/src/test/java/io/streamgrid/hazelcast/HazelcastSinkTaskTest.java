@@ -111,6 +111,31 @@ class HazelcastSinkTaskTest {
     }
 
     @Test
+    void recordsOfSeveralPartitionsInOnePutAreAllWrittenAndCommittedPerPartition() {
+        String list = name("list");
+        HazelcastSinkTask task = start(new RecordingSinkTaskContext(false),
+                "INSERT INTO " + list + " SELECT * FROM " + topic + " STOREAS LIST");
+        List<SinkRecord> records = new ArrayList<>();
+        for (int offset = 0; offset < 3; offset++) { // the same offsets in both partitions, interleaved
+            for (int partition = 0; partition < 2; partition++) {
+                records.add(new SinkRecord(topic, partition, null, null, null,
+                        json("p" + partition + "-" + offset, 20.0, offset, "roof"), offset));
+            }
+        }
+        task.put(records);
+        TopicPartition p0 = new TopicPartition(topic, 0);
+        TopicPartition p1 = new TopicPartition(topic, 1);
+        Map<TopicPartition, OffsetAndMetadata> committable = task.preCommit(Map.of(p0, new OffsetAndMetadata(3),
+                p1, new OffsetAndMetadata(3)));
+        assertThat(committable.get(p0).offset()).isEqualTo(3);
+        assertThat(committable.get(p1).offset()).isEqualTo(3);
+        assertThat(member.getList(list)).hasSize(6);
+        task.put(records); // redelivered as after a retry: already written, not written again
+        task.preCommit(Map.of(p0, new OffsetAndMetadata(3), p1, new OffsetAndMetadata(3)));
+        assertThat(member.getList(list)).hasSize(6);
+    }
+
+    @Test
     void everyStructureReceivesTheRecordsAsJson() throws InterruptedException {
         String ring = name("ring");
         String reliable = name("reliable");
