@@ -62,29 +62,26 @@ final class KeyMaker {
             throw new DataException("Record " + record.describe() + " is a tombstone, so it has no value to take the "
                     + "PK fields " + primaryKeys + " from; use PK _key... fields to delete by key");
         }
-        StringBuilder joined = new StringBuilder();
-        for (int i = 0; i < primaryKeys.size(); i++) {
+        Object[] parts = new Object[primaryKeys.size()];
+        for (int i = 0; i < parts.length; i++) {
             Object part = projected instanceof Struct struct ? struct.get("pk" + i) : ((Map<?, ?>) projected).get("pk" + i);
             if (part == null) {
                 throw new DataException("PK field '" + primaryKeys.get(i) + "' is null in record " + record.describe());
             }
-            Object plain = plain(part);
-            if (primaryKeys.size() == 1) {
-                return plain;
-            }
-            joined.append(i == 0 ? "" : delimiter)
-                    .append(plain instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : plain);
+            parts[i] = plain(part);
         }
-        return joined.toString();
+        return join(parts);
     }
 
+    /** One part keeps its type; several become text joined with the delimiter. */
     private Object join(Object[] parts) {
         if (parts.length == 1) {
             return parts[0];
         }
         StringBuilder joined = new StringBuilder();
         for (int i = 0; i < parts.length; i++) {
-            joined.append(i == 0 ? "" : delimiter).append(parts[i]);
+            joined.append(i == 0 ? "" : delimiter)
+                    .append(parts[i] instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : parts[i]);
         }
         return joined.toString();
     }
