@@ -3,6 +3,7 @@ package io.streamgrid.coap;
 import io.streamgrid.common.Version;
 import io.streamgrid.common.config.AliasedValidation;
 import io.streamgrid.common.config.KcqlConfig;
+import io.streamgrid.common.metrics.TaskIds;
 import io.streamgrid.kcql.KcqlStatement;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -63,7 +64,7 @@ public class CoapSourceConnector extends SourceConnector {
             task.put(CoapSourceConfig.KCQL_CONFIG, KcqlConfig.join(mine));
             configs.add(task);
         }
-        return configs;
+        return TaskIds.number(configs);
     }
 
     @Override

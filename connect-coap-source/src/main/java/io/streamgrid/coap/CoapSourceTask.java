@@ -1,10 +1,10 @@
 package io.streamgrid.coap;
 
 import io.streamgrid.common.Version;
+import io.streamgrid.common.metrics.ConnectorMetrics;
 import io.streamgrid.common.queue.HandoffQueue;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,8 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.common.metrics.Measurable;
-import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
@@ -43,6 +42,9 @@ public class CoapSourceTask extends SourceTask {
     private final AtomicLong droppedSinceLog = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
     private final RateLimitedLog warnings = new RateLimitedLog(10, TimeUnit.SECONDS);
+    /** Records handed to the worker that Kafka has not acknowledged yet. */
+    private final AtomicLong inFlight = new AtomicLong();
+    private ConnectorMetrics metrics;
     private Map<String, String> loggingContext;
     private RuntimeException failureAfterBatch;
 
@@ -55,13 +57,15 @@ public class CoapSourceTask extends SourceTask {
     public void start(Map<String, String> props) {
         config = new CoapSourceConfig(CoapSourceConfig.ALIASES.resolveAndWarn(props));
         List<CoapStatement> statements = config.statements().stream().map(CoapStatement::compile).toList();
-        queue = new HandoffQueue<>(config.queueSize());
+        queue = new HandoffQueue<>(config.queueSize(), CoapSourceTask::payloadBytes);
         loggingContext = MDC.getCopyOfContextMap();
-        registerMetrics();
+        metrics = ConnectorMetrics.register(context, props,
+                new ConnectorMetrics.Gauges(inFlight::get, queue::size, queue::bytes));
         endpoint = CoapEndpoints.create(config);
         try {
             endpoint.start();
         } catch (IOException e) {
+            metrics.close();
             throw new ConnectException("Cannot open the CoAP client socket on " + config.bindHost() + ":"
                     + config.bindPort() + ": " + e.getMessage(), e);
         }
@@ -77,7 +81,7 @@ public class CoapSourceTask extends SourceTask {
             return thread;
         });
         ResourceWatch.Context context = new ResourceWatch.Context(endpoint, this::enqueue, scheduler,
-                config.silenceTimeout(), config.requestTimeout(), warnings);
+                config.silenceTimeout(), config.requestTimeout(), warnings, metrics::retry);
         CoapUri server = config.server();
         for (CoapStatement statement : statements) {
             ResourceWatch watch = switch (statement.mode()) {
@@ -92,17 +96,9 @@ public class CoapSourceTask extends SourceTask {
         LOG.info("CoAP source task started on {} for {}", server.base(), statements);
     }
 
-    private void registerMetrics() {
-        PluginMetrics metrics = context == null ? null : context.pluginMetrics();
-        if (metrics == null) {
-            return;
-        }
-        metrics.addMetric(metrics.metricName("dropped-notifications",
-                "Notifications dropped for newer ones because the queue was full", new LinkedHashMap<>()),
-                (Measurable) (c, now) -> dropped.get());
-        metrics.addMetric(metrics.metricName("skipped-responses",
-                "Responses skipped under connect.coap.bad.message.policy=SKIP", new LinkedHashMap<>()),
-                (Measurable) (c, now) -> skipped.get());
+    private static long payloadBytes(CoapEvent event) {
+        byte[] payload = event.value().getBytes("payload_bytes");
+        return payload == null ? 0 : payload.length;
     }
 
     /** Runs on Californium's threads: never blocks, never throws. */
@@ -111,8 +107,10 @@ public class CoapSourceTask extends SourceTask {
             MDC.setContextMap(loggingContext);
         }
         Optional<CoapEvent> oldest = queue.offerDroppingOldest(event);
+        metrics.recordsIn(1);
         if (oldest.isPresent()) {
             dropped.incrementAndGet();
+            metrics.dropped(1);
             long since = droppedSinceLog.incrementAndGet();
             if (warnings.allow("queue full")) {
                 droppedSinceLog.addAndGet(-since);
@@ -131,6 +129,9 @@ public class CoapSourceTask extends SourceTask {
             throw failure;
         }
         List<CoapEvent> batch = queue.poll(config.batchSize(), config.pollWait());
+        if (!batch.isEmpty()) {
+            metrics.batch(System.currentTimeMillis() - batch.get(0).value().getInt64("ingest_time"));
+        }
         List<SourceRecord> records = new ArrayList<>(batch.size());
         for (CoapEvent event : batch) {
             try {
@@ -139,6 +140,7 @@ public class CoapSourceTask extends SourceTask {
                 String what = "response of " + event.resource() + " for " + event.statement();
                 if (config.skipBadMessages()) {
                     skipped.incrementAndGet();
+                    metrics.skipped(1);
                     LOG.warn("Skipping the {}: {} ({}=SKIP)", what, e.getMessage(), CoapSourceConfig.BAD_MESSAGE_POLICY_CONFIG);
                     continue;
                 }
@@ -151,7 +153,17 @@ public class CoapSourceTask extends SourceTask {
                 break;
             }
         }
+        inFlight.addAndGet(records.size());
         return records.isEmpty() ? null : records;
+    }
+
+    @Override
+    public void commitRecord(SourceRecord record, RecordMetadata metadata) {
+        inFlight.decrementAndGet();
+        if (metadata != null) { // null: a transform dropped the record
+            metrics.recordsOut(1);
+            metrics.lag(System.currentTimeMillis() - record.timestamp());
+        }
     }
 
     private SourceRecord record(CoapEvent event) {
@@ -174,6 +186,9 @@ public class CoapSourceTask extends SourceTask {
         }
         if (queue != null) {
             queue.close();
+        }
+        if (metrics != null) {
+            metrics.close();
         }
         LOG.info("CoAP source task stopped; {} notifications dropped for newer ones, {} responses skipped",
                 dropped.get(), skipped.get());

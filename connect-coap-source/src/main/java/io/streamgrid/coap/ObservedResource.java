@@ -62,6 +62,7 @@ final class ObservedResource implements ResourceWatch {
         long silentMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastHeardNanos);
         if (silentMs >= context.silenceTimeout().toMillis()) {
             LOG.info("No notification from {} for {} ms; registering the observation again", resource, silentMs);
+            context.retried().run();
             CoapObserveRelation old = relation;
             if (old != null) {
                 old.reactiveCancel();
@@ -76,6 +77,7 @@ final class ObservedResource implements ResourceWatch {
         }
         long delay = Math.min(MAX_BACKOFF_MS, 1000L << Math.min(failures, 5));
         failures++;
+        context.retried().run();
         if (context.warnings().allow(resource.toString())) {
             LOG.warn("Observing {} failed ({}); trying again in {} ms", resource, why, delay);
         }

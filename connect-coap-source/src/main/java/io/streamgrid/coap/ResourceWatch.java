@@ -13,9 +13,12 @@ interface ResourceWatch {
 
     void stop();
 
-    /** What every watch needs: the endpoint, where responses go, a scheduler and the timeouts. */
+    /**
+     * What every watch needs: the endpoint, where responses go, a scheduler, the timeouts, and what to tell
+     * when a watch tries again (for the retries metric).
+     */
     record Context(Endpoint endpoint, Consumer<CoapEvent> sink, ScheduledExecutorService scheduler,
-                   Duration silenceTimeout, Duration requestTimeout, RateLimitedLog warnings) {
+                   Duration silenceTimeout, Duration requestTimeout, RateLimitedLog warnings, Runnable retried) {
 
         CoapClient client(CoapUri resource) {
             CoapClient client = new CoapClient(resource.toString());

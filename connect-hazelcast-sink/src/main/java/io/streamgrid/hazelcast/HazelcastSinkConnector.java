@@ -4,6 +4,7 @@ import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.core.HazelcastInstance;
 import io.streamgrid.common.Version;
 import io.streamgrid.common.config.AliasedValidation;
+import io.streamgrid.common.metrics.TaskIds;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,7 @@ public class HazelcastSinkConnector extends SinkConnector {
 
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
-        return Collections.nCopies(maxTasks, props);
+        return TaskIds.number(Collections.nCopies(maxTasks, props));
     }
 
     @Override

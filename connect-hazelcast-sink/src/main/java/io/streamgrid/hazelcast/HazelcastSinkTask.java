@@ -3,6 +3,7 @@ package io.streamgrid.hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.streamgrid.common.Version;
 import io.streamgrid.common.config.SinkErrorHandler;
+import io.streamgrid.common.metrics.ConnectorMetrics;
 import io.streamgrid.common.projection.RecordView;
 import io.streamgrid.hazelcast.writer.WriteEntry;
 import io.streamgrid.hazelcast.writer.Writers;
@@ -54,7 +55,7 @@ public class HazelcastSinkTask extends SinkTask {
     /** The partition of the previous record: a put() brings long runs of one partition. */
     private Taken current;
     private final AtomicLong skippedTombstones = new AtomicLong();
-    private final AtomicLong writtenEntries = new AtomicLong();
+    private ConnectorMetrics metrics;
 
     @Override
     public String version() {
@@ -64,13 +65,19 @@ public class HazelcastSinkTask extends SinkTask {
     @Override
     public void start(Map<String, String> props) {
         config = new HazelcastSinkConfig(HazelcastSinkConfig.ALIASES.resolveAndWarn(props));
-        errors = new SinkErrorHandler(config.errorPolicy(), context);
+        AtomicLong inFlightBatches = new AtomicLong();
+        AtomicLong buffered = new AtomicLong();
+        metrics = ConnectorMetrics.register(context, props,
+                new ConnectorMetrics.Gauges(inFlightBatches::get, buffered::get, () -> 0));
+        Pipe.Stats stats = new Pipe.Stats(metrics, inFlightBatches, buffered);
+        errors = new SinkErrorHandler(config.errorPolicy(), context, metrics);
         String name = config.clientName() + "-" + INSTANCES.incrementAndGet();
         blockingWrites = Executors.newFixedThreadPool(config.maxInFlight(), daemonThreads(name + "-writer"));
         try {
             client = HazelcastClients.connect(config, name);
         } catch (RuntimeException e) {
             blockingWrites.shutdownNow();
+            metrics.close();
             throw new ConnectException("Cannot reach the Hazelcast cluster '" + config.clusterName() + "' at "
                     + config.members() + " within " + config.clusterConnectTimeoutMs() + " ms ("
                     + HazelcastSinkConfig.CLUSTER_CONNECT_TIMEOUT_CONFIG + "): " + e.getMessage(), e);
@@ -81,7 +88,7 @@ public class HazelcastSinkTask extends SinkTask {
             Duration ttl = statement.ttl().isPresent() ? Duration.ofMillis(statement.ttl().getAsLong()) : null;
             Pipe pipe = pipes.computeIfAbsent(target.type() + "/" + target.name(), key -> new Pipe(
                     Writers.create(client, target, ttl, batchSize, blockingWrites), target.describe(),
-                    config.writeTimeout(), batchSize));
+                    config.writeTimeout(), batchSize, stats));
             routesByTopic.computeIfAbsent(statement.source(), t -> new ArrayList<>()).add(new Route(statement, target, pipe));
         }
         LOG.info("Hazelcast sink task started: client {} in cluster '{}', {} statements over {} structures",
@@ -90,6 +97,7 @@ public class HazelcastSinkTask extends SinkTask {
 
     @Override
     public void put(Collection<SinkRecord> records) {
+        metrics.recordsIn(records.size());
         retryFailedBatches();
         for (SinkRecord record : records) {
             Taken from = partitionOf(record);
@@ -150,9 +158,11 @@ public class HazelcastSinkTask extends SinkTask {
     private void take(Route route, RecordView view, WriteEntry entry, TopicPartition partition, long offset) {
         if (entry == null) {
             skippedTombstones.incrementAndGet();
+            metrics.skipped(1);
             LOG.debug("Skipped tombstone {}: {} has no keys to delete", view.describe(), route.target().describe());
         } else {
-            route.pipe().add(new Pipe.Pending(entry, partition, offset));
+            Long timestamp = view.timestamp();
+            route.pipe().add(new Pipe.Pending(entry, partition, offset, timestamp == null ? -1 : timestamp));
         }
     }
 
@@ -269,6 +279,9 @@ public class HazelcastSinkTask extends SinkTask {
         }
         if (client != null) {
             client.shutdown();
+        }
+        if (metrics != null) {
+            metrics.close();
         }
     }
 

@@ -1,5 +1,6 @@
 package io.streamgrid.hazelcast;
 
+import io.streamgrid.common.metrics.ConnectorMetrics;
 import io.streamgrid.hazelcast.writer.FullStructureException;
 import io.streamgrid.hazelcast.writer.StructureWriter;
 import io.streamgrid.hazelcast.writer.WriteEntry;
@@ -12,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -22,24 +24,31 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class Pipe {
 
-    /** An entry with the place of its record in Kafka. */
-    record Pending(WriteEntry entry, TopicPartition partition, long offset) {
+    /** An entry with the place of its record in Kafka, and the record's timestamp (-1 when it has none). */
+    record Pending(WriteEntry entry, TopicPartition partition, long offset, long timestamp) {
+    }
+
+    /** What the task's pipes count together for the metrics; the gauges read the counts from other threads. */
+    record Stats(ConnectorMetrics metrics, AtomicLong inFlightBatches, AtomicLong buffered) {
     }
 
     private final StructureWriter writer;
     private final String description;
     private final Duration timeout;
     private final int expectedBatch;
+    private final Stats stats;
     private List<Pending> buffer;
     private long firstBufferedNanos;
     private List<Pending> inFlight;
+    private long inFlightSinceNanos;
     private CompletableFuture<Void> inFlightResult;
     private List<Pending> failed;
     private Throwable failure;
 
     /** {@code expectedBatch}: how many entries a batch usually has, so the buffer does not grow by copying. */
-    Pipe(StructureWriter writer, String description, Duration timeout, int expectedBatch) {
+    Pipe(StructureWriter writer, String description, Duration timeout, int expectedBatch, Stats stats) {
         this.expectedBatch = expectedBatch;
+        this.stats = stats;
         this.buffer = new ArrayList<>(expectedBatch);
         this.writer = writer;
         this.description = description;
@@ -55,6 +64,7 @@ final class Pipe {
             firstBufferedNanos = System.nanoTime();
         }
         buffer.add(pending);
+        stats.buffered().incrementAndGet();
     }
 
     int buffered() {
@@ -91,12 +101,16 @@ final class Pipe {
             inFlight = failed;
             failed = null;
             failure = null;
+            stats.metrics().retry();
         } else if (!buffer.isEmpty()) {
             inFlight = buffer;
             buffer = new ArrayList<>(Math.max(expectedBatch, inFlight.size()));
+            stats.buffered().addAndGet(-inFlight.size());
         } else {
             return false;
         }
+        stats.inFlightBatches().incrementAndGet();
+        inFlightSinceNanos = System.nanoTime();
         List<WriteEntry> entries = new ArrayList<>(inFlight.size());
         inFlight.forEach(p -> entries.add(p.entry()));
         CompletableFuture<Void> result;
@@ -114,16 +128,31 @@ final class Pipe {
         if (inFlight == null || !inFlightResult.isDone()) {
             return false;
         }
+        stats.inFlightBatches().decrementAndGet();
+        int written = inFlight.size();
         try {
             inFlightResult.join();
         } catch (RuntimeException e) {
             failure = unwrap(e);
-            int written = failure instanceof FullStructureException full ? full.written() : 0;
+            written = failure instanceof FullStructureException full ? full.written() : 0;
             failed = new ArrayList<>(inFlight.subList(written, inFlight.size()));
+            stats.metrics().failedBatch();
         }
+        recordDelivered(inFlight.subList(0, written));
         inFlight = null;
         inFlightResult = null;
         return true;
+    }
+
+    private void recordDelivered(List<Pending> delivered) {
+        long now = System.currentTimeMillis();
+        stats.metrics().batch(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - inFlightSinceNanos));
+        stats.metrics().recordsOut(delivered.size());
+        for (Pending pending : delivered) {
+            if (pending.timestamp() >= 0) {
+                stats.metrics().lag(now - pending.timestamp());
+            }
+        }
     }
 
     /** Waits for the batch in flight (at most the write timeout, which the batch already carries), then collects it. */
@@ -162,7 +191,9 @@ final class Pipe {
 
     /** Forgets the entries of partitions this task no longer owns; their new owner reads them again. */
     void drop(Collection<TopicPartition> partitions) {
+        int before = buffer.size();
         buffer.removeIf(p -> partitions.contains(p.partition()));
+        stats.buffered().addAndGet(buffer.size() - before);
         if (failed != null) {
             failed.removeIf(p -> partitions.contains(p.partition()));
             if (failed.isEmpty()) {

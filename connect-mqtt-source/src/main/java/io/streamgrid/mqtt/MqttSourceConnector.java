@@ -3,6 +3,7 @@ package io.streamgrid.mqtt;
 import io.streamgrid.common.Version;
 import io.streamgrid.common.config.AliasedValidation;
 import io.streamgrid.common.config.KcqlConfig;
+import io.streamgrid.common.metrics.TaskIds;
 import io.streamgrid.kcql.KcqlStatement;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -66,7 +67,7 @@ public class MqttSourceConnector extends SourceConnector {
             task.put(MqttSourceConfig.TASK_INDEX_CONFIG, String.valueOf(i));
             configs.add(task);
         }
-        return configs;
+        return TaskIds.number(configs);
     }
 
     @Override

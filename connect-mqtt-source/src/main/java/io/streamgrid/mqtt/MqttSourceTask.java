@@ -1,17 +1,14 @@
 package io.streamgrid.mqtt;
 
 import io.streamgrid.common.Version;
+import io.streamgrid.common.metrics.ConnectorMetrics;
 import io.streamgrid.common.queue.HandoffQueue;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
-import org.apache.kafka.common.MetricName;
-import org.apache.kafka.common.metrics.Measurable;
-import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -19,7 +16,6 @@ import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.header.ConnectHeaders;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
-import org.apache.kafka.connect.source.SourceTaskContext;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
@@ -58,6 +54,9 @@ public class MqttSourceTask extends SourceTask {
     private final AtomicLong connection = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong acknowledged = new AtomicLong();
+    /** Records handed to the worker that Kafka has not acknowledged yet. */
+    private final AtomicLong inFlight = new AtomicLong();
+    private ConnectorMetrics metrics;
     private RuntimeException failureAfterBatch;
 
     @Override
@@ -69,10 +68,11 @@ public class MqttSourceTask extends SourceTask {
     public void start(Map<String, String> props) {
         config = new MqttSourceConfig(MqttSourceConfig.ALIASES.resolveAndWarn(props));
         statements = config.statements().stream().map(s -> MqttStatement.compile(s, config.defaultQos())).toList();
-        queue = new HandoffQueue<>(config.queueSize());
+        queue = new HandoffQueue<>(config.queueSize(), delivery -> delivery.payload().length);
         loggingContext = MDC.getCopyOfContextMap();
         sourcePartition = Map.of("mqtt.client.id", config.clientId());
-        registerMetrics(context);
+        metrics = ConnectorMetrics.register(context, props,
+                new ConnectorMetrics.Gauges(inFlight::get, queue::size, queue::bytes));
         try {
             client = new MqttAsyncClient(config.hosts().get(0), config.clientId(), new MemoryPersistence());
             client.setManualAcks(true);
@@ -86,6 +86,7 @@ public class MqttSourceTask extends SourceTask {
             }
         } catch (MqttException e) {
             closeClient();
+            metrics.close();
             throw new ConnectException("Cannot connect to the MQTT broker at " + config.hosts() + " as client '"
                     + config.clientId() + "' within " + config.connectionTimeoutSeconds() + " s ("
                     + MqttSourceConfig.CONNECTION_TIMEOUT_CONFIG + "): " + e.getMessage() + " (reason code "
@@ -181,19 +182,6 @@ public class MqttSourceTask extends SourceTask {
         }
     }
 
-    private void registerMetrics(SourceTaskContext taskContext) {
-        PluginMetrics metrics = taskContext == null ? null : taskContext.pluginMetrics();
-        if (metrics == null) {
-            return;
-        }
-        MetricName skippedName = metrics.metricName("skipped-messages",
-                "MQTT messages skipped under connect.mqtt.bad.message.policy=SKIP", new LinkedHashMap<>());
-        metrics.addMetric(skippedName, (Measurable) (c, now) -> skipped.get());
-        MetricName queuedName = metrics.metricName("queued-messages",
-                "MQTT messages waiting between the client and Kafka", new LinkedHashMap<>());
-        metrics.addMetric(queuedName, (Measurable) (c, now) -> queue.size());
-    }
-
     @Override
     public List<SourceRecord> poll() throws InterruptedException {
         if (failureAfterBatch != null) {
@@ -202,6 +190,9 @@ public class MqttSourceTask extends SourceTask {
             throw failure;
         }
         List<MqttDelivery> batch = queue.poll(config.pollBatchSize(), config.pollTimeout());
+        if (!batch.isEmpty()) {
+            metrics.batch(System.currentTimeMillis() - batch.get(0).arrivalMs());
+        }
         List<SourceRecord> records = new ArrayList<>(batch.size());
         for (MqttDelivery delivery : batch) {
             try {
@@ -211,6 +202,7 @@ public class MqttSourceTask extends SourceTask {
                         + ", QoS " + delivery.qos() + ")";
                 if (config.skipBadMessages()) {
                     skipped.incrementAndGet();
+                    metrics.skipped(1);
                     LOG.warn("Skipping {}: {} ({}=SKIP)", what, e.getMessage(), MqttSourceConfig.BAD_MESSAGE_POLICY_CONFIG);
                     acknowledge(delivery);
                     continue;
@@ -225,6 +217,7 @@ public class MqttSourceTask extends SourceTask {
                 break;
             }
         }
+        inFlight.addAndGet(records.size());
         return records.isEmpty() ? null : records;
     }
 
@@ -266,6 +259,11 @@ public class MqttSourceTask extends SourceTask {
 
     @Override
     public void commitRecord(SourceRecord record, org.apache.kafka.clients.producer.RecordMetadata metadata) {
+        inFlight.decrementAndGet();
+        if (metadata != null) { // null: a transform dropped the record
+            metrics.recordsOut(1);
+            metrics.lag(System.currentTimeMillis() - record.timestamp());
+        }
         if (record instanceof MqttSourceRecord mqtt) {
             mqtt.acknowledgement().recordDone();
         }
@@ -284,6 +282,7 @@ public class MqttSourceTask extends SourceTask {
         try {
             client.messageArrivedComplete(delivery.messageId(), delivery.qos());
             acknowledged.incrementAndGet();
+            metrics.acknowledged(1);
         } catch (MqttException | RuntimeException e) {
             LOG.warn("Could not acknowledge MQTT message {} on '{}'; the broker will send it again: {}",
                     delivery.messageId(), delivery.topic(), e.toString());
@@ -296,6 +295,9 @@ public class MqttSourceTask extends SourceTask {
             queue.close();
         }
         closeClient();
+        if (metrics != null) {
+            metrics.close();
+        }
         LOG.info("MQTT source task '{}' stopped; {} messages acknowledged, {} skipped",
                 config == null ? "?" : config.clientId(), acknowledged.get(), skipped.get());
     }
@@ -337,6 +339,7 @@ public class MqttSourceTask extends SourceTask {
             // Counted here, not in connectComplete: this runs on Paho's callback thread after every message of the
             // old connection and before any of the next, while a queued message may come before connectComplete.
             connection.incrementAndGet();
+            metrics.retry();
             LOG.warn("Lost the connection to the MQTT broker; reconnecting with back-off up to {} ms: {}",
                     config.reconnectMaxDelayMs(), cause == null ? "" : cause.toString());
         }
@@ -352,7 +355,9 @@ public class MqttSourceTask extends SourceTask {
                     LOG.debug("Message {} on {} ({} bytes, QoS {})", message.getId(), topic,
                             message.getPayload().length, message.getQos());
                 }
-                queue.put(delivery); // false once stopping: the message stays unacknowledged
+                if (queue.put(delivery)) { // false once stopping: the message stays unacknowledged
+                    metrics.recordsIn(1);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (Throwable t) {

@@ -1,5 +1,6 @@
 package io.streamgrid.common.config;
 
+import io.streamgrid.common.metrics.ConnectorMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -28,9 +29,16 @@ public final class SinkErrorHandler {
     private final List<Future<Void>> pendingReports = new ArrayList<>();
     private final AtomicLong droppedRecords = new AtomicLong();
     private final AtomicLong deadLetteredRecords = new AtomicLong();
+    private final ConnectorMetrics metrics;
     private int retriesLeft;
 
     public SinkErrorHandler(ErrorPolicyConfig config, SinkTaskContext context) {
+        this(config, context, null);
+    }
+
+    /** {@code metrics}: where dead-lettered and dropped records are counted too (may be null). */
+    public SinkErrorHandler(ErrorPolicyConfig config, SinkTaskContext context, ConnectorMetrics metrics) {
+        this.metrics = metrics;
         this.config = config;
         this.context = context;
         this.reporter = errantRecordReporter(context);
@@ -60,11 +68,17 @@ public final class SinkErrorHandler {
         if (reporter != null) {
             pendingReports.add(reporter.report(record, cause));
             deadLetteredRecords.incrementAndGet();
+            if (metrics != null) {
+                metrics.deadLettered(1);
+            }
             LOG.debug("Sent record {} to the dead-letter queue: {}", where, cause.getMessage());
             return;
         }
         if (config.policy() == ErrorPolicy.NOOP) {
             droppedRecords.incrementAndGet();
+            if (metrics != null) {
+                metrics.dropped(1);
+            }
             LOG.warn("Dropping record {} under error policy NOOP: {}", where, cause.getMessage());
             return;
         }
@@ -80,6 +94,9 @@ public final class SinkErrorHandler {
         switch (config.policy()) {
             case NOOP -> {
                 droppedRecords.addAndGet(records);
+                if (metrics != null) {
+                    metrics.dropped(records);
+                }
                 LOG.warn("Dropping {} records under error policy NOOP after {} failed: {}", records, what,
                         cause.toString());
             }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.ToLongFunction;
 import org.apache.kafka.connect.errors.ConnectException;
 
 /**
@@ -18,14 +19,22 @@ import org.apache.kafka.connect.errors.ConnectException;
 public final class HandoffQueue<T> {
 
     private final int capacity;
+    private final ToLongFunction<T> weigher;
     private final ArrayDeque<T> items;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
     private final Condition notFull = lock.newCondition();
     private Throwable failure;
     private boolean closed;
+    private long bytes;
 
     public HandoffQueue(int capacity) {
+        this(capacity, item -> 0);
+    }
+
+    /** {@code weigher}: an item's size in bytes (its payload), for {@link #bytes()}. */
+    public HandoffQueue(int capacity, ToLongFunction<T> weigher) {
+        this.weigher = weigher;
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be at least 1, not " + capacity);
         }
@@ -73,7 +82,7 @@ public final class HandoffQueue<T> {
             if (closed) {
                 return Optional.of(item);
             }
-            T dropped = items.size() >= capacity ? items.pollFirst() : null;
+            T dropped = items.size() >= capacity ? take() : null;
             add(item);
             return Optional.ofNullable(dropped);
         } finally {
@@ -86,8 +95,15 @@ public final class HandoffQueue<T> {
             return false;
         }
         items.addLast(item);
+        bytes += weigher.applyAsLong(item);
         notEmpty.signal();
         return true;
+    }
+
+    private T take() {
+        T item = items.pollFirst();
+        bytes -= weigher.applyAsLong(item);
+        return item;
     }
 
     /**
@@ -108,7 +124,7 @@ public final class HandoffQueue<T> {
             int count = Math.min(maxItems, items.size());
             List<T> batch = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
-                batch.add(items.pollFirst());
+                batch.add(take());
             }
             notFull.signalAll();
             return batch;
@@ -153,6 +169,16 @@ public final class HandoffQueue<T> {
         lock.lock();
         try {
             return items.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The bytes of the queued items, as the weigher counts them. */
+    public long bytes() {
+        lock.lock();
+        try {
+            return bytes;
         } finally {
             lock.unlock();
         }

@@ -133,6 +133,20 @@ class HandoffQueueTest {
     }
 
     @Test
+    void countsTheBytesOfWhatIsQueued() throws Exception {
+        HandoffQueue<String> queue = new HandoffQueue<>(2, String::length);
+        queue.put("abc");
+        queue.put("de");
+        assertThat(queue.bytes()).isEqualTo(5);
+        assertThat(queue.offerDroppingOldest("fghij")).contains("abc");
+        assertThat(queue.bytes()).isEqualTo(7);
+        assertThat(queue.poll(1, Duration.ZERO)).containsExactly("de");
+        assertThat(queue.bytes()).isEqualTo(5);
+        queue.poll(10, Duration.ZERO);
+        assertThat(queue.bytes()).isZero();
+    }
+
+    @Test
     void capacityMustBePositive() {
         assertThatThrownBy(() -> new HandoffQueue<>(0)).isInstanceOf(IllegalArgumentException.class);
     }

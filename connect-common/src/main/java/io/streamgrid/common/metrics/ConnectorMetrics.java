@@ -1,0 +1,168 @@
+package io.streamgrid.common.metrics;
+
+import static io.streamgrid.common.metrics.StreamGridMetric.ACKNOWLEDGED_TOTAL;
+import static io.streamgrid.common.metrics.StreamGridMetric.BATCHES_TOTAL;
+import static io.streamgrid.common.metrics.StreamGridMetric.BATCH_LATENCY_AVG;
+import static io.streamgrid.common.metrics.StreamGridMetric.BATCH_LATENCY_MAX;
+import static io.streamgrid.common.metrics.StreamGridMetric.DEAD_LETTERED_TOTAL;
+import static io.streamgrid.common.metrics.StreamGridMetric.DROPPED_TOTAL;
+import static io.streamgrid.common.metrics.StreamGridMetric.END_TO_END_LAG_AVG;
+import static io.streamgrid.common.metrics.StreamGridMetric.END_TO_END_LAG_MAX;
+import static io.streamgrid.common.metrics.StreamGridMetric.FAILED_BATCHES_TOTAL;
+import static io.streamgrid.common.metrics.StreamGridMetric.IN_FLIGHT_BATCHES;
+import static io.streamgrid.common.metrics.StreamGridMetric.QUEUED_BYTES;
+import static io.streamgrid.common.metrics.StreamGridMetric.QUEUED_RECORDS;
+import static io.streamgrid.common.metrics.StreamGridMetric.RECORDS_IN_RATE;
+import static io.streamgrid.common.metrics.StreamGridMetric.RECORDS_IN_TOTAL;
+import static io.streamgrid.common.metrics.StreamGridMetric.RECORDS_OUT_RATE;
+import static io.streamgrid.common.metrics.StreamGridMetric.RECORDS_OUT_TOTAL;
+import static io.streamgrid.common.metrics.StreamGridMetric.RETRIES_TOTAL;
+import static io.streamgrid.common.metrics.StreamGridMetric.SKIPPED_TOTAL;
+
+import io.streamgrid.common.compat.WorkerFeatures;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import org.apache.kafka.common.metrics.Gauge;
+import org.apache.kafka.common.metrics.MetricConfig;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.metrics.stats.Avg;
+import org.apache.kafka.common.metrics.stats.CumulativeSum;
+import org.apache.kafka.common.metrics.stats.Max;
+import org.apache.kafka.common.metrics.stats.Rate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The metrics of one task, the same set in every connector ({@link StreamGridMetric}). Counting is
+ * thread-safe: sources count on their client threads as well as in {@code poll()}.
+ */
+public final class ConnectorMetrics implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectorMetrics.class);
+    private static final AtomicInteger UNNAMED = new AtomicInteger();
+
+    /** What the task can report at any moment; each may be read on any thread. */
+    public record Gauges(LongSupplier inFlight, LongSupplier queuedRecords, LongSupplier queuedBytes) {
+    }
+
+    private final MetricsRegistry registry;
+    private final Sensor recordsIn;
+    private final Sensor recordsOut;
+    private final Sensor batches;
+    private final Sensor batchLatency;
+    private final Sensor retries;
+    private final Sensor failedBatches;
+    private final Sensor deadLettered;
+    private final Sensor dropped;
+    private final Sensor skipped;
+    private final Sensor acknowledged;
+    private final Sensor lag;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private ConnectorMetrics(MetricsRegistry registry, String sensorPrefix, Gauges gauges) {
+        this.registry = registry;
+        recordsIn = total(sensorPrefix, RECORDS_IN_TOTAL);
+        recordsIn.add(name(RECORDS_IN_RATE), new Rate(TimeUnit.SECONDS));
+        recordsOut = total(sensorPrefix, RECORDS_OUT_TOTAL);
+        recordsOut.add(name(RECORDS_OUT_RATE), new Rate(TimeUnit.SECONDS));
+        batches = total(sensorPrefix, BATCHES_TOTAL);
+        batchLatency = registry.sensor(sensorPrefix + "batch-latency");
+        batchLatency.add(name(BATCH_LATENCY_AVG), new Avg());
+        batchLatency.add(name(BATCH_LATENCY_MAX), new Max());
+        retries = total(sensorPrefix, RETRIES_TOTAL);
+        failedBatches = total(sensorPrefix, FAILED_BATCHES_TOTAL);
+        deadLettered = total(sensorPrefix, DEAD_LETTERED_TOTAL);
+        dropped = total(sensorPrefix, DROPPED_TOTAL);
+        skipped = total(sensorPrefix, SKIPPED_TOTAL);
+        acknowledged = total(sensorPrefix, ACKNOWLEDGED_TOTAL);
+        lag = registry.sensor(sensorPrefix + "end-to-end-lag");
+        lag.add(name(END_TO_END_LAG_AVG), new Avg());
+        lag.add(name(END_TO_END_LAG_MAX), new Max());
+        gauge(IN_FLIGHT_BATCHES, gauges.inFlight());
+        gauge(QUEUED_RECORDS, gauges.queuedRecords());
+        gauge(QUEUED_BYTES, gauges.queuedBytes());
+    }
+
+    /**
+     * Registers a task's metrics where the worker wants them (see {@link WorkerFeatures#metricsFor}).
+     *
+     * @param context   the task's context (null in tests without a worker)
+     * @param taskProps the task's config: its connector name ({@code name}) and {@link TaskIds#TASK_ID_CONFIG}
+     */
+    public static ConnectorMetrics register(Object context, Map<String, String> taskProps, Gauges gauges) {
+        String connector = taskProps.getOrDefault("name", "unnamed-" + UNNAMED.incrementAndGet());
+        String task = taskProps.getOrDefault(TaskIds.TASK_ID_CONFIG, "0");
+        MetricsRegistry registry = WorkerFeatures.metricsFor(context, connector, task);
+        ConnectorMetrics metrics = new ConnectorMetrics(registry, "streamgrid:" + connector + ":" + task + ":", gauges);
+        LOG.info("Task {} of connector {} reports its metrics in {}", task, connector, registry.describe());
+        return metrics;
+    }
+
+    private Sensor total(String sensorPrefix, StreamGridMetric metric) {
+        Sensor sensor = registry.sensor(sensorPrefix + metric.metricName());
+        sensor.add(name(metric), new CumulativeSum());
+        return sensor;
+    }
+
+    private void gauge(StreamGridMetric metric, LongSupplier value) {
+        registry.gauge(name(metric), (Gauge<Long>) (MetricConfig config, long now) -> value.getAsLong());
+    }
+
+    private org.apache.kafka.common.MetricName name(StreamGridMetric metric) {
+        return registry.name(metric.metricName(), metric.description());
+    }
+
+    public void recordsIn(long count) {
+        recordsIn.record(count);
+    }
+
+    public void recordsOut(long count) {
+        recordsOut.record(count);
+    }
+
+    /** A batch was handed on and took {@code latencyMs}. */
+    public void batch(long latencyMs) {
+        batches.record(1);
+        batchLatency.record(latencyMs);
+    }
+
+    public void retry() {
+        retries.record(1);
+    }
+
+    public void failedBatch() {
+        failedBatches.record(1);
+    }
+
+    public void deadLettered(long count) {
+        deadLettered.record(count);
+    }
+
+    public void dropped(long count) {
+        dropped.record(count);
+    }
+
+    public void skipped(long count) {
+        skipped.record(count);
+    }
+
+    public void acknowledged(long count) {
+        acknowledged.record(count);
+    }
+
+    /** One record's end-to-end lag; negative values (clocks apart) count as 0. */
+    public void lag(long millis) {
+        lag.record(Math.max(0, millis));
+    }
+
+    /** Removes the metrics (on old workers; newer ones remove plugin metrics themselves); idempotent. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            registry.close();
+        }
+    }
+}
