@@ -133,6 +133,34 @@ class FlowsIT {
                 assertThat(reading).isEqualTo(ConnectCluster.JSON.readTree(published.get((int) (seq - readings.headSequence()))));
             }
             assertThat(perDevice).containsOnlyKeys(latest.keySet()).allSatisfy((d, n) -> assertThat(n).isEqualTo(10));
+
+            // the metrics, read as an operator reads them: the worker's MBeans (plugin metrics on this worker)
+            javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+            javax.management.ObjectName sourceMetrics = new javax.management.ObjectName(
+                    "kafka.connect:type=plugins,connector=" + source + ",task=0");
+            javax.management.ObjectName sinkMetrics = new javax.management.ObjectName(
+                    "kafka.connect:type=plugins,connector=" + sink + ",task=0");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                assertThat(jmx.getAttribute(sourceMetrics, "records-in-total")).isEqualTo(30.0);
+                assertThat(jmx.getAttribute(sourceMetrics, "records-out-total")).isEqualTo(30.0);
+                assertThat(jmx.getAttribute(sourceMetrics, "acknowledged-total")).as("QoS 1: acked after Kafka")
+                        .isEqualTo(30.0);
+                assertThat(jmx.getAttribute(sourceMetrics, "queued-records")).isEqualTo(0L);
+                assertThat(jmx.getAttribute(sourceMetrics, "in-flight-batches")).isEqualTo(0L);
+                assertThat(jmx.getAttribute(sinkMetrics, "records-in-total")).isEqualTo(30.0);
+                assertThat(jmx.getAttribute(sinkMetrics, "records-out-total")).as("30 readings and 30 map entries")
+                        .isEqualTo(60.0);
+                assertThat(jmx.getAttribute(sinkMetrics, "in-flight-batches")).isEqualTo(0L);
+                assertThat(jmx.getAttribute(sinkMetrics, "queued-records")).isEqualTo(0L);
+            });
+            for (javax.management.ObjectName name : List.of(sourceMetrics, sinkMetrics)) {
+                assertThat((Double) jmx.getAttribute(name, "batches-total")).isPositive();
+                assertThat((Double) jmx.getAttribute(name, "end-to-end-lag-max")).isBetween(0.0, 60_000.0);
+                for (String zero : List.of("failed-batches-total", "dead-lettered-total", "dropped-total",
+                        "skipped-total")) {
+                    assertThat(jmx.getAttribute(name, zero)).as(name + " " + zero).isEqualTo(0.0);
+                }
+            }
         } finally {
             broker.stopServer();
         }

@@ -1,0 +1,253 @@
+package io.streamgrid.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.hazelcast.client.HazelcastClient;
+import com.hazelcast.client.config.ClientConfig;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastJsonValue;
+import io.streamgrid.simulators.CoapSensorSimulator;
+import io.streamgrid.simulators.MqttDeviceSimulator;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every connector on plain Connect workers of the Kafka releases users run (3.7, 3.9, 4.0 and the newest), each
+ * broker and worker a separate process from that release's own jars with only our packaged plugins on
+ * plugin.path: the config examples are POSTed to the REST API, data goes from a real mosquitto and a real CoAP
+ * server through Kafka into a real Hazelcast member (5.7 or an older 5.3), and the metrics are read over the
+ * worker's JMX. The newest release runs on a Temurin 25 JDK where the machine has one.
+ */
+class CompatibilityMatrixIT {
+
+    static final Path JDK_25 = Path.of(System.getProperty("streamgrid.jdk25", "/usr/lib/jvm/temurin-25-jdk-amd64"));
+    static final Path TEST_JDK = Path.of(System.getProperty("java.home"));
+    static final List<String> CONNECTORS = List.of("mqtt-source", "coap-source", "hazelcast-sink-mqtt",
+            "hazelcast-sink-coap");
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static Mosquitto mosquitto;
+
+    static Stream<Arguments> matrix() {
+        return Stream.of(
+                Arguments.of("3.7", "test JDK", "5.3"),
+                Arguments.of("3.9", "test JDK", "5.7"),
+                Arguments.of("4.0", "test JDK", "5.3"),
+                Arguments.of("4.3", "Temurin 25", "5.7"));
+    }
+
+    @BeforeAll
+    static void startMosquitto() {
+        mosquitto = Mosquitto.start();
+    }
+
+    @AfterAll
+    static void stopMosquitto() {
+        if (mosquitto != null) {
+            mosquitto.close();
+        }
+    }
+
+    @ParameterizedTest(name = "Kafka Connect {0} on {1}, Hazelcast member {2}")
+    @MethodSource("matrix")
+    void everyConnectorRunsAndDelivers(String kafka, String jdk, String hazelcast) throws Exception {
+        Path javaHome = TEST_JDK;
+        if (jdk.equals("Temurin 25")) {
+            assumeTrue(Files.isExecutable(JDK_25.resolve("bin/java")), "Skipped: no Temurin 25 JDK at " + JDK_25
+                    + " (set -Dstreamgrid.jdk25=<JAVA_HOME> to use another)");
+            javaHome = JDK_25;
+        }
+        Path dir = Files.createDirectories(Path.of("target", "compat", kafka + "-" + System.nanoTime()))
+                .toAbsolutePath();
+        int coapPort = ConnectCluster.freeUdpPort();
+        try (HazelcastMember member = HazelcastMember.start(hazelcast, dir);
+             KafkaRelease release = new KafkaRelease(kafka, javaHome, dir);
+             CoapSensorSimulator sensors = new CoapSensorSimulator("127.0.0.1", coapPort, 3);
+             MqttDeviceSimulator devices = new MqttDeviceSimulator(mosquitto.url(), 3)) {
+            createTopics(release, "telemetry", "coap_sensor_topic", "coap_readings");
+            Map<String, Map<String, String>> changes = Map.of(
+                    "mqtt-source", Map.of("connect.mqtt.hosts", mosquitto.url(),
+                            "connect.mqtt.client.id", "compat-" + kafka + "-" + System.nanoTime()),
+                    "coap-source", Map.of("connect.coap.uri", "coap://127.0.0.1:" + coapPort),
+                    "hazelcast-sink-mqtt", Map.of("connect.hazelcast.cluster.members", member.address()),
+                    "hazelcast-sink-coap", Map.of("connect.hazelcast.cluster.members", member.address()));
+            for (String connector : CONNECTORS) {
+                post(release, ConnectCluster.example(connector, changes.get(connector)));
+            }
+            for (String connector : CONNECTORS) {
+                awaitRunning(release, connector);
+            }
+
+            sensors.start(100);
+            for (int i = 0; i < 30; i++) {
+                devices.publish();
+            }
+            HazelcastInstance client = member.client();
+            await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+                assertThat(client.getRingbuffer("readings").size()).as("MQTT readings in the ringbuffer").isEqualTo(30);
+                assertThat(client.getMap("device_state").size()).as("devices in the state map").isEqualTo(3);
+                assertThat(client.getQueue("dev").size()).as("CoAP responses in the queue").isGreaterThanOrEqualTo(3);
+                assertThat(client.getRingbuffer("sensor_ringbuffer").size()).as("CoAP readings").isGreaterThanOrEqualTo(3);
+            });
+            assertThat(client.getMap("device_state").get("device-1")).isInstanceOf(HazelcastJsonValue.class);
+
+            try (JMXConnector jmx = JMXConnectorFactory.connect(new JMXServiceURL(release.jmxUrl()))) {
+                MBeanServerConnection server = jmx.getMBeanServerConnection();
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                    for (String connector : CONNECTORS) {
+                        ObjectName name = new ObjectName("kafka.connect:type=plugins,connector=" + connector + ",task=0");
+                        assertThat((Double) server.getAttribute(name, "records-in-total")).as(connector + " records in")
+                                .isPositive();
+                        assertThat((Double) server.getAttribute(name, "records-out-total")).as(connector + " records out")
+                                .isPositive();
+                        assertThat((Double) server.getAttribute(name, "batches-total")).as(connector + " batches")
+                                .isPositive();
+                    }
+                    ObjectName mqtt = new ObjectName("kafka.connect:type=plugins,connector=mqtt-source,task=0");
+                    assertThat((Double) server.getAttribute(mqtt, "acknowledged-total")).as("QoS 1 acks")
+                            .isEqualTo(30.0);
+                });
+            }
+            String workerLog = release.worker().log();
+            assertThat(workerLog).doesNotContain("NoSuchMethodError").doesNotContain("NoClassDefFoundError");
+            boolean pluginMetrics = !kafka.startsWith("3.") && !kafka.equals("4.0");
+            assertThat(workerLog.contains("has no plugin metrics (KIP-877")).as("the fallback is logged on workers "
+                    + "before 4.1, and only there").isEqualTo(!pluginMetrics);
+        }
+    }
+
+    private static void createTopics(KafkaRelease release, String... topics) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, release.bootstrapServers()))) {
+            admin.createTopics(Stream.of(topics).map(t -> new NewTopic(t, 1, (short) 1)).toList()).all().get();
+        }
+    }
+
+    private static void post(KafkaRelease release, ObjectNode body) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(release.restUrl() + "connectors"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("POST " + body.get("name") + ": " + response.body()).isEqualTo(201);
+    }
+
+    private static void awaitRunning(KafkaRelease release, String connector) {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(release.restUrl()
+                    + "connectors/" + connector + "/status")).build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode status = ConnectCluster.JSON.readTree(response.body());
+            for (JsonNode task : status.path("tasks")) {
+                if ("FAILED".equals(task.path("state").asText())) {
+                    throw new IllegalStateException("task " + task.path("id") + " of " + connector + " failed on Kafka "
+                            + release.line + ":\n" + task.path("trace").asText());
+                }
+            }
+            assertThat(status.path("connector").path("state").asText()).as(connector + ": " + response.body())
+                    .isEqualTo("RUNNING");
+            assertThat(status.path("tasks")).as(connector + ": " + response.body()).hasSize(1)
+                    .allMatch(t -> "RUNNING".equals(t.path("state").asText()));
+        });
+    }
+
+    /** A Hazelcast member: 5.7 in this JVM, or an older release as a process from its Maven-resolved jar. */
+    interface HazelcastMember extends AutoCloseable {
+
+        String address();
+
+        HazelcastInstance client();
+
+        @Override
+        void close();
+
+        static HazelcastMember start(String line, Path dir) throws IOException {
+            int port = ConnectCluster.freePort();
+            ServerProcess process = null;
+            com.hazelcast.core.HazelcastInstance embedded = null;
+            if (line.equals("5.7")) {
+                com.hazelcast.config.Config config = new com.hazelcast.config.Config();
+                config.setClusterName("dev");
+                config.setProperty("hazelcast.phone.home.enabled", "false");
+                config.getNetworkConfig().setPort(port).setPortAutoIncrement(false);
+                config.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
+                config.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
+                config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+                embedded = com.hazelcast.core.Hazelcast.newHazelcastInstance(config);
+            } else {
+                Path lib = KafkaRelease.COMPAT.resolve("hazelcast-" + line).resolve("target").resolve("lib");
+                Path yaml = Files.writeString(dir.resolve("hazelcast.yaml"), String.join("\n",
+                        "hazelcast:",
+                        "  cluster-name: dev",
+                        "  properties:",
+                        "    hazelcast.phone.home.enabled: false",
+                        "  network:",
+                        "    port:",
+                        "      port: " + port,
+                        "      auto-increment: false",
+                        "    interfaces:",
+                        "      enabled: true",
+                        "      interfaces: [127.0.0.1]",
+                        "    join:",
+                        "      auto-detection:",
+                        "        enabled: false",
+                        "      multicast:",
+                        "        enabled: false", ""));
+                process = ServerProcess.start("Hazelcast " + line + " member", ServerProcess.java(TEST_JDK, lib,
+                        List.of("-Dhazelcast.config=" + yaml), "com.hazelcast.core.server.HazelcastMemberStarter"),
+                        dir.resolve("hazelcast.log"), port, Duration.ofSeconds(60));
+            }
+            String address = "127.0.0.1:" + port;
+            ClientConfig clientConfig = new ClientConfig();
+            clientConfig.setClusterName("dev");
+            clientConfig.getNetworkConfig().addAddress(address);
+            HazelcastInstance client = HazelcastClient.newHazelcastClient(clientConfig);
+            ServerProcess memberProcess = process;
+            HazelcastInstance memberInstance = embedded;
+            return new HazelcastMember() {
+                @Override
+                public String address() {
+                    return address;
+                }
+
+                @Override
+                public HazelcastInstance client() {
+                    return client;
+                }
+
+                @Override
+                public void close() {
+                    client.shutdown();
+                    if (memberProcess != null) {
+                        memberProcess.close();
+                    }
+                    if (memberInstance != null) {
+                        memberInstance.getLifecycleService().terminate();
+                    }
+                }
+            };
+        }
+    }
+}

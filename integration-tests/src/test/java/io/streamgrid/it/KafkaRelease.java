@@ -1,0 +1,154 @@
+package io.streamgrid.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * A KRaft broker and a Connect distributed worker of one Kafka release, each a plain {@code java} process from
+ * that release's Maven-resolved jars (compat-workers/kafka-x.y/target/lib), the worker's plugin.path holding only
+ * our packaged plugins and its JMX open on loopback so tests read the metrics as an operator would.
+ */
+final class KafkaRelease implements AutoCloseable {
+
+    static final Path COMPAT = Path.of(System.getProperty("streamgrid.compat.workers", "../compat-workers"))
+            .toAbsolutePath().normalize();
+
+    final String line;
+    final int brokerPort = ConnectCluster.freePort();
+    final int restPort = ConnectCluster.freePort();
+    final int jmxPort = ConnectCluster.freePort();
+    private final ServerProcess broker;
+    private final ServerProcess worker;
+
+    /**
+     * @param line     the release line, e.g. {@code 3.7}: its jars are in compat-workers/kafka-3.7/target/lib
+     * @param javaHome the JDK both processes run on
+     * @param dir      a fresh directory for their data, configs and logs
+     */
+    KafkaRelease(String line, Path javaHome, Path dir) {
+        this.line = line;
+        Path lib = COMPAT.resolve("kafka-" + line).resolve("target").resolve("lib");
+        if (!Files.isDirectory(lib)) {
+            throw new IllegalStateException("No Kafka " + line + " jars in " + lib + ": build compat-workers first "
+                    + "(mvn -B verify builds it before the integration tests)");
+        }
+        int controllerPort = ConnectCluster.freePort();
+        boolean reload4j = line.startsWith("3.");
+        List<String> logging = List.of(reload4j
+                ? "-Dlog4j.configuration=file:" + write(dir, "log4j.properties", String.join("\n",
+                        "log4j.rootLogger=INFO, stdout",
+                        "log4j.appender.stdout=org.apache.log4j.ConsoleAppender",
+                        "log4j.appender.stdout.layout=org.apache.log4j.PatternLayout",
+                        "log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n",
+                        "log4j.logger.org.reflections=ERROR", ""))
+                : "-Dlog4j2.configurationFile=" + write(dir, "log4j2.properties", String.join("\n",
+                        "appender.console.type=Console",
+                        "appender.console.name=STDOUT",
+                        "appender.console.layout.type=PatternLayout",
+                        "appender.console.layout.pattern=[%d] %p %m (%c)%n",
+                        "rootLogger.level=INFO",
+                        "rootLogger.appenderRefs=stdout",
+                        "rootLogger.appenderRef.stdout.ref=STDOUT",
+                        "logger.reflections.name=org.reflections",
+                        "logger.reflections.level=ERROR", "")));
+        Path server = write(dir, "server.properties", String.join("\n",
+                "process.roles=broker,controller",
+                "node.id=1",
+                "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
+                "listeners=PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + brokerPort,
+                "controller.listener.names=CONTROLLER",
+                "inter.broker.listener.name=PLAINTEXT",
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "log.dirs=" + dir.resolve("kafka-data"),
+                "num.partitions=1",
+                "offsets.topic.replication.factor=1",
+                "transaction.state.log.replication.factor=1",
+                "transaction.state.log.min.isr=1",
+                "group.initial.rebalance.delay.ms=0", ""));
+        ServerProcess.run("Kafka " + line + " storage format", ServerProcess.java(javaHome, lib, logging,
+                "kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c", server.toString()),
+                dir.resolve("format.log"));
+        broker = ServerProcess.start("Kafka " + line + " broker", ServerProcess.java(javaHome, lib, logging,
+                "kafka.Kafka", server.toString()), dir.resolve("broker.log"), brokerPort, Duration.ofSeconds(60));
+        Path workerProps = write(dir, "connect-distributed.properties", String.join("\n",
+                "bootstrap.servers=127.0.0.1:" + brokerPort,
+                "group.id=compat-" + line,
+                "key.converter=org.apache.kafka.connect.json.JsonConverter",
+                "value.converter=org.apache.kafka.connect.json.JsonConverter",
+                "config.storage.topic=connect-configs",
+                "offset.storage.topic=connect-offsets",
+                "status.storage.topic=connect-status",
+                "config.storage.replication.factor=1",
+                "offset.storage.replication.factor=1",
+                "status.storage.replication.factor=1",
+                "offset.flush.interval.ms=1000",
+                "listeners=http://127.0.0.1:" + restPort,
+                "plugin.path=" + ConnectCluster.PLUGINS,
+                "plugin.discovery=service_load", ""));
+        List<String> workerOptions = new java.util.ArrayList<>(logging);
+        workerOptions.addAll(List.of(
+                "-Dcom.sun.management.jmxremote.port=" + jmxPort,
+                "-Dcom.sun.management.jmxremote.rmi.port=" + jmxPort,
+                "-Dcom.sun.management.jmxremote.host=127.0.0.1",
+                "-Djava.rmi.server.hostname=127.0.0.1",
+                "-Dcom.sun.management.jmxremote.authenticate=false",
+                "-Dcom.sun.management.jmxremote.ssl=false"));
+        try {
+            worker = ServerProcess.start("Kafka Connect " + line + " worker", ServerProcess.java(javaHome, lib,
+                    workerOptions, "org.apache.kafka.connect.cli.ConnectDistributed", workerProps.toString()),
+                    dir.resolve("worker.log"), restPort, Duration.ofSeconds(90));
+            awaitRest();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** The REST port opens before the worker serves its resources (404 until then): wait for those. */
+    private void awaitRest() {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        org.awaitility.Awaitility.await("Kafka Connect " + line + " REST resources").atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> http.send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(restUrl() + "connector-plugins"))
+                                .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+    }
+
+    String bootstrapServers() {
+        return "127.0.0.1:" + brokerPort;
+    }
+
+    String restUrl() {
+        return "http://127.0.0.1:" + restPort + "/";
+    }
+
+    String jmxUrl() {
+        return "service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi";
+    }
+
+    ServerProcess worker() {
+        return worker;
+    }
+
+    private static Path write(Path dir, String name, String content) {
+        try {
+            Files.createDirectories(dir);
+            return Files.writeString(dir.resolve(name), content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (worker != null) {
+            worker.close();
+        }
+        broker.close();
+    }
+}
