@@ -143,6 +143,23 @@ public final class AvroData {
         };
     }
 
+    /**
+     * The value at the schema's scale: Avro stores only the unscaled digits, so 1.5 (scale 1, as JsonConverter
+     * reads a NUMERIC decimal) must become 1.50 for a scale-2 field, or it would read back as 0.15.
+     */
+    private static BigDecimal atScale(BigDecimal value, Schema schema) {
+        int scale = Integer.parseInt(schema.parameters().get(Decimal.SCALE_FIELD));
+        if (value.scale() == scale) {
+            return value;
+        }
+        try {
+            return value.setScale(scale, java.math.RoundingMode.UNNECESSARY);
+        } catch (ArithmeticException e) {
+            throw new DataException("decimal " + value.toPlainString() + " does not fit the schema's scale " + scale
+                    + " without losing digits");
+        }
+    }
+
     /** The Avro datum ({@code GenericRecord}, boxed primitive, list, map, ByteBuffer) of a Connect value. */
     public static Object toAvro(Schema schema, org.apache.avro.Schema avro, Object value) {
         if (value == null) {
@@ -151,7 +168,7 @@ public final class AvroData {
         org.apache.avro.Schema target = nonNull(avro);
         String logical = schema.name();
         if (Decimal.LOGICAL_NAME.equals(logical)) {
-            return ByteBuffer.wrap(((BigDecimal) value).unscaledValue().toByteArray());
+            return ByteBuffer.wrap(atScale((BigDecimal) value, schema).unscaledValue().toByteArray());
         }
         if (Date.LOGICAL_NAME.equals(logical)) {
             return (int) Math.floorDiv(((java.util.Date) value).getTime(), MILLIS_PER_DAY);
@@ -196,7 +213,11 @@ public final class AvroData {
                 List<Field> fields = schema.fields();
                 for (int i = 0; i < fields.size(); i++) {
                     Field field = fields.get(i);
-                    record.put(i, toAvro(field.schema(), target.getFields().get(i).schema(), struct.get(field)));
+                    try {
+                        record.put(i, toAvro(field.schema(), target.getFields().get(i).schema(), struct.get(field)));
+                    } catch (DataException e) {
+                        throw new DataException("field '" + field.name() + "': " + e.getMessage(), e);
+                    }
                 }
                 yield record;
             }

@@ -68,9 +68,23 @@ public final class JsonValueFormat implements ValueFormat {
         return out.toString();
     }
 
+    /**
+     * Whether a string is one complete JSON object or array, so it may be stored as it is. Text that only
+     * starts like one ({@code [WARN] disk full}) is written as a JSON string instead: stored as it is, no JSON
+     * reader could read it.
+     */
     private static boolean isJsonText(String text) {
         String start = text.stripLeading();
-        return start.startsWith("{") || start.startsWith("[");
+        if (!start.startsWith("{") && !start.startsWith("[")) {
+            return false;
+        }
+        try (com.fasterxml.jackson.core.JsonParser parser = MAPPER.getFactory().createParser(text)) {
+            parser.nextToken();
+            parser.skipChildren();
+            return parser.nextToken() == null;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static void write(JsonGenerator g, Schema schema, Object value) throws IOException {

@@ -51,6 +51,7 @@ public final class FieldProjection {
     private final boolean identity;
     private final boolean readsValue;
     private final boolean plansCacheable;
+    private final boolean readsKey;
     private final Map<List<Schema>, Plan> plans = new HashMap<>();
     private Plan lastPlan;
 
@@ -64,6 +65,7 @@ public final class FieldProjection {
         this.identity = fields.size() == 1 && fields.get(0).isSelectAll() && ignore.isEmpty();
         this.readsValue = fields.stream().anyMatch(f -> f.path().kind() == FieldKind.VALUE);
         this.plansCacheable = fields.stream().noneMatch(f -> f.path().kind() == FieldKind.HEADER);
+        this.readsKey = fields.stream().anyMatch(f -> f.path().kind() == FieldKind.KEY);
     }
 
     public static FieldProjection of(KcqlStatement statement) {
@@ -109,23 +111,28 @@ public final class FieldProjection {
         return new SchemaAndValue(plan.schema(), out);
     }
 
+    /**
+     * A plan is cached per value and key schema. A schemaless key gets its schema from its value, which may
+     * differ from record to record ("abc", then 42, then null), so such plans are built per record.
+     */
     private Plan plan(RecordView record, Schema valueSchema) {
+        boolean cacheable = plansCacheable && !(readsKey && record.keySchema() == null);
         Plan last = lastPlan;
-        if (plansCacheable && last != null && last.valueSchema() == valueSchema && last.keySchema() == record.keySchema()) {
+        if (cacheable && last != null && last.valueSchema() == valueSchema && last.keySchema() == record.keySchema()) {
             return last;
         }
         List<Schema> cacheKey = Arrays.asList(valueSchema, record.keySchema());
-        Plan plan = plansCacheable ? plans.get(cacheKey) : null;
+        Plan plan = cacheable ? plans.get(cacheKey) : null;
         if (plan == null) {
             plan = buildPlan(record, valueSchema);
-            if (plansCacheable) {
+            if (cacheable) {
                 if (plans.size() >= MAX_CACHED_PLANS) {
                     plans.clear();
                 }
                 plans.put(cacheKey, plan);
             }
         }
-        lastPlan = plan;
+        lastPlan = cacheable ? plan : null;
         return plan;
     }
 
@@ -136,9 +143,14 @@ public final class FieldProjection {
             switch (path.kind()) {
                 case VALUE -> addPart(entries, field, valueSchema, Part.VALUE, record);
                 case KEY -> {
-                    Schema keySchema = record.keySchema() != null ? record.keySchema()
-                            : inferred(record, path, navigate(record, path, record.key(), path.segments()));
-                    addPart(entries, field, keySchema, Part.KEY, record);
+                    if (record.keySchema() != null) {
+                        addPart(entries, field, record.keySchema(), Part.KEY, record);
+                    } else if (field.wildcard()) {
+                        addPart(entries, field, inferred(record, path, record.key()), Part.KEY, record);
+                    } else { // schemaless: the type of what is at the path, which is not looked up again
+                        Schema schema = inferred(record, path, navigate(record, path, record.key(), path.segments()));
+                        entries.add(new Entry(field.outputName(), schema, Part.KEY, path, path.segments(), null));
+                    }
                 }
                 case HEADER -> {
                     Header header = header(record, path);

@@ -118,6 +118,20 @@ class ValueFormatTest {
         }
 
         @Test
+        void textThatOnlyLooksLikeJsonIsWrittenAsAJsonString() throws IOException {
+            com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+            for (String text : List.of("[WARN] disk full", "{not json", "{\"a\":1} trailing", "[1, 2", " {}}")) {
+                for (Schema schema : java.util.Arrays.asList(Schema.STRING_SCHEMA, null)) {
+                    String encoded = json.encode(schema, text);
+                    assertThat(mapper.readTree(encoded).isTextual()).as(text + " is stored as a JSON string, "
+                            + "which any JSON parser reads").isTrue();
+                    assertThat(mapper.readTree(encoded).asText()).isEqualTo(text);
+                }
+            }
+            assertThat(json.encode(Schema.STRING_SCHEMA, " [1, {\"b\": null}] ")).isEqualTo(" [1, {\"b\": null}] ");
+        }
+
+        @Test
         void decodingReportsWhereTheMismatchIs() {
             assertThatThrownBy(() -> json.decode(ALL, "{\"i8\": 300}")).isInstanceOf(DataException.class)
                     .hasMessage("$.i8 should be a whole number from -128 to 127 but is 300");
@@ -165,6 +179,30 @@ class ValueFormatTest {
             assertThat(record.get("text").toString()).isEqualTo("héllo \"world\"");
             assertThat(record.get("i64")).isEqualTo(6_400_000_000L);
             assertThat(((GenericRecord) record.get("point")).get("x")).isEqualTo(1);
+        }
+
+        @Test
+        void decimalsOfAnotherScaleAreRescaledToTheSchemasScale() throws IOException {
+            Schema schema = SchemaBuilder.struct().name("Price").field("price", Decimal.schema(2)).build();
+            // JsonConverter with decimal.format=NUMERIC gives 1.5 with scale 1 for a Decimal(scale=2) field
+            Struct value = new Struct(schema).put("price", new BigDecimal("1.5"));
+            byte[] bytes = avro.encode(schema, value);
+            org.apache.avro.Schema parsed = new org.apache.avro.Schema.Parser().parse(avro.avroSchema(schema).toString());
+            GenericRecord record = (GenericRecord) new GenericDatumReader<>(parsed)
+                    .read(null, DecoderFactory.get().binaryDecoder(bytes, null));
+            java.nio.ByteBuffer unscaled = (java.nio.ByteBuffer) record.get("price");
+            byte[] raw = new byte[unscaled.remaining()];
+            unscaled.get(raw);
+            assertThat(new BigDecimal(new java.math.BigInteger(raw), 2)).isEqualByComparingTo("1.50");
+            assertThat(((Struct) avro.decode(schema, bytes).value()).get("price")).isEqualTo(new BigDecimal("1.50"));
+        }
+
+        @Test
+        void aDecimalThatWouldLoseDigitsIsBadData() {
+            Schema schema = SchemaBuilder.struct().name("Price").field("price", Decimal.schema(2)).build();
+            Struct value = new Struct(schema).put("price", new BigDecimal("1.505"));
+            assertThatThrownBy(() -> avro.encode(schema, value)).isInstanceOf(DataException.class)
+                    .hasMessageContaining("price").hasMessageContaining("1.505").hasMessageContaining("scale 2");
         }
 
         @Test

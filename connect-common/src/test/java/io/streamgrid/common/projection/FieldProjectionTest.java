@@ -63,6 +63,35 @@ class FieldProjectionTest {
     @Nested
     class StructValues {
 
+        /** A schemaless key (JsonConverter without schemas, or no key converter schema) with a Struct value. */
+        private SinkRecord withSchemalessKey(Object key) {
+            return new SinkRecord("readings", 0, null, key, READING, reading(), 1L);
+        }
+
+        @Test
+        void schemalessKeysOfChangingTypesEachProjectWithTheirOwnType() {
+            FieldProjection projection = FieldProjection.of(Kcql.parseOne(
+                    "INSERT INTO t SELECT sensor_id, _key AS k FROM readings"));
+            Struct first = (Struct) projection.apply(RecordView.of(withSchemalessKey("abc"))).value();
+            Struct second = (Struct) projection.apply(RecordView.of(withSchemalessKey(42L))).value();
+            Struct none = (Struct) projection.apply(RecordView.of(withSchemalessKey(null))).value();
+            Struct third = (Struct) projection.apply(RecordView.of(withSchemalessKey(7L))).value();
+            assertThat(first.get("k")).isEqualTo("abc");
+            assertThat(second.get("k")).isEqualTo(42L);
+            assertThat(none.get("k")).isNull();
+            assertThat(third.get("k")).isEqualTo(7L);
+        }
+
+        @Test
+        void fieldsOfASchemalessMapKeyCanBeSelected() {
+            FieldProjection projection = FieldProjection.of(Kcql.parseOne(
+                    "INSERT INTO t SELECT sensor_id, _key.id AS key_id FROM readings"));
+            Struct out = (Struct) projection.apply(RecordView.of(withSchemalessKey(Map.of("id", "k-1")))).value();
+            assertThat(out.get("key_id")).isEqualTo("k-1");
+            Struct next = (Struct) projection.apply(RecordView.of(withSchemalessKey(Map.of("id", 5L)))).value();
+            assertThat(next.get("key_id")).isEqualTo(5L);
+        }
+
         @Test
         void selectAllIsIdentity() {
             Struct value = reading();
