@@ -277,6 +277,13 @@ public class HazelcastSinkTask extends SinkTask {
         if (blockingWrites != null) {
             blockingWrites.shutdownNow();
         }
+        for (Pipe pipe : pipes.values()) {
+            try {
+                pipe.close();
+            } catch (RuntimeException e) {
+                LOG.warn("Closing the writer of {} failed: {}", pipe.description(), e.toString());
+            }
+        }
         if (client != null) {
             client.shutdown();
         }

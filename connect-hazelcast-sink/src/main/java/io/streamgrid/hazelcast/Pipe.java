@@ -202,6 +202,11 @@ final class Pipe {
         }
     }
 
+    /** Releases the writer's own resources; the task closes the client. */
+    void close() {
+        writer.close();
+    }
+
     private static Throwable unwrap(Throwable e) {
         Throwable cause = e;
         while ((cause instanceof java.util.concurrent.CompletionException || cause instanceof ExecutionException)

@@ -333,14 +333,51 @@ class HazelcastSinkTaskTest {
     }
 
     @Test
-    void noopPolicyDropsBadDataAndCountsIt() {
+    void noopPolicyDropsBadDataAndCountsIt() throws Exception {
         String queue = name("noop");
-        HazelcastSinkTask task = start(new RecordingSinkTaskContext(false), "INSERT INTO " + queue + " SELECT * FROM " + topic
-                + " STOREAS QUEUE", "connect.hazelcast.error.policy", "NOOP");
+        String connector = name("noop-connector");
+        HazelcastSinkTask task = start(new RecordingSinkTaskContext(false), "INSERT INTO " + queue
+                + " SELECT sensor_id FROM " + topic + " STOREAS QUEUE", "connect.hazelcast.error.policy", "NOOP",
+                "name", connector);
         List<SinkRecord> records = new ArrayList<>(readings(2));
+        // a plain string has no field sensor_id to select: bad data that no retry can mend
         records.add(record(2, null, "not json at all"));
-        assertThat(putAndCommit(task, records)).isEqualTo(3);
-        assertThat(member.getQueue(queue)).hasSize(3);
+        assertThat(putAndCommit(task, records)).as("the dropped record's offset commits too").isEqualTo(3);
+        assertThat(member.getQueue(queue)).hasSize(2).allSatisfy(e -> assertThat((String) e).contains("sensor_id"));
+        javax.management.ObjectName metrics = new javax.management.ObjectName(
+                "kafka.connect:type=plugins,connector=" + connector + ",task=0");
+        javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        assertThat(jmx.getAttribute(metrics, "dropped-total")).isEqualTo(1.0);
+        assertThat(jmx.getAttribute(metrics, "records-in-total")).isEqualTo(3.0);
+        assertThat(jmx.getAttribute(metrics, "records-out-total")).isEqualTo(2.0);
+    }
+
+    @Test
+    void eachTaskWritesItsCacheThroughItsOwnClientSoStoppingAnotherTaskDoesNotBreakIt() {
+        String cache = name("cache2");
+        String kcql = "INSERT INTO " + cache + " SELECT * FROM " + topic + " PK sensor_id STOREAS ICACHE";
+        HazelcastSinkTask first = start(new RecordingSinkTaskContext(false), kcql);
+        HazelcastSinkTask second = start(new RecordingSinkTaskContext(false), kcql);
+        assertThat(putAndCommit(first, List.of(record(0, null, reading("s-a", 1, 1, "roof"))))).isEqualTo(1);
+        assertThat(putAndCommit(second, List.of(record(1, null, reading("s-b", 2, 2, "roof"))))).isEqualTo(2);
+        first.stop();
+        tasks.remove(first);
+        assertThat(putAndCommit(second, List.of(record(2, null, reading("s-c", 3, 3, "roof"))))).isEqualTo(3);
+        assertThat(member.getCacheManager().getCache(cache).get("s-c")).isEqualTo(json("s-c", 3.0, 3, "roof"));
+        assertThat(member.getCacheManager().getCache(cache).get("s-a")).isNotNull();
+    }
+
+    @Test
+    void keyFieldsOfSchemalessMapKeysOfChangingTypesAreThePk() {
+        String map = name("bykey");
+        HazelcastSinkTask task = start(new RecordingSinkTaskContext(false), "INSERT INTO " + map
+                + " SELECT sensor_id FROM " + topic + " PK _key.id STOREAS IMAP");
+        List<SinkRecord> records = List.of(
+                new SinkRecord(topic, 0, null, Map.of("id", "k-1"), READING, reading("s-1", 1, 1, "roof"), 0),
+                new SinkRecord(topic, 0, null, Map.of("id", 42L), READING, reading("s-2", 2, 2, "roof"), 1));
+        assertThat(putAndCommit(task, records)).isEqualTo(2);
+        assertThat(member.getMap(map).get("k-1")).isEqualTo("{\"sensor_id\":\"s-1\"}");
+        assertThat(member.getMap(map).get(42L)).isEqualTo("{\"sensor_id\":\"s-2\"}");
     }
 
     @Test

@@ -19,6 +19,9 @@ public final class KeyValueWriter implements StructureWriter {
         void putAll(Map<Object, Object> entries, Duration ttl);
 
         void remove(Object key);
+
+        default void close() {
+        }
     }
 
     private final Operations operations;
@@ -46,5 +49,10 @@ public final class KeyValueWriter implements StructureWriter {
                 operations.putAll(puts, ttl);
             }
         }, executor);
+    }
+
+    @Override
+    public void close() {
+        operations.close();
     }
 }

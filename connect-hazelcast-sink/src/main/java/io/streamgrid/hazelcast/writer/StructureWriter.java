@@ -10,4 +10,8 @@ import java.util.concurrent.CompletionStage;
 public interface StructureWriter {
 
     CompletionStage<Void> write(List<WriteEntry> batch);
+
+    /** Releases what the writer holds besides the client (the ICACHE writer's cache manager). */
+    default void close() {
+    }
 }

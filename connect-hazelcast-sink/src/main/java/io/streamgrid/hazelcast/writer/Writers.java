@@ -1,6 +1,7 @@
 package io.streamgrid.hazelcast.writer;
 
 import com.hazelcast.cache.HazelcastCachingProvider;
+import com.hazelcast.client.cache.HazelcastClientCachingProvider;
 import com.hazelcast.config.CacheConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.replicatedmap.ReplicatedMap;
@@ -11,15 +12,12 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
-import javax.cache.Caching;
 import javax.cache.expiry.CreatedExpiryPolicy;
 import javax.cache.expiry.ExpiryPolicy;
 import javax.cache.spi.CachingProvider;
 
 /** Makes the writer for a statement's target. */
 public final class Writers {
-
-    private static final String CLIENT_CACHING_PROVIDER = "com.hazelcast.client.cache.HazelcastClientCachingProvider";
 
     private Writers() {
     }
@@ -62,9 +60,14 @@ public final class Writers {
         };
     }
 
-    /** The JCache cache of that name through the client, created with default settings when the cluster has none. */
+    /**
+     * The JCache cache of that name through this task's client, created with default settings when the cluster
+     * has none. The provider is the task's own: JCache's shared one keeps one cache manager per class loader and
+     * URI, bound to the first client that asked, so a second task in the worker would write through the first
+     * task's client and fail once that task stopped.
+     */
     private static KeyValueWriter.Operations cache(HazelcastInstance client, String name) {
-        CachingProvider provider = Caching.getCachingProvider(CLIENT_CACHING_PROVIDER, Writers.class.getClassLoader());
+        CachingProvider provider = new HazelcastClientCachingProvider();
         // The provider's own defaults keep the cache's full name "/hz/<name>", as every other JCache user sees it.
         CacheManager manager = provider.getCacheManager(provider.getDefaultURI(), provider.getDefaultClassLoader(),
                 HazelcastCachingProvider.propertiesByInstanceItself(client));
@@ -86,6 +89,11 @@ public final class Writers {
             @Override
             public void remove(Object key) {
                 icache.remove(key);
+            }
+
+            @Override
+            public void close() {
+                provider.close();
             }
         };
     }
