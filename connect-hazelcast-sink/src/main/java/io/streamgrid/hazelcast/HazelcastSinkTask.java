@@ -108,8 +108,11 @@ public class HazelcastSinkTask extends SinkTask {
             route(record, from.partition);
         }
         for (Pipe pipe : pipes.values()) {
-            if (pipe.buffered() >= config.batchSize() || pipe.bufferAge().compareTo(config.linger()) >= 0) {
-                send(pipe);
+            while (pipe.buffered() >= pipe.batchSize()
+                    || (pipe.buffered() > 0 && pipe.bufferAge().compareTo(config.linger()) >= 0)) {
+                if (!send(pipe)) {
+                    break;
+                }
             }
         }
         collectResults();
@@ -166,20 +169,25 @@ public class HazelcastSinkTask extends SinkTask {
         }
     }
 
-    /** Sends a pipe's batch, first waiting for room when the task already has the most batches in flight. */
-    private void send(Pipe pipe) {
+    /**
+     * Sends a pipe's next batch, first waiting for room when the task already has the most batches in flight.
+     * False when it sends nothing: the pipe's failed batch waits for its retry, or its buffer may still grow
+     * behind the batch in flight (up to four batches, then the task waits: back-pressure).
+     */
+    private boolean send(Pipe pipe) {
         if (pipe.inFlight()) {
-            if (pipe.buffered() < 4 * config.batchSize()) {
-                return; // it goes after the batch in flight
+            if (pipe.buffered() < 4 * pipe.batchSize()) {
+                return false; // it goes after the batch in flight
             }
-            awaitQuietly(pipe); // back-pressure: the buffer may not grow without bound
+            awaitQuietly(pipe);
+        }
+        if (pipe.hasFailed()) {
+            return false;
         }
         while (inFlightCount() >= config.maxInFlight()) {
             pipes.values().stream().filter(Pipe::inFlight).findFirst().ifPresent(this::awaitQuietly);
         }
-        if (!pipe.hasFailed()) {
-            pipe.dispatch();
-        }
+        return pipe.dispatch();
     }
 
     private long inFlightCount() {
@@ -234,14 +242,8 @@ public class HazelcastSinkTask extends SinkTask {
 
     @Override
     public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+        flushAll();
         for (Pipe pipe : pipes.values()) {
-            if (!pipe.hasFailed()) {
-                awaitQuietly(pipe);
-                pipe.dispatch();
-            }
-        }
-        for (Pipe pipe : pipes.values()) {
-            awaitQuietly(pipe);
             if (pipe.hasFailed()) {
                 LOG.warn("{} failed; its records stay uncommitted and are retried with the next records: {}",
                         pipe.description(), pipe.failure().toString());
@@ -260,6 +262,23 @@ public class HazelcastSinkTask extends SinkTask {
             committable.put(current.getKey(), new OffsetAndMetadata(offset, current.getValue().metadata()));
         }
         return committable;
+    }
+
+    /** Writes every buffered entry, a batch at a time per structure, all structures at once; stops at a failure. */
+    private void flushAll() {
+        boolean inFlight = true;
+        while (inFlight) {
+            for (Pipe pipe : pipes.values()) {
+                if (!pipe.hasFailed()) {
+                    pipe.dispatch();
+                }
+            }
+            inFlight = false;
+            for (Pipe pipe : pipes.values()) {
+                inFlight |= pipe.inFlight();
+                awaitQuietly(pipe);
+            }
+        }
     }
 
     @Override

@@ -35,7 +35,7 @@ final class Pipe {
     private final StructureWriter writer;
     private final String description;
     private final Duration timeout;
-    private final int expectedBatch;
+    private final int batchSize;
     private final Stats stats;
     private List<Pending> buffer;
     private long firstBufferedNanos;
@@ -45,11 +45,11 @@ final class Pipe {
     private List<Pending> failed;
     private Throwable failure;
 
-    /** {@code expectedBatch}: how many entries a batch usually has, so the buffer does not grow by copying. */
-    Pipe(StructureWriter writer, String description, Duration timeout, int expectedBatch, Stats stats) {
-        this.expectedBatch = expectedBatch;
+    /** {@code batchSize}: the statement's batch size, the most entries one write call to the structure takes. */
+    Pipe(StructureWriter writer, String description, Duration timeout, int batchSize, Stats stats) {
+        this.batchSize = batchSize;
         this.stats = stats;
-        this.buffer = new ArrayList<>(expectedBatch);
+        this.buffer = new ArrayList<>(batchSize);
         this.writer = writer;
         this.description = description;
         this.timeout = timeout;
@@ -69,6 +69,10 @@ final class Pipe {
 
     int buffered() {
         return buffer.size();
+    }
+
+    int batchSize() {
+        return batchSize;
     }
 
     boolean inFlight() {
@@ -92,7 +96,10 @@ final class Pipe {
         return buffer.isEmpty() ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - firstBufferedNanos);
     }
 
-    /** Sends the failed batch again, or else the buffer; false when a batch is in flight or nothing waits. */
+    /**
+     * Sends the failed batch again, or else the oldest {@code batchSize} buffered entries; false when a batch is
+     * in flight or nothing waits.
+     */
     boolean dispatch() {
         if (inFlight != null) {
             return false;
@@ -103,8 +110,13 @@ final class Pipe {
             failure = null;
             stats.metrics().retry();
         } else if (!buffer.isEmpty()) {
-            inFlight = buffer;
-            buffer = new ArrayList<>(Math.max(expectedBatch, inFlight.size()));
+            if (buffer.size() <= batchSize) {
+                inFlight = buffer;
+                buffer = new ArrayList<>(batchSize);
+            } else {
+                inFlight = new ArrayList<>(buffer.subList(0, batchSize));
+                buffer = new ArrayList<>(buffer.subList(batchSize, buffer.size()));
+            }
             stats.buffered().addAndGet(-inFlight.size());
         } else {
             return false;

@@ -439,6 +439,32 @@ class HazelcastSinkTaskTest {
     }
 
     @Test
+    void aStatementsBatchSizeSendsAFullBatchAtOnceWhateverTheGlobalBatchSize() {
+        String ring = name("batch10");
+        HazelcastSinkTask task = start(new RecordingSinkTaskContext(false), "INSERT INTO " + ring + " SELECT * FROM "
+                + topic + " STOREAS RING_BUFFER BATCH = 10", "connect.hazelcast.linger.ms", "600000",
+                "connect.hazelcast.batch.size", "1000");
+        task.put(readings(10));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(member.getRingbuffer(ring).size()).as("a full batch of 10 goes without waiting").isEqualTo(10));
+    }
+
+    @Test
+    void aStatementsBatchSizeBoundsEveryWriteCallToItsStructure() throws Exception {
+        String map = name("mapbatch");
+        String connector = name("mapbatch-connector");
+        HazelcastSinkTask task = start(new RecordingSinkTaskContext(false), "INSERT INTO " + map + " SELECT * FROM "
+                + topic + " PK sensor_id STOREAS IMAP BATCH = 10", "connect.hazelcast.linger.ms", "600000",
+                "name", connector);
+        assertThat(putAndCommit(task, readings(35))).isEqualTo(35);
+        assertThat(member.getMap(map).size()).isEqualTo(35);
+        javax.management.ObjectName metrics = new javax.management.ObjectName(
+                "kafka.connect:type=plugins,connector=" + connector + ",task=0");
+        assertThat(java.lang.management.ManagementFactory.getPlatformMBeanServer().getAttribute(metrics, "batches-total"))
+                .as("35 entries in calls of at most 10").isEqualTo(4.0);
+    }
+
+    @Test
     void stringJsonValuesAreProjectedToo() {
         String map = name("jsonstr");
         HazelcastSinkTask task = start(new RecordingSinkTaskContext(false), "INSERT INTO " + map + " SELECT sensor_id, temperature AS t FROM "
