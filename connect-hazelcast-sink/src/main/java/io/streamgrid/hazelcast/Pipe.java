@@ -44,6 +44,8 @@ final class Pipe {
     private CompletableFuture<Void> inFlightResult;
     private List<Pending> failed;
     private Throwable failure;
+    /** Partitions the task lost while a batch holding their entries was in flight: never retried. */
+    private final java.util.Set<TopicPartition> lostInFlight = new java.util.HashSet<>();
 
     /** {@code batchSize}: the statement's batch size, the most entries one write call to the structure takes. */
     Pipe(StructureWriter writer, String description, Duration timeout, int batchSize, Stats stats) {
@@ -148,8 +150,13 @@ final class Pipe {
             failure = unwrap(e);
             written = failure instanceof FullStructureException full ? full.written() : 0;
             failed = new ArrayList<>(inFlight.subList(written, inFlight.size()));
+            failed.removeIf(p -> lostInFlight.contains(p.partition()));
             stats.metrics().failedBatch();
+            if (failed.isEmpty()) {
+                dropFailed(); // every entry belonged to a lost partition: its new owner writes it
+            }
         }
+        lostInFlight.clear();
         recordDelivered(inFlight.subList(0, written));
         inFlight = null;
         inFlightResult = null;
@@ -201,8 +208,15 @@ final class Pipe {
         return lowest == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(lowest);
     }
 
-    /** Forgets the entries of partitions this task no longer owns; their new owner reads them again. */
+    /**
+     * Forgets the entries of partitions this task no longer owns; their new owner reads them again. Entries in
+     * the batch in flight are already sent, but if that batch fails they are not retried: the new owner may
+     * have written newer values for their keys by then.
+     */
     void drop(Collection<TopicPartition> partitions) {
+        if (inFlight != null) {
+            lostInFlight.addAll(partitions);
+        }
         int before = buffer.size();
         buffer.removeIf(p -> partitions.contains(p.partition()));
         stats.buffered().addAndGet(buffer.size() - before);
