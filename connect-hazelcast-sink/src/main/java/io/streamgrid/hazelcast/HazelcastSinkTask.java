@@ -141,7 +141,7 @@ public class HazelcastSinkTask extends SinkTask {
                 errors.badRecord(record, e);
                 return;
             }
-            take(route, view, entry, partition, record.kafkaOffset());
+            take(route, view, entry, partition, record.kafkaOffset(), record);
             return;
         }
         List<WriteEntry> entries = new ArrayList<>(routes.size());
@@ -154,18 +154,19 @@ public class HazelcastSinkTask extends SinkTask {
             return;
         }
         for (int i = 0; i < routes.size(); i++) {
-            take(routes.get(i), view, entries.get(i), partition, record.kafkaOffset());
+            take(routes.get(i), view, entries.get(i), partition, record.kafkaOffset(), record);
         }
     }
 
-    private void take(Route route, RecordView view, WriteEntry entry, TopicPartition partition, long offset) {
+    private void take(Route route, RecordView view, WriteEntry entry, TopicPartition partition, long offset,
+                      SinkRecord record) {
         if (entry == null) {
             skippedTombstones.incrementAndGet();
             metrics.skipped(1);
             LOG.debug("Skipped tombstone {}: {} has no keys to delete", view.describe(), route.target().describe());
         } else {
             Long timestamp = view.timestamp();
-            route.pipe().add(new Pipe.Pending(entry, partition, offset, timestamp == null ? -1 : timestamp));
+            route.pipe().add(new Pipe.Pending(entry, partition, offset, timestamp == null ? -1 : timestamp, record));
         }
     }
 
@@ -216,12 +217,19 @@ public class HazelcastSinkTask extends SinkTask {
         }
     }
 
-    /** Failed batches are written again, in order, before any record behind them. */
+    /**
+     * Failed batches are written again, in order, before any record behind them: as they were after a failure
+     * that may heal; one entry at a time after one that cannot (see {@link #applyPolicy}).
+     */
     private void retryFailedBatches() {
         List<Pipe> failed = pipes.values().stream().filter(Pipe::hasFailed).toList();
         for (Pipe pipe : failed) {
             awaitQuietly(pipe);
-            pipe.dispatch();
+            if (WriteFailures.of(pipe.failure()) == WriteFailures.PERMANENT) {
+                applyPolicy(pipe);
+            } else {
+                pipe.dispatch();
+            }
         }
         for (Pipe pipe : failed) {
             awaitQuietly(pipe);
@@ -234,9 +242,30 @@ public class HazelcastSinkTask extends SinkTask {
         }
     }
 
+    /**
+     * A batch failed. A failure that no retry can mend (the member refused the request or the data) is pinned
+     * to its entries by writing them again one at a time: each entry that fails on its own is bad data for the
+     * error handler (dead-letter queue, NOOP, or the task fails at once); the others are written. A failure
+     * that may heal goes to the error policy: retry with back-off, fail, or drop (NOOP).
+     */
     private void applyPolicy(Pipe pipe) {
+        Throwable cause = pipe.failure();
+        if (WriteFailures.of(cause) == WriteFailures.PERMANENT) {
+            LOG.warn("{} failed with an error no retry can mend; writing its {} records one at a time to find the "
+                    + "bad ones: {}", pipe.description(), pipe.failedCount(), cause.toString());
+            try {
+                cause = pipe.isolateFailed(failure -> WriteFailures.of(failure) == WriteFailures.PERMANENT,
+                        (pending, failure) -> errors.badRecord(pending.record(), failure));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ConnectException("Interrupted while writing to Hazelcast", e);
+            }
+            if (cause == null) {
+                return;
+            }
+        }
         errors.writeFailed("Writing " + pipe.failedCount() + " records to " + pipe.description(), pipe.failedCount(),
-                pipe.failure());
+                cause);
         pipe.dropFailed(); // only NOOP returns here
     }
 

@@ -14,7 +14,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
  * The entries on their way to one structure: a buffer, at most one batch in flight (so Kafka order is
@@ -24,8 +26,11 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class Pipe {
 
-    /** An entry with the place of its record in Kafka, and the record's timestamp (-1 when it has none). */
-    record Pending(WriteEntry entry, TopicPartition partition, long offset, long timestamp) {
+    /**
+     * An entry with the place of its record in Kafka and the record's timestamp (-1 when it has none); the
+     * record itself, for the dead-letter queue should the entry fail for good.
+     */
+    record Pending(WriteEntry entry, TopicPartition partition, long offset, long timestamp, SinkRecord record) {
     }
 
     /** What the task's pipes count together for the metrics; the gauges read the counts from other threads. */
@@ -161,6 +166,37 @@ final class Pipe {
         inFlight = null;
         inFlightResult = null;
         return true;
+    }
+
+    /**
+     * Writes the failed batch again one entry at a time, in order, so that a failure no retry can mend is pinned
+     * to its entry: each entry that fails with such a failure is handed to {@code failedForGood} (which reports
+     * it, or throws to fail the task) and leaves the batch. A transient failure stops the walk and leaves that
+     * entry and the rest failed. Returns that transient failure, or null when nothing is left.
+     */
+    Throwable isolateFailed(java.util.function.Predicate<Throwable> forGood, BiConsumer<Pending, Throwable> failedForGood)
+            throws InterruptedException {
+        List<Pending> rest = failed;
+        for (int i = 0; rest != null && i < rest.size(); i++) {
+            Pending pending = rest.get(i);
+            long started = System.nanoTime();
+            inFlightSinceNanos = started;
+            try {
+                writer.write(List.of(pending.entry())).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                recordDelivered(List.of(pending));
+            } catch (ExecutionException | TimeoutException | RuntimeException e) {
+                Throwable cause = unwrap(e);
+                failed = new ArrayList<>(rest.subList(i, rest.size()));
+                failure = cause;
+                stats.metrics().failedBatch();
+                if (!forGood.test(cause)) {
+                    return cause;
+                }
+                failedForGood.accept(pending, cause);
+            }
+        }
+        dropFailed();
+        return null;
     }
 
     private void recordDelivered(List<Pending> delivered) {

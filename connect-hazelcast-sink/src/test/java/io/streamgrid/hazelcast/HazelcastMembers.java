@@ -19,6 +19,8 @@ final class HazelcastMembers implements AutoCloseable {
 
     static final String SMALL_QUEUE = "bounded-*";
     static final int SMALL_QUEUE_CAPACITY = 10;
+    /** Maps whose member-side store refuses values holding "poison": a write failure no retry can mend. */
+    static final String REJECTING_MAP = "rejecting-*";
 
     private final String clusterName = "test-" + UUID.randomUUID();
     private final List<Integer> ports = new ArrayList<>();
@@ -48,6 +50,9 @@ final class HazelcastMembers implements AutoCloseable {
         ports.forEach(p -> join.getTcpIpConfig().addMember("127.0.0.1:" + p));
         config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
         config.addQueueConfig(new QueueConfig(SMALL_QUEUE).setMaxSize(SMALL_QUEUE_CAPACITY));
+        config.addMapConfig(new com.hazelcast.config.MapConfig(REJECTING_MAP).setMapStoreConfig(
+                new com.hazelcast.config.MapStoreConfig().setEnabled(true).setWriteDelaySeconds(0)
+                        .setImplementation(new RejectingStore())));
         HazelcastInstance member = Hazelcast.newHazelcastInstance(config);
         if (i < members.size()) {
             members.set(i, member);
@@ -55,6 +60,44 @@ final class HazelcastMembers implements AutoCloseable {
             members.add(member);
         }
         return member;
+    }
+
+    /** A write-through store that refuses poison, as a member-side validation would. */
+    static final class RejectingStore implements com.hazelcast.map.MapStore<Object, Object> {
+        @Override
+        public void store(Object key, Object value) {
+            if (String.valueOf(value).contains("poison")) {
+                throw new IllegalArgumentException("the store refuses " + key);
+            }
+        }
+
+        @Override
+        public void storeAll(Map<Object, Object> entries) {
+            entries.forEach(this::store);
+        }
+
+        @Override
+        public void delete(Object key) {
+        }
+
+        @Override
+        public void deleteAll(java.util.Collection<Object> keys) {
+        }
+
+        @Override
+        public Object load(Object key) {
+            return null;
+        }
+
+        @Override
+        public Map<Object, Object> loadAll(java.util.Collection<Object> keys) {
+            return Map.of();
+        }
+
+        @Override
+        public Iterable<Object> loadAllKeys() {
+            return null;
+        }
     }
 
     void stop(int i) {

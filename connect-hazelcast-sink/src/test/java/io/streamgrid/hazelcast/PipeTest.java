@@ -52,7 +52,7 @@ class PipeTest {
     }
 
     private static Pipe.Pending pending(TopicPartition partition, long offset, String value) {
-        return new Pipe.Pending(new WriteEntry("device-1", value), partition, offset, -1);
+        return new Pipe.Pending(new WriteEntry("device-1", value), partition, offset, -1, null);
     }
 
     @Test
