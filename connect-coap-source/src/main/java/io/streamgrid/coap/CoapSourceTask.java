@@ -60,7 +60,8 @@ public class CoapSourceTask extends SourceTask {
         queue = new HandoffQueue<>(config.queueSize(), CoapSourceTask::payloadBytes);
         loggingContext = MDC.getCopyOfContextMap();
         metrics = ConnectorMetrics.register(context, props,
-                new ConnectorMetrics.Gauges(inFlight::get, queue::size, queue::bytes));
+                new ConnectorMetrics.Gauges(inFlight::get, queue::size, queue::bytes,
+                        () -> endpoint != null && endpoint.isStarted()));
         endpoint = CoapEndpoints.create(config);
         try {
             endpoint.start();

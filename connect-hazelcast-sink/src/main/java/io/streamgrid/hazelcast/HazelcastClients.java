@@ -1,13 +1,11 @@
 package io.streamgrid.hazelcast;
 
-import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.client.config.ConnectionRetryConfig;
 import com.hazelcast.client.config.RoutingMode;
 import com.hazelcast.client.config.SocketOptions;
 import com.hazelcast.client.config.XmlClientConfigBuilder;
 import com.hazelcast.client.config.YamlClientConfigBuilder;
-import com.hazelcast.core.HazelcastInstance;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,13 +18,11 @@ final class HazelcastClients {
     private HazelcastClients() {
     }
 
-    static HazelcastInstance connect(HazelcastSinkConfig config, String instanceName) {
-        return HazelcastClient.newHazelcastClient(clientConfig(config, instanceName, config.clusterConnectTimeoutMs()));
-    }
-
     /**
      * The client config: the client config file when one is given, with every key the connector config
      * sets on top; without a file, every key with its default.
+     *
+     * @param clusterConnectTimeoutMs how long the client tries to reach the cluster before it shuts down; -1 never
      */
     static ClientConfig clientConfig(HazelcastSinkConfig config, String instanceName, long clusterConnectTimeoutMs) {
         boolean file = !config.clientConfigFile().isEmpty();

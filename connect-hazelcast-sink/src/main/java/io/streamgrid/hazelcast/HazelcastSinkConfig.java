@@ -59,8 +59,16 @@ public final class HazelcastSinkConfig extends AbstractConfig {
     private static final String CONNECTION_TIMEOUT_DOC = "Milliseconds one attempt to open a connection to a "
             + "member may take.";
     public static final String CLUSTER_CONNECT_TIMEOUT_CONFIG = PREFIX + ".cluster.connect.timeout";
-    private static final String CLUSTER_CONNECT_TIMEOUT_DOC = "Milliseconds the client keeps trying to reach the "
-            + "cluster, when the task starts and after it loses the cluster, before it gives up and the task fails.";
+    private static final String CLUSTER_CONNECT_TIMEOUT_DOC = "Milliseconds a task waits at start for its first "
+            + "connection to the cluster, and validate waits to check the cluster can be reached. A task whose cluster "
+            + "is not there by then starts all the same and logs a warning: its records wait, retried, until the "
+            + "cluster is there (see " + PREFIX + ".cluster.outage.timeout). The client never gives up reconnecting.";
+    public static final String CLUSTER_OUTAGE_TIMEOUT_CONFIG = PREFIX + ".cluster.outage.timeout";
+    private static final String CLUSTER_OUTAGE_TIMEOUT_DOC = "Milliseconds the task waits out a cluster it cannot "
+            + "reach before it fails; 0 (the default) waits for as long as it takes. Meanwhile records wait in Kafka "
+            + "(nothing past the last written record is committed), writes are retried every second (or every "
+            + "retry.interval, when shorter) without using up max.retries, and the metric connected is 0. Applies "
+            + "to error policy RETRY; THROW fails the task at once and NOOP drops the records.";
     public static final String BACKOFF_INITIAL_CONFIG = PREFIX + ".connection.backoff.initial";
     private static final String BACKOFF_INITIAL_DOC = "Milliseconds the client waits before its second attempt to "
             + "reach the cluster.";
@@ -145,6 +153,9 @@ public final class HazelcastSinkConfig extends AbstractConfig {
                 .define(CLUSTER_CONNECT_TIMEOUT_CONFIG, Type.LONG, 20_000L, ConfigDef.Range.atLeast(0),
                         Importance.MEDIUM, CLUSTER_CONNECT_TIMEOUT_DOC, CLUSTER_GROUP, ++order, Width.SHORT,
                         "Cluster connect timeout (ms)")
+                .define(CLUSTER_OUTAGE_TIMEOUT_CONFIG, Type.LONG, 0L, ConfigDef.Range.atLeast(0),
+                        Importance.MEDIUM, CLUSTER_OUTAGE_TIMEOUT_DOC, CLUSTER_GROUP, ++order, Width.SHORT,
+                        "Cluster outage timeout (ms)")
                 .define(BACKOFF_INITIAL_CONFIG, Type.INT, 500, ConfigDef.Range.atLeast(0), Importance.LOW,
                         BACKOFF_INITIAL_DOC, CLUSTER_GROUP, ++order, Width.SHORT, "Initial back-off (ms)")
                 .define(BACKOFF_MAX_CONFIG, Type.INT, 5000, ConfigDef.Range.atLeast(0), Importance.LOW,
@@ -210,6 +221,11 @@ public final class HazelcastSinkConfig extends AbstractConfig {
 
     public long clusterConnectTimeoutMs() {
         return getLong(CLUSTER_CONNECT_TIMEOUT_CONFIG);
+    }
+
+    /** How long an outage is waited out; zero: for as long as it takes. */
+    public Duration clusterOutageTimeout() {
+        return Duration.ofMillis(getLong(CLUSTER_OUTAGE_TIMEOUT_CONFIG));
     }
 
     public int backoffInitialMs() {

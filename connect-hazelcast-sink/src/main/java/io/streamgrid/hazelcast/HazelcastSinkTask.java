@@ -43,9 +43,10 @@ public class HazelcastSinkTask extends SinkTask {
 
     private static final Logger LOG = LoggerFactory.getLogger(HazelcastSinkTask.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
+    private static final Duration OUTAGE_RETRY_INTERVAL = Duration.ofSeconds(1);
 
     private HazelcastSinkConfig config;
-    private HazelcastInstance client;
+    private ClusterConnection connection;
     private ExecutorService blockingWrites;
     private SinkErrorHandler errors;
     private final Map<String, List<Route>> routesByTopic = new HashMap<>();
@@ -68,45 +69,56 @@ public class HazelcastSinkTask extends SinkTask {
         AtomicLong inFlightBatches = new AtomicLong();
         AtomicLong buffered = new AtomicLong();
         metrics = ConnectorMetrics.register(context, props,
-                new ConnectorMetrics.Gauges(inFlightBatches::get, buffered::get, () -> 0));
+                new ConnectorMetrics.Gauges(inFlightBatches::get, buffered::get, () -> 0,
+                        () -> connection != null && connection.connected()));
         Pipe.Stats stats = new Pipe.Stats(metrics, inFlightBatches, buffered);
         errors = new SinkErrorHandler(config.errorPolicy(), context, metrics);
         String name = config.clientName() + "-" + INSTANCES.incrementAndGet();
         blockingWrites = Executors.newFixedThreadPool(config.maxInFlight(), daemonThreads(name + "-writer"));
-        try {
-            client = HazelcastClients.connect(config, name);
-        } catch (RuntimeException e) {
-            blockingWrites.shutdownNow();
-            metrics.close();
-            throw new ConnectException("Cannot reach the Hazelcast cluster '" + config.clusterName() + "' at "
-                    + config.members() + " within " + config.clusterConnectTimeoutMs() + " ms ("
-                    + HazelcastSinkConfig.CLUSTER_CONNECT_TIMEOUT_CONFIG + "): " + e.getMessage(), e);
-        }
+        connection = new ClusterConnection(config, name);
         for (KcqlStatement statement : config.statements()) {
             StoreTarget target = StoreTarget.of(statement);
             int batchSize = statement.batch().orElse(config.batchSize());
             Duration ttl = statement.ttl().isPresent() ? Duration.ofMillis(statement.ttl().getAsLong()) : null;
             Pipe pipe = pipes.computeIfAbsent(target.type() + "/" + target.name(), key -> new Pipe(
-                    Writers.create(client, target, ttl, batchSize, blockingWrites), target.describe(),
-                    config.writeTimeout(), batchSize, stats));
+                    () -> Writers.create(connection.client(), target, ttl, batchSize, blockingWrites),
+                    target.describe(), config.writeTimeout(), batchSize, stats));
             routesByTopic.computeIfAbsent(statement.source(), t -> new ArrayList<>()).add(new Route(statement, target, pipe));
         }
+        awaitCluster();
         LOG.info("Hazelcast sink task started: client {} in cluster '{}', {} statements over {} structures",
                 name, config.clusterName(), config.statements().size(), pipes.size());
     }
 
+    /** Waits a while for the cluster at start; without it the task runs all the same and its records wait. */
+    private void awaitCluster() {
+        try {
+            if (!connection.awaitConnected(Duration.ofMillis(config.clusterConnectTimeoutMs()))) {
+                LOG.warn("Cannot reach the Hazelcast cluster '{}' at {} yet (waited {} ms, {}); the task runs, and its "
+                        + "records wait, retried, until the cluster is there", config.clusterName(), config.members(),
+                        config.clusterConnectTimeoutMs(), HazelcastSinkConfig.CLUSTER_CONNECT_TIMEOUT_CONFIG);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectException("Interrupted while waiting for the Hazelcast cluster", e);
+        }
+    }
+
     @Override
     public void put(Collection<SinkRecord> records) {
-        metrics.recordsIn(records.size());
+        errors.throwIfRetryNotDue();
         retryFailedBatches();
+        int taken = 0;
         for (SinkRecord record : records) {
             Taken from = partitionOf(record);
             if (record.kafkaOffset() <= from.highest) {
                 continue; // redelivered after a retry: already on its way
             }
             from.highest = record.kafkaOffset();
+            taken++;
             route(record, from.partition);
         }
+        metrics.recordsIn(taken);
         for (Pipe pipe : pipes.values()) {
             while (pipe.buffered() >= pipe.batchSize()
                     || (pipe.buffered() > 0 && pipe.bufferAge().compareTo(config.linger()) >= 0)) {
@@ -264,9 +276,24 @@ public class HazelcastSinkTask extends SinkTask {
                 return;
             }
         }
+        if (WriteFailures.of(cause) == WriteFailures.CLIENT_GONE || !connection.connected()) {
+            if (connection.replaceIfShutDown()) {
+                pipes.values().forEach(Pipe::resetWriter);
+            }
+            errors.serverAway("Writing " + pipe.failedCount() + " records to " + pipe.description(),
+                    pipe.failedCount(), cause, outageRetryInterval(), config.clusterOutageTimeout());
+            pipe.dropFailed(); // only NOOP returns here
+            return;
+        }
         errors.writeFailed("Writing " + pipe.failedCount() + " records to " + pipe.description(), pipe.failedCount(),
                 cause);
         pipe.dropFailed(); // only NOOP returns here
+    }
+
+    /** While the cluster is away a retry costs nothing (the client fails at once), so try every second. */
+    private Duration outageRetryInterval() {
+        Duration interval = config.errorPolicy().retryInterval();
+        return interval.compareTo(OUTAGE_RETRY_INTERVAL) < 0 ? interval : OUTAGE_RETRY_INTERVAL;
     }
 
     @Override
@@ -332,8 +359,8 @@ public class HazelcastSinkTask extends SinkTask {
                 LOG.warn("Closing the writer of {} failed: {}", pipe.description(), e.toString());
             }
         }
-        if (client != null) {
-            client.shutdown();
+        if (connection != null) {
+            connection.close();
         }
         if (metrics != null) {
             metrics.close();

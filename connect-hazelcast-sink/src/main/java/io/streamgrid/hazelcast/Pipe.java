@@ -37,7 +37,8 @@ final class Pipe {
     record Stats(ConnectorMetrics metrics, AtomicLong inFlightBatches, AtomicLong buffered) {
     }
 
-    private final StructureWriter writer;
+    private final java.util.function.Supplier<StructureWriter> writers;
+    private StructureWriter writer;
     private final String description;
     private final Duration timeout;
     private final int batchSize;
@@ -52,12 +53,17 @@ final class Pipe {
     /** Partitions the task lost while a batch holding their entries was in flight: never retried. */
     private final java.util.Set<TopicPartition> lostInFlight = new java.util.HashSet<>();
 
-    /** {@code batchSize}: the statement's batch size, the most entries one write call to the structure takes. */
-    Pipe(StructureWriter writer, String description, Duration timeout, int batchSize, Stats stats) {
+    /**
+     * @param writers   makes the structure's writer, at the first write and again after {@link #resetWriter()}
+     *                  (a new client); a writer that cannot be made is a failed write
+     * @param batchSize the statement's batch size, the most entries one write call to the structure takes
+     */
+    Pipe(java.util.function.Supplier<StructureWriter> writers, String description, Duration timeout, int batchSize,
+         Stats stats) {
+        this.writers = writers;
         this.batchSize = batchSize;
         this.stats = stats;
         this.buffer = new ArrayList<>(batchSize);
-        this.writer = writer;
         this.description = description;
         this.timeout = timeout;
     }
@@ -134,7 +140,7 @@ final class Pipe {
         inFlight.forEach(p -> entries.add(p.entry()));
         CompletableFuture<Void> result;
         try {
-            result = writer.write(entries).toCompletableFuture();
+            result = writer().write(entries).toCompletableFuture();
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
@@ -182,7 +188,7 @@ final class Pipe {
             long started = System.nanoTime();
             inFlightSinceNanos = started;
             try {
-                writer.write(List.of(pending.entry())).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                writer().write(List.of(pending.entry())).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 recordDelivered(List.of(pending));
             } catch (ExecutionException | TimeoutException | RuntimeException e) {
                 Throwable cause = unwrap(e);
@@ -264,9 +270,24 @@ final class Pipe {
         }
     }
 
+    private StructureWriter writer() {
+        if (writer == null) {
+            writer = writers.get();
+        }
+        return writer;
+    }
+
+    /** The client was replaced: the next write makes a new writer, on the new client. */
+    void resetWriter() {
+        close();
+        writer = null;
+    }
+
     /** Releases the writer's own resources; the task closes the client. */
     void close() {
-        writer.close();
+        if (writer != null) {
+            writer.close();
+        }
     }
 
     private static Throwable unwrap(Throwable e) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.Test;
@@ -57,11 +58,15 @@ class HazelcastSinkResilienceTest {
 
                 members.stop(0);
                 List<SinkRecord> during = readings(100, 100);
-                task.put(during);
+                int retriableFailures = 0;
+                try {
+                    task.put(during);
+                } catch (RetriableException e) { // the client already knows the cluster is gone
+                    retriableFailures++;
+                }
                 assertThat(commit(task, 200)).as("nothing written while the cluster is down is committed")
                         .isEqualTo(100);
 
-                int retriableFailures = 0;
                 long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
                 boolean restarted = false;
                 while (true) {
@@ -82,7 +87,8 @@ class HazelcastSinkResilienceTest {
                     Thread.sleep(100);
                 }
                 assertThat(retriableFailures).isGreaterThanOrEqualTo(2);
-                assertThat(context.timeouts).isNotEmpty().allMatch(t -> t == 100L);
+                assertThat(context.timeouts).as("the worker is asked to wait at most retry.interval").isNotEmpty()
+                        .allMatch(t -> t > 0 && t <= 100L);
                 IMap<Object, Object> state = members.member(0).getMap("state");
                 for (int i = 100; i < 200; i++) {
                     assertThat(state.get("s-" + i)).as("s-" + i).isNotNull();
@@ -112,6 +118,136 @@ class HazelcastSinkResilienceTest {
                 assertThat(fromFirst.getLocalMapStats().getOwnedEntryCount()
                         + fromSecond.getLocalMapStats().getOwnedEntryCount()).isEqualTo(1000);
                 assertThat(members.member(1).getRingbuffer("ring").size()).isEqualTo(1000);
+            } finally {
+                task.stop();
+            }
+        }
+    }
+
+    private static double metric(String connector, String name) throws Exception {
+        return (Double) java.lang.management.ManagementFactory.getPlatformMBeanServer().getAttribute(
+                new javax.management.ObjectName("kafka.connect:type=plugins,connector=" + connector + ",task=0"), name);
+    }
+
+    /** What the worker does after a RetriableException: wait as asked (at most {@code cap}), then put again. */
+    private static void waitAsAsked(RecordingSinkTaskContext context, long capMs) throws InterruptedException {
+        long asked = context.timeouts.isEmpty() ? 100 : context.timeouts.get(context.timeouts.size() - 1);
+        Thread.sleep(Math.max(1, Math.min(asked, capMs)));
+    }
+
+    @Test
+    @Timeout(60)
+    void retriesComeAsFarApartAndAsOftenAsConfiguredEvenWhenTheWorkerCallsSooner() throws Exception {
+        String connector = "spacing-" + System.nanoTime();
+        try (HazelcastMembers members = new HazelcastMembers(1)) {
+            RecordingSinkTaskContext context = new RecordingSinkTaskContext(false);
+            HazelcastSinkTask task = start(members, context, "INSERT INTO bounded-spacing SELECT * FROM " + TOPIC
+                            + " STOREAS QUEUE", "connect.hazelcast.error.policy", "RETRY",
+                    "connect.hazelcast.max.retries", "3", "connect.hazelcast.retry.interval", "400", "name", connector);
+            try {
+                task.put(readings(0, HazelcastMembers.SMALL_QUEUE_CAPACITY + 5)); // 5 do not fit: a failure that heals
+                List<Long> attempts = new ArrayList<>();
+                ConnectException failure = null;
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (failure == null && System.nanoTime() < deadline) {
+                    try {
+                        task.put(List.of());
+                    } catch (RetriableException e) {
+                        // the worker hands the batch back; it calls again sooner than asked (an offset commit came first)
+                    } catch (ConnectException e) {
+                        failure = e;
+                    }
+                    if (metric(connector, "retries-total") > attempts.size()) {
+                        attempts.add(System.nanoTime());
+                    }
+                    waitAsAsked(context, 20);
+                }
+                assertThat(failure).as("the task fails once the retries are used up").isNotNull()
+                        .hasMessageContaining("3 retries are used up");
+                assertThat(attempts).as("exactly max.retries retries").hasSize(3);
+                for (int i = 1; i < attempts.size(); i++) {
+                    assertThat(Duration.ofNanos(attempts.get(i) - attempts.get(i - 1)))
+                            .as("retry " + (i + 1) + " comes retry.interval after the one before")
+                            .isGreaterThanOrEqualTo(Duration.ofMillis(400));
+                }
+            } finally {
+                task.stop();
+            }
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void aClusterAwayLongerThanTheConnectTimeoutIsWaitedOutWithNothingLost() throws Exception {
+        try (HazelcastMembers members = new HazelcastMembers(1)) {
+            RecordingSinkTaskContext context = new RecordingSinkTaskContext(false);
+            HazelcastSinkTask task = start(members, context, "INSERT INTO state SELECT * FROM " + TOPIC
+                            + " PK sensor_id STOREAS IMAP", "connect.hazelcast.error.policy", "RETRY",
+                    "connect.hazelcast.max.retries", "2", "connect.hazelcast.retry.interval", "200",
+                    "connect.hazelcast.cluster.connect.timeout", "2000", "connect.hazelcast.write.timeout", "2000");
+            try {
+                task.put(readings(0, 100));
+                assertThat(commit(task, 100)).isEqualTo(100);
+                members.stop(0);
+                List<SinkRecord> during = readings(100, 100);
+                long awayUntil = System.nanoTime() + Duration.ofSeconds(8).toNanos(); // 4 x the connect timeout
+                boolean back = false;
+                while (true) {
+                    try {
+                        task.put(during);
+                        if (commit(task, 200) == 200) {
+                            break;
+                        }
+                    } catch (RetriableException e) {
+                        assertThat(commit(task, 200)).as("nothing unwritten is committed").isEqualTo(100);
+                    }
+                    if (!back && System.nanoTime() > awayUntil) {
+                        members.start(0);
+                        back = true;
+                    }
+                    waitAsAsked(context, 1000);
+                }
+                assertThat(back).isTrue();
+                IMap<Object, Object> state = members.member(0).getMap("state");
+                for (int i = 100; i < 200; i++) {
+                    assertThat(state.get("s-" + i)).as("s-" + i).isNotNull();
+                }
+            } finally {
+                task.stop();
+            }
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void aTaskStartedWhileTheClusterIsAwayWritesOnceItIsThere() throws Exception {
+        try (HazelcastMembers members = new HazelcastMembers(1)) {
+            members.stop(0);
+            RecordingSinkTaskContext context = new RecordingSinkTaskContext(false);
+            HazelcastSinkTask task = start(members, context, "INSERT INTO late SELECT * FROM " + TOPIC
+                            + " PK sensor_id STOREAS IMAP", "connect.hazelcast.retry.interval", "200",
+                    "connect.hazelcast.cluster.connect.timeout", "1000");
+            try {
+                List<SinkRecord> records = readings(0, 50);
+                boolean back = false;
+                long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+                while (true) {
+                    try {
+                        task.put(records);
+                        if (commit(task, 50) == 50) {
+                            break;
+                        }
+                    } catch (RetriableException e) {
+                        assertThat(commit(task, 50)).isZero();
+                    }
+                    if (!back) {
+                        members.start(0);
+                        back = true;
+                    }
+                    assertThat(System.nanoTime()).as("written in time").isLessThan(deadline);
+                    waitAsAsked(context, 1000);
+                }
+                assertThat(members.member(0).getMap("late").size()).isEqualTo(50);
             } finally {
                 task.stop();
             }

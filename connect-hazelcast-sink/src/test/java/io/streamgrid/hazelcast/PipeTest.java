@@ -39,7 +39,7 @@ class PipeTest {
 
     private final ConnectorMetrics metrics = ConnectorMetrics.register(null,
             Map.of("name", "pipe-test-" + System.nanoTime(), TaskIds.TASK_ID_CONFIG, "0"),
-            new ConnectorMetrics.Gauges(() -> 0, () -> 0, () -> 0));
+            new ConnectorMetrics.Gauges(() -> 0, () -> 0, () -> 0, () -> true));
 
     @AfterEach
     void closeMetrics() {
@@ -47,7 +47,7 @@ class PipeTest {
     }
 
     private Pipe pipe(ControlledWriter writer, int batchSize) {
-        return new Pipe(writer, "IMAP 'm'", Duration.ofSeconds(30), batchSize,
+        return new Pipe(() -> writer, "IMAP 'm'", Duration.ofSeconds(30), batchSize,
                 new Pipe.Stats(metrics, new AtomicLong(), new AtomicLong()));
     }
 

@@ -72,7 +72,8 @@ public class MqttSourceTask extends SourceTask {
         loggingContext = MDC.getCopyOfContextMap();
         sourcePartition = Map.of("mqtt.client.id", config.clientId());
         metrics = ConnectorMetrics.register(context, props,
-                new ConnectorMetrics.Gauges(inFlight::get, queue::size, queue::bytes));
+                new ConnectorMetrics.Gauges(inFlight::get, queue::size, queue::bytes,
+                        () -> client != null && client.isConnected()));
         try {
             client = new MqttAsyncClient(config.hosts().get(0), config.clientId(), new MemoryPersistence());
             client.setManualAcks(true);

@@ -1,6 +1,7 @@
 package io.streamgrid.common.config;
 
 import io.streamgrid.common.metrics.ConnectorMetrics;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -22,6 +23,7 @@ import org.slf4j.LoggerFactory;
 public final class SinkErrorHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(SinkErrorHandler.class);
+    private static final Duration AWAY_LOG_INTERVAL = Duration.ofSeconds(30);
 
     private final ErrorPolicyConfig config;
     private final SinkTaskContext context;
@@ -31,6 +33,11 @@ public final class SinkErrorHandler {
     private final AtomicLong deadLetteredRecords = new AtomicLong();
     private final ConnectorMetrics metrics;
     private int retriesLeft;
+    /** When the next retry may be made (System.nanoTime), 0 when none is waiting. */
+    private long retryDueNanos;
+    /** When the server went away (System.nanoTime), 0 while it is there. */
+    private long awaySinceNanos;
+    private long awayLoggedNanos;
 
     public SinkErrorHandler(ErrorPolicyConfig config, SinkTaskContext context) {
         this(config, context, null);
@@ -108,16 +115,75 @@ public final class SinkErrorHandler {
                 retriesLeft--;
                 LOG.warn("{} failed ({} retries left, next in {} ms): {}", what, retriesLeft,
                         config.retryInterval().toMillis(), cause.toString());
-                context.timeout(config.retryInterval().toMillis());
-                throw new RetriableException(what + " failed; retrying: " + cause.getMessage(), cause);
+                throw retryIn(config.retryInterval(), what + " failed; retrying: " + cause.getMessage(), cause);
             }
             default -> throw new ConnectException(what + " failed: " + cause.getMessage(), cause);
         }
     }
 
-    /** A write went through: the retry budget is full again. */
+    /**
+     * A write failed because the server is away (the cluster is down or unreachable): under RETRY it is tried
+     * again every {@code interval} for as long as that lasts, without using up {@code max.retries}, and the task
+     * fails only once the server has been away for {@code giveUpAfter} (zero: never). THROW fails the task and
+     * NOOP drops the records, as for any failed write.
+     */
+    public void serverAway(String what, int records, Throwable cause, Duration interval, Duration giveUpAfter) {
+        if (config.policy() != ErrorPolicy.RETRY) {
+            writeFailed(what, records, cause);
+            return;
+        }
+        long now = System.nanoTime();
+        if (awaySinceNanos == 0) {
+            awaySinceNanos = now;
+            awayLoggedNanos = now;
+            LOG.warn("{} failed: the server is away ({}); retrying every {} ms until it is back{}", what,
+                    cause.toString(), interval.toMillis(),
+                    giveUpAfter.isZero() ? "" : ", for at most " + giveUpAfter.toMillis() + " ms");
+        }
+        Duration away = Duration.ofNanos(now - awaySinceNanos);
+        if (!giveUpAfter.isZero() && away.compareTo(giveUpAfter) >= 0) {
+            throw new ConnectException(what + " failed: the server has been away for " + away.toMillis()
+                    + " ms, longer than the " + giveUpAfter.toMillis() + " ms the task waits: " + cause.getMessage(),
+                    cause);
+        }
+        if (now - awayLoggedNanos >= AWAY_LOG_INTERVAL.toNanos()) {
+            awayLoggedNanos = now;
+            LOG.info("Still waiting for the server: away for {} s; {} records wait", away.toSeconds(), records);
+        }
+        throw retryIn(interval, what + " failed; the server is away, retrying: " + cause.getMessage(), cause);
+    }
+
+    /**
+     * Throws a {@link RetriableException} while a retry is not yet due: the worker may call again sooner than
+     * it was asked to (an offset commit comes first), and retries must come as far apart as configured.
+     */
+    public void throwIfRetryNotDue() {
+        if (retryDueNanos == 0) {
+            return;
+        }
+        long remaining = retryDueNanos - System.nanoTime();
+        if (remaining > 0) {
+            long ms = Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(remaining));
+            context.timeout(ms);
+            throw new RetriableException("The next retry is due in " + ms + " ms");
+        }
+    }
+
+    private RetriableException retryIn(Duration interval, String message, Throwable cause) {
+        retryDueNanos = System.nanoTime() + interval.toNanos();
+        context.timeout(interval.toMillis());
+        return new RetriableException(message, cause);
+    }
+
+    /** A write went through: the retry budget is full again, and a server that was away is back. */
     public void succeeded() {
         retriesLeft = config.maxRetries();
+        retryDueNanos = 0;
+        if (awaySinceNanos != 0) {
+            LOG.info("The server is back after {} ms away; the records that waited are written",
+                    java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - awaySinceNanos));
+            awaySinceNanos = 0;
+        }
     }
 
     /** Waits until every record sent to the dead-letter queue is there, so its offset may be committed. */

@@ -4,6 +4,7 @@ import static io.streamgrid.common.metrics.StreamGridMetric.ACKNOWLEDGED_TOTAL;
 import static io.streamgrid.common.metrics.StreamGridMetric.BATCHES_TOTAL;
 import static io.streamgrid.common.metrics.StreamGridMetric.BATCH_LATENCY_AVG;
 import static io.streamgrid.common.metrics.StreamGridMetric.BATCH_LATENCY_MAX;
+import static io.streamgrid.common.metrics.StreamGridMetric.CONNECTED;
 import static io.streamgrid.common.metrics.StreamGridMetric.DEAD_LETTERED_TOTAL;
 import static io.streamgrid.common.metrics.StreamGridMetric.DROPPED_TOTAL;
 import static io.streamgrid.common.metrics.StreamGridMetric.END_TO_END_LAG_AVG;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.metrics.Gauge;
 import org.apache.kafka.common.metrics.MetricConfig;
@@ -45,7 +47,8 @@ public final class ConnectorMetrics implements AutoCloseable {
     private static final AtomicInteger UNNAMED = new AtomicInteger();
 
     /** What the task can report at any moment; each may be read on any thread. */
-    public record Gauges(LongSupplier inFlight, LongSupplier queuedRecords, LongSupplier queuedBytes) {
+    public record Gauges(LongSupplier inFlight, LongSupplier queuedRecords, LongSupplier queuedBytes,
+                         BooleanSupplier connected) {
     }
 
     private final MetricsRegistry registry;
@@ -84,6 +87,7 @@ public final class ConnectorMetrics implements AutoCloseable {
         gauge(IN_FLIGHT_BATCHES, gauges.inFlight());
         gauge(QUEUED_RECORDS, gauges.queuedRecords());
         gauge(QUEUED_BYTES, gauges.queuedBytes());
+        gauge(CONNECTED, () -> gauges.connected().getAsBoolean() ? 1 : 0);
     }
 
     /**

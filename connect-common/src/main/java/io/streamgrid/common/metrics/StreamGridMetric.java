@@ -40,6 +40,9 @@ public enum StreamGridMetric {
             + "for Hazelcast in the sink.", "Well below the queue size; a full queue means the downstream is slower."),
     QUEUED_BYTES("queued-bytes", "Payload bytes of the queued records (sources; the sink counts 0).",
             "Well below the queue's byte bound."),
+    CONNECTED("connected", "1 while the task is connected to its server (the Hazelcast cluster, the MQTT broker), "
+            + "0 while it is away and the task reconnects. The CoAP source (UDP, no connection) shows 1 while its "
+            + "endpoint is open.", "1; 0 for longer than a restart takes means an outage (see retries-total)."),
     ACKNOWLEDGED_TOTAL("acknowledged-total", "Messages acknowledged to the MQTT broker after Kafka has their "
             + "records (QoS 1 and 2). Always 0 for the CoAP source and the sink.", "Follows records-in-total "
             + "for QoS 1/2."),

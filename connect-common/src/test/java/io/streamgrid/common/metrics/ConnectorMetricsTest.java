@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class ConnectorMetricsTest {
 
     private static final MBeanServer JMX = ManagementFactory.getPlatformMBeanServer();
-    private static final ConnectorMetrics.Gauges GAUGES = new ConnectorMetrics.Gauges(() -> 2, () -> 5, () -> 640);
+    private static final ConnectorMetrics.Gauges GAUGES = new ConnectorMetrics.Gauges(() -> 2, () -> 5, () -> 640, () -> true);
 
     @Test
     void withoutPluginMetricsTheSameNamesAreOnJmxUnderTheTasksMBean() throws Exception {
@@ -116,6 +116,7 @@ class ConnectorMetricsTest {
         assertThat(JMX.getAttribute(name, "in-flight-batches")).isEqualTo(2L);
         assertThat(JMX.getAttribute(name, "queued-records")).isEqualTo(5L);
         assertThat(JMX.getAttribute(name, "queued-bytes")).isEqualTo(640L);
+        assertThat(JMX.getAttribute(name, "connected")).isEqualTo(1L);
     }
 
     private static SourceTaskContext context(PluginMetrics pluginMetrics) {

@@ -1,0 +1,125 @@
+package io.streamgrid.hazelcast;
+
+import com.hazelcast.client.HazelcastClient;
+import com.hazelcast.client.config.ClientConfig;
+import com.hazelcast.client.config.ClientConnectionStrategyConfig;
+import com.hazelcast.config.ListenerConfig;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
+import com.hazelcast.core.LifecycleListener;
+import java.time.Duration;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The task's Hazelcast client, which never gives up on the cluster: it starts without waiting for it and
+ * reconnects, with back-off, for as long as the task runs, failing operations at once while it is away (so
+ * the task's retries decide what waits). Should the client shut down all the same (the cluster refused it, or
+ * someone shut it down), {@link #replaceIfShutDown()} makes a new one.
+ */
+final class ClusterConnection implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterConnection.class);
+
+    private final HazelcastSinkConfig config;
+    private final String name;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private volatile HazelcastInstance client;
+    private volatile boolean connected;
+    private volatile boolean closing;
+    private int generation;
+
+    ClusterConnection(HazelcastSinkConfig config, String name) {
+        this.config = config;
+        this.name = name;
+        this.client = newClient();
+    }
+
+    HazelcastInstance client() {
+        return client;
+    }
+
+    boolean connected() {
+        return connected;
+    }
+
+    /** Waits at most {@code timeout} for the client to be connected; true when it is. */
+    boolean awaitConnected(Duration timeout) throws InterruptedException {
+        long nanos = timeout.toNanos();
+        lock.lock();
+        try {
+            while (!connected && nanos > 0) {
+                nanos = changed.awaitNanos(nanos);
+            }
+            return connected;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Makes a new client when the current one has shut down; true when it did (the caller remakes its proxies). */
+    boolean replaceIfShutDown() {
+        if (closing || client.getLifecycleService().isRunning()) {
+            return false;
+        }
+        LOG.warn("The Hazelcast client {} has shut down; starting a new one for cluster '{}' at {}", client.getName(),
+                config.clusterName(), config.members());
+        client = newClient();
+        return true;
+    }
+
+    private HazelcastInstance newClient() {
+        String instanceName;
+        lock.lock();
+        try {
+            instanceName = generation++ == 0 ? name : name + "-" + generation;
+        } finally {
+            lock.unlock();
+        }
+        ClientConfig clientConfig = HazelcastClients.clientConfig(config, instanceName, -1);
+        ClientConnectionStrategyConfig strategy = clientConfig.getConnectionStrategyConfig();
+        strategy.setAsyncStart(true);
+        strategy.setReconnectMode(ClientConnectionStrategyConfig.ReconnectMode.ASYNC);
+        clientConfig.addListenerConfig(new ListenerConfig((LifecycleListener) this::stateChanged));
+        return HazelcastClient.newHazelcastClient(clientConfig);
+    }
+
+    private void stateChanged(LifecycleEvent event) {
+        switch (event.getState()) {
+            case CLIENT_CONNECTED -> {
+                LOG.info("Connected to the Hazelcast cluster '{}' at {}", config.clusterName(), config.members());
+                setConnected(true);
+            }
+            case CLIENT_DISCONNECTED -> {
+                if (!closing) {
+                    LOG.warn("Lost the Hazelcast cluster '{}' at {}; the client reconnects with back-off for as long "
+                            + "as it takes, and records wait (they are retried) until then", config.clusterName(),
+                            config.members());
+                }
+                setConnected(false);
+            }
+            case SHUTDOWN -> setConnected(false);
+            default -> {
+            }
+        }
+    }
+
+    private void setConnected(boolean now) {
+        lock.lock();
+        try {
+            connected = now;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        client.shutdown();
+    }
+}
