@@ -79,13 +79,28 @@ public class MqttSourceConnector extends SourceConnector {
         return MqttSourceConfig.CONFIG_DEF;
     }
 
-    /** Every key (old names too), then settings that only make sense together, with the error on the key at fault. */
+    /** How long validate waits for the broker: the REST call must answer within a few seconds. */
+    private static final java.time.Duration VALIDATE_CONNECT_TIMEOUT = java.time.Duration.ofSeconds(5);
+
+    /**
+     * Every key (old names too), then settings that only make sense together, then whether the broker takes the
+     * connection; each error on the key at fault.
+     */
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
+        AliasedValidation validation = validateSettings(connectorConfigs);
+        if (validation.noErrors()) { // the network check last, and only for an otherwise valid config
+            BrokerCheck.check(new MqttSourceConfig(validation.resolved()), VALIDATE_CONNECT_TIMEOUT)
+                    .ifPresent(problem -> validation.value(problem.key()).addErrorMessage(problem.message()));
+        }
+        return validation.result();
+    }
+
+    /** The checks of {@link #validate} that need no broker: every key, and settings that only work together. */
+    AliasedValidation validateSettings(Map<String, String> connectorConfigs) {
         AliasedValidation validation = AliasedValidation.of(MqttSourceConfig.ALIASES, connectorConfigs, super::validate);
         Map<String, String> resolved = validation.resolved();
         Map<String, ConfigValue> byName = validation.byName();
-        Config result = validation.result();
         if (byName.get(MqttSourceConfig.HOSTS_CONFIG).errorMessages().isEmpty()) {
             boolean tls = hostsUseTls(resolved);
             for (String key : List.of(MqttSourceConfig.SSL_CA_CERT_CONFIG, MqttSourceConfig.SSL_CERT_CONFIG,
@@ -108,7 +123,7 @@ public class MqttSourceConnector extends SourceConnector {
         if (present(resolved, MqttSourceConfig.PASSWORD_CONFIG) && !present(resolved, MqttSourceConfig.USERNAME_CONFIG)) {
             byName.get(MqttSourceConfig.USERNAME_CONFIG).addErrorMessage("a password needs a user name");
         }
-        return result;
+        return validation;
     }
 
     private static boolean hostsUseTls(Map<String, String> props) {

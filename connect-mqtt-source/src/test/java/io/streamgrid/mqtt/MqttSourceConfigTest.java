@@ -29,9 +29,10 @@ class MqttSourceConfigTest {
         return props;
     }
 
+    /** The errors of validate's checks that need no broker (the broker check is in MqttSourceMosquittoTest). */
     private static Map<String, List<String>> errors(Map<String, String> props) {
         Map<String, List<String>> errors = new HashMap<>();
-        for (ConfigValue value : new MqttSourceConnector().validate(props).configValues()) {
+        for (ConfigValue value : new MqttSourceConnector().validateSettings(props).result().configValues()) {
             if (!value.errorMessages().isEmpty()) {
                 errors.put(value.name(), value.errorMessages());
             }

@@ -221,4 +221,64 @@ class MqttSourceMosquittoTest {
         assertThatThrownBy(() -> start(props)).isInstanceOf(ConnectException.class)
                 .hasMessageContaining("Cannot connect to the MQTT broker");
     }
+
+    /** The errors validate puts on {@code key}, after at most {@code seconds}. */
+    private static List<String> validateErrors(Map<String, String> props, String key, int seconds) {
+        long started = System.nanoTime();
+        org.apache.kafka.common.config.Config result = new MqttSourceConnector().validate(props);
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).as("validate answers within a few seconds")
+                .isLessThan(java.time.Duration.ofSeconds(seconds));
+        return result.configValues().stream().filter(v -> v.name().equals(key)).findFirst().orElseThrow()
+                .errorMessages();
+    }
+
+    private static Map<String, String> tlsProps(String url, String... more) {
+        Map<String, String> props = new java.util.HashMap<>(Tasks.props(url, "INSERT INTO t SELECT * FROM v/#",
+                "connect.mqtt.username", MosquittoBroker.USER, "connect.mqtt.password", MosquittoBroker.PASSWORD,
+                "connect.mqtt.ssl.ca.cert", MosquittoBroker.TLS.resolve("ca.pem").toString(),
+                "connect.mqtt.ssl.cert", MosquittoBroker.TLS.resolve("client.pem").toString(),
+                "connect.mqtt.ssl.key", MosquittoBroker.TLS.resolve("client.key").toString()));
+        for (int i = 0; i < more.length; i += 2) {
+            props.put(more[i], more[i + 1]);
+        }
+        return props;
+    }
+
+    @Test
+    void validateConnectsToTheBrokerAndPassesAWorkingConfig() {
+        assertThat(validateErrors(Tasks.props(broker.url(), "INSERT INTO t SELECT * FROM v/#"),
+                "connect.mqtt.hosts", 10)).isEmpty();
+        assertThat(validateErrors(tlsProps(broker.tlsUrl()), "connect.mqtt.hosts", 10)).isEmpty();
+    }
+
+    @Test
+    void validateReportsABrokerNobodyListensOnOnTheHostsKey() {
+        String nobody = "tcp://127.0.0.1:" + Broker.freePort();
+        assertThat(validateErrors(Tasks.props(nobody, "INSERT INTO t SELECT * FROM v/#"), "connect.mqtt.hosts", 10))
+                .singleElement().asString().contains("Cannot reach the MQTT broker").contains(nobody);
+    }
+
+    @Test
+    void validateReportsARefusedLoginOnThePasswordKey() {
+        assertThat(validateErrors(tlsProps(broker.tlsUrl(), "connect.mqtt.password", "wrong"),
+                "connect.mqtt.password", 10)).singleElement().asString().contains("refused the login")
+                .contains(MosquittoBroker.USER);
+    }
+
+    @Test
+    void validateReportsAnUntrustedBrokerCertificateOnTheCaKey() {
+        Map<String, String> props = tlsProps(broker.tlsUrl());
+        props.remove("connect.mqtt.ssl.ca.cert"); // the JVM's default CAs do not know the test CA
+        assertThat(validateErrors(props, "connect.mqtt.ssl.ca.cert", 10)).singleElement().asString()
+                .contains("TLS").contains("does not trust the broker's certificate");
+    }
+
+    @Test
+    void validateReportsAMissingClientCertificateOnTheCertKey() {
+        Map<String, String> props = tlsProps(broker.tlsUrl());
+        props.remove("connect.mqtt.ssl.cert");
+        props.remove("connect.mqtt.ssl.key");
+        assertThat(validateErrors(props, "connect.mqtt.ssl.cert", 10)).singleElement().asString()
+                .contains("TLS").contains("client certificate");
+    }
 }

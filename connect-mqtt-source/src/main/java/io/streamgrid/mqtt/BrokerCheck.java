@@ -1,0 +1,122 @@
+package io.streamgrid.mqtt;
+
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Optional;
+import javax.net.ssl.SSLException;
+import org.apache.kafka.common.config.ConfigException;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+
+/**
+ * Connects once to the broker with the connector's settings, so that validate reports what would make every
+ * task fail at start (a broker nobody answers on, a refused login, a TLS failure) on the key to fix. It uses a
+ * client id of its own and a clean session, so it never takes over a task's persistent session.
+ */
+final class BrokerCheck {
+
+    /** A setting that does not work, and why. */
+    record Problem(String key, String message) {
+    }
+
+    private BrokerCheck() {
+    }
+
+    static Optional<Problem> check(MqttSourceConfig config, Duration timeout) {
+        String hosts = config.hosts().toString();
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setServerURIs(config.hosts().toArray(String[]::new));
+        options.setCleanSession(true);
+        options.setAutomaticReconnect(false);
+        options.setConnectionTimeout((int) Math.max(1, Math.min(timeout.toSeconds(), config.connectionTimeoutSeconds())));
+        if (config.username() != null) {
+            options.setUserName(config.username());
+        }
+        if (config.password() != null) {
+            options.setPassword(config.password().value().toCharArray());
+        }
+        try {
+            if (config.tls()) {
+                options.setSocketFactory(TlsContexts.create(config).getSocketFactory());
+                options.setHttpsHostnameVerificationEnabled(config.hostnameVerification());
+            }
+        } catch (ConfigException e) {
+            return Optional.of(new Problem(MqttSourceConfig.SSL_CA_CERT_CONFIG, e.getMessage()));
+        }
+        MqttClient client = null;
+        try {
+            client = new MqttClient(config.hosts().get(0), config.clientId() + "-validate-" + System.nanoTime(),
+                    new MemoryPersistence());
+            client.setTimeToWait(timeout.toMillis());
+            client.connect(options);
+            client.disconnect();
+            return Optional.empty();
+        } catch (MqttException e) {
+            return Optional.of(problem(config, hosts, e));
+        } finally {
+            close(client);
+        }
+    }
+
+    private static Problem problem(MqttSourceConfig config, String hosts, MqttException e) {
+        int code = e.getReasonCode();
+        if (code == MqttException.REASON_CODE_FAILED_AUTHENTICATION || code == MqttException.REASON_CODE_NOT_AUTHORIZED) {
+            String key = config.password() != null ? MqttSourceConfig.PASSWORD_CONFIG : MqttSourceConfig.USERNAME_CONFIG;
+            return new Problem(key, "The MQTT broker at " + hosts + " refused the login of user '" + config.username()
+                    + "' (reason code " + code + ": " + e.getMessage() + ")");
+        }
+        SSLException tls = causeOf(e, SSLException.class);
+        if (tls != null || (config.tls() && code == MqttException.REASON_CODE_CONNECTION_LOST)) {
+            return tlsProblem(config, hosts, tls != null ? tls.getMessage() : "the broker closed the connection");
+        }
+        String why = causeOf(e, UnknownHostException.class) != null ? "unknown host"
+                : causeOf(e, SocketTimeoutException.class) != null || code == MqttException.REASON_CODE_CLIENT_TIMEOUT
+                ? "no answer in time" : String.valueOf(e.getCause() != null ? e.getCause() : e.getMessage());
+        return new Problem(MqttSourceConfig.HOSTS_CONFIG, "Cannot reach the MQTT broker at " + hosts + ": " + why
+                + " (reason code " + code + ")");
+    }
+
+    private static Problem tlsProblem(MqttSourceConfig config, String hosts, String detail) {
+        String text = detail == null ? "" : detail;
+        if (text.contains("PKIX") || text.contains("certification path") || text.contains("trust")) {
+            String key = config.truststore().isEmpty() ? MqttSourceConfig.SSL_CA_CERT_CONFIG
+                    : MqttSourceConfig.SSL_TRUSTSTORE_CONFIG;
+            return new Problem(key, "TLS with the MQTT broker at " + hosts + " failed: this task does not trust the "
+                    + "broker's certificate (give the CA that signed it in " + key + "): " + text);
+        }
+        if (text.contains("subject alternative") || text.contains("No name matching")) {
+            return new Problem(MqttSourceConfig.SSL_HOSTNAME_VERIFICATION_CONFIG, "TLS with the MQTT broker at "
+                    + hosts + " failed: its certificate does not name that host: " + text);
+        }
+        String key = config.keystore().isEmpty() ? MqttSourceConfig.SSL_CERT_CONFIG : MqttSourceConfig.SSL_KEYSTORE_CONFIG;
+        return new Problem(key, "TLS with the MQTT broker at " + hosts + " failed: the broker refused the connection "
+                + "during or right after the handshake, as brokers do when they require a client certificate that "
+                + "is missing or not signed by a CA they trust (" + key + "): " + text);
+    }
+
+    private static <T extends Throwable> T causeOf(Throwable e, Class<T> type) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return type.cast(cause);
+            }
+        }
+        return null;
+    }
+
+    private static void close(MqttClient client) {
+        if (client == null) {
+            return;
+        }
+        try {
+            if (client.isConnected()) {
+                client.disconnectForcibly(0, 1000);
+            }
+            client.close(true);
+        } catch (MqttException e) {
+            // nothing to do: the check is over
+        }
+    }
+}
