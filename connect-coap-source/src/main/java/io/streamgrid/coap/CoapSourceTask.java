@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.connect.data.SchemaAndValue;
@@ -70,19 +69,10 @@ public class CoapSourceTask extends SourceTask {
             throw new ConnectException("Cannot open the CoAP client socket on " + config.bindHost() + ":"
                     + config.bindPort() + ": " + e.getMessage(), e);
         }
-        AtomicInteger threads = new AtomicInteger();
-        scheduler = Executors.newScheduledThreadPool(2, runnable -> {
-            Thread thread = new Thread(() -> {
-                if (loggingContext != null) {
-                    MDC.setContextMap(loggingContext);
-                }
-                runnable.run();
-            }, "streamgrid-coap-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        TaskThreads threads = new TaskThreads(loggingContext);
+        scheduler = Executors.newScheduledThreadPool(2, threads.named("scheduler"));
         ResourceWatch.Context context = new ResourceWatch.Context(endpoint, this::enqueue, scheduler,
-                config.silenceTimeout(), config.requestTimeout(), warnings, metrics::retry);
+                config.silenceTimeout(), config.requestTimeout(), warnings, metrics::retry, threads);
         CoapUri server = config.server();
         for (CoapStatement statement : statements) {
             ResourceWatch watch = switch (statement.mode()) {

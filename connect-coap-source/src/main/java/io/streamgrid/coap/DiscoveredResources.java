@@ -39,8 +39,8 @@ final class DiscoveredResources implements ResourceWatch {
 
     @Override
     public void start() {
-        schedule = context.scheduler().scheduleWithFixedDelay(this::discover, 0, statement.interval().toMillis(),
-                TimeUnit.MILLISECONDS);
+        schedule = context.scheduler().scheduleWithFixedDelay(Guarded.guard("Discovery at " + server.base(),
+                context.warnings(), this::discover), 0, statement.interval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private synchronized void discover() {

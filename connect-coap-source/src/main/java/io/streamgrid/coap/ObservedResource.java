@@ -1,7 +1,12 @@
 package io.streamgrid.coap;
 
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.californium.core.CoapClient;
 import org.eclipse.californium.core.CoapHandler;
@@ -15,22 +20,39 @@ import org.slf4j.LoggerFactory;
  * Observes one resource and keeps observing: after an error, a refusal or a cancellation it registers again
  * with back-off (1 s doubling to 30 s); when the resource is silent for the silence timeout (a restarted
  * server forgets its observers) it registers again; a resource that turns out not to be observable is polled.
+ *
+ * <p>Every transition runs on this resource's own thread; Californium's callbacks only hand it events, each
+ * tagged with the registration it belongs to. So transitions cannot interleave, an event of a replaced
+ * registration changes nothing, the relation in place is cancelled before the next registration, and at most
+ * one retry waits: the device never holds two relations that would each deliver every reading. Readings go to
+ * the sink straight from Californium's thread, without the hop.
  */
 final class ObservedResource implements ResourceWatch {
 
     private static final Logger LOG = LoggerFactory.getLogger(ObservedResource.class);
+    private static final long FIRST_BACKOFF_MS = 1000;
     private static final long MAX_BACKOFF_MS = 30_000;
+    private static final long STOP_WAIT_MS = 5000;
+
+    private enum State { OBSERVING, BACKING_OFF, POLLING, STOPPED }
 
     private final Context context;
     private final CoapStatement statement;
     private final CoapUri resource;
     private final CoapClient client;
+    private final ScheduledExecutorService events;
     private final AtomicLong sequence = new AtomicLong();
-    private volatile CoapObserveRelation relation;
+    /** Written by every response, read by the watchdog. */
     private volatile long lastHeardNanos = System.nanoTime();
+    /** Set by {@link #stop} at once, so that nothing arriving while the last transition waits is delivered. */
     private volatile boolean stopped;
-    private volatile int failures;
-    private ScheduledFuture<?> watchdog;
+
+    // Only the events thread touches these.
+    private State state = State.OBSERVING;
+    private int registration;
+    private CoapObserveRelation relation;
+    private ScheduledFuture<?> retry;
+    private int failures;
     private PolledResource fallback;
 
     ObservedResource(Context context, CoapStatement statement, CoapUri resource) {
@@ -38,86 +60,137 @@ final class ObservedResource implements ResourceWatch {
         this.statement = statement;
         this.resource = resource;
         this.client = context.client(resource);
+        this.events = context.threads().serial("observe");
     }
 
     @Override
-    public synchronized void start() {
-        observe();
+    public void start() {
+        post(this::register);
         long period = Math.max(100, Math.min(1000, context.silenceTimeout().toMillis() / 2));
-        watchdog = context.scheduler().scheduleWithFixedDelay(this::checkSilence, period, period, TimeUnit.MILLISECONDS);
+        events.scheduleWithFixedDelay(guarded(this::checkSilence), period, period, TimeUnit.MILLISECONDS);
     }
 
-    private synchronized void observe() {
-        if (stopped || fallback != null) {
+    /** Replaces whatever relation or retry is in place with a new registration. */
+    private void register() {
+        if (state == State.STOPPED || state == State.POLLING) {
             return;
         }
+        cancelRetry();
+        cancelRelation();
+        state = State.OBSERVING;
         lastHeardNanos = System.nanoTime();
-        relation = client.observe(new Handler());
+        int current = ++registration;
+        try {
+            relation = client.observe(new Handler(current));
+        } catch (RuntimeException e) { // e.g. the host name does not resolve for now
+            failed(current, e.toString());
+        }
     }
 
     private void checkSilence() {
-        if (stopped || fallback != null) {
-            return;
+        if (state != State.OBSERVING) {
+            return; // a back-off is not silence: its retry registers anyway
         }
         long silentMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastHeardNanos);
         if (silentMs >= context.silenceTimeout().toMillis()) {
             LOG.info("No notification from {} for {} ms; registering the observation again", resource, silentMs);
             context.retried().run();
-            CoapObserveRelation old = relation;
-            if (old != null) {
-                old.reactiveCancel();
-            }
-            observe();
+            register();
         }
     }
 
-    private void retryLater(String why) {
-        if (stopped) {
+    private void failed(int which, String why) {
+        if (state != State.OBSERVING || which != registration) {
             return;
         }
-        long delay = Math.min(MAX_BACKOFF_MS, 1000L << Math.min(failures, 5));
+        cancelRelation();
+        long delay = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS << Math.min(failures, 5));
         failures++;
         context.retried().run();
         if (context.warnings().allow(resource.toString())) {
             LOG.warn("Observing {} failed ({}); trying again in {} ms", resource, why, delay);
         }
-        CoapObserveRelation old = relation;
-        if (old != null) {
-            old.reactiveCancel();
-        }
-        context.scheduler().schedule(this::observe, delay, TimeUnit.MILLISECONDS);
+        state = State.BACKING_OFF;
+        retry = events.schedule(guarded(this::register), delay, TimeUnit.MILLISECONDS);
     }
 
-    private synchronized void pollInstead() {
-        if (fallback == null && !stopped) {
-            LOG.warn("{} is not observable (its response has no Observe option); polling it every {} ms instead "
-                    + "(PROPERTIES('mode' = 'poll') says so explicitly)", resource, statement.interval().toMillis());
-            CoapObserveRelation old = relation;
-            if (old != null) {
-                old.reactiveCancel();
-            }
-            fallback = new PolledResource(context, statement, resource, statement.interval());
-            fallback.start();
+    private void answered(int which, boolean observable) {
+        if (state != State.OBSERVING || which != registration) {
+            return;
         }
+        if (observable) {
+            failures = 0;
+            return;
+        }
+        LOG.warn("{} is not observable (its response has no Observe option); polling it every {} ms instead "
+                + "(PROPERTIES('mode' = 'poll') says so explicitly)", resource, statement.interval().toMillis());
+        cancelRelation();
+        state = State.POLLING;
+        fallback = new PolledResource(context, statement, resource, statement.interval());
+        fallback.start();
     }
 
-    @Override
-    public synchronized void stop() {
-        stopped = true;
-        if (watchdog != null) {
-            watchdog.cancel(false);
-        }
+    private void halt() {
+        state = State.STOPPED;
+        cancelRetry();
+        cancelRelation();
         if (fallback != null) {
             fallback.stop();
         }
-        CoapObserveRelation current = relation;
-        if (current != null) {
-            current.reactiveCancel();
+    }
+
+    private void cancelRetry() {
+        if (retry != null) {
+            retry.cancel(false);
+            retry = null;
         }
+    }
+
+    private void cancelRelation() {
+        if (relation != null) {
+            relation.reactiveCancel();
+            relation = null;
+        }
+    }
+
+    /** Runs the last transition and waits for it, so that nothing of this watch outlives the task's endpoint. */
+    @Override
+    public void stop() {
+        stopped = true;
+        try {
+            events.submit(guarded(this::halt)).get(STOP_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // stopped before
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("Stopping the observation of {} did not finish: {}", resource, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        events.shutdownNow();
         client.shutdown();
     }
 
+    private void post(Runnable event) {
+        try {
+            events.execute(guarded(event));
+        } catch (RejectedExecutionException e) {
+            // stopped: there is no transition left to make
+        }
+    }
+
+    private Runnable guarded(Runnable body) {
+        return Guarded.guard("Observing " + resource, context.warnings(), body);
+    }
+
+    /** Californium's callbacks for one registration. */
     private final class Handler implements CoapHandler {
+
+        private final int registration;
+        private final AtomicBoolean first = new AtomicBoolean(true);
+
+        Handler(int registration) {
+            this.registration = registration;
+        }
 
         @Override
         public void onLoad(CoapResponse response) {
@@ -126,23 +199,26 @@ final class ObservedResource implements ResourceWatch {
             }
             lastHeardNanos = System.nanoTime();
             if (!response.isSuccess()) {
-                retryLater("it answered " + response.getCode() + " " + response.getCode().name());
+                String why = "it answered " + response.getCode() + " " + response.getCode().name();
+                post(() -> failed(registration, why));
                 return;
             }
-            failures = 0;
             Response advanced = response.advanced();
-            long number = advanced.getOptions().hasObserve() ? advanced.getOptions().getObserve() : sequence.get();
+            boolean observable = advanced.getOptions().hasObserve();
+            long number = observable ? advanced.getOptions().getObserve() : sequence.get();
             sequence.incrementAndGet();
             context.sink().accept(new CoapEvent(statement, resource,
                     CoapRecords.value(advanced, resource, System.currentTimeMillis()), number));
-            if (!advanced.getOptions().hasObserve()) {
-                context.scheduler().execute(ObservedResource.this::pollInstead);
+            if (!observable || first.compareAndSet(true, false)) {
+                post(() -> answered(registration, observable));
             }
         }
 
         @Override
         public void onError() {
-            retryLater("no answer, or the request was refused");
+            if (!stopped) {
+                post(() -> failed(registration, "no answer, or the request was refused"));
+            }
         }
     }
 }

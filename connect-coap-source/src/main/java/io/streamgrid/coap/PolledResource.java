@@ -37,7 +37,8 @@ final class PolledResource implements ResourceWatch {
 
     @Override
     public void start() {
-        schedule = context.scheduler().scheduleAtFixedRate(this::get, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        schedule = context.scheduler().scheduleAtFixedRate(Guarded.guard("Polling " + resource, context.warnings(),
+                this::get), 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void get() {
@@ -47,7 +48,16 @@ final class PolledResource implements ResourceWatch {
         }
         inFlight.set(true);
         sentAtNanos.set(now);
-        client.get(new CoapHandler() {
+        try {
+            client.get(handler());
+        } catch (RuntimeException e) {
+            inFlight.set(false); // nothing is on its way: the next poll need not wait for the request timeout
+            throw e;
+        }
+    }
+
+    private CoapHandler handler() {
+        return new CoapHandler() {
             @Override
             public void onLoad(CoapResponse response) {
                 inFlight.set(false);
@@ -68,7 +78,7 @@ final class PolledResource implements ResourceWatch {
                 inFlight.set(false);
                 warn("no answer");
             }
-        });
+        };
     }
 
     private void warn(String why) {

@@ -14,11 +14,12 @@ interface ResourceWatch {
     void stop();
 
     /**
-     * What every watch needs: the endpoint, where responses go, a scheduler, the timeouts, and what to tell
-     * when a watch tries again (for the retries metric).
+     * What every watch needs: the endpoint, where responses go, a shared scheduler, the timeouts, what to tell
+     * when a watch tries again (for the retries metric), and where a watch gets a thread of its own.
      */
     record Context(Endpoint endpoint, Consumer<CoapEvent> sink, ScheduledExecutorService scheduler,
-                   Duration silenceTimeout, Duration requestTimeout, RateLimitedLog warnings, Runnable retried) {
+                   Duration silenceTimeout, Duration requestTimeout, RateLimitedLog warnings, Runnable retried,
+                   TaskThreads threads) {
 
         CoapClient client(CoapUri resource) {
             CoapClient client = new CoapClient(resource.toString());

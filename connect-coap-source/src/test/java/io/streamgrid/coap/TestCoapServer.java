@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.Certificate;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.californium.core.CoapResource;
 import org.eclipse.californium.core.CoapServer;
@@ -158,6 +159,7 @@ final class TestCoapServer implements AutoCloseable {
     /** An observable JSON sensor; {@link #publish} sets its state and notifies observers. */
     static final class Sensor extends CoapResource {
         private final AtomicReference<String> state = new AtomicReference<>("{}");
+        private final AtomicInteger refusals = new AtomicInteger();
         final java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
 
         Sensor(String name, String resourceType) {
@@ -187,8 +189,22 @@ final class TestCoapServer implements AutoCloseable {
             }
         }
 
+        /** Answers the next {@code count} requests 5.03, as a device that is still booting. */
+        void refuseNext(int count) {
+            refusals.set(count);
+        }
+
+        /** The observe relations the server holds for this resource. */
+        int observers() {
+            return getObserverCount();
+        }
+
         @Override
         public void handleGET(CoapExchange exchange) {
+            if (refusals.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                exchange.respond(CoAP.ResponseCode.SERVICE_UNAVAILABLE);
+                return;
+            }
             Response response = new Response(CoAP.ResponseCode.CONTENT);
             response.setPayload(state.get());
             response.getOptions().setContentFormat(MediaTypeRegistry.APPLICATION_JSON).setMaxAge(30);

@@ -1,0 +1,100 @@
+package io.streamgrid.coap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class ObservedResourceTest {
+
+    private static final String KCQL = "INSERT INTO t SELECT payload FROM sensors/temp";
+
+    /**
+     * The refused registration backs off 1 s, longer than the 500 ms silence timeout: the watchdog must not
+     * register during the back-off, or the retry adds a second relation and every reading arrives twice.
+     */
+    @Test
+    void aRefusedRegistrationEndsWithOneRelationThoughTheSilenceTimeoutIsShorterThanTheBackOff() throws Exception {
+        try (WatchFixture fixture = new WatchFixture(KCQL, "connect.coap.observe.silence.timeout", "500")) {
+            TestCoapServer.Sensor sensor = fixture.server.temperature;
+            sensor.refuseNext(1);
+            AtomicInteger n = new AtomicInteger();
+            fixture.every(50, () -> sensor.publish("{\"n\":" + n.incrementAndGet() + "}"));
+            fixture.start(new ObservedResource(fixture.context(), fixture.statement, fixture.resource()));
+
+            await().atMost(Duration.ofSeconds(20)).during(Duration.ofSeconds(2)).untilAsserted(() ->
+                    assertThat(sensor.observers()).as("observe relations the server holds for sensors/temp")
+                            .isEqualTo(1));
+            int settled = fixture.events.size();
+            await().atMost(Duration.ofSeconds(10)).until(() -> fixture.events.size() >= settled + 20);
+            List<String> readings = fixture.payloads(settled);
+            assertThat(readings).as("readings delivered once the relation is in place").doesNotHaveDuplicates();
+            assertThat(fixture.retries).as("the refusal is counted as a retry").hasPositiveValue();
+        }
+    }
+
+    /** A registration that throws (an unresolvable host, say) must not end the watchdog that made it. */
+    @Test
+    void aReRegistrationThatThrowsIsTriedAgain() throws Exception {
+        try (WatchFixture fixture = new WatchFixture(KCQL, "connect.coap.observe.silence.timeout", "500")) {
+            TestCoapServer.Sensor sensor = fixture.server.temperature;
+            sensor.publish("{\"before\":true}");
+            AtomicInteger thrown = new AtomicInteger();
+            fixture.start(new ObservedResource(fixture.context(fixture.throwingOnSend(send -> send == 2, thrown)),
+                    fixture.statement, fixture.resource()));
+            await().atMost(Duration.ofSeconds(10)).until(() -> fixture.payloads().contains("{\"before\":true}"));
+
+            // the resource stays silent, so the watchdog registers again, and that registration throws
+            await().atMost(Duration.ofSeconds(10)).until(() -> thrown.get() == 1);
+            sensor.publish("{\"after\":true}");
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(fixture.payloads())
+                    .as("readings after the registration threw").contains("{\"after\":true}"));
+        }
+    }
+
+    @Test
+    void aResourceWithoutTheObserveOptionIsPolledInstead() throws Exception {
+        try (WatchFixture fixture = new WatchFixture("INSERT INTO t SELECT payload FROM config/version "
+                + "PROPERTIES('interval.ms' = '100')")) {
+            fixture.start(new ObservedResource(fixture.context(), fixture.statement, fixture.resource()));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(fixture.payloads())
+                    .as("polled at the interval").hasSizeGreaterThanOrEqualTo(5).containsOnly("{\"version\":1}"));
+        }
+    }
+
+    @Test
+    void stopEndsTheResourcesThread() throws Exception {
+        try (WatchFixture fixture = new WatchFixture(KCQL)) {
+            Set<Thread> before = observeThreads();
+            ObservedResource watch = fixture.start(new ObservedResource(fixture.context(), fixture.statement,
+                    fixture.resource()));
+            await().atMost(Duration.ofSeconds(10)).until(() -> !fixture.events.isEmpty());
+            Set<Thread> started = new HashSet<>(observeThreads());
+            started.removeAll(before);
+            assertThat(started).as("one thread of its own").hasSize(1).allMatch(Thread::isDaemon);
+
+            watch.stop();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(started).as("its thread after stop()").noneMatch(Thread::isAlive));
+            int delivered = fixture.events.size();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                fixture.server.temperature.publish("{\"stopped\":true}"); // answered with a reset: the relation is gone
+                assertThat(fixture.server.temperature.observers()).as("relations the server holds").isZero();
+            });
+            assertThat(fixture.events).as("records after stop()").hasSize(delivered);
+        }
+    }
+
+    private static Set<Thread> observeThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("streamgrid-coap-observe-")).collect(Collectors.toSet());
+    }
+}
