@@ -1,5 +1,6 @@
 package io.streamgrid.coap;
 
+import io.streamgrid.common.config.TlsConfig;
 import io.streamgrid.common.tls.PemFiles;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -126,10 +127,11 @@ final class CoapEndpoints {
 
     /** The client's own key and certificate chain (or raw public key), from PEM files or a keystore. */
     private static Identity identity(CoapSourceConfig config) {
-        char[] keyPassword = chars(config.keyPassword());
-        if (!config.key().isEmpty()) {
-            PrivateKey key = read(CoapSourceConfig.KEY_CONFIG, config.key(), () -> PemFiles.privateKey(config.key(), keyPassword));
-            if (config.cert().isEmpty()) {
+        TlsConfig tls = config.tlsFiles();
+        char[] keyPassword = chars(tls.keyPassword());
+        if (!tls.key().isEmpty()) {
+            PrivateKey key = read(CoapSourceConfig.KEY_CONFIG, tls.key(), () -> PemFiles.privateKey(tls.key(), keyPassword));
+            if (tls.cert().isEmpty()) {
                 if (!config.rawPublicKey() || config.publicKey().isEmpty()) {
                     throw new ConfigException(CoapSourceConfig.CERT_CONFIG, "", "a client key needs its certificate ("
                             + CoapSourceConfig.CERT_CONFIG + "), or with " + CoapSourceConfig.RPK_CONFIG + "=true its "
@@ -139,16 +141,16 @@ final class CoapEndpoints {
                         () -> PemFiles.publicKeys(config.publicKey()));
                 return new Identity(key, List.of(), publicKeys.get(0));
             }
-            return new Identity(key, read(CoapSourceConfig.CERT_CONFIG, config.cert(),
-                    () -> PemFiles.certificates(config.cert())), null);
+            return new Identity(key, read(CoapSourceConfig.CERT_CONFIG, tls.cert(),
+                    () -> PemFiles.certificates(tls.cert())), null);
         }
-        if (!config.keystore().isEmpty()) {
-            KeyStore store = read(CoapSourceConfig.KEYSTORE_CONFIG, config.keystore(),
-                    () -> PemFiles.keyStore(config.keystore(), config.keystoreType(), chars(config.keystorePassword())));
+        if (!tls.keystore().isEmpty()) {
+            KeyStore store = read(CoapSourceConfig.KEYSTORE_CONFIG, tls.keystore(),
+                    () -> PemFiles.keyStore(tls.keystore(), tls.keystoreType(), chars(tls.keystorePassword())));
             try {
                 for (String alias : Collections.list(store.aliases())) {
                     if (store.isKeyEntry(alias)) {
-                        char[] password = config.keyPassword() != null ? keyPassword : chars(config.keystorePassword());
+                        char[] password = tls.keyPassword() != null ? keyPassword : chars(tls.keystorePassword());
                         PrivateKey key = (PrivateKey) store.getKey(alias, password);
                         List<X509Certificate> chain = new ArrayList<>();
                         for (Certificate c : store.getCertificateChain(alias)) {
@@ -158,23 +160,24 @@ final class CoapEndpoints {
                     }
                 }
             } catch (GeneralSecurityException e) {
-                throw new ConfigException(CoapSourceConfig.KEYSTORE_CONFIG, config.keystore(),
+                throw new ConfigException(CoapSourceConfig.KEYSTORE_CONFIG, tls.keystore(),
                         "cannot read the key: " + e.getMessage());
             }
-            throw new ConfigException(CoapSourceConfig.KEYSTORE_CONFIG, config.keystore(), "holds no private key");
+            throw new ConfigException(CoapSourceConfig.KEYSTORE_CONFIG, tls.keystore(), "holds no private key");
         }
         return null;
     }
 
     private static List<X509Certificate> trustedCertificates(CoapSourceConfig config) {
-        if (!config.caCert().isEmpty()) {
-            return read(CoapSourceConfig.CA_CERT_CONFIG, config.caCert(), () -> PemFiles.certificates(config.caCert()));
+        TlsConfig tls = config.tlsFiles();
+        if (!tls.caCert().isEmpty()) {
+            return read(CoapSourceConfig.CA_CERT_CONFIG, tls.caCert(), () -> PemFiles.certificates(tls.caCert()));
         }
-        if (config.truststore().isEmpty()) {
+        if (tls.truststore().isEmpty()) {
             return List.of();
         }
-        KeyStore store = read(CoapSourceConfig.TRUSTSTORE_CONFIG, config.truststore(),
-                () -> PemFiles.keyStore(config.truststore(), config.truststoreType(), chars(config.truststorePassword())));
+        KeyStore store = read(CoapSourceConfig.TRUSTSTORE_CONFIG, tls.truststore(),
+                () -> PemFiles.keyStore(tls.truststore(), tls.truststoreType(), chars(tls.truststorePassword())));
         List<X509Certificate> certificates = new ArrayList<>();
         try {
             for (String alias : Collections.list(store.aliases())) {
@@ -183,7 +186,7 @@ final class CoapEndpoints {
                 }
             }
         } catch (GeneralSecurityException e) {
-            throw new ConfigException(CoapSourceConfig.TRUSTSTORE_CONFIG, config.truststore(), e.getMessage());
+            throw new ConfigException(CoapSourceConfig.TRUSTSTORE_CONFIG, tls.truststore(), e.getMessage());
         }
         return certificates;
     }

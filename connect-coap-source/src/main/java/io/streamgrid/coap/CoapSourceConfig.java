@@ -1,8 +1,11 @@
 package io.streamgrid.coap;
 
+import io.streamgrid.common.config.BadMessagePolicy;
 import io.streamgrid.common.config.ConfigAliases;
 import io.streamgrid.common.config.ConfigDocs;
 import io.streamgrid.common.config.KcqlConfig;
+import io.streamgrid.common.config.SourceQueueConfig;
+import io.streamgrid.common.config.TlsConfig;
 import io.streamgrid.kcql.Clause;
 import io.streamgrid.kcql.KcqlCapabilities;
 import io.streamgrid.kcql.KcqlStatement;
@@ -42,37 +45,42 @@ public final class CoapSourceConfig extends AbstractConfig {
 
     public static final String PSK_IDENTITY_CONFIG = PREFIX + ".dtls.psk.identity";
     public static final String PSK_SECRET_CONFIG = PREFIX + ".dtls.psk.secret";
-    public static final String CERT_CONFIG = PREFIX + ".dtls.cert";
-    public static final String KEY_CONFIG = PREFIX + ".dtls.key";
-    public static final String KEY_PASSWORD_CONFIG = PREFIX + ".dtls.key.password";
-    public static final String KEYSTORE_CONFIG = PREFIX + ".dtls.keystore.location";
-    public static final String KEYSTORE_PASSWORD_CONFIG = PREFIX + ".dtls.keystore.password";
-    public static final String KEYSTORE_TYPE_CONFIG = PREFIX + ".dtls.keystore.type";
-    public static final String CA_CERT_CONFIG = PREFIX + ".dtls.ca.cert";
-    public static final String TRUSTSTORE_CONFIG = PREFIX + ".dtls.truststore.location";
-    public static final String TRUSTSTORE_PASSWORD_CONFIG = PREFIX + ".dtls.truststore.password";
-    public static final String TRUSTSTORE_TYPE_CONFIG = PREFIX + ".dtls.truststore.type";
+    /** The DTLS key material's prefix: connect.coap.dtls.ca.cert and so on (the shared {@link TlsConfig} fragment). */
+    public static final String DTLS_PREFIX = PREFIX + ".dtls";
+    public static final String CERT_CONFIG = DTLS_PREFIX + "." + TlsConfig.CERT;
+    public static final String KEY_CONFIG = DTLS_PREFIX + "." + TlsConfig.KEY;
+    public static final String KEY_PASSWORD_CONFIG = DTLS_PREFIX + "." + TlsConfig.KEY_PASSWORD;
+    public static final String KEYSTORE_CONFIG = DTLS_PREFIX + "." + TlsConfig.KEYSTORE;
+    public static final String KEYSTORE_PASSWORD_CONFIG = DTLS_PREFIX + "." + TlsConfig.KEYSTORE_PASSWORD;
+    public static final String KEYSTORE_TYPE_CONFIG = DTLS_PREFIX + "." + TlsConfig.KEYSTORE_TYPE;
+    public static final String CA_CERT_CONFIG = DTLS_PREFIX + "." + TlsConfig.CA_CERT;
+    public static final String TRUSTSTORE_CONFIG = DTLS_PREFIX + "." + TlsConfig.TRUSTSTORE;
+    public static final String TRUSTSTORE_PASSWORD_CONFIG = DTLS_PREFIX + "." + TlsConfig.TRUSTSTORE_PASSWORD;
+    public static final String TRUSTSTORE_TYPE_CONFIG = DTLS_PREFIX + "." + TlsConfig.TRUSTSTORE_TYPE;
     public static final String RPK_CONFIG = PREFIX + ".dtls.rpk";
     public static final String PUBLIC_KEY_CONFIG = PREFIX + ".dtls.public.key";
     public static final String TRUSTED_RPK_CONFIG = PREFIX + ".dtls.rpk.trusted";
 
     public static final String KCQL_CONFIG = PREFIX + ".kcql";
-    public static final String BAD_MESSAGE_POLICY_CONFIG = PREFIX + ".bad.message.policy";
+    public static final String BAD_MESSAGE_POLICY_CONFIG = PREFIX + "." + BadMessagePolicy.SUFFIX;
 
-    public static final String QUEUE_SIZE_CONFIG = PREFIX + ".queue.size";
-    public static final String BATCH_SIZE_CONFIG = PREFIX + ".batch.size";
-    public static final String POLL_WAIT_CONFIG = PREFIX + ".poll.wait";
+    public static final String QUEUE_SIZE_CONFIG = PREFIX + "." + SourceQueueConfig.SIZE;
+    public static final String QUEUE_MAX_BYTES_CONFIG = PREFIX + "." + SourceQueueConfig.MAX_BYTES;
+    public static final String POLL_BATCH_SIZE_CONFIG = PREFIX + "." + SourceQueueConfig.POLL_BATCH_SIZE;
+    public static final String POLL_TIMEOUT_CONFIG = PREFIX + "." + SourceQueueConfig.POLL_TIMEOUT;
 
     static final ConfigAliases ALIASES = new ConfigAliases(
-            Map.of(PREFIX + ".source.uri", URI_CONFIG,
-                    PREFIX + ".username", PSK_IDENTITY_CONFIG,
-                    PREFIX + ".password", PSK_SECRET_CONFIG,
-                    PREFIX + ".host", BIND_HOST_CONFIG,
-                    PREFIX + ".port", BIND_PORT_CONFIG,
-                    PREFIX + ".private.key.file", KEY_CONFIG,
-                    PREFIX + ".public.key.file", PUBLIC_KEY_CONFIG,
-                    PREFIX + ".truststore.path", TRUSTSTORE_CONFIG,
-                    PREFIX + ".keystore.path", KEYSTORE_CONFIG),
+            Map.ofEntries(Map.entry(PREFIX + ".source.uri", URI_CONFIG),
+                    Map.entry(PREFIX + ".username", PSK_IDENTITY_CONFIG),
+                    Map.entry(PREFIX + ".password", PSK_SECRET_CONFIG),
+                    Map.entry(PREFIX + ".host", BIND_HOST_CONFIG),
+                    Map.entry(PREFIX + ".port", BIND_PORT_CONFIG),
+                    Map.entry(PREFIX + ".private.key.file", KEY_CONFIG),
+                    Map.entry(PREFIX + ".public.key.file", PUBLIC_KEY_CONFIG),
+                    Map.entry(PREFIX + ".truststore.path", TRUSTSTORE_CONFIG),
+                    Map.entry(PREFIX + ".keystore.path", KEYSTORE_CONFIG),
+                    Map.entry(PREFIX + ".batch.size", POLL_BATCH_SIZE_CONFIG),
+                    Map.entry(PREFIX + ".poll.wait", POLL_TIMEOUT_CONFIG)),
             Map.of(PREFIX + ".truststore.pass", "use " + TRUSTSTORE_PASSWORD_CONFIG,
                     PREFIX + ".keystore.pass", "use " + KEYSTORE_PASSWORD_CONFIG));
 
@@ -121,35 +129,11 @@ public final class CoapSourceConfig extends AbstractConfig {
                         "Pre-shared key identity, for coaps:// with PSK.", DTLS_GROUP, ++order, Width.MEDIUM,
                         "PSK identity")
                 .define(PSK_SECRET_CONFIG, Type.PASSWORD, null, Importance.MEDIUM, "Pre-shared key secret (UTF-8).",
-                        DTLS_GROUP, ++order, Width.MEDIUM, "PSK secret")
-                .define(CERT_CONFIG, Type.STRING, "", Importance.MEDIUM,
-                        "PEM file of the client's X.509 certificate chain, for servers that require one.",
-                        DTLS_GROUP, ++order, Width.LONG, "Client certificate (PEM)")
-                .define(KEY_CONFIG, Type.STRING, "", Importance.MEDIUM,
-                        "PEM file of the client's PKCS#8 private key (for an X.509 certificate or a raw public key). "
-                                + "Old name: connect.coap.private.key.file.",
-                        DTLS_GROUP, ++order, Width.LONG, "Client key (PEM)")
-                .define(KEY_PASSWORD_CONFIG, Type.PASSWORD, null, Importance.MEDIUM,
-                        "Password of an encrypted client key, or of the key in the keystore.",
-                        DTLS_GROUP, ++order, Width.MEDIUM, "Client key password")
-                .define(KEYSTORE_CONFIG, Type.STRING, "", Importance.LOW,
-                        "Keystore (PKCS12 or JKS) with the client's key and certificate, instead of PEM files.",
-                        DTLS_GROUP, ++order, Width.LONG, "Keystore")
-                .define(KEYSTORE_PASSWORD_CONFIG, Type.PASSWORD, null, Importance.LOW, "Keystore password.",
-                        DTLS_GROUP, ++order, Width.MEDIUM, "Keystore password")
-                .define(KEYSTORE_TYPE_CONFIG, Type.STRING, "PKCS12", ConfigDef.CaseInsensitiveValidString.in("PKCS12", "JKS"),
-                        Importance.LOW, "Keystore type.", DTLS_GROUP, ++order, Width.SHORT, "Keystore type")
-                .define(CA_CERT_CONFIG, Type.STRING, "", Importance.MEDIUM,
-                        "PEM file of the CA certificates the server's X.509 certificate must chain to.",
-                        DTLS_GROUP, ++order, Width.LONG, "CA certificates (PEM)")
-                .define(TRUSTSTORE_CONFIG, Type.STRING, "", Importance.LOW,
-                        "Truststore (PKCS12 or JKS) instead of " + CA_CERT_CONFIG + ".",
-                        DTLS_GROUP, ++order, Width.LONG, "Truststore")
-                .define(TRUSTSTORE_PASSWORD_CONFIG, Type.PASSWORD, null, Importance.LOW, "Truststore password.",
-                        DTLS_GROUP, ++order, Width.MEDIUM, "Truststore password")
-                .define(TRUSTSTORE_TYPE_CONFIG, Type.STRING, "PKCS12", ConfigDef.CaseInsensitiveValidString.in("PKCS12", "JKS"),
-                        Importance.LOW, "Truststore type.", DTLS_GROUP, ++order, Width.SHORT, "Truststore type")
-                .define(RPK_CONFIG, Type.BOOLEAN, false, Importance.LOW,
+                        DTLS_GROUP, ++order, Width.MEDIUM, "PSK secret");
+        order = TlsConfig.define(def, DTLS_PREFIX, "server", DTLS_GROUP, order, Map.of(
+                TlsConfig.KEY, "connect.coap.private.key.file", TlsConfig.TRUSTSTORE, "connect.coap.truststore.path",
+                TlsConfig.KEYSTORE, "connect.coap.keystore.path"));
+        def.define(RPK_CONFIG, Type.BOOLEAN, false, Importance.LOW,
                         "Authenticate with a raw public key (RFC 7250) instead of a certificate: the key pair of "
                                 + KEY_CONFIG + " and " + PUBLIC_KEY_CONFIG + " (or of the certificate).",
                         DTLS_GROUP, ++order, Width.SHORT, "Raw public key")
@@ -168,24 +152,12 @@ public final class CoapSourceConfig extends AbstractConfig {
                         + "observes every observable resource the server lists, optionally PROPERTIES('rt' = '...', "
                         + "'if' = '...', 'discovery.interval.ms' = '60000'). SELECT payload.x reads a field of a JSON payload.",
                 KCQL_GROUP, 1, KCQL, CoapStatement::check);
-        def.define(BAD_MESSAGE_POLICY_CONFIG, Type.STRING, "FAIL", ConfigDef.CaseInsensitiveValidString.in("FAIL", "SKIP"),
-                Importance.MEDIUM, "What to do with a response a statement cannot turn into a record (e.g. SELECT "
-                        + "payload.x of a payload that is not JSON). FAIL: the task fails with the resource and reason. "
-                        + "SKIP: log it at WARN and count it in the task's skipped-responses metric.",
-                KCQL_GROUP, 2, Width.SHORT, "Bad message policy");
-
-        order = 0;
-        def.define(QUEUE_SIZE_CONFIG, Type.INT, 10_000, ConfigDef.Range.atLeast(1), Importance.LOW,
-                        "Most responses waiting for Kafka. When it is full the oldest waiting notification is dropped "
-                                + "for the newest (an observed resource's latest state matters most); each drop is "
-                                + "counted in the dropped-notifications metric and logged at WARN at most every 10 s.",
-                        QUEUE_GROUP, ++order, Width.SHORT, "Queue size")
-                .define(BATCH_SIZE_CONFIG, Type.INT, 1000, ConfigDef.Range.atLeast(1), Importance.LOW,
-                        "Most records handed to Kafka Connect in one poll.", QUEUE_GROUP, ++order, Width.SHORT,
-                        "Batch size")
-                .define(POLL_WAIT_CONFIG, Type.LONG, 1000L, ConfigDef.Range.between(1, 10_000), Importance.LOW,
-                        "Most milliseconds a poll waits for a response.", QUEUE_GROUP, ++order, Width.SHORT,
-                        "Poll wait (ms)");
+        BadMessagePolicy.define(def, PREFIX, "a response a statement cannot turn into a record (e.g. SELECT "
+                + "payload.x of a payload that is not JSON)", "", "", KCQL_GROUP, 2);
+        SourceQueueConfig.define(def, PREFIX, "CoAP responses", "When it is full the oldest waiting notification "
+                + "is dropped for the newest (an observed resource's latest state matters most); each drop is counted "
+                + "in the dropped-total metric and logged at WARN at most every 10 s. Old names: connect.coap.batch.size "
+                + "for poll.batch.size, connect.coap.poll.wait for poll.timeout.", QUEUE_GROUP);
         return def;
     }
 
@@ -229,44 +201,8 @@ public final class CoapSourceConfig extends AbstractConfig {
         return getPassword(PSK_SECRET_CONFIG);
     }
 
-    public String cert() {
-        return getString(CERT_CONFIG).trim();
-    }
-
-    public String key() {
-        return getString(KEY_CONFIG).trim();
-    }
-
-    public Password keyPassword() {
-        return getPassword(KEY_PASSWORD_CONFIG);
-    }
-
-    public String keystore() {
-        return getString(KEYSTORE_CONFIG).trim();
-    }
-
-    public Password keystorePassword() {
-        return getPassword(KEYSTORE_PASSWORD_CONFIG);
-    }
-
-    public String keystoreType() {
-        return getString(KEYSTORE_TYPE_CONFIG).trim().toUpperCase(Locale.ROOT);
-    }
-
-    public String caCert() {
-        return getString(CA_CERT_CONFIG).trim();
-    }
-
-    public String truststore() {
-        return getString(TRUSTSTORE_CONFIG).trim();
-    }
-
-    public Password truststorePassword() {
-        return getPassword(TRUSTSTORE_PASSWORD_CONFIG);
-    }
-
-    public String truststoreType() {
-        return getString(TRUSTSTORE_TYPE_CONFIG).trim().toUpperCase(Locale.ROOT);
+    public TlsConfig tlsFiles() {
+        return TlsConfig.from(this, DTLS_PREFIX);
     }
 
     public boolean rawPublicKey() {
@@ -281,20 +217,12 @@ public final class CoapSourceConfig extends AbstractConfig {
         return getString(TRUSTED_RPK_CONFIG).trim();
     }
 
-    public boolean skipBadMessages() {
-        return getString(BAD_MESSAGE_POLICY_CONFIG).trim().equalsIgnoreCase("SKIP");
+    public BadMessagePolicy badMessagePolicy() {
+        return BadMessagePolicy.from(this, PREFIX);
     }
 
-    public int queueSize() {
-        return getInt(QUEUE_SIZE_CONFIG);
-    }
-
-    public int batchSize() {
-        return getInt(BATCH_SIZE_CONFIG);
-    }
-
-    public Duration pollWait() {
-        return Duration.ofMillis(getLong(POLL_WAIT_CONFIG));
+    public SourceQueueConfig queue() {
+        return SourceQueueConfig.from(this, PREFIX);
     }
 
     public static String readmeTables() {

@@ -3,10 +3,8 @@ package io.streamgrid.coap;
 import io.streamgrid.common.Version;
 import io.streamgrid.common.config.AliasedValidation;
 import io.streamgrid.common.config.KcqlConfig;
-import io.streamgrid.common.metrics.TaskIds;
 import io.streamgrid.kcql.KcqlStatement;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,22 +47,7 @@ public class CoapSourceConnector extends SourceConnector {
     /** Statements are spread over the tasks, round robin. */
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
-        List<KcqlStatement> statements = config.statements();
-        int tasks = Math.min(maxTasks, statements.size());
-        List<List<String>> texts = new ArrayList<>();
-        for (int i = 0; i < tasks; i++) {
-            texts.add(new ArrayList<>());
-        }
-        for (int i = 0; i < statements.size(); i++) {
-            texts.get(i % tasks).add(statements.get(i).text());
-        }
-        List<Map<String, String>> configs = new ArrayList<>();
-        for (List<String> mine : texts) {
-            Map<String, String> task = new HashMap<>(props);
-            task.put(CoapSourceConfig.KCQL_CONFIG, KcqlConfig.join(mine));
-            configs.add(task);
-        }
-        return TaskIds.number(configs);
+        return KcqlConfig.spread(props, CoapSourceConfig.KCQL_CONFIG, config.statements(), s -> false, maxTasks);
     }
 
     @Override

@@ -3,11 +3,11 @@ package io.streamgrid.coap;
 import io.streamgrid.common.Version;
 import io.streamgrid.common.metrics.ConnectorMetrics;
 import io.streamgrid.common.queue.HandoffQueue;
+import io.streamgrid.common.queue.SourcePoller;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -39,13 +39,10 @@ public class CoapSourceTask extends SourceTask {
     private final List<ResourceWatch> watches = new ArrayList<>();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong droppedSinceLog = new AtomicLong();
-    private final AtomicLong skipped = new AtomicLong();
     private final RateLimitedLog warnings = new RateLimitedLog(10, TimeUnit.SECONDS);
-    /** Records handed to the worker that Kafka has not acknowledged yet. */
-    private final AtomicLong inFlight = new AtomicLong();
     private ConnectorMetrics metrics;
+    private SourcePoller<CoapEvent> poller;
     private Map<String, String> loggingContext;
-    private RuntimeException failureAfterBatch;
 
     @Override
     public String version() {
@@ -56,11 +53,12 @@ public class CoapSourceTask extends SourceTask {
     public void start(Map<String, String> props) {
         config = new CoapSourceConfig(CoapSourceConfig.ALIASES.resolveAndWarn(props));
         List<CoapStatement> statements = config.statements().stream().map(CoapStatement::compile).toList();
-        queue = new HandoffQueue<>(config.queueSize(), CoapSourceTask::payloadBytes);
+        queue = config.queue().newQueue(CoapSourceTask::payloadBytes);
         loggingContext = MDC.getCopyOfContextMap();
-        metrics = ConnectorMetrics.register(context, props,
-                new ConnectorMetrics.Gauges(inFlight::get, queue::size, queue::bytes,
-                        () -> endpoint != null && endpoint.isStarted()));
+        metrics = ConnectorMetrics.register(context, props, new ConnectorMetrics.Gauges(() -> poller.inFlight(),
+                queue::size, queue::bytes, () -> endpoint != null && endpoint.isStarted()));
+        poller = new SourcePoller<>(queue, config.queue(), config.badMessagePolicy(),
+                CoapSourceConfig.BAD_MESSAGE_POLICY_CONFIG, "", new Responses(), metrics);
         endpoint = CoapEndpoints.create(config);
         try {
             endpoint.start();
@@ -97,63 +95,46 @@ public class CoapSourceTask extends SourceTask {
         if (loggingContext != null) {
             MDC.setContextMap(loggingContext);
         }
-        Optional<CoapEvent> oldest = queue.offerDroppingOldest(event);
+        int oldest = queue.offerDroppingOldest(event).size();
         metrics.recordsIn(1);
-        if (oldest.isPresent()) {
-            dropped.incrementAndGet();
-            metrics.dropped(1);
-            long since = droppedSinceLog.incrementAndGet();
+        if (oldest > 0) {
+            dropped.addAndGet(oldest);
+            metrics.dropped(oldest);
+            long since = droppedSinceLog.addAndGet(oldest);
             if (warnings.allow("queue full")) {
                 droppedSinceLog.addAndGet(-since);
-                LOG.warn("The queue of {} responses is full (Kafka is slower than the devices): dropped {} older "
-                        + "notifications for newer ones since the last warning, {} in all", config.queueSize(), since,
-                        dropped.get());
+                LOG.warn("The queue of responses is full ({} responses, {} bytes at most; Kafka is slower than the "
+                        + "devices): dropped {} older notifications for newer ones since the last warning, {} in all",
+                        config.queue().size(), config.queue().maxBytes(), since, dropped.get());
             }
         }
     }
 
     @Override
     public List<SourceRecord> poll() throws InterruptedException {
-        if (failureAfterBatch != null) {
-            RuntimeException failure = failureAfterBatch;
-            failureAfterBatch = null;
-            throw failure;
-        }
-        List<CoapEvent> batch = queue.poll(config.batchSize(), config.pollWait());
-        if (!batch.isEmpty()) {
-            metrics.batch(System.currentTimeMillis() - batch.get(0).value().getInt64("ingest_time"));
-        }
-        List<SourceRecord> records = new ArrayList<>(batch.size());
-        for (CoapEvent event : batch) {
-            try {
-                records.add(record(event));
-            } catch (DataException e) {
-                String what = "response of " + event.resource() + " for " + event.statement();
-                if (config.skipBadMessages()) {
-                    skipped.incrementAndGet();
-                    metrics.skipped(1);
-                    LOG.warn("Skipping the {}: {} ({}=SKIP)", what, e.getMessage(), CoapSourceConfig.BAD_MESSAGE_POLICY_CONFIG);
-                    continue;
-                }
-                ConnectException failure = new ConnectException("Cannot turn the " + what + " into a record: "
-                        + e.getMessage() + " (" + CoapSourceConfig.BAD_MESSAGE_POLICY_CONFIG + "=FAIL)", e);
-                if (records.isEmpty()) {
-                    throw failure;
-                }
-                failureAfterBatch = failure;
-                break;
-            }
-        }
-        inFlight.addAndGet(records.size());
-        return records.isEmpty() ? null : records;
+        return poller.poll();
     }
 
     @Override
     public void commitRecord(SourceRecord record, RecordMetadata metadata) {
-        inFlight.decrementAndGet();
-        if (metadata != null) { // null: a transform dropped the record
-            metrics.recordsOut(1);
-            metrics.lag(System.currentTimeMillis() - record.timestamp());
+        poller.committed(record, metadata);
+    }
+
+    /** What the shared poller needs of a CoAP response. */
+    private final class Responses implements SourcePoller.Items<CoapEvent> {
+        @Override
+        public List<SourceRecord> records(CoapEvent event) {
+            return List.of(record(event));
+        }
+
+        @Override
+        public String describe(CoapEvent event) {
+            return "response of " + event.resource() + " for " + event.statement();
+        }
+
+        @Override
+        public long arrivalMs(CoapEvent event) {
+            return event.value().getInt64("ingest_time");
         }
     }
 
@@ -182,7 +163,7 @@ public class CoapSourceTask extends SourceTask {
             metrics.close();
         }
         LOG.info("CoAP source task stopped; {} notifications dropped for newer ones, {} responses skipped",
-                dropped.get(), skipped.get());
+                dropped.get(), poller == null ? 0 : poller.skipped());
     }
 
     long droppedNotifications() {
@@ -190,6 +171,6 @@ public class CoapSourceTask extends SourceTask {
     }
 
     long skippedResponses() {
-        return skipped.get();
+        return poller.skipped();
     }
 }

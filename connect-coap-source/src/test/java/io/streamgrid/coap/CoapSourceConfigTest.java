@@ -61,7 +61,7 @@ class CoapSourceConfigTest {
         CoapSourceConfig config = new CoapSourceConfig(props);
         assertThat(config.server().base()).isEqualTo(server.uri());
         assertThat(config.exchangeLifetime().toMillis()).isEqualTo(10_000);
-        assertThat(config.queueSize()).isEqualTo(10_000);
+        assertThat(config.queue().size()).isEqualTo(10_000);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -134,7 +134,7 @@ class CoapSourceConfigTest {
                 "connect.coap.password", "secret", "connect.coap.private.key.file", "/k.pem"));
         assertThat(config.pskIdentity()).isEqualTo("id");
         assertThat(config.pskSecret().value()).isEqualTo("secret");
-        assertThat(config.key()).isEqualTo("/k.pem");
+        assertThat(config.tlsFiles().key()).isEqualTo("/k.pem");
     }
 
     @Test

@@ -82,7 +82,7 @@ final class BrokerCheck {
     private static Problem tlsProblem(MqttSourceConfig config, String hosts, String detail) {
         String text = detail == null ? "" : detail;
         if (text.contains("PKIX") || text.contains("certification path") || text.contains("trust")) {
-            String key = config.truststore().isEmpty() ? MqttSourceConfig.SSL_CA_CERT_CONFIG
+            String key = config.tlsFiles().truststore().isEmpty() ? MqttSourceConfig.SSL_CA_CERT_CONFIG
                     : MqttSourceConfig.SSL_TRUSTSTORE_CONFIG;
             return new Problem(key, "TLS with the MQTT broker at " + hosts + " failed: this task does not trust the "
                     + "broker's certificate (give the CA that signed it in " + key + "): " + text);
@@ -91,7 +91,7 @@ final class BrokerCheck {
             return new Problem(MqttSourceConfig.SSL_HOSTNAME_VERIFICATION_CONFIG, "TLS with the MQTT broker at "
                     + hosts + " failed: its certificate does not name that host: " + text);
         }
-        String key = config.keystore().isEmpty() ? MqttSourceConfig.SSL_CERT_CONFIG : MqttSourceConfig.SSL_KEYSTORE_CONFIG;
+        String key = config.tlsFiles().keystore().isEmpty() ? MqttSourceConfig.SSL_CERT_CONFIG : MqttSourceConfig.SSL_KEYSTORE_CONFIG;
         return new Problem(key, "TLS with the MQTT broker at " + hosts + " failed: the broker refused the connection "
                 + "during or right after the handshake, as brokers do when they require a client certificate that "
                 + "is missing or not signed by a CA they trust (" + key + "): " + text);

@@ -1,8 +1,11 @@
 package io.streamgrid.mqtt;
 
+import io.streamgrid.common.config.BadMessagePolicy;
 import io.streamgrid.common.config.ConfigAliases;
 import io.streamgrid.common.config.ConfigDocs;
 import io.streamgrid.common.config.KcqlConfig;
+import io.streamgrid.common.config.SourceQueueConfig;
+import io.streamgrid.common.config.TlsConfig;
 import io.streamgrid.kcql.Clause;
 import io.streamgrid.kcql.KcqlCapabilities;
 import io.streamgrid.kcql.KcqlStatement;
@@ -43,25 +46,28 @@ public final class MqttSourceConfig extends AbstractConfig {
     public static final String CONNECTION_TIMEOUT_CONFIG = PREFIX + ".connection.timeout";
     public static final String RECONNECT_MAX_DELAY_CONFIG = PREFIX + ".reconnect.max.delay";
 
-    public static final String SSL_CA_CERT_CONFIG = PREFIX + ".ssl.ca.cert";
-    public static final String SSL_CERT_CONFIG = PREFIX + ".ssl.cert";
-    public static final String SSL_KEY_CONFIG = PREFIX + ".ssl.key";
-    public static final String SSL_KEY_PASSWORD_CONFIG = PREFIX + ".ssl.key.password";
-    public static final String SSL_TRUSTSTORE_CONFIG = PREFIX + ".ssl.truststore.location";
-    public static final String SSL_TRUSTSTORE_PASSWORD_CONFIG = PREFIX + ".ssl.truststore.password";
-    public static final String SSL_TRUSTSTORE_TYPE_CONFIG = PREFIX + ".ssl.truststore.type";
-    public static final String SSL_KEYSTORE_CONFIG = PREFIX + ".ssl.keystore.location";
-    public static final String SSL_KEYSTORE_PASSWORD_CONFIG = PREFIX + ".ssl.keystore.password";
-    public static final String SSL_KEYSTORE_TYPE_CONFIG = PREFIX + ".ssl.keystore.type";
+    /** The TLS keys' prefix: connect.mqtt.ssl.ca.cert and so on (the shared {@link TlsConfig} fragment). */
+    public static final String SSL_PREFIX = PREFIX + ".ssl";
+    public static final String SSL_CA_CERT_CONFIG = SSL_PREFIX + "." + TlsConfig.CA_CERT;
+    public static final String SSL_CERT_CONFIG = SSL_PREFIX + "." + TlsConfig.CERT;
+    public static final String SSL_KEY_CONFIG = SSL_PREFIX + "." + TlsConfig.KEY;
+    public static final String SSL_KEY_PASSWORD_CONFIG = SSL_PREFIX + "." + TlsConfig.KEY_PASSWORD;
+    public static final String SSL_TRUSTSTORE_CONFIG = SSL_PREFIX + "." + TlsConfig.TRUSTSTORE;
+    public static final String SSL_TRUSTSTORE_PASSWORD_CONFIG = SSL_PREFIX + "." + TlsConfig.TRUSTSTORE_PASSWORD;
+    public static final String SSL_TRUSTSTORE_TYPE_CONFIG = SSL_PREFIX + "." + TlsConfig.TRUSTSTORE_TYPE;
+    public static final String SSL_KEYSTORE_CONFIG = SSL_PREFIX + "." + TlsConfig.KEYSTORE;
+    public static final String SSL_KEYSTORE_PASSWORD_CONFIG = SSL_PREFIX + "." + TlsConfig.KEYSTORE_PASSWORD;
+    public static final String SSL_KEYSTORE_TYPE_CONFIG = SSL_PREFIX + "." + TlsConfig.KEYSTORE_TYPE;
     public static final String SSL_HOSTNAME_VERIFICATION_CONFIG = PREFIX + ".ssl.hostname.verification";
 
     public static final String KCQL_CONFIG = PREFIX + ".kcql";
     public static final String QOS_CONFIG = PREFIX + ".service.quality";
-    public static final String BAD_MESSAGE_POLICY_CONFIG = PREFIX + ".bad.message.policy";
+    public static final String BAD_MESSAGE_POLICY_CONFIG = PREFIX + "." + BadMessagePolicy.SUFFIX;
 
-    public static final String QUEUE_SIZE_CONFIG = PREFIX + ".queue.size";
-    public static final String POLL_BATCH_SIZE_CONFIG = PREFIX + ".poll.batch.size";
-    public static final String POLL_TIMEOUT_CONFIG = PREFIX + ".poll.timeout";
+    public static final String QUEUE_SIZE_CONFIG = PREFIX + "." + SourceQueueConfig.SIZE;
+    public static final String QUEUE_MAX_BYTES_CONFIG = PREFIX + "." + SourceQueueConfig.MAX_BYTES;
+    public static final String POLL_BATCH_SIZE_CONFIG = PREFIX + "." + SourceQueueConfig.POLL_BATCH_SIZE;
+    public static final String POLL_TIMEOUT_CONFIG = PREFIX + "." + SourceQueueConfig.POLL_TIMEOUT;
 
     /** Set by the connector on each task's config: the task's number, which makes its client id. */
     static final String TASK_INDEX_CONFIG = PREFIX + ".task.index";
@@ -121,40 +127,8 @@ public final class MqttSourceConfig extends AbstractConfig {
                                 + "each time, up to this many milliseconds; it never gives up.",
                         CONNECTION_GROUP, ++order, Width.SHORT, "Maximum reconnect delay (ms)");
 
-        order = 0;
-        def.define(SSL_CA_CERT_CONFIG, Type.STRING, "", Importance.MEDIUM,
-                        "PEM file of the CA certificates that sign the broker's certificate (ssl:// hosts). Empty "
-                                + "with no truststore: the JVM's default trusted CAs.",
-                        TLS_GROUP, ++order, Width.LONG, "CA certificates (PEM)")
-                .define(SSL_CERT_CONFIG, Type.STRING, "", Importance.MEDIUM,
-                        "PEM file of this client's certificate (and chain), for brokers that require client "
-                                + "certificates. Needs " + SSL_KEY_CONFIG + ".",
-                        TLS_GROUP, ++order, Width.LONG, "Client certificate (PEM)")
-                .define(SSL_KEY_CONFIG, Type.STRING, "", Importance.MEDIUM,
-                        "PEM file of this client's private key, PKCS#8 ('BEGIN PRIVATE KEY' or 'BEGIN ENCRYPTED "
-                                + "PRIVATE KEY'); convert a PKCS#1 key with openssl pkcs8 -topk8.",
-                        TLS_GROUP, ++order, Width.LONG, "Client key (PEM)")
-                .define(SSL_KEY_PASSWORD_CONFIG, Type.PASSWORD, null, Importance.MEDIUM,
-                        "Password of an encrypted client key, or of the key in the keystore.",
-                        TLS_GROUP, ++order, Width.MEDIUM, "Client key password")
-                .define(SSL_TRUSTSTORE_CONFIG, Type.STRING, "", Importance.LOW,
-                        "Truststore file (PKCS12 or JKS) instead of " + SSL_CA_CERT_CONFIG + ".",
-                        TLS_GROUP, ++order, Width.LONG, "Truststore")
-                .define(SSL_TRUSTSTORE_PASSWORD_CONFIG, Type.PASSWORD, null, Importance.LOW, "Truststore password.",
-                        TLS_GROUP, ++order, Width.MEDIUM, "Truststore password")
-                .define(SSL_TRUSTSTORE_TYPE_CONFIG, Type.STRING, "PKCS12",
-                        ConfigDef.CaseInsensitiveValidString.in("PKCS12", "JKS"), Importance.LOW, "Truststore type.",
-                        TLS_GROUP, ++order, Width.SHORT, "Truststore type")
-                .define(SSL_KEYSTORE_CONFIG, Type.STRING, "", Importance.LOW,
-                        "Keystore file (PKCS12 or JKS) with the client's key and certificate, instead of "
-                                + SSL_CERT_CONFIG + " and " + SSL_KEY_CONFIG + ".",
-                        TLS_GROUP, ++order, Width.LONG, "Keystore")
-                .define(SSL_KEYSTORE_PASSWORD_CONFIG, Type.PASSWORD, null, Importance.LOW, "Keystore password.",
-                        TLS_GROUP, ++order, Width.MEDIUM, "Keystore password")
-                .define(SSL_KEYSTORE_TYPE_CONFIG, Type.STRING, "PKCS12",
-                        ConfigDef.CaseInsensitiveValidString.in("PKCS12", "JKS"), Importance.LOW, "Keystore type.",
-                        TLS_GROUP, ++order, Width.SHORT, "Keystore type")
-                .define(SSL_HOSTNAME_VERIFICATION_CONFIG, Type.BOOLEAN, true, Importance.LOW,
+        order = TlsConfig.define(def, SSL_PREFIX, "broker", TLS_GROUP, 0, Map.of());
+        def                .define(SSL_HOSTNAME_VERIFICATION_CONFIG, Type.BOOLEAN, true, Importance.LOW,
                         "Whether the broker's certificate must name the host connected to.",
                         TLS_GROUP, ++order, Width.SHORT, "Hostname verification");
 
@@ -169,26 +143,12 @@ public final class MqttSourceConfig extends AbstractConfig {
                         "QoS to subscribe with, unless a statement says PROPERTIES('qos' = 'n'). QoS 1 and 2 messages "
                                 + "are acknowledged to the broker only after Kafka has their records; QoS 0 messages "
                                 + "are never acknowledged and may be lost.",
-                        KCQL_GROUP, 2, Width.SHORT, "QoS")
-                .define(BAD_MESSAGE_POLICY_CONFIG, Type.STRING, "FAIL",
-                        ConfigDef.CaseInsensitiveValidString.in("FAIL", "SKIP"), Importance.MEDIUM,
-                        "What to do with a message whose payload the converter rejects, or whose topic no statement "
-                                + "matches. FAIL: the task fails with the topic and reason; the message stays "
-                                + "unacknowledged, so the broker sends it again. SKIP: log it at WARN, count it in "
-                                + "the task's skipped-messages metric, and acknowledge it.",
-                        KCQL_GROUP, 3, Width.SHORT, "Bad message policy");
-
-        order = 0;
-        def.define(QUEUE_SIZE_CONFIG, Type.INT, 10_000, ConfigDef.Range.atLeast(1), Importance.LOW,
-                        "Most messages waiting between the MQTT client and Kafka. When it is full the client stops "
-                                + "reading; QoS 1 and 2 messages then wait unacknowledged at the broker.",
-                        QUEUE_GROUP, ++order, Width.SHORT, "Queue size")
-                .define(POLL_BATCH_SIZE_CONFIG, Type.INT, 1000, ConfigDef.Range.atLeast(1), Importance.LOW,
-                        "Most messages handed to Kafka Connect in one poll.",
-                        QUEUE_GROUP, ++order, Width.SHORT, "Poll batch size")
-                .define(POLL_TIMEOUT_CONFIG, Type.LONG, 1000L, ConfigDef.Range.between(1, 10_000), Importance.LOW,
-                        "Most milliseconds a poll waits for a message. Old name: connect.mqtt.polling.timeout.",
-                        QUEUE_GROUP, ++order, Width.SHORT, "Poll timeout (ms)");
+                        KCQL_GROUP, 2, Width.SHORT, "QoS");
+        BadMessagePolicy.define(def, PREFIX, "a message whose payload the converter rejects, or whose topic no "
+                + "statement matches", "; the message stays unacknowledged, so the broker sends it again",
+                ", and acknowledge it", KCQL_GROUP, 3);
+        SourceQueueConfig.define(def, PREFIX, "MQTT messages", "When it is full the client stops reading; QoS 1 and 2 "
+                + "messages then wait unacknowledged at the broker.", QUEUE_GROUP);
         def.defineInternal(TASK_INDEX_CONFIG, Type.INT, 0, Importance.LOW);
         return def;
     }
@@ -241,44 +201,8 @@ public final class MqttSourceConfig extends AbstractConfig {
         return getInt(RECONNECT_MAX_DELAY_CONFIG);
     }
 
-    public String sslCaCert() {
-        return getString(SSL_CA_CERT_CONFIG).trim();
-    }
-
-    public String sslCert() {
-        return getString(SSL_CERT_CONFIG).trim();
-    }
-
-    public String sslKey() {
-        return getString(SSL_KEY_CONFIG).trim();
-    }
-
-    public Password sslKeyPassword() {
-        return getPassword(SSL_KEY_PASSWORD_CONFIG);
-    }
-
-    public String truststore() {
-        return getString(SSL_TRUSTSTORE_CONFIG).trim();
-    }
-
-    public Password truststorePassword() {
-        return getPassword(SSL_TRUSTSTORE_PASSWORD_CONFIG);
-    }
-
-    public String truststoreType() {
-        return getString(SSL_TRUSTSTORE_TYPE_CONFIG).trim().toUpperCase(Locale.ROOT);
-    }
-
-    public String keystore() {
-        return getString(SSL_KEYSTORE_CONFIG).trim();
-    }
-
-    public Password keystorePassword() {
-        return getPassword(SSL_KEYSTORE_PASSWORD_CONFIG);
-    }
-
-    public String keystoreType() {
-        return getString(SSL_KEYSTORE_TYPE_CONFIG).trim().toUpperCase(Locale.ROOT);
+    public TlsConfig tlsFiles() {
+        return TlsConfig.from(this, SSL_PREFIX);
     }
 
     public boolean hostnameVerification() {
@@ -289,20 +213,12 @@ public final class MqttSourceConfig extends AbstractConfig {
         return getInt(QOS_CONFIG);
     }
 
-    public boolean skipBadMessages() {
-        return getString(BAD_MESSAGE_POLICY_CONFIG).trim().equalsIgnoreCase("SKIP");
+    public BadMessagePolicy badMessagePolicy() {
+        return BadMessagePolicy.from(this, PREFIX);
     }
 
-    public int queueSize() {
-        return getInt(QUEUE_SIZE_CONFIG);
-    }
-
-    public int pollBatchSize() {
-        return getInt(POLL_BATCH_SIZE_CONFIG);
-    }
-
-    public Duration pollTimeout() {
-        return Duration.ofMillis(getLong(POLL_TIMEOUT_CONFIG));
+    public SourceQueueConfig queue() {
+        return SourceQueueConfig.from(this, PREFIX);
     }
 
     static String pahoUri(String host) {

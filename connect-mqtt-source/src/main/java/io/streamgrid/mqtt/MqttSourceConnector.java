@@ -3,10 +3,7 @@ package io.streamgrid.mqtt;
 import io.streamgrid.common.Version;
 import io.streamgrid.common.config.AliasedValidation;
 import io.streamgrid.common.config.KcqlConfig;
-import io.streamgrid.common.metrics.TaskIds;
 import io.streamgrid.kcql.KcqlStatement;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.Config;
@@ -46,28 +43,15 @@ public class MqttSourceConnector extends SourceConnector {
         return taskConfigs(props, config.statements(), maxTasks);
     }
 
+    /** Statements round robin over the tasks; a shared subscription ($share) on every task, the broker balancing it. */
     static List<Map<String, String>> taskConfigs(Map<String, String> props, List<KcqlStatement> statements,
                                                  int maxTasks) {
-        List<KcqlStatement> shared = statements.stream().filter(s -> TopicFilters.isShared(s.source())).toList();
-        List<KcqlStatement> plain = statements.stream().filter(s -> !TopicFilters.isShared(s.source())).toList();
-        int tasks = shared.isEmpty() ? Math.min(maxTasks, plain.size()) : maxTasks;
-        List<List<String>> texts = new ArrayList<>();
-        for (int i = 0; i < tasks; i++) {
-            List<String> mine = new ArrayList<>();
-            shared.forEach(s -> mine.add(s.text()));
-            texts.add(mine);
+        List<Map<String, String>> configs = KcqlConfig.spread(props, MqttSourceConfig.KCQL_CONFIG, statements,
+                s -> TopicFilters.isShared(s.source()), maxTasks);
+        for (int i = 0; i < configs.size(); i++) {
+            configs.get(i).put(MqttSourceConfig.TASK_INDEX_CONFIG, String.valueOf(i));
         }
-        for (int i = 0; i < plain.size(); i++) {
-            texts.get(i % tasks).add(plain.get(i).text());
-        }
-        List<Map<String, String>> configs = new ArrayList<>();
-        for (int i = 0; i < tasks; i++) {
-            Map<String, String> task = new HashMap<>(props);
-            task.put(MqttSourceConfig.KCQL_CONFIG, KcqlConfig.join(texts.get(i)));
-            task.put(MqttSourceConfig.TASK_INDEX_CONFIG, String.valueOf(i));
-            configs.add(task);
-        }
-        return TaskIds.number(configs);
+        return configs;
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.streamgrid.mqtt;
 import io.streamgrid.common.Version;
 import io.streamgrid.common.metrics.ConnectorMetrics;
 import io.streamgrid.common.queue.HandoffQueue;
+import io.streamgrid.common.queue.SourcePoller;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -52,12 +53,9 @@ public class MqttSourceTask extends SourceTask {
     private Map<String, String> loggingContext;
     private Map<String, ?> sourcePartition;
     private final AtomicLong connection = new AtomicLong();
-    private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong acknowledged = new AtomicLong();
-    /** Records handed to the worker that Kafka has not acknowledged yet. */
-    private final AtomicLong inFlight = new AtomicLong();
     private ConnectorMetrics metrics;
-    private RuntimeException failureAfterBatch;
+    private SourcePoller<MqttDelivery> poller;
 
     @Override
     public String version() {
@@ -68,12 +66,14 @@ public class MqttSourceTask extends SourceTask {
     public void start(Map<String, String> props) {
         config = new MqttSourceConfig(MqttSourceConfig.ALIASES.resolveAndWarn(props));
         statements = config.statements().stream().map(s -> MqttStatement.compile(s, config.defaultQos())).toList();
-        queue = new HandoffQueue<>(config.queueSize(), delivery -> delivery.payload().length);
+        queue = config.queue().newQueue(delivery -> delivery.payload().length);
         loggingContext = MDC.getCopyOfContextMap();
         sourcePartition = Map.of("mqtt.client.id", config.clientId());
-        metrics = ConnectorMetrics.register(context, props,
-                new ConnectorMetrics.Gauges(inFlight::get, queue::size, queue::bytes,
-                        () -> client != null && client.isConnected()));
+        metrics = ConnectorMetrics.register(context, props, new ConnectorMetrics.Gauges(() -> poller.inFlight(),
+                queue::size, queue::bytes, () -> client != null && client.isConnected()));
+        poller = new SourcePoller<>(queue, config.queue(), config.badMessagePolicy(),
+                MqttSourceConfig.BAD_MESSAGE_POLICY_CONFIG, "; the message stays unacknowledged", new Deliveries(),
+                metrics);
         try {
             client = new MqttAsyncClient(config.hosts().get(0), config.clientId(), new MemoryPersistence());
             client.setManualAcks(true);
@@ -185,41 +185,31 @@ public class MqttSourceTask extends SourceTask {
 
     @Override
     public List<SourceRecord> poll() throws InterruptedException {
-        if (failureAfterBatch != null) {
-            RuntimeException failure = failureAfterBatch;
-            failureAfterBatch = null;
-            throw failure;
+        return poller.poll();
+    }
+
+    /** What the shared poller needs of an MQTT message. */
+    private final class Deliveries implements SourcePoller.Items<MqttDelivery> {
+        @Override
+        public List<SourceRecord> records(MqttDelivery delivery) {
+            return toRecords(delivery);
         }
-        List<MqttDelivery> batch = queue.poll(config.pollBatchSize(), config.pollTimeout());
-        if (!batch.isEmpty()) {
-            metrics.batch(System.currentTimeMillis() - batch.get(0).arrivalMs());
+
+        @Override
+        public String describe(MqttDelivery delivery) {
+            return "MQTT message on topic '" + delivery.topic() + "' (message id " + delivery.messageId() + ", QoS "
+                    + delivery.qos() + ")";
         }
-        List<SourceRecord> records = new ArrayList<>(batch.size());
-        for (MqttDelivery delivery : batch) {
-            try {
-                records.addAll(toRecords(delivery));
-            } catch (DataException e) {
-                String what = "MQTT message on topic '" + delivery.topic() + "' (message id " + delivery.messageId()
-                        + ", QoS " + delivery.qos() + ")";
-                if (config.skipBadMessages()) {
-                    skipped.incrementAndGet();
-                    metrics.skipped(1);
-                    LOG.warn("Skipping {}: {} ({}=SKIP)", what, e.getMessage(), MqttSourceConfig.BAD_MESSAGE_POLICY_CONFIG);
-                    acknowledge(delivery);
-                    continue;
-                }
-                ConnectException failure = new ConnectException("Cannot turn the " + what + " into a record: "
-                        + e.getMessage() + " (" + MqttSourceConfig.BAD_MESSAGE_POLICY_CONFIG + "=FAIL; the message stays "
-                        + "unacknowledged)", e);
-                if (records.isEmpty()) {
-                    throw failure;
-                }
-                failureAfterBatch = failure; // hand over the good records first; the rest of the batch is not acked
-                break;
-            }
+
+        @Override
+        public long arrivalMs(MqttDelivery delivery) {
+            return delivery.arrivalMs();
         }
-        inFlight.addAndGet(records.size());
-        return records.isEmpty() ? null : records;
+
+        @Override
+        public void skipped(MqttDelivery delivery) {
+            acknowledge(delivery);
+        }
     }
 
     private List<MqttStatement> matching(String topic) {
@@ -260,11 +250,7 @@ public class MqttSourceTask extends SourceTask {
 
     @Override
     public void commitRecord(SourceRecord record, org.apache.kafka.clients.producer.RecordMetadata metadata) {
-        inFlight.decrementAndGet();
-        if (metadata != null) { // null: a transform dropped the record
-            metrics.recordsOut(1);
-            metrics.lag(System.currentTimeMillis() - record.timestamp());
-        }
+        poller.committed(record, metadata);
         if (record instanceof MqttSourceRecord mqtt) {
             mqtt.acknowledgement().recordDone();
         }
@@ -300,7 +286,7 @@ public class MqttSourceTask extends SourceTask {
             metrics.close();
         }
         LOG.info("MQTT source task '{}' stopped; {} messages acknowledged, {} skipped",
-                config == null ? "?" : config.clientId(), acknowledged.get(), skipped.get());
+                config == null ? "?" : config.clientId(), acknowledged.get(), poller == null ? 0 : poller.skipped());
     }
 
     private void closeClient() {
@@ -318,7 +304,7 @@ public class MqttSourceTask extends SourceTask {
     }
 
     long skippedMessages() {
-        return skipped.get();
+        return poller.skipped();
     }
 
     /** Runs on Paho's threads: never throws, since an exception there would close the connection. */

@@ -23,41 +23,42 @@ final class TlsContexts {
     }
 
     static SSLContext create(MqttSourceConfig config) {
+        io.streamgrid.common.config.TlsConfig tls = config.tlsFiles();
         try {
             TrustManagerFactory trust = null;
-            if (!config.sslCaCert().isEmpty()) {
+            if (!tls.caCert().isEmpty()) {
                 KeyStore store = emptyStore();
-                List<X509Certificate> cas = read(MqttSourceConfig.SSL_CA_CERT_CONFIG, config.sslCaCert(),
-                        () -> PemFiles.certificates(config.sslCaCert()));
+                List<X509Certificate> cas = read(MqttSourceConfig.SSL_CA_CERT_CONFIG, tls.caCert(),
+                        () -> PemFiles.certificates(tls.caCert()));
                 for (int i = 0; i < cas.size(); i++) {
                     store.setCertificateEntry("ca-" + i, cas.get(i));
                 }
                 trust = trustManagers(store);
-            } else if (!config.truststore().isEmpty()) {
-                trust = trustManagers(read(MqttSourceConfig.SSL_TRUSTSTORE_CONFIG, config.truststore(),
-                        () -> PemFiles.keyStore(config.truststore(), config.truststoreType(),
-                                chars(config.truststorePassword()))));
+            } else if (!tls.truststore().isEmpty()) {
+                trust = trustManagers(read(MqttSourceConfig.SSL_TRUSTSTORE_CONFIG, tls.truststore(),
+                        () -> PemFiles.keyStore(tls.truststore(), tls.truststoreType(),
+                                chars(tls.truststorePassword()))));
             }
             KeyManagerFactory keys = null;
-            if (!config.sslCert().isEmpty() || !config.sslKey().isEmpty()) {
-                if (config.sslCert().isEmpty() || config.sslKey().isEmpty()) {
-                    String missing = config.sslCert().isEmpty() ? MqttSourceConfig.SSL_CERT_CONFIG
+            if (!tls.cert().isEmpty() || !tls.key().isEmpty()) {
+                if (tls.cert().isEmpty() || tls.key().isEmpty()) {
+                    String missing = tls.cert().isEmpty() ? MqttSourceConfig.SSL_CERT_CONFIG
                             : MqttSourceConfig.SSL_KEY_CONFIG;
                     throw new ConfigException(missing, "", "a client certificate needs both "
                             + MqttSourceConfig.SSL_CERT_CONFIG + " and " + MqttSourceConfig.SSL_KEY_CONFIG);
                 }
-                List<X509Certificate> chain = read(MqttSourceConfig.SSL_CERT_CONFIG, config.sslCert(),
-                        () -> PemFiles.certificates(config.sslCert()));
-                PrivateKey key = read(MqttSourceConfig.SSL_KEY_CONFIG, config.sslKey(),
-                        () -> PemFiles.privateKey(config.sslKey(), chars(config.sslKeyPassword())));
+                List<X509Certificate> chain = read(MqttSourceConfig.SSL_CERT_CONFIG, tls.cert(),
+                        () -> PemFiles.certificates(tls.cert()));
+                PrivateKey key = read(MqttSourceConfig.SSL_KEY_CONFIG, tls.key(),
+                        () -> PemFiles.privateKey(tls.key(), chars(tls.keyPassword())));
                 KeyStore store = emptyStore();
                 store.setKeyEntry("client", key, new char[0], chain.toArray(Certificate[]::new));
                 keys = keyManagers(store, new char[0]);
-            } else if (!config.keystore().isEmpty()) {
-                Password keyPassword = config.sslKeyPassword() != null ? config.sslKeyPassword() : config.keystorePassword();
-                keys = keyManagers(read(MqttSourceConfig.SSL_KEYSTORE_CONFIG, config.keystore(),
-                        () -> PemFiles.keyStore(config.keystore(), config.keystoreType(),
-                                chars(config.keystorePassword()))), chars(keyPassword));
+            } else if (!tls.keystore().isEmpty()) {
+                Password keyPassword = tls.keyPassword() != null ? tls.keyPassword() : tls.keystorePassword();
+                keys = keyManagers(read(MqttSourceConfig.SSL_KEYSTORE_CONFIG, tls.keystore(),
+                        () -> PemFiles.keyStore(tls.keystore(), tls.keystoreType(),
+                                chars(tls.keystorePassword()))), chars(keyPassword));
             }
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(keys == null ? null : keys.getKeyManagers(), trust == null ? null : trust.getTrustManagers(),

@@ -48,8 +48,9 @@ class MqttSourceConfigTest {
         assertThat(config.cleanSession()).isFalse();
         assertThat(config.keepAliveSeconds()).isEqualTo(60);
         assertThat(config.connectionTimeoutSeconds()).isEqualTo(30);
-        assertThat(config.queueSize()).isEqualTo(10_000);
-        assertThat(config.skipBadMessages()).isFalse();
+        assertThat(config.queue().size()).isEqualTo(10_000);
+        assertThat(config.queue().maxBytes()).isEqualTo(32L * 1024 * 1024);
+        assertThat(config.badMessagePolicy()).isEqualTo(io.streamgrid.common.config.BadMessagePolicy.FAIL);
         assertThat(config.clientId()).isEqualTo("mqtt-source-0");
     }
 
@@ -121,7 +122,7 @@ class MqttSourceConfigTest {
         MqttSourceConfig config = new MqttSourceConfig(props("connect.mqtt.timeout", "7",
                 "connect.mqtt.polling.timeout", "250"));
         assertThat(config.connectionTimeoutSeconds()).isEqualTo(7);
-        assertThat(config.pollTimeout().toMillis()).isEqualTo(250);
+        assertThat(config.queue().pollTimeout().toMillis()).isEqualTo(250);
         assertThat(errors(props("connect.mqtt.timeout", "7", "connect.mqtt.connection.timeout", "9")))
                 .containsOnlyKeys("connect.mqtt.connection.timeout");
         assertThat(MqttSourceConfig.ALIASES.warnings(Map.of("connect.mqtt.converter.throw.on.error", "true")))

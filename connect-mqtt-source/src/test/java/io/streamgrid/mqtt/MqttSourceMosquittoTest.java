@@ -281,4 +281,39 @@ class MqttSourceMosquittoTest {
         assertThat(validateErrors(props, "connect.mqtt.ssl.cert", 10)).singleElement().asString()
                 .contains("TLS").contains("client certificate");
     }
+
+    @Test
+    void theQueueIsBoundedByBytesAsWellAsByCount() throws Exception {
+        String connector = "bytes-" + System.nanoTime();
+        int mib = 1024 * 1024;
+        Map<String, String> props = Tasks.props(broker.url(), "INSERT INTO t SELECT * FROM big/#", "name", connector,
+                "connect.mqtt.queue.size", "1000", "connect.mqtt.queue.max.bytes", String.valueOf(3 * mib),
+                "connect.mqtt.poll.batch.size", "1");
+        MqttSourceTask task = start(props);
+        javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        javax.management.ObjectName metrics = new javax.management.ObjectName(
+                "kafka.connect:type=plugins,connector=" + connector + ",task=0");
+        MqttClient device = Tasks.publisher(broker.url());
+        for (int i = 0; i < 10; i++) {
+            byte[] payload = new byte[mib];
+            java.util.Arrays.fill(payload, (byte) ('a' + i));
+            device.publish("big/" + i, payload, 1, false);
+        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() ->
+                (Long) jmx.getAttribute(metrics, "queued-bytes") >= 3L * mib
+                        || (Long) jmx.getAttribute(metrics, "queued-records") == 10);
+        List<SourceRecord> received = new ArrayList<>();
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (received.size() < 10 && System.nanoTime() < deadline) {
+            assertThat((Long) jmx.getAttribute(metrics, "queued-bytes")).as("bytes waiting in the queue")
+                    .isLessThanOrEqualTo(3L * mib);
+            List<SourceRecord> batch = task.poll();
+            if (batch != null) {
+                batch.forEach(r -> task.commitRecord(r, null));
+                received.addAll(batch);
+            }
+        }
+        assertThat(received).hasSize(10).allSatisfy(r -> assertThat(((byte[]) r.value()).length).isEqualTo(mib));
+        device.disconnect();
+    }
 }

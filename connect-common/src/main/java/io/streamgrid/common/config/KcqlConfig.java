@@ -3,7 +3,12 @@ package io.streamgrid.common.config;
 import io.streamgrid.kcql.KcqlCapabilities;
 import io.streamgrid.kcql.KcqlException;
 import io.streamgrid.kcql.KcqlStatement;
+import io.streamgrid.common.metrics.TaskIds;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
@@ -44,6 +49,34 @@ public final class KcqlConfig {
 
     /** The statements of a config that has already been validated. */
     /** Statement texts as one value of the KCQL key again, e.g. for a task's share of a connector's statements. */
+    /**
+     * Task configs that spread a source's statements over at most {@code maxTasks} tasks, round robin, each a
+     * copy of {@code props} with its own statements under {@code kcqlKey} and its task id. A statement for which
+     * {@code onEveryTask} holds goes to every task (an MQTT shared subscription, which the broker balances), and
+     * then there are {@code maxTasks} tasks.
+     */
+    public static List<Map<String, String>> spread(Map<String, String> props, String kcqlKey,
+                                                   List<KcqlStatement> statements,
+                                                   Predicate<KcqlStatement> onEveryTask, int maxTasks) {
+        List<KcqlStatement> everywhere = statements.stream().filter(onEveryTask).toList();
+        List<KcqlStatement> spread = statements.stream().filter(onEveryTask.negate()).toList();
+        int tasks = everywhere.isEmpty() ? Math.min(maxTasks, spread.size()) : maxTasks;
+        List<List<String>> texts = new ArrayList<>();
+        for (int i = 0; i < tasks; i++) {
+            texts.add(new ArrayList<>(everywhere.stream().map(KcqlStatement::text).toList()));
+        }
+        for (int i = 0; i < spread.size(); i++) {
+            texts.get(i % tasks).add(spread.get(i).text());
+        }
+        List<Map<String, String>> configs = new ArrayList<>();
+        for (List<String> mine : texts) {
+            Map<String, String> task = new HashMap<>(props);
+            task.put(kcqlKey, join(mine));
+            configs.add(task);
+        }
+        return TaskIds.number(configs);
+    }
+
     public static String join(List<String> statementTexts) {
         return String.join(";\n", statementTexts.stream()
                 .map(text -> text.endsWith(";") ? text.substring(0, text.length() - 1) : text).toList());

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.ToLongFunction;
@@ -19,6 +18,7 @@ import org.apache.kafka.connect.errors.ConnectException;
 public final class HandoffQueue<T> {
 
     private final int capacity;
+    private final long maxBytes;
     private final ToLongFunction<T> weigher;
     private final ArrayDeque<T> items;
     private final ReentrantLock lock = new ReentrantLock();
@@ -34,6 +34,19 @@ public final class HandoffQueue<T> {
 
     /** {@code weigher}: an item's size in bytes (its payload), for {@link #bytes()}. */
     public HandoffQueue(int capacity, ToLongFunction<T> weigher) {
+        this(capacity, Long.MAX_VALUE, weigher);
+    }
+
+    /**
+     * A queue bounded by count and by bytes: it is full when it holds {@code capacity} items, or when the next
+     * item would take its bytes over {@code maxBytes}. An item larger than {@code maxBytes} still goes into an
+     * empty queue, so no message is too large to pass.
+     */
+    public HandoffQueue(int capacity, long maxBytes, ToLongFunction<T> weigher) {
+        if (maxBytes < 1) {
+            throw new IllegalArgumentException("maxBytes must be at least 1, not " + maxBytes);
+        }
+        this.maxBytes = maxBytes;
         this.weigher = weigher;
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be at least 1, not " + capacity);
@@ -46,10 +59,11 @@ public final class HandoffQueue<T> {
     public boolean put(T item) throws InterruptedException {
         lock.lockInterruptibly();
         try {
-            while (items.size() >= capacity && !closed) {
+            long weight = weigher.applyAsLong(item);
+            while (isFullFor(weight) && !closed) {
                 notFull.await();
             }
-            return add(item);
+            return add(item, weight);
         } finally {
             lock.unlock();
         }
@@ -60,42 +74,52 @@ public final class HandoffQueue<T> {
         long nanos = timeout.toNanos();
         lock.lockInterruptibly();
         try {
-            while (items.size() >= capacity && !closed) {
+            long weight = weigher.applyAsLong(item);
+            while (isFullFor(weight) && !closed) {
                 if (nanos <= 0) {
                     return false;
                 }
                 nanos = notFull.awaitNanos(nanos);
             }
-            return add(item);
+            return add(item, weight);
         } finally {
             lock.unlock();
         }
     }
 
     /**
-     * Adds without waiting; when the queue is full the oldest item makes room and is returned, so the
-     * caller can count and log the drop. For sources whose newest value matters most (CoAP observe).
+     * Adds without waiting; when the queue is full the oldest items make room and are returned, so the
+     * caller can count and log the drops. For sources whose newest value matters most (CoAP observe).
      */
-    public Optional<T> offerDroppingOldest(T item) {
+    public List<T> offerDroppingOldest(T item) {
         lock.lock();
         try {
             if (closed) {
-                return Optional.of(item);
+                return List.of(item);
             }
-            T dropped = items.size() >= capacity ? take() : null;
-            add(item);
-            return Optional.ofNullable(dropped);
+            long weight = weigher.applyAsLong(item);
+            List<T> dropped = new ArrayList<>(1);
+            while (isFullFor(weight)) {
+                dropped.add(take());
+            }
+            add(item, weight);
+            return dropped;
         } finally {
             lock.unlock();
         }
     }
 
-    private boolean add(T item) {
+    /** Whether an item of {@code weight} bytes must wait (or make room): the count or the bytes are at their bound. */
+    private boolean isFullFor(long weight) {
+        return !items.isEmpty() && (items.size() >= capacity || bytes + weight > maxBytes);
+    }
+
+    private boolean add(T item, long weight) {
         if (closed) {
             return false;
         }
         items.addLast(item);
-        bytes += weigher.applyAsLong(item);
+        bytes += weight;
         notEmpty.signal();
         return true;
     }

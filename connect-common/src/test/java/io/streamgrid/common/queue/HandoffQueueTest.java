@@ -147,6 +147,45 @@ class HandoffQueueTest {
     }
 
     @Test
+    void aQueueFullByBytesMakesTheProducerWaitUntilPollMakesRoom() throws Exception {
+        HandoffQueue<String> queue = new HandoffQueue<>(100, 10, String::length);
+        assertThat(queue.put("123456")).isTrue();
+        CountDownLatch started = new CountDownLatch(1);
+        CompletableFuture<Boolean> producer = CompletableFuture.supplyAsync(() -> {
+            started.countDown();
+            try {
+                return queue.put("abcdef"); // 12 bytes would be over the bound of 10
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        started.await();
+        assertThat(producer).as("waits while the bytes are over the bound").isNotDone();
+        assertThat(queue.bytes()).isEqualTo(6);
+        assertThat(queue.poll(1, Duration.ZERO)).containsExactly("123456");
+        assertThat(producer.get(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(queue.bytes()).isEqualTo(6);
+    }
+
+    @Test
+    void anItemLargerThanTheByteBoundStillGoesIntoAnEmptyQueue() throws Exception {
+        HandoffQueue<String> queue = new HandoffQueue<>(100, 4, String::length);
+        assertThat(queue.offer("much too long", Duration.ZERO)).isTrue();
+        assertThat(queue.offer("x", Duration.ZERO)).as("but nothing joins it").isFalse();
+    }
+
+    @Test
+    void droppingTheOldestAlsoKeepsTheBytesWithinTheBound() {
+        HandoffQueue<String> queue = new HandoffQueue<>(100, 10, String::length);
+        queue.offerDroppingOldest("aaaa");
+        queue.offerDroppingOldest("bbbb");
+        assertThat(queue.offerDroppingOldest("cccccc")).contains("aaaa");
+        assertThat(queue.bytes()).isEqualTo(10);
+        assertThat(queue.offerDroppingOldest("dddddddddd")).contains("bbbb", "cccccc");
+        assertThat(queue.size()).isEqualTo(1);
+    }
+
+    @Test
     void capacityMustBePositive() {
         assertThatThrownBy(() -> new HandoffQueue<>(0)).isInstanceOf(IllegalArgumentException.class);
     }

@@ -1,0 +1,124 @@
+package io.streamgrid.common.queue;
+
+import io.streamgrid.common.config.BadMessagePolicy;
+import io.streamgrid.common.config.SourceQueueConfig;
+import io.streamgrid.common.metrics.ConnectorMetrics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The poll and commit steps both push sources share: drain a batch from the handoff queue, turn each item into
+ * records under the bad-message policy, and count what Kafka acknowledges. A bad item is skipped and counted
+ * (SKIP), or fails the task (FAIL) once the records made before it have been handed over, so none of those waits
+ * for a restart.
+ */
+public final class SourcePoller<T> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SourcePoller.class);
+
+    /** What the task does with its items. */
+    public interface Items<T> {
+        /** The item's records; a {@link DataException} when it cannot become one. */
+        List<SourceRecord> records(T item);
+
+        /** The item for messages: where it came from ("MQTT message on topic 'a/b' (message id 3, QoS 1)"). */
+        String describe(T item);
+
+        /** When the item arrived from the device (epoch ms). */
+        long arrivalMs(T item);
+
+        /** A bad item was skipped (MQTT acknowledges it). */
+        default void skipped(T item) {
+        }
+    }
+
+    private final HandoffQueue<T> queue;
+    private final SourceQueueConfig settings;
+    private final BadMessagePolicy policy;
+    private final String policyKey;
+    private final String onFail;
+    private final Items<T> items;
+    private final ConnectorMetrics metrics;
+    private final AtomicLong inFlight = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
+    private RuntimeException failureAfterBatch;
+
+    /**
+     * @param policyKey the config key of the policy, for messages
+     * @param onFail    what else a failure means, for messages ("the message stays unacknowledged")
+     */
+    public SourcePoller(HandoffQueue<T> queue, SourceQueueConfig settings, BadMessagePolicy policy, String policyKey,
+                        String onFail, Items<T> items, ConnectorMetrics metrics) {
+        this.queue = queue;
+        this.settings = settings;
+        this.policy = policy;
+        this.policyKey = policyKey;
+        this.onFail = onFail;
+        this.items = items;
+        this.metrics = metrics;
+    }
+
+    /** {@code SourceTask.poll()}: at most one batch of records, null when nothing came within the poll timeout. */
+    public List<SourceRecord> poll() throws InterruptedException {
+        if (failureAfterBatch != null) {
+            RuntimeException failure = failureAfterBatch;
+            failureAfterBatch = null;
+            throw failure;
+        }
+        List<T> batch = queue.poll(settings.pollBatchSize(), settings.pollTimeout());
+        if (batch.isEmpty()) {
+            return null;
+        }
+        metrics.batch(System.currentTimeMillis() - items.arrivalMs(batch.get(0)));
+        List<SourceRecord> records = new ArrayList<>(batch.size());
+        for (T item : batch) {
+            try {
+                records.addAll(items.records(item));
+            } catch (DataException e) {
+                if (policy == BadMessagePolicy.SKIP) {
+                    skipped.incrementAndGet();
+                    metrics.skipped(1);
+                    LOG.warn("Skipping the {}: {} ({}=SKIP)", items.describe(item), e.getMessage(), policyKey);
+                    items.skipped(item);
+                    continue;
+                }
+                ConnectException failure = new ConnectException("Cannot turn the " + items.describe(item)
+                        + " into a record: " + e.getMessage() + " (" + policyKey + "=FAIL" + onFail + ")", e);
+                if (records.isEmpty()) {
+                    throw failure;
+                }
+                failureAfterBatch = failure; // hand over the good records first; the rest of the batch waits
+                break;
+            }
+        }
+        inFlight.addAndGet(records.size());
+        return records.isEmpty() ? null : records;
+    }
+
+    /** {@code SourceTask.commitRecord}: Kafka has the record (metadata null: a transform dropped it). */
+    public void committed(SourceRecord record, RecordMetadata metadata) {
+        inFlight.decrementAndGet();
+        if (metadata != null) {
+            metrics.recordsOut(1);
+            if (record.timestamp() != null) {
+                metrics.lag(System.currentTimeMillis() - record.timestamp());
+            }
+        }
+    }
+
+    /** Records handed to the worker that Kafka has not acknowledged yet. */
+    public long inFlight() {
+        return inFlight.get();
+    }
+
+    public long skipped() {
+        return skipped.get();
+    }
+}
