@@ -20,7 +20,7 @@ public final class DiscardSinkConnector extends SinkConnector {
 
     @Override
     public void start(Map<String, String> props) {
-        this.props = props;
+        this.props = Map.copyOf(props);
     }
 
     @Override

@@ -91,7 +91,7 @@ public final class CoapSourceConfig extends AbstractConfig {
 
     public CoapSourceConfig(Map<String, String> props) {
         super(CONFIG_DEF, ALIASES.resolve(props));
-        this.statements = KcqlConfig.statements(this, KCQL_CONFIG, KCQL);
+        this.statements = List.copyOf(KcqlConfig.statements(this, KCQL_CONFIG, KCQL));
     }
 
     private static ConfigDef configDef() {

@@ -27,7 +27,7 @@ final class DiscoveredResources implements ResourceWatch {
     private final CoapUri server;
     private final CoapClient client;
     private final Map<String, ObservedResource> observed = new HashMap<>();
-    private ScheduledFuture<?> schedule;
+    private volatile ScheduledFuture<?> schedule;
     private volatile boolean stopped;
 
     DiscoveredResources(Context context, CoapStatement statement, CoapUri server) {

@@ -17,6 +17,8 @@ interface ResourceWatch {
      * What every watch needs: the endpoint, where responses go, a shared scheduler, the timeouts, what to tell
      * when a watch tries again (for the retries metric), and where a watch gets a thread of its own.
      */
+@edu.umd.cs.findbugs.annotations.SuppressFBWarnings(value = "EI_EXPOSE_REP", justification = "every watch of a task sends through "
+            + "the task's one endpoint, on purpose")
     record Context(Endpoint endpoint, Consumer<CoapEvent> sink, ScheduledExecutorService scheduler,
                    Duration silenceTimeout, Duration requestTimeout, RateLimitedLog warnings, Runnable retried,
                    TaskThreads threads) {

@@ -70,7 +70,7 @@ final class HazelcastClients {
             throw new ConfigException(HazelcastSinkConfig.CLIENT_CONFIG_FILE_CONFIG, location,
                     "the file does not exist or cannot be read on this worker");
         }
-        String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
+        String name = String.valueOf(path.getFileName()).toLowerCase(Locale.ROOT);
         try {
             if (name.endsWith(".yaml") || name.endsWith(".yml")) {
                 return new YamlClientConfigBuilder(path.toFile()).build();

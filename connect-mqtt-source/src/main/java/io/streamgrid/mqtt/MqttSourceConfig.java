@@ -90,7 +90,7 @@ public final class MqttSourceConfig extends AbstractConfig {
 
     public MqttSourceConfig(Map<String, String> props) {
         super(CONFIG_DEF, ALIASES.resolve(props));
-        this.statements = KcqlConfig.statements(this, KCQL_CONFIG, KCQL);
+        this.statements = List.copyOf(KcqlConfig.statements(this, KCQL_CONFIG, KCQL));
     }
 
     private static ConfigDef configDef() {

@@ -9,6 +9,8 @@ import org.apache.kafka.connect.source.SourceRecord;
  * A source record that carries the acknowledgement of its MQTT message; the worker hands this very record
  * (before transformations) to {@code commitRecord} once Kafka has it.
  */
+@edu.umd.cs.findbugs.annotations.SuppressFBWarnings(value = "EQ_DOESNT_OVERRIDE_EQUALS", justification = "two records with the same content are equal; "
+        + "the acknowledgement they carry is not part of the record")
 final class MqttSourceRecord extends SourceRecord {
 
     private final Acknowledgement acknowledgement;

@@ -10,6 +10,8 @@ import org.apache.kafka.common.config.ConfigValue;
  * The start every connector's {@code validate()} shares: old key names resolved, the ConfigDef checks run on the
  * result, and an old/new name conflict attached to the current key; then the connector adds its own checks.
  */
+@edu.umd.cs.findbugs.annotations.SuppressFBWarnings(value = "EI_EXPOSE_REP", justification = "the validation's maps are shared "
+        + "on purpose: each later check adds its errors to the same ConfigValues, which validate() returns")
 public record AliasedValidation(Map<String, String> resolved, Config result, Map<String, ConfigValue> byName) {
 
     /** {@code defValidation} is the connector's {@code super::validate}. */

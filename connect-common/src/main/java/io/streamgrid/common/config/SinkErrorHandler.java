@@ -20,6 +20,9 @@ import org.slf4j.LoggerFactory;
  * one; a failed write is retried through {@link RetriableException} and {@code context.timeout}, fails
  * the task, or (NOOP, chosen by the user) is dropped and counted. Nothing is dropped silently.
  */
+@edu.umd.cs.findbugs.annotations.SuppressFBWarnings(value = {"AT_NONATOMIC_64BIT_PRIMITIVE", "AT_NONATOMIC_OPERATIONS_ON_SHARED_VARIABLE",
+        "AT_STALE_THREAD_WRITE_OF_PRIMITIVE"}, justification = "used by the sink task's thread only: the worker calls "
+        + "put, preCommit and close on one thread")
 public final class SinkErrorHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(SinkErrorHandler.class);

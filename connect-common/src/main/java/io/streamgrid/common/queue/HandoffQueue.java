@@ -158,6 +158,8 @@ public final class HandoffQueue<T> {
     }
 
     /** Records an error from the producer's thread, for the next {@code poll} to throw. The first one wins. */
+@edu.umd.cs.findbugs.annotations.SuppressFBWarnings(value = "EI_EXPOSE_REP2", justification = "the producer's error is kept to be thrown, as it is, "
+            + "to the caller of poll")
     public void fail(Throwable error) {
         lock.lock();
         try {

@@ -54,6 +54,8 @@ public final class SourcePoller<T> {
      * @param policyKey the config key of the policy, for messages
      * @param onFail    what else a failure means, for messages ("the message stays unacknowledged")
      */
+@edu.umd.cs.findbugs.annotations.SuppressFBWarnings(value = "EI_EXPOSE_REP2", justification = "the poller drains the task's own queue, which the "
+            + "client thread fills")
     public SourcePoller(HandoffQueue<T> queue, SourceQueueConfig settings, BadMessagePolicy policy, String policyKey,
                         String onFail, Items<T> items, ConnectorMetrics metrics) {
         this.queue = queue;

@@ -18,6 +18,8 @@ public final class CollectionWriter implements StructureWriter {
     private final Executor executor;
     private final int chunk;
 
+@edu.umd.cs.findbugs.annotations.SuppressFBWarnings(value = "EI_EXPOSE_REP2", justification = "a writer writes through the structure's proxy (or "
+            + "operations) it is given")
     public CollectionWriter(Collection<Object> collection, String description, Executor executor, int batchSize) {
         this.collection = collection;
         this.description = description;

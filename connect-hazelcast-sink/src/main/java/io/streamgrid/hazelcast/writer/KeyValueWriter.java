@@ -28,6 +28,8 @@ public final class KeyValueWriter implements StructureWriter {
     private final Duration ttl;
     private final Executor executor;
 
+@edu.umd.cs.findbugs.annotations.SuppressFBWarnings(value = "EI_EXPOSE_REP2", justification = "a writer writes through the structure's proxy (or "
+            + "operations) it is given")
     public KeyValueWriter(Operations operations, Duration ttl, Executor executor) {
         this.operations = operations;
         this.ttl = ttl;

@@ -20,6 +20,8 @@ public final class MapWriter implements StructureWriter {
     private final IMap<Object, Object> map;
     private final Duration ttl;
 
+@edu.umd.cs.findbugs.annotations.SuppressFBWarnings(value = "EI_EXPOSE_REP2", justification = "a writer writes through the structure's proxy (or "
+            + "operations) it is given")
     public MapWriter(IMap<Object, Object> map, Duration ttl) {
         this.map = map;
         this.ttl = ttl;

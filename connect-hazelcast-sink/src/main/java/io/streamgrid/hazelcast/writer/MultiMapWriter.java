@@ -19,6 +19,8 @@ public final class MultiMapWriter implements StructureWriter {
     private final MultiMap<Object, Object> multiMap;
     private final Executor executor;
 
+@edu.umd.cs.findbugs.annotations.SuppressFBWarnings(value = "EI_EXPOSE_REP2", justification = "a writer writes through the structure's proxy (or "
+            + "operations) it is given")
     public MultiMapWriter(MultiMap<Object, Object> multiMap, Executor executor) {
         this.multiMap = multiMap;
         this.executor = executor;

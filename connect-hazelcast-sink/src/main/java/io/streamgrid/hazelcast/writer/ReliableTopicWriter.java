@@ -10,6 +10,8 @@ public final class ReliableTopicWriter implements StructureWriter {
     private final ITopic<Object> topic;
     private final int chunk;
 
+@edu.umd.cs.findbugs.annotations.SuppressFBWarnings(value = "EI_EXPOSE_REP2", justification = "a writer writes through the structure's proxy (or "
+            + "operations) it is given")
     public ReliableTopicWriter(ITopic<Object> topic, int batchSize) {
         this.topic = topic;
         this.chunk = Math.min(RingbufferWriter.MAX_PER_CALL, batchSize);

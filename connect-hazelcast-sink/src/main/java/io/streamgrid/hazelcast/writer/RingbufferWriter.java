@@ -15,6 +15,8 @@ public final class RingbufferWriter implements StructureWriter {
     private final OverflowPolicy overflow;
     private final int chunk;
 
+@edu.umd.cs.findbugs.annotations.SuppressFBWarnings(value = "EI_EXPOSE_REP2", justification = "a writer writes through the structure's proxy (or "
+            + "operations) it is given")
     public RingbufferWriter(Ringbuffer<Object> ringbuffer, OverflowPolicy overflow, int batchSize) {
         this.ringbuffer = ringbuffer;
         this.overflow = overflow;
