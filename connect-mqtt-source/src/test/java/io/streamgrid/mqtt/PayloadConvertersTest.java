@@ -57,4 +57,21 @@ class PayloadConvertersTest {
         assertThatThrownBy(() -> avro.convert("t", new byte[] {2, 4, 6}))
                 .isInstanceOf(DataException.class).hasMessageContaining("written with another schema");
     }
+
+    @Test
+    void jsonConverterNeverTurnsAnOddPayloadIntoATombstoneOrANonStruct() {
+        PayloadConverter json = PayloadConverters.create("json", Map.of());
+        assertThatThrownBy(() -> json.convert("t", new byte[0])).as("empty payload")
+                .isInstanceOf(DataException.class).hasMessageContaining("empty");
+        assertThatThrownBy(() -> json.convert("t", "   ".getBytes(StandardCharsets.UTF_8))).as("blank payload")
+                .isInstanceOf(DataException.class).hasMessageContaining("empty");
+        for (String notAnObject : new String[] {"[1,2,3]", "123", "\"text\"", "true", "null"}) {
+            assertThatThrownBy(() -> json.convert("t", notAnObject.getBytes(StandardCharsets.UTF_8)))
+                    .as(notAnObject).isInstanceOf(DataException.class).hasMessageContaining("a JSON object");
+        }
+        assertThatThrownBy(() -> json.convert("t", "{\"id\": 1e999999}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(DataException.class).hasMessageContaining("$.id").hasMessageContaining("too large");
+        SchemaAndValue ok = json.convert("t", "{\"id\": 1.5e3}".getBytes(StandardCharsets.UTF_8));
+        assertThat(((org.apache.kafka.connect.data.Struct) ok.value()).get("id")).isEqualTo(1500.0);
+    }
 }
