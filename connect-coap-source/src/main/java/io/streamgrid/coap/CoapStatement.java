@@ -8,6 +8,7 @@ import io.streamgrid.common.projection.RecordView;
 import io.streamgrid.kcql.Clause;
 import io.streamgrid.kcql.FieldPath;
 import io.streamgrid.kcql.KcqlStatement;
+import io.streamgrid.kcql.Position;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,7 +73,7 @@ final class CoapStatement {
     static CoapStatement compile(KcqlStatement statement) {
         String target = statement.target();
         if (!KAFKA_TOPIC.matcher(target).matches() || target.equals(".") || target.equals("..")) {
-            throw statement.errorAt(statement.start(), target, "'" + target + "' is not a Kafka topic name (letters, "
+            throw statement.errorAt(statement.positionAfter("INTO", target), target, "'" + target + "' is not a Kafka topic name (letters, "
                     + "digits, '.', '_' and '-', at most 249)");
         }
         String resource = statement.source().startsWith("/") ? statement.source().substring(1) : statement.source();
@@ -98,20 +99,25 @@ final class CoapStatement {
         Duration interval = millis(statement, discovery ? DISCOVERY_INTERVAL : INTERVAL,
                 discovery ? DEFAULT_DISCOVERY_INTERVAL : DEFAULT_POLL_INTERVAL);
         boolean readsPayloadFields = false;
-        List<FieldPath> paths = new ArrayList<>(statement.ignore());
+        List<FieldPath> paths = new ArrayList<>();
         statement.fields().forEach(f -> paths.add(f.path()));
-        for (FieldPath path : paths) {
+        int selected = paths.size();
+        paths.addAll(statement.ignore());
+        for (int i = 0; i < paths.size(); i++) {
+            FieldPath path = paths.get(i);
             if (path.segments().isEmpty()) {
                 continue;
             }
             String first = path.segments().get(0);
+            Position where = i < selected ? statement.positionInSelect(first)
+                    : statement.positionIn(Clause.IGNORE, first);
             if (CoapRecords.VALUE_SCHEMA.field(first) == null) {
-                throw statement.errorAt(statement.start(), path.toString(), "'" + first + "' is not a field of a CoAP "
+                throw statement.errorAt(where, path.toString(), "'" + first + "' is not a field of a CoAP "
                         + "response; the fields are " + CoapRecords.VALUE_SCHEMA.fields().stream().map(Field::name).toList());
             }
             if (path.segments().size() > 1) {
                 if (!first.equals("payload")) {
-                    throw statement.errorAt(statement.start(), path.toString(), "'" + first + "' has no fields; only "
+                    throw statement.errorAt(where, path.toString(), "'" + first + "' has no fields; only "
                             + "payload.<field> reads inside a (JSON) value");
                 }
                 readsPayloadFields = true;

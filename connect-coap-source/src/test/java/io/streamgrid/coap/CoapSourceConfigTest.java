@@ -146,4 +146,24 @@ class CoapSourceConfigTest {
         assertThat(readme).isEqualTo(ConfigDocs.embed(readme, CoapSourceConfig.README_SECTION,
                 CoapSourceConfig.readmeTables()));
     }
+
+    @Test
+    void everyKeySetToNullOrEmptyGetsAClearErrorOnItOrWorks() {
+        io.streamgrid.common.testing.ConfigEdges.everyKeyTakesNullAndEmpty(CoapSourceConfig.CONFIG_DEF,
+                p -> new CoapSourceConnector().validate(p), CoapSourceConfig::new, props());
+    }
+
+    @Test
+    void aValueOfTheWrongTypeGetsOneError() {
+        assertThat(errors(props("connect.coap.request.timeout", "abc")).get("connect.coap.request.timeout"))
+                .singleElement().asString().contains("abc");
+    }
+
+    @Test
+    void aFieldACoapResponseDoesNotHaveIsReportedWhereItIsWritten() {
+        assertThat(errors(props(KCQL, "INSERT INTO t SELECT source, f1 FROM sensors/temp")).get(KCQL))
+                .singleElement().asString().contains("line 1, column 30").contains("'f1' is not a field");
+        assertThat(errors(props(KCQL, "INSERT INTO t SELECT *\n  FROM sensors/temp IGNORE payload, nope")).get(KCQL))
+                .singleElement().asString().contains("line 2, column 37").contains("'nope' is not a field");
+    }
 }

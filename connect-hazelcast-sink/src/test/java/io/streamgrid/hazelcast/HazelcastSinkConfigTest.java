@@ -237,4 +237,21 @@ class HazelcastSinkConfigTest {
             throw new IllegalStateException(e);
         }
     }
+
+    @Test
+    void everyKeySetToNullOrEmptyGetsAClearErrorOnItOrWorks() {
+        try (HazelcastMembers members = new HazelcastMembers(1)) {
+            io.streamgrid.common.testing.ConfigEdges.everyKeyTakesNullAndEmpty(HazelcastSinkConfig.CONFIG_DEF,
+                    p -> new HazelcastSinkConnector().validate(p), HazelcastSinkConfig::new,
+                    members.sinkProps(GOOD));
+        }
+    }
+
+    @Test
+    void aValueOfTheWrongTypeGetsOneError() {
+        List<String> errors = new HazelcastSinkConnector().validate(props("connect.hazelcast.batch.size", "abc"))
+                .configValues().stream().filter(v -> v.name().equals("connect.hazelcast.batch.size")).findFirst()
+                .orElseThrow().errorMessages();
+        assertThat(errors).singleElement().asString().contains("abc");
+    }
 }

@@ -60,13 +60,13 @@ final class MqttStatement {
     static MqttStatement compile(KcqlStatement statement, int defaultQos) {
         String problem = TopicFilters.problem(statement.source());
         if (problem != null) {
-            throw statement.errorAt(statement.start(), statement.source(), "FROM '" + statement.source()
+            throw statement.errorAt(statement.positionAfter("FROM", statement.source()), statement.source(), "FROM '" + statement.source()
                     + "' is not an MQTT topic filter: " + problem);
         }
         String target = statement.target();
         if (!target.equals(DYNAMIC_TARGET) && (!KAFKA_TOPIC.matcher(target).matches() || target.equals(".")
                 || target.equals(".."))) {
-            throw statement.errorAt(statement.start(), target, "'" + target + "' is not a Kafka topic name (letters, "
+            throw statement.errorAt(statement.positionAfter("INTO", target), target, "'" + target + "' is not a Kafka topic name (letters, "
                     + "digits, '.', '_' and '-', at most 249); write INSERT INTO `$` to name each Kafka topic after "
                     + "its MQTT topic");
         }
@@ -89,11 +89,28 @@ final class MqttStatement {
         }
         MqttStatement compiled = new MqttStatement(statement, qos, converter);
         if (!converter.structured() && (compiled.projection != null || compiled.keyProjection != null)) {
-            throw statement.errorAt(statement.start(), statement.source(), "SELECT fields, IGNORE and WITHKEY read "
+            throw statement.errorAt(payloadFieldPosition(statement), statement.source(), "SELECT fields, IGNORE and WITHKEY read "
                     + "fields of the payload, so they need a converter that makes structs: json, json-schema or "
                     + "avro (WITHCONVERTER = `json`), not " + converterName);
         }
         return compiled;
+    }
+
+    /** Where the statement first reads a field of the payload: a selected field, then IGNORE, then WITHKEY. */
+    private static Position payloadFieldPosition(KcqlStatement statement) {
+        for (SelectedField field : statement.fields()) {
+            if (!field.isSelectAll() && field.path().kind() == io.streamgrid.kcql.FieldKind.VALUE
+                    && !field.path().segments().isEmpty()) {
+                return statement.positionInSelect(field.path().segments().get(0));
+            }
+        }
+        if (!statement.ignore().isEmpty() && !statement.ignore().get(0).segments().isEmpty()) {
+            return statement.positionIn(Clause.IGNORE, statement.ignore().get(0).segments().get(0));
+        }
+        if (!statement.keyFields().isEmpty() && !statement.keyFields().get(0).segments().isEmpty()) {
+            return statement.positionIn(Clause.WITHKEY, statement.keyFields().get(0).segments().get(0));
+        }
+        return statement.start();
     }
 
     private static Position position(KcqlStatement statement, Clause clause) {

@@ -156,4 +156,25 @@ class MqttSourceConfigTest {
         assertThat(readme).isEqualTo(ConfigDocs.embed(readme, MqttSourceConfig.README_SECTION,
                 MqttSourceConfig.readmeTables()));
     }
+
+    @Test
+    void everyKeySetToNullOrEmptyGetsAClearErrorOnItOrWorks() {
+        io.streamgrid.common.testing.ConfigEdges.everyKeyTakesNullAndEmpty(MqttSourceConfig.CONFIG_DEF,
+                p -> new MqttSourceConnector().validateSettings(p).result(), MqttSourceConfig::new, props());
+    }
+
+    @Test
+    void aValueOfTheWrongTypeGetsOneError() {
+        assertThat(errors(props("connect.mqtt.service.quality", "abc")).get("connect.mqtt.service.quality"))
+                .singleElement().asString().contains("abc");
+        assertThat(errors(props("connect.mqtt.keep.alive", "soon")).get("connect.mqtt.keep.alive")).hasSize(1);
+    }
+
+    @Test
+    void fieldsWithoutAStructConverterAreReportedWhereTheyAreWritten() {
+        assertThat(errors(props(KCQL, "INSERT INTO t SELECT temperature FROM a WITHCONVERTER=`bytes`")).get(KCQL))
+                .singleElement().asString().contains("line 1, column 22").contains("need a converter");
+        assertThat(errors(props(KCQL, "INSERT INTO t SELECT * FROM a WITHCONVERTER=`string` WITHKEY(id)")).get(KCQL))
+                .singleElement().asString().contains("line 1, column 62").contains("need a converter");
+    }
 }

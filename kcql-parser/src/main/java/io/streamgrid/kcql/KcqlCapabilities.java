@@ -74,7 +74,7 @@ public record KcqlCapabilities(String connector, Set<WriteMode> writeModes, Set<
                 .filter(path -> !fieldKinds.contains(path.kind()))
                 .findFirst()
                 .ifPresent(path -> {
-                    throw statement.errorAt(statement.start(), path.toString(), "the " + connector
+                    throw statement.errorAt(statement.positionOf(path), path.toString(), "the " + connector
                             + " cannot read '" + path + "': it reads " + join(fieldKinds) + " fields only");
                 });
     }

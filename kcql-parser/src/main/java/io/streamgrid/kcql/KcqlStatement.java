@@ -68,6 +68,77 @@ public record KcqlStatement(
         return KcqlException.inStatement(text, start, position, offendingText, reason);
     }
 
+    /**
+     * Where the statement first names {@code written} (a field name as it is written) after its SELECT keyword, so an
+     * error about that field points at it; the statement's start when it does not name it.
+     */
+    public Position positionInSelect(String written) {
+        return positionAfter("SELECT", written);
+    }
+
+    /** Where a field path is first written after SELECT (by its first name, as it is written). */
+    public Position positionOf(FieldPath path) {
+        return positionInSelect(path.toString().split("\\.", 2)[0]);
+    }
+
+    /**
+     * Where the statement first names {@code written} after the first {@code keyword} (INTO, SELECT, FROM); the
+     * statement's start when it does not.
+     */
+    public Position positionAfter(String keyword, String written) {
+        java.util.regex.Matcher word = java.util.regex.Pattern.compile("(?i)(?<![A-Za-z0-9_`])"
+                + java.util.regex.Pattern.quote(keyword) + "(?![A-Za-z0-9_])").matcher(text);
+        return word.find() ? find(written, word.end(), start) : start;
+    }
+
+    /** Where {@code clause} first names {@code written} after its keyword; the clause's start when it does not. */
+    public Position positionIn(Clause clause, String written) {
+        Position keyword = clausePositions.get(clause);
+        if (keyword == null) {
+            return start;
+        }
+        int from = offsetOf(keyword);
+        return from < 0 ? keyword : find(written, from + clause.keyword().length(), keyword);
+    }
+
+    private Position find(String written, int from, Position fallback) {
+        java.util.regex.Matcher word = java.util.regex.Pattern.compile("(?<![A-Za-z0-9_])"
+                + java.util.regex.Pattern.quote(written) + "(?![A-Za-z0-9_])").matcher(text);
+        return word.find(from) ? positionAt(word.start()) : fallback;
+    }
+
+    /** The offset in {@link #text} of a position in the whole input, or -1 when it is not in this statement. */
+    private int offsetOf(Position position) {
+        int line = start.line();
+        int column = start.column();
+        for (int i = 0; i < text.length(); i++) {
+            if (line == position.line() && column == position.column()) {
+                return i;
+            }
+            if (text.charAt(i) == '\n') {
+                line++;
+                column = 1;
+            } else {
+                column++;
+            }
+        }
+        return -1;
+    }
+
+    private Position positionAt(int offset) {
+        int line = start.line();
+        int column = start.column();
+        for (int i = 0; i < offset; i++) {
+            if (text.charAt(i) == '\n') {
+                line++;
+                column = 1;
+            } else {
+                column++;
+            }
+        }
+        return new Position(line, column);
+    }
+
     @Override
     public String toString() {
         return text;

@@ -425,4 +425,16 @@ class KcqlParserTest {
             assertThat(lines[1].charAt(lines[2].indexOf('^'))).isEqualTo('?');
         }
     }
+
+    @Test
+    void positionsOfNamesWrittenInAStatementForErrorsAboutThem() {
+        List<KcqlStatement> statements = Kcql.parse("INSERT INTO a SELECT x FROM b;\nINSERT INTO t SELECT `t`, y.z\n  FROM src PK _key.id");
+        KcqlStatement second = statements.get(1);
+        assertThat(second.positionAfter("INTO", "t")).isEqualTo(new Position(2, 13));
+        assertThat(second.positionInSelect("t")).as("after SELECT, not the target").isEqualTo(new Position(2, 23));
+        assertThat(second.positionInSelect("y")).isEqualTo(new Position(2, 27));
+        assertThat(second.positionOf(second.primaryKeys().get(0))).isEqualTo(new Position(3, 15));
+        assertThat(second.positionAfter("FROM", "src")).isEqualTo(new Position(3, 8));
+        assertThat(second.positionInSelect("nowhere")).as("the statement's start").isEqualTo(new Position(2, 1));
+    }
 }

@@ -45,8 +45,16 @@ public record ConfigAliases(Map<String, String> renamed, Map<String, String> ret
             }
             resolved.putIfAbsent(current, value);
         }
+        resolved.forEach((key, value) -> {
+            if (value == null) {
+                throw new ConfigException(key, null, NULL_VALUE);
+            }
+        });
         return resolved;
     }
+
+    /** Why a key set to null is refused: JSON null in a REST config means neither a value nor "the default". */
+    public static final String NULL_VALUE = "the value is null; give a value, or leave the key out for its default";
 
     /**
      * Like {@link #resolve} but never throws: the current name's value wins over an old name's, and each
