@@ -63,6 +63,7 @@ public final class CoapSourceConfig extends AbstractConfig {
 
     public static final String KCQL_CONFIG = PREFIX + ".kcql";
     public static final String BAD_MESSAGE_POLICY_CONFIG = PREFIX + "." + BadMessagePolicy.SUFFIX;
+    public static final String DEAD_LETTER_TOPIC_CONFIG = PREFIX + "." + BadMessagePolicy.TOPIC_SUFFIX;
 
     public static final String QUEUE_SIZE_CONFIG = PREFIX + "." + SourceQueueConfig.SIZE;
     public static final String QUEUE_MAX_BYTES_CONFIG = PREFIX + "." + SourceQueueConfig.MAX_BYTES;
@@ -219,6 +220,11 @@ public final class CoapSourceConfig extends AbstractConfig {
 
     public BadMessagePolicy badMessagePolicy() {
         return BadMessagePolicy.from(this, PREFIX);
+    }
+
+    /** Where bad responses go under the DLQ policy, else null. */
+    public String deadLetterTopic() {
+        return BadMessagePolicy.deadLetterTopic(this, PREFIX);
     }
 
     public SourceQueueConfig queue() {

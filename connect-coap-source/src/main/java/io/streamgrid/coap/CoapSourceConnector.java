@@ -2,6 +2,7 @@ package io.streamgrid.coap;
 
 import io.streamgrid.common.Version;
 import io.streamgrid.common.config.AliasedValidation;
+import io.streamgrid.common.config.BadMessagePolicy;
 import io.streamgrid.common.config.KcqlConfig;
 import io.streamgrid.kcql.KcqlStatement;
 import java.io.IOException;
@@ -66,6 +67,7 @@ public class CoapSourceConnector extends SourceConnector {
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
         AliasedValidation validation = AliasedValidation.of(CoapSourceConfig.ALIASES, connectorConfigs, super::validate);
+        BadMessagePolicy.check(validation, CoapSourceConfig.PREFIX);
         Map<String, String> resolved = validation.resolved();
         Map<String, ConfigValue> byName = validation.byName();
         Config result = validation.result();

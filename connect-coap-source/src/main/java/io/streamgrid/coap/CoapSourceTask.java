@@ -13,9 +13,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.header.ConnectHeaders;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
 import org.eclipse.californium.core.network.Endpoint;
@@ -57,7 +59,7 @@ public class CoapSourceTask extends SourceTask {
         loggingContext = MDC.getCopyOfContextMap();
         metrics = ConnectorMetrics.register(context, props, new ConnectorMetrics.Gauges(() -> poller.inFlight(),
                 queue::size, queue::bytes, () -> endpoint != null && endpoint.isStarted()));
-        poller = new SourcePoller<>(queue, config.queue(), config.badMessagePolicy(),
+        poller = new SourcePoller<>(queue, config.queue(), config.badMessagePolicy(), config.deadLetterTopic(),
                 CoapSourceConfig.BAD_MESSAGE_POLICY_CONFIG, "", new Responses(), metrics);
         endpoint = CoapEndpoints.create(config);
         try {
@@ -135,6 +137,18 @@ public class CoapSourceTask extends SourceTask {
         @Override
         public long arrivalMs(CoapEvent event) {
             return event.value().getInt64("ingest_time");
+        }
+
+        @Override
+        public SourceRecord deadLetter(CoapEvent event, String topic, ConnectHeaders errorHeaders) {
+            errorHeaders.addString("coap.resource", event.resource().toString());
+            errorHeaders.addString("coap.code", event.value().getString("code"));
+            errorHeaders.addString("coap.statement", event.statement().toString());
+            String path = event.resource().path();
+            return new SourceRecord(Map.of("uri", event.resource().base(), "resource", path),
+                    Map.of("sequence", event.sequence()), topic, null, CoapRecords.KEY_SCHEMA,
+                    CoapRecords.key(event.value().getString("source"), path), Schema.OPTIONAL_BYTES_SCHEMA,
+                    event.value().getBytes("payload_bytes"), event.value().getInt64("ingest_time"), errorHeaders);
         }
     }
 

@@ -271,6 +271,27 @@ class CoapSourceTaskTest {
     }
 
     @Test
+    void aBadResponseGoesToTheDeadLetterTopicAsItCameUnderDlq() throws Exception {
+        TestCoapServer server = server(TestCoapServer.Security.NONE);
+        server.temperature.publish("not json");
+        CoapSourceTask task = start(Tasks.props(server.uri(), "INSERT INTO t SELECT payload.x FROM sensors/temp",
+                "connect.coap.bad.message.policy", "DLQ", "connect.coap.dead.letter.topic", "coap-dead-letters"));
+        List<SourceRecord> records = new ArrayList<>();
+        for (int i = 0; i < 50 && records.isEmpty(); i++) {
+            server.temperature.publish("still not json " + i);
+            records.addAll(Tasks.poll(task, 1, 200));
+        }
+        assertThat(records).isNotEmpty().allSatisfy(dead -> {
+            assertThat(dead.topic()).isEqualTo("coap-dead-letters");
+            assertThat(new String((byte[]) dead.value(), java.nio.charset.StandardCharsets.UTF_8)).contains("not json");
+            assertThat(dead.headers().lastWithName("streamgrid.error.reason").value().toString())
+                    .contains("the payload is not JSON");
+            assertThat(dead.headers().lastWithName("coap.resource").value().toString()).endsWith("/sensors/temp");
+            assertThat(dead.headers().lastWithName("coap.code").value()).isEqualTo("2.05");
+        });
+    }
+
+    @Test
     void dtlsWithPreSharedKey() throws Exception {
         TestCoapServer server = server(TestCoapServer.Security.PSK);
         CoapSourceTask task = start(Tasks.props(server.uri(), "INSERT INTO t SELECT payload FROM sensors/temp",

@@ -2,6 +2,7 @@ package io.streamgrid.mqtt;
 
 import io.streamgrid.common.Version;
 import io.streamgrid.common.config.AliasedValidation;
+import io.streamgrid.common.config.BadMessagePolicy;
 import io.streamgrid.common.config.KcqlConfig;
 import io.streamgrid.kcql.KcqlStatement;
 import java.util.List;
@@ -107,6 +108,7 @@ public class MqttSourceConnector extends SourceConnector {
         if (present(resolved, MqttSourceConfig.PASSWORD_CONFIG) && !present(resolved, MqttSourceConfig.USERNAME_CONFIG)) {
             byName.get(MqttSourceConfig.USERNAME_CONFIG).addErrorMessage("a password needs a user name");
         }
+        BadMessagePolicy.check(validation, MqttSourceConfig.PREFIX);
         return validation;
     }
 

@@ -71,7 +71,7 @@ public class MqttSourceTask extends SourceTask {
         sourcePartition = Map.of("mqtt.client.id", config.clientId());
         metrics = ConnectorMetrics.register(context, props, new ConnectorMetrics.Gauges(() -> poller.inFlight(),
                 queue::size, queue::bytes, () -> client != null && client.isConnected()));
-        poller = new SourcePoller<>(queue, config.queue(), config.badMessagePolicy(),
+        poller = new SourcePoller<>(queue, config.queue(), config.badMessagePolicy(), config.deadLetterTopic(),
                 MqttSourceConfig.BAD_MESSAGE_POLICY_CONFIG, "; the message stays unacknowledged", new Deliveries(),
                 metrics);
         try {
@@ -210,6 +210,13 @@ public class MqttSourceTask extends SourceTask {
         public void skipped(MqttDelivery delivery) {
             acknowledge(delivery);
         }
+
+        @Override
+        public SourceRecord deadLetter(MqttDelivery delivery, String topic, ConnectHeaders errorHeaders) {
+            return new MqttSourceRecord(sourcePartition, NO_OFFSET, topic, Schema.STRING_SCHEMA, delivery.topic(),
+                    Schema.BYTES_SCHEMA, delivery.payload(), delivery.arrivalMs(), mqttHeaders(errorHeaders, delivery),
+                    new Acknowledgement(delivery, 1, MqttSourceTask.this::acknowledge));
+        }
     }
 
     private List<MqttStatement> matching(String topic) {
@@ -235,17 +242,21 @@ public class MqttSourceTask extends SourceTask {
             SchemaAndValue converted = statement.convert(delivery.topic(), delivery.payload());
             String key = statement.key(delivery.topic(), converted);
             SchemaAndValue value = statement.project(delivery.topic(), converted);
-            ConnectHeaders headers = new ConnectHeaders();
-            headers.addString("mqtt.topic", delivery.topic());
-            headers.addInt("mqtt.qos", delivery.qos());
-            headers.addBoolean("mqtt.retained", delivery.retained());
-            headers.addBoolean("mqtt.duplicate", delivery.duplicate());
-            headers.addInt("mqtt.message.id", delivery.messageId());
+            ConnectHeaders headers = mqttHeaders(new ConnectHeaders(), delivery);
             records.add(new MqttSourceRecord(sourcePartition, NO_OFFSET, statement.kafkaTopic(delivery.topic()),
                     Schema.STRING_SCHEMA, key != null ? key : delivery.topic(), value.schema(), value.value(),
                     delivery.arrivalMs(), headers, acknowledgement));
         }
         return records;
+    }
+
+    private static ConnectHeaders mqttHeaders(ConnectHeaders headers, MqttDelivery delivery) {
+        headers.addString("mqtt.topic", delivery.topic());
+        headers.addInt("mqtt.qos", delivery.qos());
+        headers.addBoolean("mqtt.retained", delivery.retained());
+        headers.addBoolean("mqtt.duplicate", delivery.duplicate());
+        headers.addInt("mqtt.message.id", delivery.messageId());
+        return headers;
     }
 
     @Override

@@ -177,4 +177,12 @@ class MqttSourceConfigTest {
         assertThat(errors(props(KCQL, "INSERT INTO t SELECT * FROM a WITHCONVERTER=`string` WITHKEY(id)")).get(KCQL))
                 .singleElement().asString().contains("line 1, column 62").contains("need a converter");
     }
+
+    @Test
+    void theDeadLetterPolicyNeedsATopic() {
+        assertThat(errors(props("connect.mqtt.bad.message.policy", "DLQ")).get("connect.mqtt.dead.letter.topic"))
+                .singleElement().asString().contains("needs a topic");
+        assertThat(errors(props("connect.mqtt.bad.message.policy", "DLQ", "connect.mqtt.dead.letter.topic", "dlq")))
+                .isEmpty();
+    }
 }

@@ -208,6 +208,40 @@ class MqttSourceTaskTest {
     }
 
     @Test
+    void badPayloadGoesToTheDeadLetterTopicAndIsAcknowledgedOnlyOnceKafkaHasItUnderDlq() throws Exception {
+        String root = unique("dlq");
+        String connector = unique("dlq-connector");
+        MqttSourceTask task = start("INSERT INTO t SELECT * FROM " + root + "/# WITHCONVERTER=`json`",
+                "connect.mqtt.bad.message.policy", "dlq", "connect.mqtt.dead.letter.topic", "mqtt-dead-letters",
+                "name", connector);
+        long before = System.currentTimeMillis();
+        Tasks.publish(device, root + "/x", "not json", 1);
+        Tasks.publish(device, root + "/x", "{\"fine\":2}", 1);
+        List<SourceRecord> records = Tasks.poll(task, 2, 10_000, false);
+        assertThat(records).hasSize(2);
+        SourceRecord dead = records.get(0);
+        assertThat(dead.topic()).isEqualTo("mqtt-dead-letters");
+        assertThat(dead.valueSchema()).isEqualTo(Schema.BYTES_SCHEMA);
+        assertThat(new String((byte[]) dead.value(), StandardCharsets.UTF_8)).isEqualTo("not json");
+        assertThat(dead.headers().lastWithName("streamgrid.error.reason").value().toString()).contains("not valid JSON");
+        assertThat(dead.headers().lastWithName("streamgrid.error.policy").value()).isEqualTo("DLQ");
+        assertThat((Long) dead.headers().lastWithName("streamgrid.error.time").value()).isGreaterThanOrEqualTo(before);
+        assertThat(dead.headers().lastWithName("mqtt.topic").value()).isEqualTo(root + "/x");
+        assertThat(dead.headers().lastWithName("mqtt.qos").value()).isEqualTo(1);
+        assertThat((Integer) dead.headers().lastWithName("mqtt.message.id").value()).isPositive();
+        assertThat(records.get(1).topic()).isEqualTo("t");
+
+        javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        javax.management.ObjectName metrics = new javax.management.ObjectName(
+                "kafka.connect:type=plugins,connector=" + connector + ",task=0");
+        assertThat(jmx.getAttribute(metrics, "acknowledged-total")).as("not before Kafka has the dead letter")
+                .isEqualTo(0.0);
+        task.commitRecord(dead, null);
+        assertThat(jmx.getAttribute(metrics, "acknowledged-total")).isEqualTo(1.0);
+        assertThat(jmx.getAttribute(metrics, "dead-lettered-total")).isEqualTo(1.0);
+    }
+
+    @Test
     void unreachableBrokerFailsStartWithAClearMessage() {
         int port = Broker.freePort();
         assertThatThrownBy(() -> Tasks.start(Tasks.props("tcp://127.0.0.1:" + port, "INSERT INTO t SELECT * FROM a",

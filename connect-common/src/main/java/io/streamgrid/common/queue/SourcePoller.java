@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.header.ConnectHeaders;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,11 +38,18 @@ public final class SourcePoller<T> {
         /** A bad item was skipped (MQTT acknowledges it). */
         default void skipped(T item) {
         }
+
+        /**
+         * The dead-letter record of a bad item: its payload as it came, to {@code topic}, with {@code errorHeaders}
+         * and the item's own headers (where it came from); MQTT acknowledges the message once Kafka has it.
+         */
+        SourceRecord deadLetter(T item, String topic, ConnectHeaders errorHeaders);
     }
 
     private final HandoffQueue<T> queue;
     private final SourceQueueConfig settings;
     private final BadMessagePolicy policy;
+    private final String deadLetterTopic;
     private final String policyKey;
     private final String onFail;
     private final Items<T> items;
@@ -51,16 +59,19 @@ public final class SourcePoller<T> {
     private RuntimeException failureAfterBatch;
 
     /**
+     * @param deadLetterTopic where bad items go under {@link BadMessagePolicy#DLQ}, else null
      * @param policyKey the config key of the policy, for messages
      * @param onFail    what else a failure means, for messages ("the message stays unacknowledged")
      */
 @edu.umd.cs.findbugs.annotations.SuppressFBWarnings(value = "EI_EXPOSE_REP2", justification = "the poller drains the task's own queue, which the "
             + "client thread fills")
-    public SourcePoller(HandoffQueue<T> queue, SourceQueueConfig settings, BadMessagePolicy policy, String policyKey,
-                        String onFail, Items<T> items, ConnectorMetrics metrics) {
+    public SourcePoller(HandoffQueue<T> queue, SourceQueueConfig settings, BadMessagePolicy policy,
+                        String deadLetterTopic, String policyKey, String onFail, Items<T> items,
+                        ConnectorMetrics metrics) {
         this.queue = queue;
         this.settings = settings;
         this.policy = policy;
+        this.deadLetterTopic = deadLetterTopic;
         this.policyKey = policyKey;
         this.onFail = onFail;
         this.items = items;
@@ -84,6 +95,17 @@ public final class SourcePoller<T> {
             try {
                 records.addAll(items.records(item));
             } catch (DataException e) {
+                if (policy == BadMessagePolicy.DLQ) {
+                    ConnectHeaders headers = new ConnectHeaders();
+                    headers.addString("streamgrid.error.reason", String.valueOf(e.getMessage()));
+                    headers.addString("streamgrid.error.policy", policy.name());
+                    headers.addLong("streamgrid.error.time", System.currentTimeMillis());
+                    records.add(items.deadLetter(item, deadLetterTopic, headers));
+                    metrics.deadLettered(1);
+                    LOG.warn("Sending the {} to the dead-letter topic '{}': {} ({}=DLQ)", items.describe(item),
+                            deadLetterTopic, e.getMessage(), policyKey);
+                    continue;
+                }
                 if (policy == BadMessagePolicy.SKIP) {
                     skipped.incrementAndGet();
                     metrics.skipped(1);
