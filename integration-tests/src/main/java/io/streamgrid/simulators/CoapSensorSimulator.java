@@ -31,14 +31,20 @@ public final class CoapSensorSimulator implements AutoCloseable {
     }
 
     private final CoapServer server;
-    private final Sensors sensors = new Sensors();
+    private final Sensors sensors;
     private final AtomicLong count = new AtomicLong();
     private final Random random = new Random(42);
     private final int sensorCount;
     private ScheduledExecutorService ticker;
 
     public CoapSensorSimulator(String host, int port, int sensorCount) {
+        this(host, port, sensorCount, 2);
+    }
+
+    /** {@code maxAgeSeconds}: the Max-Age of every response (a long one keeps a client from noticing a restart). */
+    public CoapSensorSimulator(String host, int port, int sensorCount, int maxAgeSeconds) {
         this.sensorCount = sensorCount;
+        this.sensors = new Sensors(maxAgeSeconds);
         Configuration config = Configuration.createStandardWithoutFile();
         config.set(CoapConfig.EXCHANGE_LIFETIME, 10, TimeUnit.SECONDS);
         config.set(CoapConfig.NON_LIFETIME, 5, TimeUnit.SECONDS);
@@ -81,9 +87,11 @@ public final class CoapSensorSimulator implements AutoCloseable {
 
     private static final class Sensors extends CoapResource {
         private final AtomicReference<String> state = new AtomicReference<>("{}");
+        private final int maxAgeSeconds;
 
-        Sensors() {
+        Sensors(int maxAgeSeconds) {
             super("sensors");
+            this.maxAgeSeconds = maxAgeSeconds;
             setObservable(true);
             setObserveType(CoAP.Type.NON);
             getAttributes().setObservable();
@@ -97,17 +105,22 @@ public final class CoapSensorSimulator implements AutoCloseable {
 
         @Override
         public void handleGET(CoapExchange exchange) {
-            exchange.setMaxAge(2);
+            exchange.setMaxAge(maxAgeSeconds);
             exchange.respond(CoAP.ResponseCode.CONTENT, state.get(), MediaTypeRegistry.APPLICATION_JSON);
         }
     }
 
-    /** Runs the simulator: {@code [port] [sensors] [period ms]}, 5633, 5 sensors, a reading every second. */
+    /**
+     * Runs the simulator: {@code [port] [sensors] [period ms] [max-age s] [host]}, by default 5633, 5 sensors, a
+     * reading every second, Max-Age 2, on every interface.
+     */
     public static void main(String[] args) throws InterruptedException {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 5633;
         int count = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         long period = args.length > 2 ? Long.parseLong(args[2]) : 1000;
-        CoapSensorSimulator simulator = new CoapSensorSimulator("0.0.0.0", port, count);
+        int maxAge = args.length > 3 ? Integer.parseInt(args[3]) : 2;
+        String host = args.length > 4 ? args[4] : "0.0.0.0";
+        CoapSensorSimulator simulator = new CoapSensorSimulator(host, port, count, maxAge);
         simulator.start(period);
         System.out.println("CoAP sensors on coap://localhost:" + port + "/sensors");
         Thread.currentThread().join();

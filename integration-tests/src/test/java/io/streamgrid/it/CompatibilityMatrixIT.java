@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.core.HazelcastInstance;
@@ -13,10 +11,6 @@ import com.hazelcast.core.HazelcastJsonValue;
 import io.streamgrid.simulators.CoapSensorSimulator;
 import io.streamgrid.simulators.MqttDeviceSimulator;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,7 +44,6 @@ class CompatibilityMatrixIT {
     static final Path TEST_JDK = Path.of(System.getProperty("java.home"));
     static final List<String> CONNECTORS = List.of("mqtt-source", "coap-source", "hazelcast-sink-mqtt",
             "hazelcast-sink-coap");
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static Mosquitto mosquitto;
 
@@ -98,10 +91,10 @@ class CompatibilityMatrixIT {
                     "hazelcast-sink-mqtt", Map.of("connect.hazelcast.cluster.members", member.address()),
                     "hazelcast-sink-coap", Map.of("connect.hazelcast.cluster.members", member.address()));
             for (String connector : CONNECTORS) {
-                post(release, ConnectCluster.example(connector, changes.get(connector)));
+                ConnectRest.post(release.restUrl(), ConnectCluster.example(connector, changes.get(connector)));
             }
             for (String connector : CONNECTORS) {
-                awaitRunning(release, connector);
+                ConnectRest.awaitRunning(release.restUrl(), connector, 1);
             }
 
             sensors.start(100);
@@ -146,31 +139,6 @@ class CompatibilityMatrixIT {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, release.bootstrapServers()))) {
             admin.createTopics(Stream.of(topics).map(t -> new NewTopic(t, 1, (short) 1)).toList()).all().get();
         }
-    }
-
-    private static void post(KafkaRelease release, ObjectNode body) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(release.restUrl() + "connectors"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as("POST " + body.get("name") + ": " + response.body()).isEqualTo(201);
-    }
-
-    private static void awaitRunning(KafkaRelease release, String connector) {
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(release.restUrl()
-                    + "connectors/" + connector + "/status")).build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode status = ConnectCluster.JSON.readTree(response.body());
-            for (JsonNode task : status.path("tasks")) {
-                if ("FAILED".equals(task.path("state").asText())) {
-                    throw new IllegalStateException("task " + task.path("id") + " of " + connector + " failed on Kafka "
-                            + release.line + ":\n" + task.path("trace").asText());
-                }
-            }
-            assertThat(status.path("connector").path("state").asText()).as(connector + ": " + response.body())
-                    .isEqualTo("RUNNING");
-            assertThat(status.path("tasks")).as(connector + ": " + response.body()).hasSize(1)
-                    .allMatch(t -> "RUNNING".equals(t.path("state").asText()));
-        });
     }
 
     /** A Hazelcast member: 5.7 in this JVM, or an older release as a process from its Maven-resolved jar. */

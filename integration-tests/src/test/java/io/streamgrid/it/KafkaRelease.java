@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.Uuid;
 
 /**
@@ -20,10 +21,11 @@ final class KafkaRelease implements AutoCloseable {
 
     final String line;
     final int brokerPort = ConnectCluster.freePort();
-    final int restPort = ConnectCluster.freePort();
-    final int jmxPort = ConnectCluster.freePort();
+    final int restPort;
+    final int jmxPort;
     private final ServerProcess broker;
-    private final ServerProcess worker;
+    private final java.util.List<ServerProcess> workers = new java.util.ArrayList<>();
+    private final java.util.List<Integer> restPorts = new java.util.ArrayList<>();
 
     /**
      * @param line     the release line, e.g. {@code 3.7}: its jars are in compat-workers/kafka-3.7/target/lib
@@ -31,6 +33,14 @@ final class KafkaRelease implements AutoCloseable {
      * @param dir      a fresh directory for their data, configs and logs
      */
     KafkaRelease(String line, Path javaHome, Path dir) {
+        this(line, javaHome, dir, 1, Map.of());
+    }
+
+    /**
+     * @param workers    how many workers join the Connect cluster (one group)
+     * @param workerProps settings added to every worker's config
+     */
+    KafkaRelease(String line, Path javaHome, Path dir, int workers, Map<String, String> workerProps) {
         this.line = line;
         Path lib = COMPAT.resolve("kafka-" + line).resolve("target").resolve("lib");
         if (!Files.isDirectory(lib)) {
@@ -76,7 +86,31 @@ final class KafkaRelease implements AutoCloseable {
                 dir.resolve("format.log"));
         broker = ServerProcess.start("Kafka " + line + " broker", ServerProcess.java(javaHome, lib, logging,
                 "kafka.Kafka", server.toString()), dir.resolve("broker.log"), brokerPort, Duration.ofSeconds(60));
-        Path workerProps = write(dir, "connect-distributed.properties", String.join("\n",
+        try {
+            for (int i = 0; i < workers; i++) {
+                int rest = ConnectCluster.freePort();
+                int jmx = ConnectCluster.freePort();
+                restPorts.add(rest);
+                this.workers.add(startWorker(javaHome, lib, logging, dir, i, rest, jmx, workerProps));
+                if (i == 0) {
+                    firstJmx = jmx;
+                }
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        this.restPort = restPorts.get(0);
+        this.jmxPort = firstJmx;
+    }
+
+    private int firstJmx;
+
+    private ServerProcess startWorker(Path javaHome, Path lib, List<String> logging, Path dir, int index, int rest,
+                                      int jmx, Map<String, String> more) {
+        StringBuilder extra = new StringBuilder();
+        more.forEach((k, v) -> extra.append(k).append('=').append(v).append('\n'));
+        Path workerProps = write(dir, "connect-distributed-" + index + ".properties", String.join("\n",
                 "bootstrap.servers=127.0.0.1:" + brokerPort,
                 "group.id=compat-" + line,
                 "key.converter=org.apache.kafka.connect.json.JsonConverter",
@@ -88,34 +122,30 @@ final class KafkaRelease implements AutoCloseable {
                 "offset.storage.replication.factor=1",
                 "status.storage.replication.factor=1",
                 "offset.flush.interval.ms=1000",
-                "listeners=http://127.0.0.1:" + restPort,
+                "listeners=http://127.0.0.1:" + rest,
                 "plugin.path=" + ConnectCluster.PLUGINS,
-                "plugin.discovery=service_load", ""));
+                "plugin.discovery=service_load", "") + extra);
         List<String> workerOptions = new java.util.ArrayList<>(logging);
         workerOptions.addAll(List.of(
-                "-Dcom.sun.management.jmxremote.port=" + jmxPort,
-                "-Dcom.sun.management.jmxremote.rmi.port=" + jmxPort,
+                "-Dcom.sun.management.jmxremote.port=" + jmx,
+                "-Dcom.sun.management.jmxremote.rmi.port=" + jmx,
                 "-Dcom.sun.management.jmxremote.host=127.0.0.1",
                 "-Djava.rmi.server.hostname=127.0.0.1",
                 "-Dcom.sun.management.jmxremote.authenticate=false",
                 "-Dcom.sun.management.jmxremote.ssl=false"));
-        try {
-            worker = ServerProcess.start("Kafka Connect " + line + " worker", ServerProcess.java(javaHome, lib,
-                    workerOptions, "org.apache.kafka.connect.cli.ConnectDistributed", workerProps.toString()),
-                    dir.resolve("worker.log"), restPort, Duration.ofSeconds(90));
-            awaitRest();
-        } catch (RuntimeException e) {
-            close();
-            throw e;
-        }
+        ServerProcess worker = ServerProcess.start("Kafka Connect " + line + " worker " + index,
+                ServerProcess.java(javaHome, lib, workerOptions, "org.apache.kafka.connect.cli.ConnectDistributed",
+                        workerProps.toString()), dir.resolve("worker-" + index + ".log"), rest, Duration.ofSeconds(90));
+        awaitRest(rest);
+        return worker;
     }
 
     /** The REST port opens before the worker serves its resources (404 until then): wait for those. */
-    private void awaitRest() {
+    private void awaitRest(int rest) {
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         org.awaitility.Awaitility.await("Kafka Connect " + line + " REST resources").atMost(Duration.ofSeconds(90))
                 .pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> http.send(
-                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(restUrl() + "connector-plugins"))
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + rest + "/connector-plugins"))
                                 .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
     }
 
@@ -132,7 +162,22 @@ final class KafkaRelease implements AutoCloseable {
     }
 
     ServerProcess worker() {
-        return worker;
+        return workers.get(0);
+    }
+
+    ServerProcess worker(int index) {
+        return workers.get(index);
+    }
+
+    /** The REST URL of one worker. */
+    String restUrl(int index) {
+        return "http://127.0.0.1:" + restPorts.get(index) + "/";
+    }
+
+    /** Starts a worker again after a kill -9, and waits for its REST resources. */
+    void restartWorker(int index) {
+        workers.get(index).restart(Duration.ofSeconds(90));
+        awaitRest(restPorts.get(index));
     }
 
     private static Path write(Path dir, String name, String content) {
@@ -146,9 +191,9 @@ final class KafkaRelease implements AutoCloseable {
 
     @Override
     public void close() {
-        if (worker != null) {
-            worker.close();
+        workers.forEach(ServerProcess::close);
+        if (broker != null) {
+            broker.close();
         }
-        broker.close();
     }
 }

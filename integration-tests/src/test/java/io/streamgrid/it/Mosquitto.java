@@ -16,14 +16,20 @@ final class Mosquitto implements AutoCloseable {
     private final int port = ConnectCluster.freePort();
     private final ServerProcess process;
 
-    private Mosquitto(String binary) {
+    private Mosquitto(String binary, boolean persistent) {
         try {
             Path dir = Files.createTempDirectory("streamgrid-mosquitto");
             Path conf = Files.writeString(dir.resolve("mosquitto.conf"), String.join("\n",
                     "user root",
                     "listener " + port + " 127.0.0.1",
                     "allow_anonymous true",
-                    "max_queued_messages 100000", ""));
+                    "max_queued_messages 1000000",
+                    persistent ? "persistence true" : "persistence false",
+                    "persistence_location " + dir + "/",
+                    // save after every change: what mosquitto acknowledged survives a kill -9 (its default saves
+                    // every 30 min, and acknowledges QoS 1 before it saves)
+                    "autosave_on_changes true",
+                    "autosave_interval 1", ""));
             process = ServerProcess.start("mosquitto", List.of(binary, "-c", conf.toString()),
                     dir.resolve("mosquitto.log"), port, Duration.ofSeconds(10));
         } catch (IOException e) {
@@ -32,14 +38,27 @@ final class Mosquitto implements AutoCloseable {
     }
 
     static Mosquitto start() {
+        return start(false);
+    }
+
+    /** {@code persistent}: sessions and queued messages kept on disk across restarts, saved after every change. */
+    static Mosquitto start(boolean persistent) {
         String binary = List.of("/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto").stream()
                 .filter(b -> new File(b).canExecute()).findFirst().orElse(null);
         assumeTrue(binary != null, "Skipped: mosquitto is not installed (apt-get install mosquitto; .ci/run does)");
-        return new Mosquitto(binary);
+        return new Mosquitto(binary, persistent);
     }
 
     String url() {
         return "tcp://127.0.0.1:" + port;
+    }
+
+    void kill() {
+        process.kill();
+    }
+
+    void restart() {
+        process.restart(Duration.ofSeconds(10));
     }
 
     @Override

@@ -17,25 +17,53 @@ import java.util.concurrent.TimeUnit;
 final class ServerProcess implements AutoCloseable {
 
     private final String name;
-    private final Process process;
+    private final List<String> command;
     private final Path log;
+    private final int port;
+    private Process process;
 
-    private ServerProcess(String name, Process process, Path log) {
+    private ServerProcess(String name, List<String> command, Path log, int port) {
         this.name = name;
-        this.process = process;
+        this.command = List.copyOf(command);
         this.log = log;
+        this.port = port;
     }
 
     static ServerProcess start(String name, List<String> command, Path log, int port, Duration timeout) {
-        Process process;
+        ServerProcess server = new ServerProcess(name, command, log, port);
+        server.launch(timeout);
+        return server;
+    }
+
+    private void launch(Duration timeout) {
         try {
-            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name + ": " + command, e);
         }
-        ServerProcess server = new ServerProcess(name, process, log);
-        server.awaitPort(port, timeout);
-        return server;
+        if (port > 0) {
+            awaitPort(port, timeout);
+        }
+    }
+
+    /** kill -9: the process gets no chance to close anything, as in a crash. */
+    void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Starts the same command again (after {@link #kill()}), its output appended to the same log. */
+    void restart(Duration timeout) {
+        launch(timeout);
+    }
+
+    boolean alive() {
+        return process.isAlive();
     }
 
     /** {@code java} of the given JDK with a class path of every jar in {@code lib}. */
@@ -103,12 +131,7 @@ final class ServerProcess implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroyForcibly();
-        try {
-            process.waitFor(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        kill();
     }
 
     private static void pause() {

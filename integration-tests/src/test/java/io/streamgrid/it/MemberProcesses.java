@@ -1,0 +1,106 @@
+package io.streamgrid.it;
+
+import com.hazelcast.client.HazelcastClient;
+import com.hazelcast.client.config.ClientConfig;
+import com.hazelcast.core.HazelcastInstance;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Hazelcast members as separate processes (the test class path's Hazelcast jar), so a test can kill -9 one, in a
+ * cluster of their own on loopback; and a client to read what they hold.
+ */
+final class MemberProcesses implements AutoCloseable {
+
+    private final String clusterName = "reliability-" + System.nanoTime();
+    private final List<Integer> ports = new ArrayList<>();
+    private final List<ServerProcess> members = new ArrayList<>();
+    private HazelcastInstance client;
+
+    MemberProcesses(int count, Path dir) {
+        for (int i = 0; i < count; i++) {
+            ports.add(ConnectCluster.freePort());
+        }
+        try {
+            Path jar = Path.of(com.hazelcast.core.Hazelcast.class.getProtectionDomain().getCodeSource().getLocation()
+                    .toURI());
+            Path lib = Files.createDirectories(dir.resolve("hazelcast-lib"));
+            Files.copy(jar, lib.resolve(jar.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            for (int i = 0; i < count; i++) {
+                members.add(ServerProcess.start("Hazelcast member " + i, ServerProcess.java(
+                        CompatibilityMatrixIT.TEST_JDK, lib, List.of("-Dhazelcast.config=" + config(dir, i)),
+                        "com.hazelcast.core.server.HazelcastMemberStarter"), dir.resolve("member-" + i + ".log"),
+                        ports.get(i), Duration.ofSeconds(60)));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Path config(Path dir, int index) throws IOException {
+        StringBuilder members = new StringBuilder();
+        ports.forEach(p -> members.append("          - 127.0.0.1:").append(p).append('\n'));
+        return Files.writeString(dir.resolve("member-" + index + ".yaml"), String.join("\n",
+                "hazelcast:",
+                "  cluster-name: " + clusterName,
+                "  properties:",
+                "    hazelcast.phone.home.enabled: false",
+                "    hazelcast.partition.count: 17",
+                "  network:",
+                "    port:",
+                "      port: " + ports.get(index),
+                "      auto-increment: false",
+                "    interfaces:",
+                "      enabled: true",
+                "      interfaces: [127.0.0.1]",
+                "    join:",
+                "      auto-detection:",
+                "        enabled: false",
+                "      multicast:",
+                "        enabled: false",
+                "      tcp-ip:",
+                "        enabled: true",
+                "        member-list:",
+                members.toString()));
+    }
+
+    String clusterName() {
+        return clusterName;
+    }
+
+    String addresses() {
+        return String.join(",", ports.stream().map(p -> "127.0.0.1:" + p).toList());
+    }
+
+    /** A client of the cluster (made once), to read what the members hold. */
+    HazelcastInstance client() {
+        if (client == null) {
+            ClientConfig config = new ClientConfig();
+            config.setClusterName(clusterName);
+            ports.forEach(p -> config.getNetworkConfig().addAddress("127.0.0.1:" + p));
+            config.getConnectionStrategyConfig().getConnectionRetryConfig().setClusterConnectTimeoutMillis(-1);
+            client = HazelcastClient.newHazelcastClient(config);
+        }
+        return client;
+    }
+
+    ServerProcess member(int index) {
+        return members.get(index);
+    }
+
+    @Override
+    public void close() {
+        if (client != null) {
+            client.shutdown();
+        }
+        members.forEach(ServerProcess::close);
+    }
+}
