@@ -10,7 +10,6 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastJsonValue;
 import io.streamgrid.simulators.CoapSensorSimulator;
 import io.streamgrid.simulators.MqttDeviceSimulator;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -151,49 +150,32 @@ class CompatibilityMatrixIT {
         @Override
         void close();
 
-        static HazelcastMember start(String line, Path dir) throws IOException {
-            int port = ConnectCluster.freePort();
-            ServerProcess process = null;
-            com.hazelcast.core.HazelcastInstance embedded = null;
-            if (line.equals("5.7")) {
-                com.hazelcast.config.Config config = new com.hazelcast.config.Config();
-                config.setClusterName("dev");
-                config.setProperty("hazelcast.phone.home.enabled", "false");
-                config.getNetworkConfig().setPort(port).setPortAutoIncrement(false);
-                config.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
-                config.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
-                config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
-                embedded = com.hazelcast.core.Hazelcast.newHazelcastInstance(config);
-            } else {
-                Path lib = KafkaRelease.COMPAT.resolve("hazelcast-" + line).resolve("target").resolve("lib");
-                Path yaml = Files.writeString(dir.resolve("hazelcast.yaml"), String.join("\n",
-                        "hazelcast:",
-                        "  cluster-name: dev",
-                        "  properties:",
-                        "    hazelcast.phone.home.enabled: false",
-                        "  network:",
-                        "    port:",
-                        "      port: " + port,
-                        "      auto-increment: false",
-                        "    interfaces:",
-                        "      enabled: true",
-                        "      interfaces: [127.0.0.1]",
-                        "    join:",
-                        "      auto-detection:",
-                        "        enabled: false",
-                        "      multicast:",
-                        "        enabled: false", ""));
-                process = ServerProcess.start("Hazelcast " + line + " member", ServerProcess.java(TEST_JDK, lib,
-                        List.of("-Dhazelcast.config=" + yaml), "com.hazelcast.core.server.HazelcastMemberStarter"),
-                        dir.resolve("hazelcast.log"), port, Duration.ofSeconds(60));
+        static HazelcastMember start(String line, Path dir) {
+            if (!line.equals("5.7")) {
+                MemberProcesses processes = new MemberProcesses(1, dir,
+                        KafkaRelease.COMPAT.resolve("hazelcast-" + line).resolve("target").resolve("lib"), "dev");
+                return member(processes.addresses(), processes.client(), processes::close);
             }
-            String address = "127.0.0.1:" + port;
+            int port = ConnectCluster.freePort();
+            com.hazelcast.config.Config config = new com.hazelcast.config.Config();
+            config.setClusterName("dev");
+            config.setProperty("hazelcast.phone.home.enabled", "false");
+            config.getNetworkConfig().setPort(port).setPortAutoIncrement(false);
+            config.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
+            config.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
+            config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+            HazelcastInstance embedded = com.hazelcast.core.Hazelcast.newHazelcastInstance(config);
             ClientConfig clientConfig = new ClientConfig();
             clientConfig.setClusterName("dev");
-            clientConfig.getNetworkConfig().addAddress(address);
+            clientConfig.getNetworkConfig().addAddress("127.0.0.1:" + port);
             HazelcastInstance client = HazelcastClient.newHazelcastClient(clientConfig);
-            ServerProcess memberProcess = process;
-            HazelcastInstance memberInstance = embedded;
+            return member("127.0.0.1:" + port, client, () -> {
+                client.shutdown();
+                embedded.getLifecycleService().terminate();
+            });
+        }
+
+        private static HazelcastMember member(String address, HazelcastInstance client, Runnable close) {
             return new HazelcastMember() {
                 @Override
                 public String address() {
@@ -207,13 +189,7 @@ class CompatibilityMatrixIT {
 
                 @Override
                 public void close() {
-                    client.shutdown();
-                    if (memberProcess != null) {
-                        memberProcess.close();
-                    }
-                    if (memberInstance != null) {
-                        memberInstance.getLifecycleService().terminate();
-                    }
+                    close.run();
                 }
             };
         }

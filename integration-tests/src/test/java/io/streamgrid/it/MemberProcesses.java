@@ -18,26 +18,41 @@ import java.util.List;
  */
 final class MemberProcesses implements AutoCloseable {
 
-    private final String clusterName = "reliability-" + System.nanoTime();
+    private final String clusterName;
     private final List<Integer> ports = new ArrayList<>();
     private final List<ServerProcess> members = new ArrayList<>();
     private HazelcastInstance client;
 
+    /** Members of the test class path's Hazelcast (5.7). */
     MemberProcesses(int count, Path dir) {
+        this(count, dir, testClassPathHazelcast(dir), "reliability-" + System.nanoTime());
+    }
+
+    /** Members from the jars in {@code lib} (another Hazelcast release), in the named cluster. */
+    MemberProcesses(int count, Path dir, Path lib, String clusterName) {
+        this.clusterName = clusterName;
         for (int i = 0; i < count; i++) {
             ports.add(ConnectCluster.freePort());
         }
         try {
-            Path jar = Path.of(com.hazelcast.core.Hazelcast.class.getProtectionDomain().getCodeSource().getLocation()
-                    .toURI());
-            Path lib = Files.createDirectories(dir.resolve("hazelcast-lib"));
-            Files.copy(jar, lib.resolve(jar.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             for (int i = 0; i < count; i++) {
                 members.add(ServerProcess.start("Hazelcast member " + i, ServerProcess.java(
                         CompatibilityMatrixIT.TEST_JDK, lib, List.of("-Dhazelcast.config=" + config(dir, i)),
                         "com.hazelcast.core.server.HazelcastMemberStarter"), dir.resolve("member-" + i + ".log"),
                         ports.get(i), Duration.ofSeconds(60)));
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path testClassPathHazelcast(Path dir) {
+        try {
+            Path jar = Path.of(com.hazelcast.core.Hazelcast.class.getProtectionDomain().getCodeSource().getLocation()
+                    .toURI());
+            Path lib = Files.createDirectories(dir.resolve("hazelcast-lib"));
+            Files.copy(jar, lib.resolve(jar.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return lib;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (URISyntaxException e) {

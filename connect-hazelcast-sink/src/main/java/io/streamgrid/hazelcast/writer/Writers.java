@@ -69,11 +69,17 @@ public final class Writers {
     private static KeyValueWriter.Operations cache(HazelcastInstance client, String name) {
         CachingProvider provider = new HazelcastClientCachingProvider();
         // The provider's own defaults keep the cache's full name "/hz/<name>", as every other JCache user sees it.
-        CacheManager manager = provider.getCacheManager(provider.getDefaultURI(), provider.getDefaultClassLoader(),
-                HazelcastCachingProvider.propertiesByInstanceItself(client));
-        Cache<Object, Object> existing = manager.getCache(name);
-        Cache<Object, Object> cache = existing != null ? existing : manager.createCache(name, new CacheConfig<>());
-        com.hazelcast.cache.ICache<Object, Object> icache = cache.unwrap(com.hazelcast.cache.ICache.class);
+        com.hazelcast.cache.ICache<Object, Object> icache;
+        try {
+            CacheManager manager = provider.getCacheManager(provider.getDefaultURI(), provider.getDefaultClassLoader(),
+                    HazelcastCachingProvider.propertiesByInstanceItself(client));
+            Cache<Object, Object> existing = manager.getCache(name);
+            Cache<Object, Object> cache = existing != null ? existing : manager.createCache(name, new CacheConfig<>());
+            icache = cache.unwrap(com.hazelcast.cache.ICache.class);
+        } catch (RuntimeException e) {
+            provider.close(); // the writer is made again at the next write (the cluster may be away)
+            throw e;
+        }
         return new KeyValueWriter.Operations() {
             @Override
             public void putAll(Map<Object, Object> entries, Duration ttl) {
