@@ -69,22 +69,27 @@ public class CoapSourceTask extends SourceTask {
             throw new ConnectException("Cannot open the CoAP client socket on " + config.bindHost() + ":"
                     + config.bindPort() + ": " + e.getMessage(), e);
         }
-        TaskThreads threads = new TaskThreads(loggingContext);
-        scheduler = Executors.newScheduledThreadPool(2, threads.named("scheduler"));
-        ResourceWatch.Context context = new ResourceWatch.Context(endpoint, this::enqueue, scheduler,
-                config.silenceTimeout(), config.requestTimeout(), warnings, metrics::retry, threads);
-        CoapUri server = config.server();
-        for (CoapStatement statement : statements) {
-            ResourceWatch watch = switch (statement.mode()) {
-                case OBSERVE -> new ObservedResource(context, statement, server.resource(statement.resource()));
-                case POLL -> new PolledResource(context, statement, server.resource(statement.resource()),
-                        statement.interval());
-                case DISCOVER -> new DiscoveredResources(context, statement, server);
-            };
-            watches.add(watch);
-            watch.start();
+        try {
+            TaskThreads threads = new TaskThreads(loggingContext);
+            scheduler = Executors.newScheduledThreadPool(2, threads.named("scheduler"));
+            ResourceWatch.Context context = new ResourceWatch.Context(endpoint, this::enqueue, scheduler,
+                    config.silenceTimeout(), config.requestTimeout(), warnings, metrics::retry, threads);
+            CoapUri server = config.server();
+            for (CoapStatement statement : statements) {
+                ResourceWatch watch = switch (statement.mode()) {
+                    case OBSERVE -> new ObservedResource(context, statement, server.resource(statement.resource()));
+                    case POLL -> new PolledResource(context, statement, server.resource(statement.resource()),
+                            statement.interval());
+                    case DISCOVER -> new DiscoveredResources(context, statement, server);
+                };
+                watches.add(watch);
+                watch.start();
+            }
+            LOG.info("CoAP source task started on {} for {}", server.base(), statements);
+        } catch (RuntimeException e) {
+            stop(); // the worker calls stop() only after a start() that returned
+            throw e;
         }
-        LOG.info("CoAP source task started on {} for {}", server.base(), statements);
     }
 
     private static long payloadBytes(CoapEvent event) {

@@ -206,6 +206,9 @@ final class Pipe {
     }
 
     private void recordDelivered(List<Pending> delivered) {
+        if (delivered.isEmpty()) {
+            return; // a failed batch: counted in failed-batches-total
+        }
         long now = System.currentTimeMillis();
         stats.metrics().batch(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - inFlightSinceNanos));
         stats.metrics().recordsOut(delivered.size());

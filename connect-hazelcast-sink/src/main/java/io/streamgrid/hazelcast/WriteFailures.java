@@ -3,17 +3,7 @@ package io.streamgrid.hazelcast;
 import com.hazelcast.client.HazelcastClientNotActiveException;
 import com.hazelcast.client.HazelcastClientOfflineException;
 import com.hazelcast.core.HazelcastInstanceNotActiveException;
-import com.hazelcast.core.HazelcastOverloadException;
-import com.hazelcast.core.MemberLeftException;
-import com.hazelcast.core.OperationTimeoutException;
-import com.hazelcast.spi.exception.RetryableHazelcastException;
-import com.hazelcast.spi.exception.TargetDisconnectedException;
-import com.hazelcast.splitbrainprotection.SplitBrainProtectionException;
-import com.hazelcast.topic.TopicOverloadException;
-import io.streamgrid.hazelcast.writer.FullStructureException;
-import java.io.IOException;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeoutException;
+import com.hazelcast.nio.serialization.HazelcastSerializationException;
 
 /**
  * What kind of failure a write failed with, so that only what can heal is retried (as Debezium's error
@@ -22,28 +12,32 @@ import java.util.concurrent.TimeoutException;
  * cannot deserialize, an illegal argument) does not: retrying it only delays the error.
  */
 enum WriteFailures {
-    /** Timeouts, members leaving, migrations, overload, a full bounded structure: retry. */
+    /** Timeouts, members leaving, migrations, overload, a full bounded structure, anything unrecognised: retry. */
     TRANSIENT,
     /** The client is offline or shut down: it must reconnect, or be replaced. */
     CLIENT_GONE,
-    /** The request itself is refused: no retry helps. */
+    /** The request or the data is refused (illegal argument, serialization): no retry helps. */
     PERMANENT;
 
+    /**
+     * The kind of a failure: the client being away wins, then a refusal of the request or the data anywhere in
+     * the cause chain; anything else may heal and is retried (within max.retries), since failing a task or
+     * dead-lettering a record for a failure nobody recognised would lose more than a retry costs.
+     */
     static WriteFailures of(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
             if (cause instanceof HazelcastClientNotActiveException || cause instanceof HazelcastInstanceNotActiveException
                     || cause instanceof HazelcastClientOfflineException) {
                 return CLIENT_GONE;
             }
-            if (cause instanceof TimeoutException || cause instanceof OperationTimeoutException
-                    || cause instanceof TargetDisconnectedException || cause instanceof RetryableHazelcastException
-                    || cause instanceof MemberLeftException || cause instanceof HazelcastOverloadException
-                    || cause instanceof TopicOverloadException || cause instanceof SplitBrainProtectionException
-                    || cause instanceof FullStructureException || cause instanceof IOException
-                    || cause instanceof RejectedExecutionException) {
-                return TRANSIENT;
+        }
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof HazelcastSerializationException || cause instanceof IllegalArgumentException
+                    || cause instanceof ClassCastException || cause instanceof UnsupportedOperationException
+                    || cause instanceof java.io.NotSerializableException) {
+                return PERMANENT;
             }
         }
-        return PERMANENT;
+        return TRANSIENT;
     }
 }

@@ -44,11 +44,12 @@ final class BrokerCheck {
                 options.setHttpsHostnameVerificationEnabled(config.hostnameVerification());
             }
         } catch (ConfigException e) {
-            return Optional.of(new Problem(MqttSourceConfig.SSL_CA_CERT_CONFIG, e.getMessage()));
+            return Optional.of(new Problem(keyOf(e), e.getMessage()));
         }
         MqttClient client = null;
         try {
-            client = new MqttClient(config.hosts().get(0), config.clientId() + "-validate-" + System.nanoTime(),
+            // short (MQTT 3.1.1 brokers may refuse ids over 23 bytes) and never a task's id, whose session it would take
+            client = new MqttClient(config.hosts().get(0), "sg-check-" + Long.toHexString(System.nanoTime() & 0xffffffffL),
                     new MemoryPersistence());
             client.setTimeToWait(timeout.toMillis());
             client.connect(options);
@@ -95,6 +96,13 @@ final class BrokerCheck {
         return new Problem(key, "TLS with the MQTT broker at " + hosts + " failed: the broker refused the connection "
                 + "during or right after the handshake, as brokers do when they require a client certificate that "
                 + "is missing or not signed by a CA they trust (" + key + "): " + text);
+    }
+
+    /** The key a ConfigException names ("Invalid value x for configuration <key>: ..."), else the CA key. */
+    private static String keyOf(ConfigException e) {
+        java.util.regex.Matcher key = java.util.regex.Pattern.compile("for configuration (\\S+?):").matcher(
+                String.valueOf(e.getMessage()));
+        return key.find() ? key.group(1) : MqttSourceConfig.SSL_CA_CERT_CONFIG;
     }
 
     private static <T extends Throwable> T causeOf(Throwable e, Class<T> type) {

@@ -76,7 +76,8 @@ public class MqttSourceConnector extends SourceConnector {
         AliasedValidation validation = validateSettings(connectorConfigs);
         if (validation.noErrors()) { // the network check last, and only for an otherwise valid config
             BrokerCheck.check(new MqttSourceConfig(validation.resolved()), VALIDATE_CONNECT_TIMEOUT)
-                    .ifPresent(problem -> validation.value(problem.key()).addErrorMessage(problem.message()));
+                    .ifPresent(problem -> java.util.Optional.ofNullable(validation.value(problem.key()))
+                            .orElse(validation.value(MqttSourceConfig.HOSTS_CONFIG)).addErrorMessage(problem.message()));
         }
         return validation.result();
     }

@@ -92,6 +92,12 @@ public class MqttSourceTask extends SourceTask {
                     + config.clientId() + "' within " + config.connectionTimeoutSeconds() + " s ("
                     + MqttSourceConfig.CONNECTION_TIMEOUT_CONFIG + "): " + e.getMessage() + " (reason code "
                     + e.getReasonCode() + ")", e);
+        } catch (RuntimeException e) {
+            // a refused subscription, a TLS setting that cannot be used: the worker calls stop() only after a
+            // start() that returned, so nothing else would close the client (which reconnects by itself)
+            closeClient();
+            metrics.close();
+            throw e;
         }
         LOG.info("MQTT source task started as client '{}' on {}, subscribed to {}", config.clientId(), config.hosts(),
                 statements.stream().map(MqttStatement::filter).toList());

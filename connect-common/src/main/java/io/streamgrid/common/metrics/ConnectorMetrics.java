@@ -45,6 +45,8 @@ public final class ConnectorMetrics implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectorMetrics.class);
     private static final AtomicInteger UNNAMED = new AtomicInteger();
+    /** Numbers task instances, so a restarted task's sensors never meet its predecessor's. */
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     /** What the task can report at any moment; each may be read on any thread. */
     public record Gauges(LongSupplier inFlight, LongSupplier queuedRecords, LongSupplier queuedBytes,
@@ -99,10 +101,19 @@ public final class ConnectorMetrics implements AutoCloseable {
     public static ConnectorMetrics register(Object context, Map<String, String> taskProps, Gauges gauges) {
         String connector = taskProps.getOrDefault("name", "unnamed-" + UNNAMED.incrementAndGet());
         String task = taskProps.getOrDefault(TaskIds.TASK_ID_CONFIG, "0");
+        String sensors = "streamgrid:" + connector + ":" + task + ":" + INSTANCES.incrementAndGet() + ":";
         MetricsRegistry registry = WorkerFeatures.metricsFor(context, connector, task);
-        ConnectorMetrics metrics = new ConnectorMetrics(registry, "streamgrid:" + connector + ":" + task + ":", gauges);
-        LOG.info("Task {} of connector {} reports its metrics in {}", task, connector, registry.describe());
-        return metrics;
+        try {
+            ConnectorMetrics metrics = new ConnectorMetrics(registry, sensors, gauges);
+            LOG.info("Task {} of connector {} reports its metrics in {}", task, connector, registry.describe());
+            return metrics;
+        } catch (IllegalArgumentException e) {
+            // the task's previous instance, restarted, has not yet given its metrics back (it is still stopping):
+            // the task runs all the same, with metrics nobody sees until its next start
+            LOG.warn("Task {} of connector {} cannot register its metrics ({}); it runs without them until its next "
+                    + "start", task, connector, e.getMessage());
+            return new ConnectorMetrics(new DetachedMetricsRegistry(), sensors, gauges);
+        }
     }
 
     private Sensor total(String sensorPrefix, StreamGridMetric metric) {

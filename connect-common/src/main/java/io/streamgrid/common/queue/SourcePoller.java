@@ -118,7 +118,7 @@ public final class SourcePoller<T> {
                 if (records.isEmpty()) {
                     throw failure;
                 }
-                failureAfterBatch = failure; // hand over the good records first; the rest of the batch waits
+                failureAfterBatch = failure; // hand over the good records first; the task fails on the next poll
                 break;
             }
         }
@@ -129,7 +129,7 @@ public final class SourcePoller<T> {
     /** {@code SourceTask.commitRecord}: Kafka has the record (metadata null: a transform dropped it). */
     public void committed(SourceRecord record, RecordMetadata metadata) {
         inFlight.decrementAndGet();
-        if (metadata != null) {
+        if (metadata != null && !record.topic().equals(deadLetterTopic)) { // a dead letter counts in dead-lettered
             metrics.recordsOut(1);
             if (record.timestamp() != null) {
                 metrics.lag(System.currentTimeMillis() - record.timestamp());
