@@ -136,11 +136,13 @@ class ReliabilityIT {
             createTopic("rel_" + name, 2);
             postMqttSource(name, 2, "$share/rel/rel/" + name + "/#");
             postSink(name, "rel_" + name, members, Map.of());
-            publish("rel/" + name + "/d", 0, sent);
+            java.util.concurrent.CompletableFuture<Void> device = java.util.concurrent.CompletableFuture.runAsync(
+                    () -> publishResending("rel/" + name + "/d", sent, 4_000));
             IMap<Object, Object> ids = members.client().getMap("ids_" + name);
             await().atMost(Duration.ofSeconds(60)).until(() -> ids.size() >= sent / 10);
-            assertThat(ids.size()).as("the worker dies mid-stream").isLessThan(sent);
+            assertThat(device).as("the worker dies while the device publishes").isNotDone();
             kafka.worker(1).kill();
+            device.get(120, java.util.concurrent.TimeUnit.SECONDS);
             assertNothingLost("Connect worker (1 of 2) killed mid-stream; MQTT QoS 1 shared subscription, tasks.max=2",
                     members, name, sent);
             kafka.restartWorker(1);
@@ -177,11 +179,13 @@ class ReliabilityIT {
         try (MemberProcesses members = new MemberProcesses(2, dir.resolve(name))) {
             createTopic("rel_" + name, 2);
             postSink(name, "rel_" + name, members, Map.of());
-            produce("rel_" + name, 0, sent);
+            java.util.concurrent.CompletableFuture<Void> producing = java.util.concurrent.CompletableFuture.runAsync(
+                    () -> produce("rel_" + name, 0, sent));
             IMap<Object, Object> ids = members.client().getMap("ids_" + name);
             await().atMost(Duration.ofSeconds(60)).until(() -> ids.size() >= sent / 10);
             assertThat(ids.size()).as("the member dies mid-stream").isLessThan(sent);
             members.member(1).kill();
+            producing.get(120, java.util.concurrent.TimeUnit.SECONDS);
             assertNothingLost("one of two Hazelcast members (backup count 1) killed mid-stream", members, name, sent);
         }
     }
@@ -298,18 +302,5 @@ class ReliabilityIT {
         } catch (org.eclipse.paho.client.mqttv3.MqttException e) {
             // done anyway
         }
-    }
-
-    private static void publish(String topic, int from, int to) throws Exception {
-        MqttClient publisher = new MqttClient(mosquitto.url(), "publisher-" + System.nanoTime(), new MemoryPersistence());
-        MqttConnectOptions options = new MqttConnectOptions();
-        options.setCleanSession(true);
-        options.setMaxInflight(1000);
-        publisher.connect(options);
-        for (int i = from; i < to; i++) {
-            publisher.publish(topic, ("{\"id\":" + i + "}").getBytes(StandardCharsets.UTF_8), 1, false);
-        }
-        publisher.disconnect();
-        publisher.close();
     }
 }
