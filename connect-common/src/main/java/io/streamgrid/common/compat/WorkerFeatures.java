@@ -18,7 +18,7 @@ public final class WorkerFeatures {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerFeatures.class);
     private static final AtomicBoolean LOGGED = new AtomicBoolean();
 
-    /** {@code pluginMetrics()} on task contexts: Kafka 4.1+ (KIP-877). */
+    /** The task contexts' {@code pluginMetrics} method: Kafka 4.1+ (KIP-877). */
     public static final boolean PLUGIN_METRICS = hasMethod(SourceTaskContext.class, "pluginMetrics")
             && hasMethod(SinkTaskContext.class, "pluginMetrics");
 

@@ -15,7 +15,7 @@
  *       not have; {@code CompatibilityMatrixIT} runs every connector on real workers of 3.7, 3.9, 4.0 and the
  *       newest Kafka.</li>
  * </ul>
- * Newer APIs used here: {@code SourceTaskContext.pluginMetrics()} and {@code SinkTaskContext.pluginMetrics()}
+ * Newer APIs used here: the {@code pluginMetrics} methods of {@code SourceTaskContext} and {@code SinkTaskContext}
  * (Kafka 4.1, KIP-877).
  */
 package io.streamgrid.common.compat;
