@@ -38,6 +38,13 @@ final class ConnectRest {
         assertThat(response.statusCode()).as("POST " + body.get("name") + ": " + response.body()).isEqualTo(201);
     }
 
+    /** PUT connectors/&lt;name&gt;/pause or /resume: the worker stops or starts the connector's tasks. */
+    static void put(String restUrl, String connector, String action) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(restUrl + "connectors/" + connector
+                + "/" + action)).PUT(HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(response.statusCode()).as(action + " " + connector + ": " + response.body()).isEqualTo(202);
+    }
+
     static JsonNode status(String restUrl, String connector) {
         try {
             return ConnectCluster.JSON.readTree(send(HttpRequest.newBuilder(URI.create(restUrl + "connectors/"

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
  * printed. A Kafka 4.3 broker and two Connect workers as processes, only our plugins on plugin.path.
  * Run alone: {@code mvn -B -q install -DskipTests && mvn -B -pl integration-tests verify -Dit.test=ReliabilityIT}.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.MethodName.class) // a stable order
 class ReliabilityIT {
 
     private static Path dir;
@@ -146,6 +147,10 @@ class ReliabilityIT {
             assertNothingLost("Connect worker (1 of 2) killed mid-stream; MQTT QoS 1 shared subscription, tasks.max=2",
                     members, name, sent);
             kafka.restartWorker(1);
+            // the scenarios share the Connect cluster: let the rebalance that brings worker 1 back end, and take
+            // this scenario's connectors away, before the next scenario starts its own
+            ConnectRest.awaitRunning(kafka.restUrl(), "mqtt-" + name, 2);
+            ConnectRest.awaitRunning(kafka.restUrl(), "sink-" + name, 2);
         }
     }
 
@@ -157,17 +162,17 @@ class ReliabilityIT {
             createTopic("rel_" + name, 2);
             postMqttSource(name, 1, "rel/" + name + "/#");
             postSink(name, "rel_" + name, members, Map.of());
-            // a device that publishes 4,000 messages a second and, when the broker is gone, reconnects and sends
-            // again what the broker did not acknowledge
-            java.util.concurrent.CompletableFuture<Void> device = java.util.concurrent.CompletableFuture.runAsync(
-                    () -> publishResending("rel/" + name + "/d", sent, 4_000));
+            // mosquitto acknowledges a QoS 1 message before it saves it (docs/reliability.md): the backlog is
+            // published, and so saved, while the source is paused; the broker dies while the source drains it
+            ConnectRest.put(kafka.restUrl(), "mqtt-" + name, "pause");
+            publishResending("rel/" + name + "/d", sent, 1_000_000);
+            ConnectRest.put(kafka.restUrl(), "mqtt-" + name, "resume");
             IMap<Object, Object> ids = members.client().getMap("ids_" + name);
             await().atMost(Duration.ofSeconds(60)).until(() -> ids.size() >= sent / 10);
-            assertThat(device).as("the broker dies while the device publishes").isNotDone();
+            assertThat(ids.size()).as("the broker dies mid-stream").isLessThan(sent);
             mosquitto.kill();
             mosquitto.restart();
-            device.get(120, java.util.concurrent.TimeUnit.SECONDS);
-            assertNothingLost("mosquitto killed and restarted from its persistence file while a device publishes",
+            assertNothingLost("mosquitto killed and restarted from its persistence file while the source drains it",
                     members, name, sent);
         }
     }
