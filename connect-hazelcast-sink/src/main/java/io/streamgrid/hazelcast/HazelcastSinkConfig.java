@@ -30,7 +30,7 @@ public final class HazelcastSinkConfig extends AbstractConfig {
             .clauses(Clause.IGNORE, Clause.PK, Clause.WITHFORMAT, Clause.STOREAS, Clause.KEYDELIMITER, Clause.TTL,
                     Clause.BATCH)
             .storeAsTypes(StoreType.names())
-            .formats(Format.JSON, Format.AVRO, Format.TEXT, Format.BINARY)
+            .formats(Format.JSON, Format.AVRO, Format.TEXT, Format.BINARY, Format.COMPACT)
             .fieldKinds(FieldKind.VALUE, FieldKind.KEY, FieldKind.HEADER, FieldKind.METADATA)
             .build();
 
@@ -43,9 +43,13 @@ public final class HazelcastSinkConfig extends AbstractConfig {
     public static final String KCQL_CONFIG = PREFIX + ".kcql";
     private static final String KCQL_DOC = "One or more KCQL statements separated by ';', each "
             + "INSERT INTO <structure> SELECT <fields> FROM <kafka topic> [IGNORE ...] [PK f, ...] "
-            + "[WITHFORMAT JSON|AVRO|TEXT|BINARY] [STOREAS RELIABLE_TOPIC|RING_BUFFER|QUEUE|SET|LIST|IMAP|MULTI_MAP|"
-            + "ICACHE|REPLICATED_MAP [(parameters)]] [KEYDELIMITER = 'c'] [TTL = ms] [BATCH = n]. Without STOREAS "
-            + "records go to a reliable topic; without WITHFORMAT they are stored as JSON. Several statements may "
+            + "[WITHFORMAT JSON|AVRO|TEXT|BINARY|COMPACT] [STOREAS RELIABLE_TOPIC|RING_BUFFER|QUEUE|SET|LIST|IMAP|"
+            + "MULTI_MAP|ICACHE|REPLICATED_MAP [(parameters)]] [KEYDELIMITER = 'c'] [TTL = ms] [BATCH = n]. Without "
+            + "STOREAS records go to a reliable topic; without WITHFORMAT they are stored as JSON. Parameters: "
+            + "overflow = OVERWRITE|FAIL (RING_BUFFER); jsonValue = true (JSON as HazelcastJsonValue); "
+            + "compactType = 'Name' (WITHFORMAT COMPACT); merge = true and version = <field> (IMAP, ICACHE: partial "
+            + "updates, and writes only when the record's version is not older than the stored one, atomic per key); "
+            + "sqlMapping = true (IMAP: the sink creates the Hazelcast SQL mapping). Several statements may "
             + "read one topic: each of them writes every record. Old name: connect.hazelcast.sink.kcql.";
 
     public static final String MEMBERS_CONFIG = PREFIX + ".cluster.members";

@@ -2,6 +2,7 @@ package io.streamgrid.hazelcast;
 
 import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.sql.SqlResult;
 import io.streamgrid.common.Version;
 import io.streamgrid.common.config.AliasedValidation;
 import io.streamgrid.common.metrics.TaskIds;
@@ -66,13 +67,20 @@ public class HazelcastSinkConnector extends SinkConnector {
             topicMismatch(validation.resolved())
                     .ifPresent(validation.value(HazelcastSinkConfig.KCQL_CONFIG)::addErrorMessage);
         }
-        if (validation.noErrors()) { // the network check last, and only for an otherwise valid config
-            String unreachable = reachability(validation.resolved());
-            if (unreachable != null) {
-                validation.value(HazelcastSinkConfig.MEMBERS_CONFIG).addErrorMessage(unreachable);
+        if (validation.noErrors()) { // the network checks last, and only for an otherwise valid config
+            ClusterCheck check = checkCluster(validation.resolved());
+            if (check.unreachable() != null) {
+                validation.value(HazelcastSinkConfig.MEMBERS_CONFIG).addErrorMessage(check.unreachable());
+            }
+            if (check.withoutSql() != null) {
+                validation.value(HazelcastSinkConfig.KCQL_CONFIG).addErrorMessage(check.withoutSql());
             }
         }
         return validation.result();
+    }
+
+    /** Why the cluster cannot be reached, or why it cannot run the SQL the statements need; null when it can. */
+    record ClusterCheck(String unreachable, String withoutSql) {
     }
 
     /**
@@ -107,22 +115,39 @@ public class HazelcastSinkConnector extends SinkConnector {
         return Optional.empty();
     }
 
-    /** Null when a client can join the cluster, else why not. */
-    static String reachability(Map<String, String> props) {
+    /**
+     * Joins the cluster as a client; with statements that make SQL mappings, also asks it to run SQL, which
+     * needs the Jet engine enabled and the hazelcast-sql module on every member.
+     */
+    static ClusterCheck checkCluster(Map<String, String> props) {
         HazelcastSinkConfig config = new HazelcastSinkConfig(props);
         long timeout = Math.min(VALIDATE_CONNECT_TIMEOUT_MS, config.clusterConnectTimeoutMs());
         HazelcastInstance client = null;
         try {
             client = HazelcastClient.newHazelcastClient(
                     HazelcastClients.clientConfig(config, "streamgrid-validate-" + System.nanoTime(), timeout));
+        } catch (RuntimeException e) {
+            return new ClusterCheck("Cannot reach the Hazelcast cluster '" + config.clusterName() + "' at "
+                    + config.members() + " within " + timeout + " ms: " + e.getMessage(), null);
+        }
+        try {
+            List<String> mapped = config.statements().stream().map(StoreTarget::of).filter(StoreTarget::sqlMapping)
+                    .map(StoreTarget::name).toList();
+            return new ClusterCheck(null, mapped.isEmpty() ? null : sqlRefusal(client, config.clusterName(), mapped));
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    private static String sqlRefusal(HazelcastInstance client, String cluster, List<String> maps) {
+        try (SqlResult ignored = client.getSql().execute("SHOW MAPPINGS")) {
             return null;
         } catch (RuntimeException e) {
-            return "Cannot reach the Hazelcast cluster '" + config.clusterName() + "' at " + config.members()
-                    + " within " + timeout + " ms: " + e.getMessage();
-        } finally {
-            if (client != null) {
-                client.shutdown();
-            }
+            return "sqlMapping = true (for " + maps + ") needs SQL on the Hazelcast cluster '" + cluster
+                    + "', which refused it: " + e.getMessage() + ". SQL needs the Jet engine enabled on every member "
+                    + "(hazelcast.jet.enabled=true, or 'jet: enabled: true' in hazelcast.yaml) and the hazelcast-sql "
+                    + "module on the members' class path (the full Hazelcast distribution has both); or drop "
+                    + "sqlMapping and create the mapping by hand";
         }
     }
 }

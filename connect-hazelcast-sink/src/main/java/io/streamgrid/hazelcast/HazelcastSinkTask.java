@@ -81,7 +81,7 @@ public class HazelcastSinkTask extends SinkTask {
             int batchSize = statement.batch().orElse(config.batchSize());
             Duration ttl = statement.ttl().isPresent() ? Duration.ofMillis(statement.ttl().getAsLong()) : null;
             Pipe pipe = pipes.computeIfAbsent(target.type() + "/" + target.name(), key -> new Pipe(
-                    () -> Writers.create(connection.client(), target, ttl, batchSize, blockingWrites),
+                    () -> Writers.create(connection.client(), target, ttl, batchSize, blockingWrites, metrics::stale),
                     target.describe(), config.writeTimeout(), batchSize, stats));
             routesByTopic.computeIfAbsent(statement.source(), t -> new ArrayList<>()).add(new Route(statement, target, pipe));
         }

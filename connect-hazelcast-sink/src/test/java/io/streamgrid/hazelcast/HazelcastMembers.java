@@ -26,7 +26,15 @@ final class HazelcastMembers implements AutoCloseable {
     private final List<Integer> ports = new ArrayList<>();
     private final List<HazelcastInstance> members = new ArrayList<>();
 
+    private final java.util.function.UnaryOperator<Config> configure;
+
     HazelcastMembers(int count) {
+        this(count, config -> config);
+    }
+
+    /** @param configure changes each member's configuration before it starts (e.g. to enable Jet for SQL) */
+    HazelcastMembers(int count, java.util.function.UnaryOperator<Config> configure) {
+        this.configure = configure;
         for (int i = 0; i < count; i++) {
             ports.add(freePort());
         }
@@ -53,7 +61,7 @@ final class HazelcastMembers implements AutoCloseable {
         config.addMapConfig(new com.hazelcast.config.MapConfig(REJECTING_MAP).setMapStoreConfig(
                 new com.hazelcast.config.MapStoreConfig().setEnabled(true).setWriteDelaySeconds(0)
                         .setImplementation(new RejectingStore())));
-        HazelcastInstance member = Hazelcast.newHazelcastInstance(config);
+        HazelcastInstance member = Hazelcast.newHazelcastInstance(configure.apply(config));
         if (i < members.size()) {
             members.set(i, member);
         } else {

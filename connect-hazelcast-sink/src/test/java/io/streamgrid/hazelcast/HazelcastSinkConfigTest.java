@@ -66,9 +66,19 @@ class HazelcastSinkConfigTest {
             "PK on a ringbuffer     | INSERT INTO q SELECT * FROM t PK id STOREAS RING_BUFFER      | PK makes keys, but STOREAS RING_BUFFER has no keys",
             "UPSERT into a list     | UPSERT INTO q SELECT * FROM t STOREAS LIST                   | UPSERT replaces entries by key, but STOREAS LIST has no keys",
             "jsonValue with AVRO    | INSERT INTO m SELECT * FROM t WITHFORMAT AVRO STOREAS IMAP (jsonValue = true) | jsonValue = true stores JSON, so it needs WITHFORMAT JSON",
-            "unknown parameter      | INSERT INTO m SELECT * FROM t STOREAS IMAP (backups = 2)     | STOREAS IMAP has no parameter 'backups'; it takes jsonValue",
+            "unknown parameter      | INSERT INTO m SELECT * FROM t STOREAS IMAP (backups = 2)     | STOREAS IMAP has no parameter 'backups'; it takes jsonValue, compactType, merge, version, sqlMapping",
             "bad overflow           | INSERT INTO r SELECT * FROM t STOREAS RING_BUFFER (overflow = DROP) | overflow is OVERWRITE or FAIL, not DROP",
-            "unsupported format     | INSERT INTO m SELECT * FROM t WITHFORMAT MAP STOREAS IMAP    | does not support WITHFORMAT MAP"})
+            "unsupported format     | INSERT INTO m SELECT * FROM t WITHFORMAT MAP STOREAS IMAP    | does not support WITHFORMAT MAP",
+            "merge on a replicated map | UPSERT INTO m SELECT * FROM t PK id STOREAS REPLICATED_MAP (merge = true) | merge = true needs an atomic compare-and-set per key, which REPLICATED_MAP does not have (its replicas converge by last write); use IMAP or ICACHE",
+            "merge on a queue       | INSERT INTO q SELECT * FROM t STOREAS QUEUE (merge = true)   | STOREAS QUEUE has no parameter 'merge'",
+            "version on a multimap  | UPSERT INTO m SELECT * FROM t PK id STOREAS MULTI_MAP (version = ts) | version = ts needs an atomic compare-and-set per key, which MULTI_MAP does not have",
+            "merge of AVRO          | UPSERT INTO m SELECT * FROM t PK id WITHFORMAT AVRO STOREAS IMAP (merge = true) | merge = true reads the stored value's fields, so it needs WITHFORMAT JSON or COMPACT, not AVRO",
+            "version not selected   | UPSERT INTO m SELECT id, temperature FROM t PK id STOREAS IMAP (version = ts) | version = ts compares the stored value's field 'ts', but the SELECT list does not store it",
+            "version not a field    | UPSERT INTO m SELECT * FROM t PK id STOREAS IMAP (version = 'a.b') | version names a top-level value field, not 'a.b'",
+            "merge not boolean      | UPSERT INTO m SELECT * FROM t PK id STOREAS IMAP (merge = yes) | merge is true or false, not yes",
+            "compactType with JSON  | UPSERT INTO m SELECT * FROM t PK id STOREAS IMAP (compactType = 'X') | compactType names the type of Compact values, so it needs WITHFORMAT COMPACT, not JSON",
+            "sqlMapping of strings  | UPSERT INTO m SELECT * FROM t PK id STOREAS IMAP (sqlMapping = true) | sqlMapping = true maps the value's fields for SQL, which needs values SQL can read: WITHFORMAT COMPACT or jsonValue = true",
+            "sqlMapping on a cache  | UPSERT INTO m SELECT * FROM t PK id STOREAS ICACHE (sqlMapping = true) | STOREAS ICACHE has no parameter 'sqlMapping'"})
     void badKcqlIsReportedOnTheKcqlKey(String what, String kcql, String message) {
         Map<String, List<String>> errors = errors(props(KCQL, kcql));
         assertThat(errors).containsOnlyKeys(KCQL);

@@ -11,6 +11,8 @@ public enum Format {
     AVRO,
     TEXT,
     BINARY,
+    /** Hazelcast Compact serialization: schema'd values Hazelcast SQL reads without domain classes. */
+    COMPACT,
     OBJECT,
     MAP;
 

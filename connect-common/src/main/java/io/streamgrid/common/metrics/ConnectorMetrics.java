@@ -19,6 +19,7 @@ import static io.streamgrid.common.metrics.StreamGridMetric.RECORDS_OUT_RATE;
 import static io.streamgrid.common.metrics.StreamGridMetric.RECORDS_OUT_TOTAL;
 import static io.streamgrid.common.metrics.StreamGridMetric.RETRIES_TOTAL;
 import static io.streamgrid.common.metrics.StreamGridMetric.SKIPPED_TOTAL;
+import static io.streamgrid.common.metrics.StreamGridMetric.STALE_TOTAL;
 
 import io.streamgrid.common.compat.WorkerFeatures;
 import java.util.Map;
@@ -63,6 +64,7 @@ public final class ConnectorMetrics implements AutoCloseable {
     private final Sensor deadLettered;
     private final Sensor dropped;
     private final Sensor skipped;
+    private final Sensor stale;
     private final Sensor acknowledged;
     private final Sensor lag;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -82,6 +84,7 @@ public final class ConnectorMetrics implements AutoCloseable {
         deadLettered = total(sensorPrefix, DEAD_LETTERED_TOTAL);
         dropped = total(sensorPrefix, DROPPED_TOTAL);
         skipped = total(sensorPrefix, SKIPPED_TOTAL);
+        stale = total(sensorPrefix, STALE_TOTAL);
         acknowledged = total(sensorPrefix, ACKNOWLEDGED_TOTAL);
         lag = registry.sensor(sensorPrefix + "end-to-end-lag");
         lag.add(name(END_TO_END_LAG_AVG), new Avg());
@@ -162,6 +165,11 @@ public final class ConnectorMetrics implements AutoCloseable {
 
     public void skipped(long count) {
         skipped.record(count);
+    }
+
+    /** Records a version guard kept from overwriting newer stored values. */
+    public void stale(long count) {
+        stale.record(count);
     }
 
     public void acknowledged(long count) {

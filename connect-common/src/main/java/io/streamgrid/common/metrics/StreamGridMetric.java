@@ -36,6 +36,10 @@ public enum StreamGridMetric {
             + "notifications dropped for newer ones when the queue was full.", "0."),
     SKIPPED_TOTAL("skipped-total", "Records skipped: bad messages under bad.message.policy=SKIP (sources), "
             + "tombstones for structures without keys (sink).", "0, unless such input is expected."),
+    STALE_TOTAL("stale-total", "Records not applied because the stored value's version is newer (sink "
+            + "statements with STOREAS ... (version = field)): an older reading arriving after a newer one. Their "
+            + "offsets commit. Always 0 for sources.", "0 in steady flow; it grows with replays after a restart "
+            + "or rebalance, and with readings of one device that arrive out of order."),
     QUEUED_RECORDS("queued-records", "Records waiting in the task: in the source's handoff queue, or buffered "
             + "for Hazelcast in the sink.", "Well below the queue size; a full queue means the downstream is slower."),
     QUEUED_BYTES("queued-bytes", "Payload bytes of the queued records (sources; the sink counts 0).",

@@ -3,13 +3,24 @@ package io.streamgrid.hazelcast.writer;
 import com.hazelcast.cache.HazelcastCachingProvider;
 import com.hazelcast.client.cache.HazelcastClientCachingProvider;
 import com.hazelcast.config.CacheConfig;
+import com.hazelcast.cache.ICache;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
 import com.hazelcast.replicatedmap.ReplicatedMap;
 import io.streamgrid.hazelcast.StoreTarget;
+import io.streamgrid.hazelcast.StoreType;
+import io.streamgrid.hazelcast.state.SqlMapping;
+import io.streamgrid.hazelcast.state.StateValuesFor;
+import io.streamgrid.hazelcast.state.StateWriter;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.expiry.CreatedExpiryPolicy;
@@ -22,13 +33,44 @@ public final class Writers {
     private Writers() {
     }
 
+    /** How many keys of a batch a merging or version-guarded writer compares-and-sets at once. */
+    static final int STATE_PARALLELISM = 8;
+
     /**
      * @param ttl       time to live for IMAP, ICACHE and REPLICATED_MAP entries, or null
      * @param executor  runs the structures' blocking calls
+     * @param stale     counts records a version guard skipped
      */
     public static StructureWriter create(HazelcastInstance client, StoreTarget target, Duration ttl, int batchSize,
-                                         Executor executor) {
+                                         Executor executor, LongConsumer stale) {
+        StructureWriter writer = plain(client, target, ttl, batchSize, executor, stale);
+        if (!target.sqlMapping()) {
+            return writer;
+        }
+        SqlMapping mapping = new SqlMapping(client, target.name(), target.compactType());
+        return new StructureWriter() {
+            @Override
+            public CompletionStage<Void> write(List<WriteEntry> batch) {
+                return CompletableFuture.runAsync(() -> mapping.ensure(batch), executor)
+                        .thenCompose(made -> writer.write(batch));
+            }
+
+            @Override
+            public void close() {
+                writer.close();
+            }
+        };
+    }
+
+    private static StructureWriter plain(HazelcastInstance client, StoreTarget target, Duration ttl, int batchSize,
+                                         Executor executor, LongConsumer stale) {
         String name = target.name();
+        if (target.guarded()) {
+            StateWriter.AtomicOps ops = target.type() == StoreType.ICACHE ? cacheOps(client, name, ttl)
+                    : mapOps(client.getMap(name), ttl);
+            return new StateWriter(ops, StateValuesFor.target(target), target.merge(), target.versionField(),
+                    executor, stale, STATE_PARALLELISM);
+        }
         return switch (target.type()) {
             case RING_BUFFER -> new RingbufferWriter(client.getRingbuffer(name), target.overflow(), batchSize);
             case RELIABLE_TOPIC -> new ReliableTopicWriter(client.getReliableTopic(name), batchSize);
@@ -67,19 +109,9 @@ public final class Writers {
      * task's client and fail once that task stopped.
      */
     private static KeyValueWriter.Operations cache(HazelcastInstance client, String name) {
-        CachingProvider provider = new HazelcastClientCachingProvider();
-        // The provider's own defaults keep the cache's full name "/hz/<name>", as every other JCache user sees it.
-        com.hazelcast.cache.ICache<Object, Object> icache;
-        try {
-            CacheManager manager = provider.getCacheManager(provider.getDefaultURI(), provider.getDefaultClassLoader(),
-                    HazelcastCachingProvider.propertiesByInstanceItself(client));
-            Cache<Object, Object> existing = manager.getCache(name);
-            Cache<Object, Object> cache = existing != null ? existing : manager.createCache(name, new CacheConfig<>());
-            icache = cache.unwrap(com.hazelcast.cache.ICache.class);
-        } catch (RuntimeException e) {
-            provider.close(); // the writer is made again at the next write (the cluster may be away)
-            throw e;
-        }
+        OpenCache open = openCache(client, name);
+        ICache<Object, Object> icache = open.cache();
+        CachingProvider provider = open.provider();
         return new KeyValueWriter.Operations() {
             @Override
             public void putAll(Map<Object, Object> entries, Duration ttl) {
@@ -100,6 +132,90 @@ public final class Writers {
             @Override
             public void close() {
                 provider.close();
+            }
+        };
+    }
+
+    /** A cache and the task's own provider that opened it (closed with the writer). */
+    private record OpenCache(ICache<Object, Object> cache, CachingProvider provider) {
+    }
+
+    private static OpenCache openCache(HazelcastInstance client, String name) {
+        CachingProvider provider = new HazelcastClientCachingProvider();
+        // The provider's own defaults keep the cache's full name "/hz/<name>", as every other JCache user sees it.
+        try {
+            CacheManager manager = provider.getCacheManager(provider.getDefaultURI(), provider.getDefaultClassLoader(),
+                    HazelcastCachingProvider.propertiesByInstanceItself(client));
+            Cache<Object, Object> existing = manager.getCache(name);
+            Cache<Object, Object> cache = existing != null ? existing : manager.createCache(name, new CacheConfig<>());
+            @SuppressWarnings("unchecked")
+            ICache<Object, Object> icache = cache.unwrap(ICache.class);
+            return new OpenCache(icache, provider);
+        } catch (RuntimeException e) {
+            provider.close(); // the writer is made again at the next write (the cluster may be away)
+            throw e;
+        }
+    }
+
+    /** IMap compare-and-set; with a TTL, a replaced entry gets the TTL again (replace keeps the old one). */
+    private static StateWriter.AtomicOps mapOps(IMap<Object, Object> map, Duration ttl) {
+        return new StateWriter.AtomicOps() {
+            @Override
+            public Map<Object, Object> getAll(Set<Object> keys) {
+                return map.getAll(keys);
+            }
+
+            @Override
+            public boolean insert(Object key, Object value) {
+                return (ttl == null ? map.putIfAbsent(key, value)
+                        : map.putIfAbsent(key, value, ttl.toMillis(), TimeUnit.MILLISECONDS)) == null;
+            }
+
+            @Override
+            public boolean replace(Object key, Object expected, Object value) {
+                boolean replaced = map.replace(key, expected, value);
+                if (replaced && ttl != null) {
+                    map.setTtl(key, ttl.toMillis(), TimeUnit.MILLISECONDS);
+                }
+                return replaced;
+            }
+
+            @Override
+            public void delete(Object key) {
+                map.delete(key);
+            }
+        };
+    }
+
+    private static StateWriter.AtomicOps cacheOps(HazelcastInstance client, String name, Duration ttl) {
+        OpenCache open = openCache(client, name);
+        ICache<Object, Object> cache = open.cache();
+        ExpiryPolicy expiry = ttl == null ? null : new CreatedExpiryPolicy(
+                new javax.cache.expiry.Duration(TimeUnit.MILLISECONDS, ttl.toMillis()));
+        return new StateWriter.AtomicOps() {
+            @Override
+            public Map<Object, Object> getAll(Set<Object> keys) {
+                return cache.getAll(keys);
+            }
+
+            @Override
+            public boolean insert(Object key, Object value) {
+                return expiry == null ? cache.putIfAbsent(key, value) : cache.putIfAbsent(key, value, expiry);
+            }
+
+            @Override
+            public boolean replace(Object key, Object expected, Object value) {
+                return expiry == null ? cache.replace(key, expected, value) : cache.replace(key, expected, value, expiry);
+            }
+
+            @Override
+            public void delete(Object key) {
+                cache.remove(key);
+            }
+
+            @Override
+            public void close() {
+                open.provider().close();
             }
         };
     }

@@ -1,0 +1,187 @@
+package io.streamgrid.hazelcast.state;
+
+import io.streamgrid.hazelcast.writer.StructureWriter;
+import io.streamgrid.hazelcast.writer.WriteEntry;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
+
+/**
+ * Merges and version-guarded writes, atomic per key with client-side compare-and-set, so a plain member
+ * needs nothing installed. A batch is applied per key in Kafka order: its updates are folded over the value
+ * read with one {@code getAll}, and the result is written only if the stored value is still the one read
+ * ({@code putIfAbsent} for a new key, {@code replace(key, old, new)} otherwise). A key another writer changed
+ * in between is read and folded again, so no update is lost to a concurrent writer (another task, another
+ * connector, an application). Tombstones delete unconditionally, then the updates behind them apply.
+ */
+public final class StateWriter implements StructureWriter {
+
+    /** Attempts per key before the batch fails (and is retried by the task): only a key rewritten constantly. */
+    static final int MAX_ATTEMPTS = 100;
+
+    /** The atomic operations of a map-like structure; they block. */
+    public interface AtomicOps {
+        Map<Object, Object> getAll(Set<Object> keys);
+
+        /** Stores the value if the key is absent; true when it did. */
+        boolean insert(Object key, Object value);
+
+        /** Replaces the value if it is still {@code expected}; true when it did. */
+        boolean replace(Object key, Object expected, Object value);
+
+        void delete(Object key);
+
+        default void close() {
+        }
+    }
+
+    private final AtomicOps ops;
+    private final StateValues values;
+    private final boolean merge;
+    private final String versionField;
+    private final java.util.concurrent.Executor executor;
+    private final LongConsumer stale;
+    private final int parallelism;
+    private ExecutorService keyWriters;
+
+    /**
+     * @param executor    runs a batch (the task's write executor)
+     * @param stale       counts updates the version guard skipped
+     * @param parallelism how many keys of a batch are compared-and-set at once
+     */
+    @edu.umd.cs.findbugs.annotations.SuppressFBWarnings(value = "EI_EXPOSE_REP2", justification = "a writer writes "
+            + "through the operations it is given")
+    public StateWriter(AtomicOps ops, StateValues values, boolean merge, String versionField,
+                       java.util.concurrent.Executor executor, LongConsumer stale, int parallelism) {
+        this.ops = ops;
+        this.values = values;
+        this.merge = merge;
+        this.versionField = versionField;
+        this.executor = executor;
+        this.stale = stale;
+        this.parallelism = parallelism;
+    }
+
+    @Override
+    public CompletionStage<Void> write(List<WriteEntry> batch) {
+        return CompletableFuture.runAsync(() -> apply(batch), executor);
+    }
+
+    private void apply(List<WriteEntry> batch) {
+        Map<Object, List<StateUpdate>> updates = new LinkedHashMap<>();
+        Set<Object> deletes = new LinkedHashSet<>();
+        for (WriteEntry entry : batch) {
+            if (entry.isDelete()) {
+                deletes.add(entry.key());
+                updates.put(entry.key(), new ArrayList<>()); // what came before the tombstone is gone with it
+            } else {
+                updates.computeIfAbsent(entry.key(), k -> new ArrayList<>()).add((StateUpdate) entry.value());
+            }
+        }
+        deletes.forEach(ops::delete);
+        updates.values().removeIf(List::isEmpty);
+        for (int attempt = 1; !updates.isEmpty(); attempt++) {
+            if (attempt > MAX_ATTEMPTS) {
+                throw new IllegalStateException(updates.size() + " keys changed under every one of " + MAX_ATTEMPTS
+                        + " attempts to update them, e.g. '" + updates.keySet().iterator().next() + "'");
+            }
+            Map<Object, Object> stored = ops.getAll(updates.keySet());
+            Set<Object> changedMeanwhile = casAll(updates, stored);
+            updates.keySet().retainAll(changedMeanwhile);
+        }
+    }
+
+    /** Writes every key's folded value; returns the keys another writer changed since {@code stored} was read. */
+    private Set<Object> casAll(Map<Object, List<StateUpdate>> updates, Map<Object, Object> stored) {
+        List<Object> keys = new ArrayList<>(updates.keySet());
+        Set<Object> retry = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        int slices = Math.min(parallelism, Math.max(1, keys.size() / 16));
+        if (slices <= 1) {
+            casSlice(keys, updates, stored, retry);
+            return retry;
+        }
+        List<CompletableFuture<Void>> running = new ArrayList<>(slices);
+        int size = (keys.size() + slices - 1) / slices;
+        for (int from = 0; from < keys.size(); from += size) {
+            List<Object> slice = keys.subList(from, Math.min(keys.size(), from + size));
+            running.add(CompletableFuture.runAsync(() -> casSlice(slice, updates, stored, retry), keyWriters()));
+        }
+        CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).join();
+        return retry;
+    }
+
+    private void casSlice(List<Object> keys, Map<Object, List<StateUpdate>> updates, Map<Object, Object> stored,
+                          Set<Object> retry) {
+        for (Object key : keys) {
+            Object old = stored.get(key);
+            Fold fold = fold(key, old, updates.get(key));
+            boolean written;
+            if (fold.stored() == null) {
+                written = true; // every update was older than the stored value: nothing to write
+            } else if (old == null) {
+                written = ops.insert(key, fold.stored());
+            } else {
+                written = ops.replace(key, old, fold.stored());
+            }
+            if (!written) {
+                retry.add(key);
+            } else if (fold.stale() > 0) {
+                stale.accept(fold.stale());
+            }
+        }
+    }
+
+    /** What a key's updates make of its stored value: the value to store (null: keep it) and the updates skipped. */
+    private record Fold(Object stored, int stale) {
+    }
+
+    private Fold fold(Object key, Object old, List<StateUpdate> keyUpdates) {
+        Object document = old == null ? null : values.fromStored(old, key);
+        BigDecimal version = document == null || versionField == null ? null
+                : values.version(document, versionField, "the stored field '" + versionField + "' of key '" + key + "'");
+        int skipped = 0;
+        boolean changed = false;
+        for (StateUpdate update : keyUpdates) {
+            if (version != null && update.version().compareTo(version) < 0) {
+                skipped++;
+                continue;
+            }
+            document = merge && document != null ? values.merge(document, update.document()) : update.document();
+            if (versionField != null) {
+                version = update.version();
+            }
+            changed = true;
+        }
+        return new Fold(changed ? values.toStored(document) : null, skipped);
+    }
+
+    private synchronized ExecutorService keyWriters() {
+        if (keyWriters == null) {
+            AtomicInteger count = new AtomicInteger();
+            keyWriters = Executors.newFixedThreadPool(parallelism, runnable -> {
+                Thread thread = new Thread(runnable, "streamgrid-state-writer-" + count.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+        return keyWriters;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (keyWriters != null) {
+            keyWriters.shutdownNow();
+        }
+        ops.close();
+    }
+}

@@ -1,0 +1,112 @@
+package io.streamgrid.hazelcast.state;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * Version values made comparable: numbers as they are, points in time (Connect timestamps, Compact dates and
+ * timestamps, ISO-8601 strings) as epoch milliseconds. So a device may send {@code ts} as epoch millis in one
+ * firmware and as an ISO-8601 string in the next, and its readings still order.
+ */
+public final class Versions {
+
+    private Versions() {
+    }
+
+    /**
+     * The version of a field's value, or null when the value is null.
+     *
+     * @throws IllegalArgumentException (with {@code where}) for a value that is neither a number, a point in
+     *                                  time nor an ISO-8601 string
+     */
+    public static BigDecimal of(Object value, String where) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof JsonNode node) {
+            if (node.isNull() || node.isMissingNode()) {
+                return null;
+            }
+            if (node.isNumber()) {
+                return node.decimalValue();
+            }
+            if (node.isTextual()) {
+                return ofText(node.textValue(), where);
+            }
+            throw new IllegalArgumentException(where + " is " + node + ", not a number, a timestamp or an ISO-8601 string");
+        }
+        if (value instanceof BigDecimal decimal) {
+            return decimal;
+        }
+        if (value instanceof Double || value instanceof Float) {
+            double d = ((Number) value).doubleValue();
+            if (Double.isNaN(d) || Double.isInfinite(d)) {
+                throw new IllegalArgumentException(where + " is " + d + ", which has no order");
+            }
+            return BigDecimal.valueOf(d);
+        }
+        if (value instanceof Number number) {
+            return BigDecimal.valueOf(number.longValue());
+        }
+        if (value instanceof java.util.Date date) {
+            return BigDecimal.valueOf(date.getTime());
+        }
+        if (value instanceof OffsetDateTime time) {
+            return millis(time.toInstant());
+        }
+        if (value instanceof LocalDateTime time) {
+            return millis(time.toInstant(ZoneOffset.UTC));
+        }
+        if (value instanceof LocalDate date) {
+            return millis(date.atStartOfDay().toInstant(ZoneOffset.UTC));
+        }
+        if (value instanceof Instant instant) {
+            return millis(instant);
+        }
+        if (value instanceof LocalTime time) {
+            return BigDecimal.valueOf(time.toNanoOfDay()).movePointLeft(6);
+        }
+        if (value instanceof String text) {
+            return ofText(text, where);
+        }
+        throw new IllegalArgumentException(where + " is a " + value.getClass().getSimpleName()
+                + ", not a number, a timestamp or an ISO-8601 string");
+    }
+
+    private static BigDecimal ofText(String text, String where) {
+        String trimmed = text.trim();
+        try {
+            return millis(OffsetDateTime.parse(trimmed).toInstant());
+        } catch (DateTimeParseException notOffset) {
+            try {
+                return millis(LocalDateTime.parse(trimmed).toInstant(ZoneOffset.UTC));
+            } catch (DateTimeParseException notLocal) {
+                try {
+                    return millis(LocalDate.parse(trimmed).atStartOfDay().toInstant(ZoneOffset.UTC));
+                } catch (DateTimeParseException notDate) {
+                    try {
+                        return new BigDecimal(trimmed);
+                    } catch (NumberFormatException notNumber) {
+                        throw new IllegalArgumentException(where + " is '" + text + "', not a number, a timestamp or "
+                                + "an ISO-8601 string");
+                    }
+                }
+            }
+        }
+    }
+
+    /** Epoch milliseconds, with the sub-millisecond part as a fraction so that nanosecond order is kept. */
+    private static BigDecimal millis(Instant instant) {
+        long nanos = ChronoUnit.NANOS.between(Instant.EPOCH, instant.truncatedTo(ChronoUnit.SECONDS))
+                + instant.getNano();
+        return BigDecimal.valueOf(nanos).movePointLeft(6).stripTrailingZeros();
+    }
+}
