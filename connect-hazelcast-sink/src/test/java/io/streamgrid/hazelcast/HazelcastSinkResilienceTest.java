@@ -100,6 +100,72 @@ class HazelcastSinkResilienceTest {
     }
 
     @Test
+    @Timeout(180)
+    void deviceStateOnThreeMembersKeepsEveryKeyWithItsNewestVersionWhenAMemberDies() throws Exception {
+        int devices = 300;
+        int rounds = 16;
+        try (HazelcastMembers members = new HazelcastMembers(3)) {
+            RecordingSinkTaskContext context = new RecordingSinkTaskContext(false);
+            HazelcastSinkTask task = start(members, context, "UPSERT INTO device_state SELECT * FROM " + TOPIC
+                            + " PK device_id WITHFORMAT COMPACT STOREAS IMAP (merge = true, version = ts)",
+                    "connect.hazelcast.error.policy", "RETRY", "connect.hazelcast.max.retries", "1000",
+                    "connect.hazelcast.retry.interval", "50", "connect.hazelcast.write.timeout", "5000");
+            try {
+                long offset = 0;
+                for (int round = 0; round < rounds; round++) {
+                    List<SinkRecord> batch = new ArrayList<>();
+                    for (int d = 0; d < devices; d++) {
+                        String extra = round == 0 ? ",\"installed\":\"r0\"" : "";
+                        // each round also carries the previous round's reading again, late: it must not win
+                        batch.add(json(offset++, "{\"device_id\":\"d" + d + "\",\"temperature\":" + round
+                                + ",\"ts\":" + round + extra + "}"));
+                        batch.add(json(offset++, "{\"device_id\":\"d" + d + "\",\"temperature\":" + (round - 1)
+                                + ",\"ts\":" + (round - 1) + "}"));
+                    }
+                    if (round == rounds / 2) {
+                        members.stop(1); // mid-stream: the batch below goes to a cluster that is migrating
+                    }
+                    putUntilCommitted(task, batch, offset);
+                }
+                IMap<Object, Object> state = members.member(0).getMap("device_state");
+                assertThat(state.size()).isEqualTo(devices);
+                for (int d = 0; d < devices; d++) {
+                    com.hazelcast.nio.serialization.genericrecord.GenericRecord value =
+                            (com.hazelcast.nio.serialization.genericrecord.GenericRecord) state.get("d" + d);
+                    assertThat(value.getNullableInt64("ts")).as("d" + d).isEqualTo(rounds - 1L);
+                    assertThat(value.getNullableInt64("temperature")).as("d" + d).isEqualTo(rounds - 1L);
+                    assertThat(value.getString("installed")).as("d" + d + " keeps the first round's field")
+                            .isEqualTo("r0");
+                }
+            } finally {
+                task.stop();
+            }
+        }
+    }
+
+    private static SinkRecord json(long offset, String value) {
+        return new SinkRecord(TOPIC, 0, null, null, org.apache.kafka.connect.data.Schema.STRING_SCHEMA, value, offset);
+    }
+
+    /** Puts a batch as the worker does: again after each retriable failure, until all of it is committed. */
+    private static void putUntilCommitted(HazelcastSinkTask task, List<SinkRecord> batch, long next)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            try {
+                task.put(batch);
+                if (commit(task, next) == next) {
+                    return;
+                }
+            } catch (RetriableException e) {
+                // the worker hands the same records back
+            }
+            assertThat(System.nanoTime()).as("written in time").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
     @Timeout(120)
     void twoMemberClusterHoldsEveryEntryWithEachMemberOwningSome() {
         try (HazelcastMembers members = new HazelcastMembers(2)) {
