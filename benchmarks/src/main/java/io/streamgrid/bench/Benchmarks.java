@@ -11,7 +11,8 @@ import java.util.Set;
  * The benchmark harness: runs the chosen cases and prints, for each, our figure, the baseline measured in the same
  * run and their ratio, as a markdown table to paste into docs/benchmarks.md. Only ratios from one run count.
  *
- * <p>Cases (all when none is named): {@code sink} (1), {@code e2e} (2), {@code mqtt} (3), {@code coap} (4),
+ * <p>Cases (all when none is named): {@code sink} (1), {@code state} (1, device state: merge and version guard
+ * against the plain IMAP sink), {@code e2e} (2), {@code mqtt} (3), {@code coap} (4),
  * {@code latency} (5), {@code memory} (6). Options: {@code --records N} (case 1, default 500000), {@code --rounds N}
  * (cases 1-3, default 3; each figure is the best of its rounds), {@code --structures RING_BUFFER,IMAP,...} (cases 1
  * and 2), {@code --e2e-records N} (default 1000000), {@code --mqtt-messages N} (default 200000),
@@ -21,7 +22,7 @@ import java.util.Set;
  */
 public final class Benchmarks {
 
-    private static final List<String> CASES = List.of("sink", "e2e", "mqtt", "coap", "latency", "memory");
+    private static final List<String> CASES = List.of("sink", "state", "e2e", "mqtt", "coap", "latency", "memory");
 
     private Benchmarks() {
     }
@@ -75,6 +76,9 @@ public final class Benchmarks {
             }
             if (cases.contains("sink")) {
                 results.addAll(new HazelcastSinkBench(records, rounds, structures).run());
+            }
+            if (cases.contains("state")) {
+                results.addAll(new HazelcastSinkBench(records, rounds, structures).runDeviceState());
             }
             if (cases.contains("e2e") || cases.contains("mqtt") || cases.contains("coap")
                     || cases.contains("latency")) {

@@ -102,6 +102,62 @@ final class HazelcastSinkBench {
         }
     }
 
+    /**
+     * Device state: merging and version-guarded map writes (client-side compare-and-set, a read and a conditional
+     * write per key and batch) against the plain IMAP sink (setAllAsync) in the same run, once with a key per
+     * record (the worst case: nothing folds) and once keyed by device (1,000 devices, as device state is).
+     */
+    List<Result> runDeviceState() {
+        startMember();
+        try {
+            List<String> slice = values.subList(0, records);
+            Map<String, String> tails = new LinkedHashMap<>();
+            tails.put("plain", "STOREAS IMAP");
+            tails.put("merge", "STOREAS IMAP (merge = true)");
+            tails.put("version", "STOREAS IMAP (version = time)");
+            tails.put("merge + version", "STOREAS IMAP (merge = true, version = time)");
+            tails.put("merge + version, COMPACT", "WITHFORMAT COMPACT STOREAS IMAP (merge = true, version = time)");
+            List<Result> results = new ArrayList<>();
+            for (String pk : List.of("id", "device")) {
+                long keys = pk.equals("id") ? records : Math.min(records, DEVICES);
+                Map<String, Double> best = new LinkedHashMap<>();
+                System.out.println("Device state, PK " + pk + ": warming up");
+                for (Map.Entry<String, String> tail : tails.entrySet()) {
+                    runStateTask(pk, tail.getValue(), values.subList(0, Math.min(records, 50_000)),
+                            pk.equals("id") ? Math.min(records, 50_000) : Math.min(Math.min(records, 50_000), DEVICES));
+                }
+                for (int round = 0; round < rounds; round++) {
+                    for (Map.Entry<String, String> tail : tails.entrySet()) {
+                        System.gc();
+                        best.merge(tail.getKey(), runStateTask(pk, tail.getValue(), slice, keys), Math::max);
+                    }
+                }
+                double plain = best.get("plain");
+                best.forEach((variant, rate) -> {
+                    if (!variant.equals("plain")) {
+                        results.add(new Result("1 IMAP " + variant + ", PK " + pk + " vs plain", "sink task IMAP ("
+                                + variant + ")", rate, "plain IMAP sink, PK " + pk, plain, "records/s", 0.5, ""));
+                    }
+                });
+            }
+            return results;
+        } finally {
+            client.shutdown();
+            member.shutdown();
+        }
+    }
+
+    private double runStateTask(String pk, String tail, List<String> slice, long keys) {
+        String name = "state_" + (++run);
+        double rate = timeSinkTask("UPSERT INTO " + name + " SELECT * FROM " + TOPIC + " PK " + pk + " " + tail, slice);
+        int stored = client.getMap(name).size();
+        client.getMap(name).destroy();
+        if (stored != keys) {
+            throw new IllegalStateException(name + " holds " + stored + " keys, expected " + keys);
+        }
+        return rate;
+    }
+
     private List<Structure> structures() {
         Map<String, RawBatch> mapMethods = new LinkedHashMap<>();
         mapMethods.put("IMap.setAll", (name, batch) -> client.<String, String>getMap(name).setAll(byId(batch)));
@@ -189,29 +245,32 @@ final class HazelcastSinkBench {
         });
     }
 
-    /** Records/s from the first put to the commit that covers them all; the client connects before the clock starts. */
     private double runSinkTask(Structure structure, List<String> slice) {
         String name = fresh(structure);
+        double rate = timeSinkTask("INSERT INTO " + name + " SELECT * FROM " + TOPIC + " WITHFORMAT JSON "
+                + structure.kcqlTail(), slice);
+        check(structure, name, slice.size());
+        return rate;
+    }
+
+    /** Records/s from the first put to the commit that covers them all; the client connects before the clock starts. */
+    private double timeSinkTask(String kcql, List<String> slice) {
         HazelcastSinkTask task = new HazelcastSinkTask();
         task.initialize(new BenchSinkContext());
         Map<String, String> props = new HashMap<>();
-        props.put("connect.hazelcast.kcql",
-                "INSERT INTO " + name + " SELECT * FROM " + TOPIC + " WITHFORMAT JSON " + structure.kcqlTail());
+        props.put("connect.hazelcast.kcql", kcql);
         props.put("connect.hazelcast.cluster.members", "127.0.0.1:" + port);
         props.put("connect.hazelcast.cluster.name", Member.CLUSTER);
         task.start(props);
-        double rate;
         try {
             List<SinkRecord> records = new ArrayList<>(slice.size());
             for (int offset = 0; offset < slice.size(); offset++) {
                 records.add(new SinkRecord(TOPIC, 0, null, null, null, slice.get(offset), offset));
             }
-            rate = Timer.rate(slice.size(), () -> putAndCommit(task, records));
+            return Timer.rate(slice.size(), () -> putAndCommit(task, records));
         } finally {
             task.stop();
         }
-        check(structure, name, slice.size());
-        return rate;
     }
 
     private static void putAndCommit(HazelcastSinkTask task, List<SinkRecord> records) {

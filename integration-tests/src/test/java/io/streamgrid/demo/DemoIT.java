@@ -21,7 +21,8 @@ class DemoIT {
         assertThat(count(view, "ringbuffer readings (\\d+)")).isPositive();
         assertThat(count(view, "map device_state (\\d+)")).isEqualTo(5);
         assertThat(view).contains("recent CoAP readings taken from queue dev:\n  {\"sensorId\":\"Sensor")
-                .contains("device-1 -> {\"device_id\":\"device-1\"").contains("end-to-end latency")
+                .contains("sql> " + Demo.DEVICE_STATE_SQL).containsPattern("\n  device-1 +temperature [0-9.]+  humidity "
+                        + "[0-9.]+  ts [0-9]{13}\n").contains("end-to-end latency")
                 .contains("telemetry-value", "coap_sensor_topic-value");
     }
 
