@@ -145,7 +145,7 @@ public final class HazelcastSinkConfig extends AbstractConfig {
 
     private static ConfigDef configDef() {
         ConfigDef def = new ConfigDef();
-        KcqlConfig.define(def, KCQL_CONFIG, KCQL_DOC, KCQL_GROUP, 1, KCQL, StoreTarget::of);
+        KcqlConfig.define(def, KCQL_CONFIG, KCQL_DOC, KCQL_GROUP, 1, KCQL, new SharedStructures());
 
         int order = 0;
         def.define(MEMBERS_CONFIG, Type.LIST, "localhost:5701", new NonEmptyList(), Importance.HIGH, MEMBERS_DOC,

@@ -32,6 +32,11 @@ public final class KcqlConfig {
         StatementCheck NONE = statement -> { };
 
         void check(KcqlStatement statement);
+
+        /** Checks a whole KCQL value: each statement, and how they go together (by default, nothing more). */
+        default void checkAll(List<KcqlStatement> statements) {
+            statements.forEach(this::check);
+        }
     }
 
     /** Defines {@code key} as a required KCQL string in {@code group}. */
@@ -92,7 +97,7 @@ public final class KcqlConfig {
         }
         try {
             List<KcqlStatement> statements = capabilities.parse(value);
-            statements.forEach(check::check);
+            check.checkAll(statements);
             return statements;
         } catch (KcqlException e) {
             throw new ConfigException("Invalid value for " + key + ": " + e.getMessage());
