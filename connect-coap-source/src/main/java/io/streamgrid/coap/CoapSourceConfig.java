@@ -27,7 +27,7 @@ public final class CoapSourceConfig extends AbstractConfig {
     public static final String PREFIX = "connect.coap";
 
     public static final KcqlCapabilities KCQL = KcqlCapabilities.forConnector("CoAP source")
-            .clauses(Clause.IGNORE, Clause.PROPERTIES)
+            .clauses(Clause.IGNORE, Clause.PROPERTIES, Clause.WHERE)
             .build();
 
     private static final String SERVER_GROUP = "Server";
@@ -148,7 +148,7 @@ public final class CoapSourceConfig extends AbstractConfig {
                         DTLS_GROUP, ++order, Width.LONG, "Trusted raw public keys");
 
         KcqlConfig.define(def, KCQL_CONFIG, "One or more statements separated by ';', each INSERT INTO <kafka topic> "
-                        + "SELECT <fields> FROM <resource path> [IGNORE ...] [PROPERTIES(...)]. A resource is observed; "
+                        + "SELECT <fields> FROM <resource path> [IGNORE ...] [WHERE condition] [PROPERTIES(...)]. A resource is observed; "
                         + "PROPERTIES('mode' = 'poll', 'interval.ms' = '5000') polls it instead. FROM .well-known/core "
                         + "observes every observable resource the server lists, optionally PROPERTIES('rt' = '...', "
                         + "'if' = '...', 'discovery.interval.ms' = '60000'). SELECT payload.x reads a field of a JSON payload.",

@@ -43,6 +43,8 @@ public class CoapSourceTask extends SourceTask {
     private final AtomicLong droppedSinceLog = new AtomicLong();
     private final RateLimitedLog warnings = new RateLimitedLog(10, TimeUnit.SECONDS);
     private ConnectorMetrics metrics;
+    /** Each statement's place in the task's KCQL, from 1: the statement tag of its filtered-total metric. */
+    private final java.util.Map<CoapStatement, Integer> statementNumbers = new java.util.IdentityHashMap<>();
     private SourcePoller<CoapEvent> poller;
     private Map<String, String> loggingContext;
 
@@ -55,6 +57,9 @@ public class CoapSourceTask extends SourceTask {
     public void start(Map<String, String> props) {
         config = new CoapSourceConfig(CoapSourceConfig.ALIASES.resolveAndWarn(props));
         List<CoapStatement> statements = config.statements().stream().map(CoapStatement::compile).toList();
+        for (int i = 0; i < statements.size(); i++) {
+            statementNumbers.put(statements.get(i), i + 1);
+        }
         queue = config.queue().newQueue(CoapSourceTask::payloadBytes);
         loggingContext = MDC.getCopyOfContextMap();
         metrics = ConnectorMetrics.register(context, props, new ConnectorMetrics.Gauges(() -> poller.inFlight(),
@@ -131,6 +136,10 @@ public class CoapSourceTask extends SourceTask {
     private final class Responses implements SourcePoller.Items<CoapEvent> {
         @Override
         public List<SourceRecord> records(CoapEvent event) {
+            if (!event.statement().keeps(event.value(), event.resource().path())) {
+                metrics.filtered(statementNumbers.get(event.statement()), 1);
+                return List.of();
+            }
             return List.of(record(event));
         }
 
@@ -161,7 +170,7 @@ public class CoapSourceTask extends SourceTask {
         String path = event.resource().path();
         SchemaAndValue value = event.statement().value(event.value(), path);
         return new SourceRecord(Map.of("uri", event.resource().base(), "resource", path),
-                Map.of("sequence", event.sequence()), event.statement().target(), null, CoapRecords.KEY_SCHEMA,
+                Map.of("sequence", event.sequence()), event.statement().topicFor(event.resource()), null, CoapRecords.KEY_SCHEMA,
                 CoapRecords.key(event.value().getString("source"), path), value.schema(), value.value(),
                 event.value().getInt64("ingest_time"));
     }

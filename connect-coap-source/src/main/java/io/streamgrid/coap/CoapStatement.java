@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamgrid.common.format.JsonSchemaInference;
 import io.streamgrid.common.projection.FieldProjection;
+import io.streamgrid.common.projection.RecordFilter;
+import io.streamgrid.common.template.NameTemplate;
+import io.streamgrid.kcql.Condition;
 import io.streamgrid.common.projection.RecordView;
 import io.streamgrid.kcql.Clause;
 import io.streamgrid.kcql.FieldPath;
@@ -52,6 +55,10 @@ final class CoapStatement {
     private final String interfaceDescription;
     private final FieldProjection projection;
     private final boolean readsPayloadFields;
+    private final NameTemplate targetTemplate;
+    /** The WHERE condition, or null; whether it reads payload.<field>. */
+    private final RecordFilter where;
+    private final boolean whereReadsPayloadFields;
 
     private CoapStatement(KcqlStatement statement, String resource, Mode mode, Duration interval, String resourceType,
                           String interfaceDescription, boolean readsPayloadFields) {
@@ -64,6 +71,10 @@ final class CoapStatement {
         FieldProjection fields = FieldProjection.of(statement);
         this.projection = fields.isIdentity() ? null : fields;
         this.readsPayloadFields = readsPayloadFields;
+        this.where = RecordFilter.of(statement);
+        this.targetTemplate = NameTemplate.parse(statement.target());
+        this.whereReadsPayloadFields = statement.where().stream().flatMap(c -> c.fields().stream())
+                .anyMatch(f -> f.path().kind() == io.streamgrid.kcql.FieldKind.VALUE && f.path().segments().size() > 1);
     }
 
     static void check(KcqlStatement statement) {
@@ -72,7 +83,25 @@ final class CoapStatement {
 
     static CoapStatement compile(KcqlStatement statement) {
         String target = statement.target();
-        if (!KAFKA_TOPIC.matcher(target).matches() || target.equals(".") || target.equals("..")) {
+        NameTemplate template;
+        try {
+            template = NameTemplate.parse(target);
+        } catch (IllegalArgumentException e) {
+            throw statement.errorAt(statement.positionAfter("INTO", target), target, e.getMessage());
+        }
+        for (String reference : template.references()) {
+            if (!reference.equals("resource") && !reference.equals("host")) {
+                throw statement.errorAt(statement.positionAfter("INTO", target), target, "'${" + reference + "}': a "
+                        + "CoAP statement names its Kafka topic after ${resource} (the resource path) or ${host}");
+            }
+        }
+        String literal = template.literalText();
+        if (!template.isConstant()) {
+            if (!literal.isEmpty() && !KAFKA_TOPIC.matcher(literal).matches()) {
+                throw statement.errorAt(statement.positionAfter("INTO", target), target, "'" + target + "' has "
+                        + "characters a Kafka topic name cannot hold outside its ${...}");
+            }
+        } else if (!KAFKA_TOPIC.matcher(target).matches() || target.equals(".") || target.equals("..")) {
             throw statement.errorAt(statement.positionAfter("INTO", target), target, "'" + target + "' is not a Kafka topic name (letters, "
                     + "digits, '.', '_' and '-', at most 249)");
         }
@@ -123,8 +152,91 @@ final class CoapStatement {
                 readsPayloadFields = true;
             }
         }
+        statement.where().ifPresent(condition -> checkWhere(statement, condition));
         return new CoapStatement(statement, discovery ? DISCOVERY_PATH : resource, mode, interval,
                 properties.get(RESOURCE_TYPE), properties.get(INTERFACE), readsPayloadFields);
+    }
+
+    /**
+     * A CoAP response's schema is known before any response arrives, so WHERE is checked against it here: every
+     * field must be one of the response's (payload.<field> reads its JSON), and a field compared with a literal
+     * must be of the literal's kind.
+     */
+    private static void checkWhere(KcqlStatement statement, Condition condition) {
+        for (Condition.Operand.Field field : condition.fields()) {
+            FieldPath path = field.path();
+            if (path.kind() != io.streamgrid.kcql.FieldKind.VALUE || path.segments().isEmpty()) {
+                continue;
+            }
+            String first = path.segments().get(0);
+            if (CoapRecords.VALUE_SCHEMA.field(first) == null) {
+                throw statement.errorAt(field.position(), field.written(), "'" + first + "' is not a field of a CoAP "
+                        + "response; the fields are " + CoapRecords.VALUE_SCHEMA.fields().stream().map(Field::name).toList());
+            }
+            if (path.segments().size() > 1 && !first.equals("payload")) {
+                throw statement.errorAt(field.position(), field.written(), "'" + first + "' has no fields; only "
+                        + "payload.<field> reads inside a (JSON) value");
+            }
+        }
+        checkKinds(statement, condition);
+    }
+
+    private static void checkKinds(KcqlStatement statement, Condition condition) {
+        if (condition instanceof Condition.And and) {
+            checkKinds(statement, and.left());
+            checkKinds(statement, and.right());
+        } else if (condition instanceof Condition.Or or) {
+            checkKinds(statement, or.left());
+            checkKinds(statement, or.right());
+        } else if (condition instanceof Condition.Not not) {
+            checkKinds(statement, not.inner());
+        } else if (condition instanceof Condition.Comparison c) {
+            checkKind(statement, c.left(), c.right());
+            checkKind(statement, c.right(), c.left());
+        } else if (condition instanceof Condition.In in) {
+            in.values().forEach(value -> checkKind(statement, in.operand(), value));
+        } else if (condition instanceof Condition.Like like && like.operand() instanceof Condition.Operand.Field f
+                && kindOf(f) != null && !kindOf(f).equals("string")) {
+            throw statement.errorAt(like.position(), "LIKE", "'" + f + "' is a " + kindOf(f)
+                    + " field of a CoAP response, and LIKE matches strings");
+        }
+    }
+
+    private static void checkKind(KcqlStatement statement, Condition.Operand side, Condition.Operand other) {
+        if (!(side instanceof Condition.Operand.Field field) || !(other instanceof Condition.Operand.Literal literal)) {
+            return;
+        }
+        String fieldKind = kindOf(field);
+        String literalKind = literal.value() instanceof java.math.BigDecimal ? "number"
+                : literal.value() instanceof String ? "string" : "boolean";
+        if (fieldKind != null && !fieldKind.equals(literalKind)) {
+            throw statement.errorAt(field.position(), field.written(), "'" + field + "' is a " + fieldKind
+                    + " field of a CoAP response, compared here with the " + literalKind + " " + literal);
+        }
+    }
+
+    /** The kind of a top-level response field (number, string, boolean), or null for payload fields. */
+    private static String kindOf(Condition.Operand.Field field) {
+        FieldPath path = field.path();
+        if (path.kind() != io.streamgrid.kcql.FieldKind.VALUE || path.segments().size() != 1) {
+            return null;
+        }
+        Schema.Type type = CoapRecords.VALUE_SCHEMA.field(path.segments().get(0)).schema().type();
+        return switch (type) {
+            case STRING -> "string";
+            case BOOLEAN -> "boolean";
+            case INT8, INT16, INT32, INT64, FLOAT32, FLOAT64 -> "number";
+            default -> null;
+        };
+    }
+
+    /** Whether the statement's WHERE keeps a response (always without WHERE); bad data: DataException. */
+    boolean keeps(Struct response, String resourcePath) {
+        if (where == null) {
+            return true;
+        }
+        Struct input = whereReadsPayloadFields ? withJsonPayload(response) : response;
+        return where.keeps(RecordView.ofValue(resourcePath, input.schema(), input));
     }
 
     private static Duration millis(KcqlStatement statement, String key, Duration fallback) {
@@ -150,6 +262,23 @@ final class CoapStatement {
 
     String target() {
         return statement.target();
+    }
+
+    /**
+     * The Kafka topic of a resource's records: the target, with {@code ${resource}} the resource path ('/' as '.',
+     * other characters a topic name cannot hold as '_') and {@code ${host}} the server's host.
+     */
+    String topicFor(CoapUri resource) {
+        if (targetTemplate.isConstant()) {
+            return statement.target();
+        }
+        return targetTemplate.resolve(reference -> reference.equals("host") ? topicSafe(resource.host())
+                : topicSafe(resource.path() == null ? "" : resource.path().replace('/', '.')));
+    }
+
+    private static String topicSafe(String text) {
+        String safe = text.replaceAll("[^a-zA-Z0-9._-]", "_");
+        return safe.isEmpty() ? "_" : safe;
     }
 
     /** The resource path (without leading '/'), or {@code .well-known/core} for a discovery statement. */

@@ -85,7 +85,13 @@ class CoapSourceConfigTest {
             "unknown field       | INSERT INTO t SELECT temperature FROM sensors/temp            | 'temperature' is not a field of a CoAP response",
             "fields of a string  | INSERT INTO t SELECT code.x FROM sensors/temp                 | only payload.<field> reads inside",
             "bad Kafka topic     | INSERT INTO `a b` SELECT * FROM sensors/temp                  | is not a Kafka topic name",
-            "unsupported clause  | INSERT INTO t SELECT * FROM sensors/temp WITHCONVERTER=`x`    | does not support the WITHCONVERTER clause"})
+            "unsupported clause  | INSERT INTO t SELECT * FROM sensors/temp WITHCONVERTER=`x`    | does not support the WITHCONVERTER clause",
+            "WHERE string vs number | INSERT INTO t SELECT * FROM sensors/temp WHERE code > 5     | line 1, column 48: 'code' is a string field of a CoAP response, compared here with the number 5",
+            "WHERE number vs string | INSERT INTO t SELECT * FROM sensors/temp WHERE 'x' = rtt    | line 1, column 54: 'rtt' is a number field of a CoAP response, compared here with the string 'x'",
+            "WHERE unknown field | INSERT INTO t SELECT * FROM sensors/temp WHERE temperature > 5 | line 1, column 48: 'temperature' is not a field of a CoAP response",
+            "WHERE LIKE a number | INSERT INTO t SELECT * FROM sensors/temp WHERE rtt LIKE '1%'  | 'rtt' is a number field of a CoAP response, and LIKE matches strings",
+            "topic template      | INSERT INTO coap_${site} SELECT * FROM sensors/temp | '${site}': a CoAP statement names its Kafka topic after ${resource} (the resource path) or ${host}",
+            "WHERE boolean IN    | INSERT INTO t SELECT * FROM sensors/temp WHERE is_last IN (1, 2) | 'is_last' is a boolean field of a CoAP response, compared here with the number 1"})
     void badStatementsAreReportedOnTheKcqlKey(String what, String kcql, String message) {
         Map<String, List<String>> errors = errors(props(KCQL, kcql));
         assertThat(errors).containsOnlyKeys(KCQL);

@@ -133,6 +133,37 @@ class CoapSourceTaskTest {
     }
 
     @Test
+    void whereKeepsOnlyTheResponsesItHoldsForAndCountsTheRest() throws Exception {
+        TestCoapServer server = server(TestCoapServer.Security.NONE);
+        server.temperature.publish(reading(0));
+        String connector = "coap-where-" + System.nanoTime();
+        Map<String, String> props = Tasks.props(server.uri(), "INSERT INTO hot SELECT payload.sensorId AS sensor, "
+                + "payload.temperature FROM sensors/temp WHERE payload.temperature > 22 AND code = '2.05'");
+        props.put("name", connector);
+        CoapSourceTask task = start(props);
+        List<SourceRecord> records = new ArrayList<>();
+        for (int i = 0; records.stream().noneMatch(r -> ((Struct) r.value()).get("temperature").equals(25.5)); i++) {
+            assertThat(i).as("the reading of 25.5 arrives").isLessThan(100);
+            server.temperature.publish(reading(i % 6));
+            records.addAll(Tasks.poll(task, 1, 200));
+        }
+        assertThat(records).allSatisfy(r -> assertThat((Double) ((Struct) r.value()).get("temperature")).isGreaterThan(22));
+        javax.management.ObjectName statement = new javax.management.ObjectName(
+                "kafka.connect:type=plugins,connector=" + connector + ",task=0,statement=1");
+        assertThat((Double) java.lang.management.ManagementFactory.getPlatformMBeanServer()
+                .getAttribute(statement, "filtered-total")).as("20.5, 21.5 and 22.5 at least").isGreaterThanOrEqualTo(2.0);
+    }
+
+    @Test
+    void theKafkaTopicIsNamedAfterTheResourceAndTheHost() throws Exception {
+        TestCoapServer server = server(TestCoapServer.Security.NONE);
+        CoapSourceTask task = start(Tasks.props(server.uri(), "INSERT INTO coap_${host}_${resource} SELECT * FROM "
+                + "sensors/temp"));
+        SourceRecord record = observe(task, server.temperature, 1).get(0);
+        assertThat(record.topic()).isEqualTo("coap_127.0.0.1_sensors.temp");
+    }
+
+    @Test
     void ignoreDropsResponseFields() throws Exception {
         TestCoapServer server = server(TestCoapServer.Security.NONE);
         CoapSourceTask task = start(Tasks.props(server.uri(), "INSERT INTO slim SELECT * FROM sensors/temp "
@@ -190,7 +221,7 @@ class CoapSourceTaskTest {
     @Test
     void discoveryObservesMatchingResourcesAndPicksUpNewOnes() throws Exception {
         TestCoapServer server = server(TestCoapServer.Security.NONE);
-        CoapSourceTask task = start(Tasks.props(server.uri(), "INSERT INTO discovered SELECT payload FROM "
+        CoapSourceTask task = start(Tasks.props(server.uri(), "INSERT INTO discovered_${resource} SELECT payload FROM "
                 + ".well-known/core PROPERTIES('rt' = 'temperature', 'discovery.interval.ms' = '300')"));
         Thread.sleep(1000);
         TestCoapServer.Sensor outdoor = new TestCoapServer.Sensor("outdoor", "temperature");
@@ -206,6 +237,8 @@ class CoapSourceTaskTest {
         assertThat(seen(records, "sensors/temp")).isTrue();
         assertThat(seen(records, "sensors/outdoor")).as("a resource added later is discovered").isTrue();
         assertThat(seen(records, "sensors/humidity")).as("rt=humidity is not wanted").isFalse();
+        assertThat(records).allSatisfy(r -> assertThat(r.topic()).as("a Kafka topic per discovered resource")
+                .isEqualTo("discovered_" + ((String) ((Struct) r.key()).get("resource")).replace('/', '.')));
     }
 
     private static boolean seen(List<SourceRecord> records, String resource) {

@@ -28,7 +28,7 @@ public final class HazelcastSinkConfig extends AbstractConfig {
     public static final KcqlCapabilities KCQL = KcqlCapabilities.forConnector("Hazelcast sink")
             .writeModes(WriteMode.INSERT, WriteMode.UPSERT)
             .clauses(Clause.IGNORE, Clause.PK, Clause.WITHFORMAT, Clause.STOREAS, Clause.KEYDELIMITER, Clause.TTL,
-                    Clause.BATCH)
+                    Clause.BATCH, Clause.WHERE)
             .storeAsTypes(StoreType.names())
             .formats(Format.JSON, Format.AVRO, Format.TEXT, Format.BINARY, Format.COMPACT)
             .fieldKinds(FieldKind.VALUE, FieldKind.KEY, FieldKind.HEADER, FieldKind.METADATA)
@@ -42,7 +42,7 @@ public final class HazelcastSinkConfig extends AbstractConfig {
 
     public static final String KCQL_CONFIG = PREFIX + ".kcql";
     private static final String KCQL_DOC = "One or more KCQL statements separated by ';', each "
-            + "INSERT INTO <structure> SELECT <fields> FROM <kafka topic> [IGNORE ...] [PK f, ...] "
+            + "INSERT INTO <structure> SELECT <fields> FROM <kafka topic> [IGNORE ...] [PK f, ...] [WHERE condition] "
             + "[WITHFORMAT JSON|AVRO|TEXT|BINARY|COMPACT] [STOREAS RELIABLE_TOPIC|RING_BUFFER|QUEUE|SET|LIST|IMAP|"
             + "MULTI_MAP|ICACHE|REPLICATED_MAP [(parameters)]] [KEYDELIMITER = 'c'] [TTL = ms] [BATCH = n]. Without "
             + "STOREAS records go to a reliable topic; without WITHFORMAT they are stored as JSON. Parameters: "
@@ -113,6 +113,11 @@ public final class HazelcastSinkConfig extends AbstractConfig {
     public static final String MAX_IN_FLIGHT_CONFIG = PREFIX + ".max.in.flight";
     private static final String MAX_IN_FLIGHT_DOC = "Most batches the task has in flight at once, over all "
             + "structures. Each structure has at most one batch in flight, so Kafka order within a partition is kept.";
+    public static final String MAX_STRUCTURES_CONFIG = PREFIX + ".max.structures";
+    private static final String MAX_STRUCTURES_DOC = "Most Hazelcast structures one task writes to. A target named "
+            + "from the data (INSERT INTO `telemetry_${site}`) opens a structure per value; a record that would open "
+            + "one more is bad data (dead-letter queue or the error policy), so a typo in the data cannot open a "
+            + "million ringbuffers.";
     public static final String WRITE_TIMEOUT_CONFIG = PREFIX + ".write.timeout";
     private static final String WRITE_TIMEOUT_DOC = "Milliseconds a batch may take before it counts as failed and the "
             + "error policy applies.";
@@ -200,7 +205,9 @@ public final class HazelcastSinkConfig extends AbstractConfig {
                 .define(MAX_IN_FLIGHT_CONFIG, Type.INT, 16, ConfigDef.Range.atLeast(1), Importance.LOW,
                         MAX_IN_FLIGHT_DOC, WRITE_GROUP, ++order, Width.SHORT, "Maximum batches in flight")
                 .define(WRITE_TIMEOUT_CONFIG, Type.LONG, 30_000L, ConfigDef.Range.atLeast(1), Importance.LOW,
-                        WRITE_TIMEOUT_DOC, WRITE_GROUP, ++order, Width.SHORT, "Write timeout (ms)");
+                        WRITE_TIMEOUT_DOC, WRITE_GROUP, ++order, Width.SHORT, "Write timeout (ms)")
+                .define(MAX_STRUCTURES_CONFIG, Type.INT, 1000, ConfigDef.Range.atLeast(1), Importance.LOW,
+                        MAX_STRUCTURES_DOC, WRITE_GROUP, ++order, Width.SHORT, "Maximum structures per task");
 
         // A lost member or a full structure usually passes: retry by default; THROW is one setting away.
         ErrorPolicyConfig.define(def, PREFIX, ERROR_GROUP, 1, ErrorPolicy.RETRY);
@@ -287,6 +294,10 @@ public final class HazelcastSinkConfig extends AbstractConfig {
 
     public Duration linger() {
         return Duration.ofMillis(getLong(LINGER_CONFIG));
+    }
+
+    public int maxStructures() {
+        return getInt(MAX_STRUCTURES_CONFIG);
     }
 
     public int maxInFlight() {

@@ -76,18 +76,38 @@ public class HazelcastSinkTask extends SinkTask {
         String name = config.clientName() + "-" + INSTANCES.incrementAndGet();
         blockingWrites = Executors.newFixedThreadPool(config.maxInFlight(), daemonThreads(name + "-writer"));
         connection = new ClusterConnection(config, name);
-        for (KcqlStatement statement : config.statements()) {
+        for (int number = 1; number <= config.statements().size(); number++) {
+            KcqlStatement statement = config.statements().get(number - 1);
             StoreTarget target = StoreTarget.of(statement);
             int batchSize = statement.batch().orElse(config.batchSize());
             Duration ttl = statement.ttl().isPresent() ? Duration.ofMillis(statement.ttl().getAsLong()) : null;
-            Pipe pipe = pipes.computeIfAbsent(target.type() + "/" + target.name(), key -> new Pipe(
-                    () -> Writers.create(connection.client(), target, ttl, batchSize, blockingWrites, metrics::stale),
-                    target.describe(), config.writeTimeout(), batchSize, stats));
-            routesByTopic.computeIfAbsent(statement.source(), t -> new ArrayList<>()).add(new Route(statement, target, pipe));
+            routesByTopic.computeIfAbsent(statement.source(), t -> new ArrayList<>()).add(new Route(statement, number,
+                    target, named -> pipeFor(named, ttl, batchSize, stats)));
         }
         awaitCluster();
         LOG.info("Hazelcast sink task started: client {} in cluster '{}', {} statements over {} structures",
                 name, config.clusterName(), config.statements().size(), pipes.size());
+    }
+
+    /**
+     * The pipe of a structure, opened at its first record. A target named from the data opens one per name, at
+     * most {@code connect.hazelcast.max.structures} in all: one more is an IllegalStateException.
+     */
+    private Pipe pipeFor(StoreTarget target, Duration ttl, int batchSize, Pipe.Stats stats) {
+        String key = target.type() + "/" + target.name();
+        Pipe pipe = pipes.get(key);
+        if (pipe != null) {
+            return pipe;
+        }
+        if (pipes.size() >= config.maxStructures()) {
+            throw new IllegalStateException("it would open " + target.describe() + ", but this task already writes "
+                    + pipes.size() + " structures, the most " + HazelcastSinkConfig.MAX_STRUCTURES_CONFIG + " allows; "
+                    + "check the field the target is named after, or raise the setting");
+        }
+        pipe = new Pipe(() -> Writers.create(connection.client(), target, ttl, batchSize, blockingWrites,
+                metrics::stale), target.describe(), config.writeTimeout(), batchSize, stats);
+        pipes.put(key, pipe);
+        return pipe;
     }
 
     /** Waits a while for the cluster at start; without it the task runs all the same and its records wait. */
@@ -147,38 +167,57 @@ public class HazelcastSinkTask extends SinkTask {
         if (routes.size() == 1) { // the usual case: one statement per topic
             Route route = routes.get(0);
             WriteEntry entry;
+            Pipe pipe;
             try {
+                if (!route.keeps(view)) {
+                    metrics.filtered(route.number(), 1);
+                    return;
+                }
                 entry = route.entry(view);
+                pipe = entry == null ? null : route.pipe(view);
             } catch (DataException e) {
                 errors.badRecord(record, e);
                 return;
             }
-            take(route, view, entry, partition, record.kafkaOffset(), record);
+            take(route, pipe, view, entry, partition, record.kafkaOffset(), record);
             return;
         }
+        List<Route> keeping = new ArrayList<>(routes.size());
         List<WriteEntry> entries = new ArrayList<>(routes.size());
+        List<Pipe> targets = new ArrayList<>(routes.size());
         try {
             for (Route route : routes) {
-                entries.add(route.entry(view));
+                if (route.keeps(view)) {
+                    WriteEntry entry = route.entry(view);
+                    keeping.add(route);
+                    entries.add(entry);
+                    targets.add(entry == null ? null : route.pipe(view));
+                }
             }
         } catch (DataException e) {
             errors.badRecord(record, e);
             return;
         }
-        for (int i = 0; i < routes.size(); i++) {
-            take(routes.get(i), view, entries.get(i), partition, record.kafkaOffset(), record);
+        for (Route route : routes) {
+            if (!keeping.contains(route)) {
+                metrics.filtered(route.number(), 1);
+            }
+        }
+        for (int i = 0; i < keeping.size(); i++) {
+            take(keeping.get(i), targets.get(i), view, entries.get(i), partition, record.kafkaOffset(), record);
         }
     }
 
-    private void take(Route route, RecordView view, WriteEntry entry, TopicPartition partition, long offset,
-                      SinkRecord record) {
+    /** Hands an entry to its structure's pipe; a null entry is a tombstone for a structure without keys. */
+    private void take(Route route, Pipe pipe, RecordView view, WriteEntry entry, TopicPartition partition,
+                      long offset, SinkRecord record) {
         if (entry == null) {
             skippedTombstones.incrementAndGet();
             metrics.skipped(1);
             LOG.debug("Skipped tombstone {}: {} has no keys to delete", view.describe(), route.target().describe());
         } else {
             Long timestamp = view.timestamp();
-            route.pipe().add(new Pipe.Pending(entry, partition, offset, timestamp == null ? -1 : timestamp, record));
+            pipe.add(new Pipe.Pending(entry, partition, offset, timestamp == null ? -1 : timestamp, record));
         }
     }
 

@@ -3,6 +3,12 @@ package io.streamgrid.hazelcast;
 import com.hazelcast.core.HazelcastJsonValue;
 import io.streamgrid.common.format.ValueFormat;
 import io.streamgrid.common.projection.FieldProjection;
+import io.streamgrid.common.projection.RecordFields;
+import io.streamgrid.common.projection.RecordFilter;
+import io.streamgrid.common.template.NameTemplate;
+import io.streamgrid.kcql.FieldPath;
+import java.util.List;
+import org.apache.kafka.connect.data.Struct;
 import io.streamgrid.common.projection.RecordView;
 import io.streamgrid.hazelcast.state.CompactRecords;
 import io.streamgrid.hazelcast.state.StateUpdate;
@@ -20,7 +26,12 @@ final class Route {
 
     private final KcqlStatement statement;
     private final StoreTarget target;
+    /** The structure's pipe when the name is constant; else null, and {@code pipes} finds one per record. */
     private final Pipe pipe;
+    private final java.util.function.Function<StoreTarget, Pipe> pipes;
+    private final NameTemplate name;
+    private final List<FieldPath> nameFields;
+    private final RecordFields fields = new RecordFields();
     private final FieldProjection projection;
     private final ValueFormat format;
     private final KeyMaker keys;
@@ -28,11 +39,25 @@ final class Route {
     private final StateValues state;
     /** Compact values of plain writes; null for other formats. */
     private final CompactRecords compact;
+    /** The WHERE condition, or null. */
+    private final RecordFilter where;
+    private final int number;
 
-    Route(KcqlStatement statement, StoreTarget target, Pipe pipe) {
+    /** @param number the statement's place in the KCQL, from 1 (the tag of its filtered-total metric) */
+    /**
+     * @param pipes finds, or opens, the pipe of a structure; for a name taken from the data it is asked per record,
+     *              and refuses (IllegalStateException) a structure beyond the task's bound
+     */
+    Route(KcqlStatement statement, int number, StoreTarget target,
+          java.util.function.Function<StoreTarget, Pipe> pipes) {
         this.statement = statement;
+        this.number = number;
+        this.pipes = pipes;
+        this.name = target.nameTemplate();
+        this.nameFields = name.references().stream().map(FieldPath::parse).toList();
+        this.pipe = name.isConstant() ? pipes.apply(target) : null;
+        this.where = RecordFilter.of(statement);
         this.target = target;
-        this.pipe = pipe;
         this.projection = FieldProjection.of(statement);
         Format stored = statement.formatOr(Format.JSON);
         this.format = stored == Format.COMPACT ? null : ValueFormat.of(stored);
@@ -41,12 +66,52 @@ final class Route {
         this.compact = stored == Format.COMPACT && !target.guarded() ? new CompactRecords() : null;
     }
 
-    Pipe pipe() {
-        return pipe;
+    /** The pipe of the structure this record goes to; a name the record cannot give is a DataException. */
+    Pipe pipe(RecordView record) {
+        if (pipe != null) {
+            return pipe;
+        }
+        String resolved;
+        try {
+            resolved = name.resolve(reference -> nameValue(record, reference));
+        } catch (IllegalArgumentException e) {
+            throw new DataException("Record " + record.describe() + " has no value for the target name: "
+                    + e.getMessage(), e);
+        } finally {
+            fields.release();
+        }
+        try {
+            return pipes.apply(target.named(resolved));
+        } catch (IllegalStateException e) {
+            throw new DataException("Record " + record.describe() + " cannot be written: " + e.getMessage(), e);
+        }
+    }
+
+    private Object nameValue(RecordView record, String reference) {
+        Object value = fields.read(record, nameFields.get(name.references().indexOf(reference)));
+        if (value instanceof Struct || value instanceof java.util.Map || value instanceof java.util.Collection
+                || value instanceof byte[]) {
+            throw new IllegalArgumentException("'${" + reference + "}' is a " + value.getClass().getSimpleName()
+                    + ", not a value a name can hold");
+        }
+        return value;
     }
 
     StoreTarget target() {
         return target;
+    }
+
+    int number() {
+        return number;
+    }
+
+    /**
+     * Whether the statement's WHERE keeps the record (always without WHERE). A tombstone is kept: it deletes a
+     * key, and has no value for a condition to read. A condition that cannot compare the record's values is a
+     * {@code DataException} naming it.
+     */
+    boolean keeps(RecordView record) {
+        return where == null || record.value() == null || where.keeps(record);
     }
 
     /**

@@ -1,7 +1,9 @@
 package io.streamgrid.hazelcast;
 
 import com.hazelcast.ringbuffer.OverflowPolicy;
+import io.streamgrid.common.template.NameTemplate;
 import io.streamgrid.kcql.Clause;
+import io.streamgrid.kcql.FieldPath;
 import io.streamgrid.kcql.FieldKind;
 import io.streamgrid.kcql.Format;
 import io.streamgrid.kcql.KcqlStatement;
@@ -68,10 +70,29 @@ public record StoreTarget(StoreType type, String name, Format format, OverflowPo
             throw statement.errorAt(statement.start(), "UPSERT", "UPSERT replaces entries by key, but STOREAS " + type
                     + " has no keys; use INSERT");
         }
-        String compactType = format == Format.COMPACT ? (p.compactType != null ? p.compactType : statement.target())
-                : null;
+        NameTemplate name;
+        try {
+            name = NameTemplate.parse(statement.target());
+            name.references().forEach(FieldPath::parse);
+        } catch (IllegalArgumentException e) {
+            throw statement.errorAt(statement.positionAfter("INTO", statement.target()), statement.target(),
+                    "the target names a structure after the data with ${field}: " + e.getMessage());
+        }
+        String compactType = format == Format.COMPACT ? (p.compactType != null ? p.compactType
+                : name.isConstant() ? statement.target() : name.literalText()) : null;
         return new StoreTarget(type, statement.target(), format, p.overflow, p.jsonValue, p.merge, p.version,
                 compactType, p.sqlMapping);
+    }
+
+    /** The target's name as a template: {@code telemetry_${site}} names a structure per value of {@code site}. */
+    public NameTemplate nameTemplate() {
+        return NameTemplate.parse(name);
+    }
+
+    /** The same target under the name one record gives it. */
+    public StoreTarget named(String resolved) {
+        return new StoreTarget(type, resolved, format, overflow, jsonValue, merge, versionField, compactType,
+                sqlMapping);
     }
 
     /** Whether writes read the stored value first (merge, version guard), atomically per key. */

@@ -7,6 +7,7 @@ import io.streamgrid.common.config.KcqlConfig;
 import io.streamgrid.common.config.SourceQueueConfig;
 import io.streamgrid.common.config.TlsConfig;
 import io.streamgrid.kcql.Clause;
+import io.streamgrid.kcql.FieldKind;
 import io.streamgrid.kcql.KcqlCapabilities;
 import io.streamgrid.kcql.KcqlStatement;
 import java.net.URI;
@@ -29,7 +30,9 @@ public final class MqttSourceConfig extends AbstractConfig {
     public static final String PREFIX = "connect.mqtt";
 
     public static final KcqlCapabilities KCQL = KcqlCapabilities.forConnector("MQTT source")
-            .clauses(Clause.WITHCONVERTER, Clause.WITHKEY, Clause.KEYDELIMITER, Clause.IGNORE, Clause.PROPERTIES)
+            .clauses(Clause.WITHCONVERTER, Clause.WITHKEY, Clause.KEYDELIMITER, Clause.IGNORE, Clause.PROPERTIES,
+                    Clause.WHERE)
+            .whereFieldKinds(FieldKind.VALUE, FieldKind.HEADER, FieldKind.METADATA)
             .build();
 
     private static final String CONNECTION_GROUP = "Connection";
@@ -134,7 +137,7 @@ public final class MqttSourceConfig extends AbstractConfig {
                         TLS_GROUP, ++order, Width.SHORT, "Hostname verification");
 
         KcqlConfig.define(def, KCQL_CONFIG, "One or more statements separated by ';', each INSERT INTO "
-                        + "<kafka topic> SELECT <fields> FROM <mqtt topic filter> [IGNORE ...] "
+                        + "<kafka topic> SELECT <fields> FROM <mqtt topic filter> [IGNORE ...] [WHERE condition] "
                         + "[WITHCONVERTER = `bytes|string|json|json-schema|avro|class`] [WITHKEY(f, ...) "
                         + "[KEYDELIMITER = 'c']] [PROPERTIES('qos' = '1', 'schema.file' = '...')]. The filter may use "
                         + "+ and #, and $share/<group>/<filter>. INSERT INTO `$` writes to a Kafka topic made from "

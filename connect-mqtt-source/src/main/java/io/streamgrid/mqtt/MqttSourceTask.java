@@ -46,6 +46,8 @@ public class MqttSourceTask extends SourceTask {
 
     private MqttSourceConfig config;
     private List<MqttStatement> statements;
+    /** Each statement's place in the task's KCQL, from 1: the statement tag of its filtered-total metric. */
+    private final Map<MqttStatement, Integer> statementNumbers = new java.util.IdentityHashMap<>();
     /** The statements each MQTT topic matches: a device publishes to the same topic again and again. */
     private final Map<String, List<MqttStatement>> matchingByTopic = new HashMap<>();
     private HandoffQueue<MqttDelivery> queue;
@@ -66,6 +68,9 @@ public class MqttSourceTask extends SourceTask {
     public void start(Map<String, String> props) {
         config = new MqttSourceConfig(MqttSourceConfig.ALIASES.resolveAndWarn(props));
         statements = config.statements().stream().map(s -> MqttStatement.compile(s, config.defaultQos())).toList();
+        for (int i = 0; i < statements.size(); i++) {
+            statementNumbers.put(statements.get(i), i + 1);
+        }
         queue = config.queue().newQueue(delivery -> delivery.payload().length);
         loggingContext = MDC.getCopyOfContextMap();
         sourcePartition = Map.of("mqtt.client.id", config.clientId());
@@ -242,18 +247,35 @@ public class MqttSourceTask extends SourceTask {
         if (matching.isEmpty()) {
             throw new DataException("no statement's topic filter matches it");
         }
-        Acknowledgement acknowledgement = new Acknowledgement(delivery, matching.size(), this::acknowledge);
-        List<SourceRecord> records = new ArrayList<>(matching.size());
+        List<Kept> kept = new ArrayList<>(matching.size());
         for (MqttStatement statement : matching) {
             SchemaAndValue converted = statement.convert(delivery.topic(), delivery.payload());
+            ConnectHeaders headers = mqttHeaders(new ConnectHeaders(), delivery);
+            if (!statement.keeps(delivery.topic(), delivery.arrivalMs(), converted, headers)) {
+                metrics.filtered(statementNumbers.get(statement), 1);
+                continue;
+            }
             String key = statement.key(delivery.topic(), converted);
             SchemaAndValue value = statement.project(delivery.topic(), converted);
-            ConnectHeaders headers = mqttHeaders(new ConnectHeaders(), delivery);
-            records.add(new MqttSourceRecord(sourcePartition, NO_OFFSET, statement.kafkaTopic(delivery.topic()),
-                    Schema.STRING_SCHEMA, key != null ? key : delivery.topic(), value.schema(), value.value(),
-                    delivery.arrivalMs(), headers, acknowledgement));
+            kept.add(new Kept(statement.kafkaTopic(delivery.topic(), converted), key != null ? key : delivery.topic(), value,
+                    headers));
+        }
+        if (kept.isEmpty()) {
+            acknowledge(delivery); // no statement keeps it: nothing goes to Kafka, so nothing to wait for
+            return List.of();
+        }
+        Acknowledgement acknowledgement = new Acknowledgement(delivery, kept.size(), this::acknowledge);
+        List<SourceRecord> records = new ArrayList<>(kept.size());
+        for (Kept record : kept) {
+            records.add(new MqttSourceRecord(sourcePartition, NO_OFFSET, record.topic(), Schema.STRING_SCHEMA,
+                    record.key(), record.value().schema(), record.value().value(), delivery.arrivalMs(),
+                    record.headers(), acknowledgement));
         }
         return records;
+    }
+
+    /** A record a statement keeps, before the message's acknowledgement knows how many there are. */
+    private record Kept(String topic, String key, SchemaAndValue value, ConnectHeaders headers) {
     }
 
     private static ConnectHeaders mqttHeaders(ConnectHeaders headers, MqttDelivery delivery) {

@@ -184,6 +184,73 @@ class MqttSourceTaskTest {
     }
 
     @Test
+    void whereKeepsMatchingMessagesAndAcknowledgesTheOthersAtOnce() throws Exception {
+        String root = unique("where");
+        String connector = unique("where-connector");
+        MqttSourceTask task = start("INSERT INTO alerts SELECT * FROM " + root + "/# WITHCONVERTER=`json` "
+                + "WHERE temperature > 80 AND _header.mqtt.qos = 1 AND _topic LIKE '%/boiler'; INSERT INTO all_"
+                + root + " SELECT * FROM " + root + "/kitchen/# WITHCONVERTER=`json`", "name", connector);
+        Tasks.publish(device, root + "/cellar/boiler", "{\"temperature\":20}", 1);
+        Tasks.publish(device, root + "/cellar/boiler", "{\"temperature\":95}", 1);
+        Tasks.publish(device, root + "/kitchen/boiler", "{\"temperature\":21}", 1);
+        List<SourceRecord> records = Tasks.poll(task, 2, 10_000, false);
+        records.addAll(Tasks.drain(task, 500, false));
+
+        assertThat(records).extracting(SourceRecord::topic).containsExactly("alerts", "all_" + root);
+        assertThat(((Struct) records.get(0).value()).get("temperature")).isEqualTo(95L);
+        javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        javax.management.ObjectName metrics = new javax.management.ObjectName(
+                "kafka.connect:type=plugins,connector=" + connector + ",task=0");
+        assertThat(jmx.getAttribute(metrics, "acknowledged-total"))
+                .as("the message no statement keeps, at once; the others wait for Kafka").isEqualTo(1.0);
+        assertThat(jmx.getAttribute(new javax.management.ObjectName("kafka.connect:type=plugins,connector="
+                + connector + ",task=0,statement=1"), "filtered-total")).isEqualTo(2.0);
+        records.forEach(r -> task.commitRecord(r, null));
+        assertThat(jmx.getAttribute(metrics, "acknowledged-total")).isEqualTo(3.0);
+    }
+
+    @Test
+    void kafkaTopicsNamedAfterTopicLevelsPayloadFieldsAndTheWholeTopic() throws Exception {
+        String root = unique("route");
+        MqttSourceTask task = start("INSERT INTO telemetry_${2} SELECT * FROM " + root + "/+/+/data WITHCONVERTER=`json`;"
+                + "INSERT INTO site_${site}_${3} SELECT * FROM " + root + "/+/+/data WITHCONVERTER=`json`;"
+                + "INSERT INTO mqtt_${topic} SELECT * FROM " + root + "/+/+/data");
+        Tasks.publish(device, root + "/factory/press-1/data", "{\"site\":\"north\",\"v\":1}", 1);
+        List<SourceRecord> records = Tasks.poll(task, 3, 10_000, true);
+        records.addAll(Tasks.drain(task, 500, true));
+        assertThat(records).extracting(SourceRecord::topic).containsExactlyInAnyOrder("telemetry_factory",
+                "site_north_press-1", "mqtt_" + root + ".factory.press-1.data");
+    }
+
+    @Test
+    void aMessageThatCannotNameItsKafkaTopicIsBadData() throws Exception {
+        String root = unique("noname");
+        MqttSourceTask task = start("INSERT INTO site_${site} SELECT * FROM " + root + "/# WITHCONVERTER=`json`",
+                "connect.mqtt.bad.message.policy", "skip");
+        Tasks.publish(device, root + "/x", "{\"other\":1}", 1);
+        Tasks.publish(device, root + "/x", "{\"site\":\"roof\"}", 1);
+        List<SourceRecord> records = Tasks.poll(task, 1, 10_000, true);
+        assertThat(records).extracting(SourceRecord::topic).containsExactly("site_roof");
+        assertThat(task.skippedMessages()).isEqualTo(1);
+    }
+
+    @Test
+    void templatesAreCheckedWhenTheTaskStarts() {
+        assertThatThrownBy(() -> start("INSERT INTO t_${site} SELECT * FROM a/#"))
+                .hasMessageContaining("named after a payload field, which needs a converter that makes structs");
+        assertThatThrownBy(() -> start("INSERT INTO t_${_key} SELECT * FROM a/# WITHCONVERTER=`json`"))
+                .hasMessageContaining("'${_key}' is not a topic level (${1}, ${2}, ...), ${topic} or a payload field");
+        assertThatThrownBy(() -> start("INSERT INTO `t ${1}` SELECT * FROM a/#"))
+                .hasMessageContaining("characters a Kafka topic name cannot hold outside its ${...}");
+    }
+
+    @Test
+    void whereOnThePayloadNeedsAConverterThatMakesStructs() {
+        assertThatThrownBy(() -> start("INSERT INTO t SELECT * FROM a/# WHERE temperature > 80"))
+                .hasMessageContaining("line 1, column 39").hasMessageContaining("WHERE reads fields of the payload");
+    }
+
+    @Test
     void badPayloadFailsTheTaskNamingTheMessageUnderFail() throws Exception {
         String root = unique("bad");
         MqttSourceTask task = start("INSERT INTO t SELECT * FROM " + root + "/# WITHCONVERTER=`json`");

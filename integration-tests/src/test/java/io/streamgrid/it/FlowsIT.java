@@ -93,6 +93,56 @@ class FlowsIT {
     }
 
     @Test
+    void onlyAlertsReachTheReliableTopic() throws Exception {
+        int port = ConnectCluster.freePort();
+        Server broker = MqttBrokers.start(port);
+        try (MqttDeviceSimulator devices = new MqttDeviceSimulator("tcp://127.0.0.1:" + port, 3)) {
+            cluster.connect.kafka().createTopic("telemetry_alerts", 1);
+            com.fasterxml.jackson.databind.node.ObjectNode sourceBody = ConnectCluster.example("mqtt-source", Map.of(
+                    "connect.mqtt.hosts", "tcp://127.0.0.1:" + port,
+                    "connect.mqtt.kcql", "INSERT INTO telemetry_alerts SELECT * FROM devices/+/telemetry "
+                            + "WITHCONVERTER=`json` WITHKEY(device_id)"));
+            com.fasterxml.jackson.databind.node.ObjectNode sinkBody = ConnectCluster.example("hazelcast-sink-mqtt",
+                    Map.of("topics", "telemetry_alerts",
+                            "connect.hazelcast.cluster.members", cluster.hazelcastAddress(),
+                            "connect.hazelcast.kcql", "INSERT INTO all_readings SELECT * FROM telemetry_alerts "
+                                    + "STOREAS RING_BUFFER; INSERT INTO alerts SELECT device_id, temperature, ts FROM "
+                                    + "telemetry_alerts WHERE temperature > 24 STOREAS RELIABLE_TOPIC"));
+            String source = cluster.post(sourceBody.put("name", "mqtt-source-alerts"));
+            String sink = cluster.post(sinkBody.put("name", "hazelcast-sink-alerts"));
+            cluster.awaitRunning(source, 1);
+            cluster.awaitRunning(sink, 1);
+
+            List<Object> alerts = new java.util.concurrent.CopyOnWriteArrayList<>();
+            cluster.hazelcast.getReliableTopic("alerts").addMessageListener(m -> alerts.add(m.getMessageObject()));
+            List<JsonNode> expected = new ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                JsonNode reading = ConnectCluster.JSON.readTree(devices.publish());
+                if (reading.get("temperature").asDouble() > 24) {
+                    expected.add(reading);
+                }
+            }
+            assertThat(expected).as("the simulator sends some readings above 24").isNotEmpty().hasSizeLessThan(60);
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                    assertThat(cluster.hazelcast.getRingbuffer("all_readings").size()).isEqualTo(60));
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(alerts).hasSize(expected.size()));
+            for (int i = 0; i < expected.size(); i++) {
+                JsonNode alert = ConnectCluster.JSON.readTree((String) alerts.get(i));
+                assertThat(alert.get("device_id")).isEqualTo(expected.get(i).get("device_id"));
+                assertThat(alert.get("temperature").asDouble()).isEqualTo(expected.get(i).get("temperature").asDouble());
+            }
+            assertThat(cluster.hazelcast.getRingbuffer("_hz_rb_alerts").size()).as("nothing else")
+                    .isEqualTo(expected.size());
+            javax.management.ObjectName statement = new javax.management.ObjectName(
+                    "kafka.connect:type=plugins,connector=" + sink + ",task=0,statement=2");
+            assertThat(java.lang.management.ManagementFactory.getPlatformMBeanServer()
+                    .getAttribute(statement, "filtered-total")).isEqualTo((double) (60 - expected.size()));
+        } finally {
+            broker.stopServer();
+        }
+    }
+
+    @Test
     void mqttDevicesToHazelcastRingbufferAndLatestStateMap() throws Exception {
         int port = ConnectCluster.freePort();
         Server broker = MqttBrokers.start(port);

@@ -13,7 +13,8 @@ public enum Clause {
     TTL("TTL"),
     BATCH("BATCH"),
     LIMIT("LIMIT"),
-    PROPERTIES("PROPERTIES");
+    PROPERTIES("PROPERTIES"),
+    WHERE("WHERE");
 
     private final String keyword;
 

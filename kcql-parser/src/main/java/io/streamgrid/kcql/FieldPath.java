@@ -31,6 +31,45 @@ public record FieldPath(FieldKind kind, List<String> segments) {
         return new FieldPath(FieldKind.HEADER, List.of(all));
     }
 
+    private static final java.util.Map<String, String> METADATA = java.util.Map.of(
+            "_topic", "topic", "_partition", "partition", "_offset", "offset", "_timestamp", "timestamp");
+
+    /**
+     * A field as KCQL writes it: {@code a.b}, {@code _key}, {@code _key.x}, {@code _value.x}, {@code _header.h},
+     * {@code _topic}, {@code _partition}, {@code _offset}, {@code _timestamp}. A malformed one is an
+     * IllegalArgumentException giving the reason.
+     */
+    public static FieldPath parse(String written) {
+        String[] parts = written.split("\\.", -1);
+        for (String part : parts) {
+            if (part.isEmpty()) {
+                throw new IllegalArgumentException("'" + written + "' is not a field path: a path is names joined by "
+                        + "single dots");
+            }
+        }
+        String head = parts[0].toLowerCase(java.util.Locale.ROOT);
+        List<String> rest = List.of(parts).subList(1, parts.length);
+        if (head.equals("_key")) {
+            return new FieldPath(FieldKind.KEY, rest);
+        }
+        if (head.equals("_value")) {
+            return new FieldPath(FieldKind.VALUE, rest);
+        }
+        if (head.equals("_header")) {
+            if (rest.isEmpty()) {
+                throw new IllegalArgumentException("name the header: _header.<name>");
+            }
+            return new FieldPath(FieldKind.HEADER, rest);
+        }
+        if (METADATA.containsKey(head)) {
+            if (!rest.isEmpty()) {
+                throw new IllegalArgumentException("'" + parts[0] + "' is record metadata and has no fields inside it");
+            }
+            return metadata(METADATA.get(head));
+        }
+        return new FieldPath(FieldKind.VALUE, List.of(parts));
+    }
+
     public static FieldPath metadata(String name) {
         return new FieldPath(FieldKind.METADATA, List.of(name));
     }

@@ -17,10 +17,13 @@ import java.util.stream.Stream;
  * silently ignored.
  *
  * @param connector    the connector's name as users know it, e.g. {@code Hazelcast sink}
- * @param storeAsTypes the STOREAS types accepted, upper-case (compared ignoring case)
+ * @param storeAsTypes    the STOREAS types accepted, upper-case (compared ignoring case)
+ * @param whereFieldKinds the field kinds a WHERE condition may read (a source's condition sees headers and
+ *                        metadata that its SELECT list cannot take)
  */
 public record KcqlCapabilities(String connector, Set<WriteMode> writeModes, Set<Clause> clauses,
-                               Set<String> storeAsTypes, Set<Format> formats, Set<FieldKind> fieldKinds) {
+                               Set<String> storeAsTypes, Set<Format> formats, Set<FieldKind> fieldKinds,
+                               Set<FieldKind> whereFieldKinds) {
 
     public KcqlCapabilities {
         writeModes = Set.copyOf(writeModes);
@@ -30,6 +33,7 @@ public record KcqlCapabilities(String connector, Set<WriteMode> writeModes, Set<
         storeAsTypes = Collections.unmodifiableSet(upperCase);
         formats = Set.copyOf(formats);
         fieldKinds = Set.copyOf(fieldKinds);
+        whereFieldKinds = Set.copyOf(whereFieldKinds);
     }
 
     public static Builder forConnector(String connector) {
@@ -68,6 +72,13 @@ public record KcqlCapabilities(String connector, Set<WriteMode> writeModes, Set<
                         + connector + " does not support WITHFORMAT " + format + "; use one of " + join(formats));
             }
         });
+        statement.where().stream().flatMap(c -> c.fields().stream())
+                .filter(field -> !whereFieldKinds.contains(field.path().kind()))
+                .findFirst()
+                .ifPresent(field -> {
+                    throw statement.errorAt(field.position(), field.written(), "the " + connector + "'s WHERE "
+                            + "cannot read '" + field.written() + "': it reads " + join(whereFieldKinds) + " fields only");
+                });
         Stream.of(statement.fields().stream().map(SelectedField::path), statement.primaryKeys().stream(),
                         statement.keyFields().stream())
                 .flatMap(s -> s)
@@ -92,6 +103,7 @@ public record KcqlCapabilities(String connector, Set<WriteMode> writeModes, Set<
         private final Set<String> storeAsTypes = new LinkedHashSet<>();
         private final Set<Format> formats = EnumSet.noneOf(Format.class);
         private final Set<FieldKind> fieldKinds = EnumSet.of(FieldKind.VALUE);
+        private Set<FieldKind> whereFieldKinds;
 
         private Builder(String connector) {
             this.connector = connector;
@@ -124,8 +136,15 @@ public record KcqlCapabilities(String connector, Set<WriteMode> writeModes, Set<
             return this;
         }
 
+        /** The field kinds WHERE may read; by default those of the SELECT list. */
+        public Builder whereFieldKinds(FieldKind... kinds) {
+            whereFieldKinds = EnumSet.copyOf(Arrays.asList(kinds));
+            return this;
+        }
+
         public KcqlCapabilities build() {
-            return new KcqlCapabilities(connector, writeModes, clauses, storeAsTypes, formats, fieldKinds);
+            return new KcqlCapabilities(connector, writeModes, clauses, storeAsTypes, formats, fieldKinds,
+                    whereFieldKinds == null ? fieldKinds : whereFieldKinds);
         }
     }
 }

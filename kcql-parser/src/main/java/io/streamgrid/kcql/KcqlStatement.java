@@ -13,6 +13,7 @@ import java.util.OptionalLong;
  * One parsed KCQL statement. Immutable: every collection is unmodifiable, and an absent clause is
  * an empty {@code Optional} or an empty collection, never {@code null}.
  *
+ * @param where           the WHERE condition, if any
  * @param text            the statement as written, from its first to its last token
  * @param start           where the statement starts in the whole KCQL input
  * @param clausePositions where each clause that is present starts (its keyword)
@@ -34,6 +35,7 @@ public record KcqlStatement(
         OptionalInt batch,
         OptionalInt limit,
         Map<String, String> properties,
+        Optional<Condition> where,
         String text,
         Position start,
         Map<Clause, Position> clausePositions) {
@@ -78,7 +80,12 @@ public record KcqlStatement(
 
     /** Where a field path is first written after SELECT (by its first name, as it is written). */
     public Position positionOf(FieldPath path) {
-        return positionInSelect(path.toString().split("\\.", 2)[0]);
+        Position inSelect = positionInSelect(path.toString().split("\\.", 2)[0]);
+        if (!inSelect.equals(start) || where.isEmpty()) {
+            return inSelect;
+        }
+        return where.get().fields().stream().filter(f -> f.path().equals(path)).findFirst()
+                .map(Condition.Operand.Field::position).orElse(start);
     }
 
     /**

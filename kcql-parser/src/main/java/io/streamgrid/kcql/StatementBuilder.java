@@ -40,6 +40,7 @@ final class StatementBuilder {
     private OptionalInt batch = OptionalInt.empty();
     private OptionalInt limit = OptionalInt.empty();
     private Map<String, String> properties = Map.of();
+    private Optional<Condition> where = Optional.empty();
 
     StatementBuilder(KcqlParser.StatementContext tree) {
         this.tree = tree;
@@ -57,7 +58,7 @@ final class StatementBuilder {
             apply(clause);
         }
         return new KcqlStatement(mode, target, source, fields, ignore, primaryKeys, format, storeAs, keyFields,
-                keyDelimiter, converter, regex, ttl, batch, limit, properties, text, start, clausePositions);
+                keyDelimiter, converter, regex, ttl, batch, limit, properties, where, text, start, clausePositions);
     }
 
     private List<SelectedField> selection(KcqlParser.SelectionContext selection) {
@@ -152,10 +153,78 @@ final class StatementBuilder {
         } else if (clause instanceof KcqlParser.PropertiesClauseContext c) {
             mark(Clause.PROPERTIES, c);
             properties = parameters(c.parameters());
+        } else if (clause instanceof KcqlParser.WhereClauseContext c) {
+            mark(Clause.WHERE, c);
+            where = Optional.of(condition(c.condition()));
         } else {
             throw error(clause.start, "unsupported clause '" + clause.start.getText() + "'");
         }
     }
+
+    private Condition condition(KcqlParser.ConditionContext context) {
+        if (context instanceof KcqlParser.GroupedConditionContext c) {
+            return condition(c.condition());
+        }
+        if (context instanceof KcqlParser.NotConditionContext c) {
+            return new Condition.Not(condition(c.condition()));
+        }
+        if (context instanceof KcqlParser.AndConditionContext c) {
+            return new Condition.And(condition(c.condition(0)), condition(c.condition(1)));
+        }
+        if (context instanceof KcqlParser.OrConditionContext c) {
+            return new Condition.Or(condition(c.condition(0)), condition(c.condition(1)));
+        }
+        if (context instanceof KcqlParser.IsNullConditionContext c) {
+            return new Condition.IsNull(operand(c.operand()), c.NOT() != null);
+        }
+        if (context instanceof KcqlParser.InConditionContext c) {
+            List<Condition.Operand> values = new ArrayList<>();
+            for (int i = 1; i < c.operand().size(); i++) {
+                values.add(operand(c.operand(i)));
+            }
+            return new Condition.In(operand(c.operand(0)), values, c.NOT() != null, position(c.IN().getSymbol()));
+        }
+        if (context instanceof KcqlParser.LikeConditionContext c) {
+            return new Condition.Like(operand(c.operand()), unquote(c.pattern), c.NOT() != null,
+                    position(c.LIKE().getSymbol()));
+        }
+        KcqlParser.ComparisonConditionContext c = (KcqlParser.ComparisonConditionContext) context;
+        Condition.Operand left = operand(c.operand(0));
+        Condition.Operand right = operand(c.operand(1));
+        Token operator = c.comparator().start;
+        if (left instanceof Condition.Operand.Literal && right instanceof Condition.Operand.Literal) {
+            throw error(operator, "a comparison reads at least one field; both sides here are literals");
+        }
+        return new Condition.Comparison(left, comparator(operator), right, position(operator));
+    }
+
+    private static Condition.Comparator comparator(Token operator) {
+        return switch (operator.getType()) {
+            case KcqlParser.EQUALS -> Condition.Comparator.EQUAL;
+            case KcqlParser.NOT_EQUAL -> Condition.Comparator.NOT_EQUAL;
+            case KcqlParser.LESS -> Condition.Comparator.LESS;
+            case KcqlParser.LESS_EQUAL -> Condition.Comparator.LESS_EQUAL;
+            case KcqlParser.GREATER -> Condition.Comparator.GREATER;
+            default -> Condition.Comparator.GREATER_EQUAL;
+        };
+    }
+
+    /** A literal or a field; a bare name that reads as a number (3.5, -2, 1e3) is a number. */
+    private Condition.Operand operand(KcqlParser.OperandContext context) {
+        if (context instanceof KcqlParser.StringOperandContext c) {
+            return new Condition.Operand.Literal(unquote(c.STRING().getSymbol()));
+        }
+        if (context instanceof KcqlParser.BooleanOperandContext c) {
+            return new Condition.Operand.Literal(c.TRUE() != null);
+        }
+        KcqlParser.FieldContext field = ((KcqlParser.FieldOperandContext) context).field();
+        if (field.QUOTED_NAME() == null && NUMBER.matcher(field.getText()).matches()) {
+            return new Condition.Operand.Literal(new java.math.BigDecimal(field.getText()));
+        }
+        return new Condition.Operand.Field(field(field), field.getText(), position(field.start));
+    }
+
+    private static final Pattern NUMBER = Pattern.compile("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
 
     private void mark(Clause clause, ParserRuleContext context) {
         Position here = position(context.start);
@@ -205,33 +274,11 @@ final class StatementBuilder {
     }
 
     private FieldPath fieldPath(String written, Token at) {
-        String[] parts = written.split("\\.", -1);
-        for (String part : parts) {
-            if (part.isEmpty()) {
-                throw error(at, "'" + written + "' is not a field path: a path is names joined by single dots");
-            }
+        try {
+            return FieldPath.parse(written);
+        } catch (IllegalArgumentException e) {
+            throw error(at, e.getMessage());
         }
-        String head = parts[0].toLowerCase(Locale.ROOT);
-        List<String> rest = List.of(parts).subList(1, parts.length);
-        if (head.equals("_key")) {
-            return new FieldPath(FieldKind.KEY, rest);
-        }
-        if (head.equals("_value")) {
-            return new FieldPath(FieldKind.VALUE, rest);
-        }
-        if (head.equals("_header")) {
-            if (rest.isEmpty()) {
-                throw error(at, "name the header: _header.<name>");
-            }
-            return new FieldPath(FieldKind.HEADER, rest);
-        }
-        if (METADATA.containsKey(head)) {
-            if (!rest.isEmpty()) {
-                throw error(at, "'" + parts[0] + "' is record metadata and has no fields inside it");
-            }
-            return FieldPath.metadata(METADATA.get(head));
-        }
-        return new FieldPath(FieldKind.VALUE, List.of(parts));
     }
 
     private String alias(KcqlParser.IdentifierContext alias) {

@@ -71,7 +71,7 @@ final class ThrowingErrorListener extends BaseErrorListener {
     }
 
     static boolean isKeyword(int type) {
-        return type >= KcqlLexer.INSERT && type <= KcqlLexer.PROPERTIES;
+        return type >= KcqlLexer.INSERT && type <= KcqlLexer.FALSE;
     }
 
     private static String describe(int type) {
@@ -84,6 +84,11 @@ final class ThrowingErrorListener extends BaseErrorListener {
             case KcqlLexer.STAR -> "'*'";
             case KcqlLexer.COMMA -> "','";
             case KcqlLexer.EQUALS -> "'='";
+            case KcqlLexer.NOT_EQUAL -> "'!='";
+            case KcqlLexer.LESS -> "'<'";
+            case KcqlLexer.LESS_EQUAL -> "'<='";
+            case KcqlLexer.GREATER -> "'>'";
+            case KcqlLexer.GREATER_EQUAL -> "'>='";
             case KcqlLexer.LPAREN -> "'('";
             case KcqlLexer.RPAREN -> "')'";
             case KcqlLexer.SEMICOLON -> "';'";

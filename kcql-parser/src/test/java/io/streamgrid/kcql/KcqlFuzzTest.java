@@ -25,12 +25,16 @@ class KcqlFuzzTest {
                     + "STOREAS IMAP (json = 'true') TTL = 100 BATCH = 5 LIMIT 3",
             "INSERT INTO `$` SELECT * FROM '$share/g/sensors/+/temp' WITHKEY(a, b.c) KEYDELIMITER='-' "
                     + "WITHCONVERTER=`com.x.Conv` WITHREGEX=`^a.*$` PROPERTIES('k'='v;w')",
-            "INSERT INTO a SELECT * FROM b; INSERT INTO c SELECT x.* FROM D.TS.9931.2;");
+            "INSERT INTO a SELECT * FROM b; INSERT INTO c SELECT x.* FROM D.TS.9931.2;",
+            "INSERT INTO alerts SELECT device_id FROM t WHERE temperature > 80 OR battery < 5 AND NOT (a IS NULL) "
+                    + "STOREAS RELIABLE_TOPIC",
+            "INSERT INTO x SELECT * FROM t WHERE site IN ('a', 'b') AND name NOT LIKE 'dev-%' AND _key.x <> -2.5");
 
     private static final List<String> TOKENS = List.of(
             "INSERT", "UPSERT", "INTO", "SELECT", "FROM", "AS", "IGNORE", "PK", "WITHFORMAT", "WITH", "FORMAT",
             "STOREAS", "WITHKEY", "KEYDELIMITER", "WITHCONVERTER", "WITHREGEX", "TTL", "BATCH", "LIMIT",
-            "PROPERTIES", "*", ",", "=", "(", ")", ";", "a", "b.c", "a.*", "_key", "_key.x", "_header.h", "_topic",
+            "PROPERTIES", "WHERE", "AND", "OR", "NOT", "IS", "NULL", "IN", "LIKE", "TRUE", "FALSE", "<", "<=", ">",
+            ">=", "!=", "<>", "!", "3.5", "-7", "1e3", "*", ",", "=", "(", ")", ";", "a", "b.c", "a.*", "_key", "_key.x", "_header.h", "_topic",
             "JSON", "AVRO", "XML", "QUEUE", "1", "0", "99999999999999999999", "'s'", "''", "'", "`q`", "`", "``",
             "sensors/+/t", "#", "$share/g/#", ".", "..", "-", "\n", "\t", "é", "\u0000", "\uD83D\uDE00", "\uD800");
 

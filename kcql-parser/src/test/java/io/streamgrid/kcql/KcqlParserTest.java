@@ -132,7 +132,7 @@ class KcqlParserTest {
             KcqlStatement s = one("UPSERT INTO target SELECT a, b FROM source IGNORE c, d.e PK a, b "
                     + "WITHFORMAT AVRO STOREAS RING_BUFFER (overflow = FAIL, capacity = 100) WITHKEY(a, b.c) "
                     + "KEYDELIMITER = '|' WITHCONVERTER = `com.example.Conv` WITHREGEX = `^dev-[0-9]+$` "
-                    + "TTL = 60000 BATCH = 500 LIMIT = 10 PROPERTIES('k1'='v1', 'k2' = 'v 2')");
+                    + "TTL = 60000 BATCH = 500 LIMIT = 10 PROPERTIES('k1'='v1', 'k2' = 'v 2') WHERE a > 1");
             assertThat(s.writeMode()).isEqualTo(WriteMode.UPSERT);
             assertThat(s.ignore()).containsExactly(FieldPath.value("c"), FieldPath.value("d", "e"));
             assertThat(s.primaryKeys()).containsExactly(FieldPath.value("a"), FieldPath.value("b"));
@@ -381,7 +381,7 @@ class KcqlParserTest {
 
         @Test
         void unexpectedCharacter() {
-            KcqlException e = error("INSERT INTO a SELECT * FROM b WHERE x > 1");
+            KcqlException e = error("INSERT INTO a SELECT * FROM b GROUP BY x");
             assertThat(e.position()).isEqualTo(new Position(1, 31));
             KcqlException c = error("INSERT INTO a SELECT a % b FROM b");
             assertThat(c.position()).isEqualTo(new Position(1, 24));

@@ -33,8 +33,8 @@ final class PluginMetricsRegistry implements MetricsRegistry {
     }
 
     @Override
-    public MetricName name(String name, String description) {
-        return metrics.metricName(name, description, new LinkedHashMap<>());
+    public MetricName name(String name, String description, java.util.Map<String, String> extraTags) {
+        return metrics.metricName(name, description, new LinkedHashMap<>(extraTags));
     }
 
     @Override

@@ -9,6 +9,7 @@ import static io.streamgrid.common.metrics.StreamGridMetric.DEAD_LETTERED_TOTAL;
 import static io.streamgrid.common.metrics.StreamGridMetric.DROPPED_TOTAL;
 import static io.streamgrid.common.metrics.StreamGridMetric.END_TO_END_LAG_AVG;
 import static io.streamgrid.common.metrics.StreamGridMetric.END_TO_END_LAG_MAX;
+import static io.streamgrid.common.metrics.StreamGridMetric.FILTERED_TOTAL;
 import static io.streamgrid.common.metrics.StreamGridMetric.FAILED_BATCHES_TOTAL;
 import static io.streamgrid.common.metrics.StreamGridMetric.IN_FLIGHT_BATCHES;
 import static io.streamgrid.common.metrics.StreamGridMetric.QUEUED_BYTES;
@@ -65,6 +66,9 @@ public final class ConnectorMetrics implements AutoCloseable {
     private final Sensor dropped;
     private final Sensor skipped;
     private final Sensor stale;
+    private final Sensor filtered;
+    private final String sensorPrefix;
+    private final java.util.Map<Integer, Sensor> filteredByStatement = new java.util.concurrent.ConcurrentHashMap<>();
     private final Sensor acknowledged;
     private final Sensor lag;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -85,6 +89,8 @@ public final class ConnectorMetrics implements AutoCloseable {
         dropped = total(sensorPrefix, DROPPED_TOTAL);
         skipped = total(sensorPrefix, SKIPPED_TOTAL);
         stale = total(sensorPrefix, STALE_TOTAL);
+        filtered = total(sensorPrefix, FILTERED_TOTAL);
+        this.sensorPrefix = sensorPrefix;
         acknowledged = total(sensorPrefix, ACKNOWLEDGED_TOTAL);
         lag = registry.sensor(sensorPrefix + "end-to-end-lag");
         lag.add(name(END_TO_END_LAG_AVG), new Avg());
@@ -165,6 +171,20 @@ public final class ConnectorMetrics implements AutoCloseable {
 
     public void skipped(long count) {
         skipped.record(count);
+    }
+
+    /**
+     * Records the WHERE of statement {@code statement} (its place in the KCQL, from 1) kept out: counted for the
+     * task and for the statement (an MBean with the extra tag {@code statement=<n>}).
+     */
+    public void filtered(int statement, long count) {
+        filtered.record(count);
+        filteredByStatement.computeIfAbsent(statement, n -> {
+            Sensor sensor = registry.sensor(sensorPrefix + "statement-" + n + "-" + FILTERED_TOTAL.metricName());
+            sensor.add(registry.name(FILTERED_TOTAL.metricName(), FILTERED_TOTAL.description(),
+                    java.util.Map.of("statement", String.valueOf(n))), new CumulativeSum());
+            return sensor;
+        }).record(count);
     }
 
     /** Records a version guard kept from overwriting newer stored values. */

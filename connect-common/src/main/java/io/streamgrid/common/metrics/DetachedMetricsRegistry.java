@@ -12,8 +12,8 @@ final class DetachedMetricsRegistry implements MetricsRegistry {
     private final Metrics metrics = new Metrics();
 
     @Override
-    public MetricName name(String name, String description) {
-        return metrics.metricName(name, JmxMetricsRegistry.GROUP, description, Map.of());
+    public MetricName name(String name, String description, Map<String, String> extraTags) {
+        return metrics.metricName(name, JmxMetricsRegistry.GROUP, description, extraTags);
     }
 
     @Override

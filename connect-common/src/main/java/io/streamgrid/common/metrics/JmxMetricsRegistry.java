@@ -37,8 +37,10 @@ public final class JmxMetricsRegistry implements MetricsRegistry {
     }
 
     @Override
-    public MetricName name(String name, String description) {
-        return metrics.metricName(name, GROUP, description, tags);
+    public MetricName name(String name, String description, Map<String, String> extraTags) {
+        Map<String, String> all = new LinkedHashMap<>(tags);
+        all.putAll(extraTags);
+        return metrics.metricName(name, GROUP, description, all);
     }
 
     @Override

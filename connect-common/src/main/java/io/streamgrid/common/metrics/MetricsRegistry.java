@@ -10,7 +10,12 @@ import org.apache.kafka.common.metrics.Sensor;
  */
 public interface MetricsRegistry extends AutoCloseable {
 
-    MetricName name(String name, String description);
+    default MetricName name(String name, String description) {
+        return name(name, description, java.util.Map.of());
+    }
+
+    /** A name with tags besides the connector's and the task's (e.g. {@code statement=2}). */
+    MetricName name(String name, String description, java.util.Map<String, String> extraTags);
 
     /** A new sensor; its name must be unique in the worker. */
     Sensor sensor(String name);

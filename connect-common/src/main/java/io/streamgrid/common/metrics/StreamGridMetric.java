@@ -40,6 +40,10 @@ public enum StreamGridMetric {
             + "statements with STOREAS ... (version = field)): an older reading arriving after a newer one. Their "
             + "offsets commit. Always 0 for sources.", "0 in steady flow; it grows with replays after a restart "
             + "or rebalance, and with readings of one device that arrive out of order."),
+    FILTERED_TOTAL("filtered-total", "Records a statement's WHERE condition kept out: per task here, and per "
+            + "statement under the same MBean name with the extra tag statement=<n> (n: the statement's place in "
+            + "the KCQL, from 1). Their offsets commit (sink); an MQTT message no statement keeps is acknowledged "
+            + "at once (sources).", "Whatever share of the data the conditions are meant to drop."),
     QUEUED_RECORDS("queued-records", "Records waiting in the task: in the source's handoff queue, or buffered "
             + "for Hazelcast in the sink.", "Well below the queue size; a full queue means the downstream is slower."),
     QUEUED_BYTES("queued-bytes", "Payload bytes of the queued records (sources; the sink counts 0).",

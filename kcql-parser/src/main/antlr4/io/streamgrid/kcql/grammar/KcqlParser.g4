@@ -58,6 +58,30 @@ clause
   | BATCH EQUALS? batch=INT                                            # batchClause
   | LIMIT EQUALS? limit=INT                                            # limitClause
   | PROPERTIES LPAREN parameters RPAREN                                # propertiesClause
+  | WHERE condition                                                    # whereClause
+  ;
+
+// SQL's precedence: comparisons, then NOT, then AND, then OR (earlier alternatives bind tighter).
+condition
+  : LPAREN condition RPAREN                                            # groupedCondition
+  | operand IS NOT? NULL                                               # isNullCondition
+  | operand NOT? IN LPAREN operand (COMMA operand)* RPAREN             # inCondition
+  | operand NOT? LIKE pattern=STRING                                   # likeCondition
+  | operand comparator operand                                         # comparisonCondition
+  | NOT condition                                                      # notCondition
+  | condition AND condition                                            # andCondition
+  | condition OR condition                                             # orCondition
+  ;
+
+comparator
+  : EQUALS | NOT_EQUAL | LESS | LESS_EQUAL | GREATER | GREATER_EQUAL
+  ;
+
+// A number is an INT or a NAME that reads as one (3.5, -2, 1e3); any other NAME is a field.
+operand
+  : STRING                                                             # stringOperand
+  | (TRUE | FALSE)                                                     # booleanOperand
+  | field                                                              # fieldOperand
   ;
 
 parameters
@@ -98,4 +122,5 @@ keyword
 fieldKeyword
   : INSERT | UPSERT | INTO | SELECT | AS | IGNORE | PK | WITHFORMAT | WITH | FORMAT
   | STOREAS | WITHKEY | KEYDELIMITER | WITHCONVERTER | WITHREGEX | TTL | BATCH | LIMIT | PROPERTIES
+  | WHERE | AND | OR | NOT | IS | NULL | IN | LIKE | TRUE | FALSE
   ;
