@@ -20,6 +20,8 @@ import org.apache.kafka.connect.source.SourceTask;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
+import io.streamgrid.mqtt.converter.PayloadConverter;
+import io.streamgrid.mqtt.sparkplug.SparkplugConverter;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -70,6 +72,9 @@ public class MqttSourceTask extends SourceTask {
         statements = config.statements().stream().map(s -> MqttStatement.compile(s, config.defaultQos())).toList();
         for (int i = 0; i < statements.size(); i++) {
             statementNumbers.put(statements.get(i), i + 1);
+            if (statements.get(i).converter() instanceof SparkplugConverter sparkplug) {
+                sparkplug.events(new SparkplugEvents());
+            }
         }
         queue = config.queue().newQueue(delivery -> delivery.payload().length);
         loggingContext = MDC.getCopyOfContextMap();
@@ -249,16 +254,18 @@ public class MqttSourceTask extends SourceTask {
         }
         List<Kept> kept = new ArrayList<>(matching.size());
         for (MqttStatement statement : matching) {
-            SchemaAndValue converted = statement.convert(delivery.topic(), delivery.payload());
-            ConnectHeaders headers = mqttHeaders(new ConnectHeaders(), delivery);
-            if (!statement.keeps(delivery.topic(), delivery.arrivalMs(), converted, headers)) {
-                metrics.filtered(statementNumbers.get(statement), 1);
-                continue;
+            for (PayloadConverter.Converted one : statement.convertAll(delivery.topic(), delivery.payload())) {
+                SchemaAndValue converted = one.value();
+                ConnectHeaders headers = mqttHeaders(new ConnectHeaders(), delivery);
+                if (!statement.keeps(delivery.topic(), delivery.arrivalMs(), converted, headers)) {
+                    metrics.filtered(statementNumbers.get(statement), 1);
+                    continue;
+                }
+                String key = statement.key(delivery.topic(), converted);
+                SchemaAndValue value = statement.project(delivery.topic(), converted);
+                kept.add(new Kept(statement.kafkaTopic(delivery.topic(), converted),
+                        key != null ? key : one.key() != null ? one.key() : delivery.topic(), value, headers));
             }
-            String key = statement.key(delivery.topic(), converted);
-            SchemaAndValue value = statement.project(delivery.topic(), converted);
-            kept.add(new Kept(statement.kafkaTopic(delivery.topic(), converted), key != null ? key : delivery.topic(), value,
-                    headers));
         }
         if (kept.isEmpty()) {
             acknowledge(delivery); // no statement keeps it: nothing goes to Kafka, so nothing to wait for
@@ -272,6 +279,28 @@ public class MqttSourceTask extends SourceTask {
                     record.headers(), acknowledgement));
         }
         return records;
+    }
+
+    /** Sparkplug B counts go to the metrics; rebirth requests go out through the task's client. */
+    private final class SparkplugEvents implements SparkplugConverter.Events {
+        @Override
+        public void unresolvedAlias(String edgeNode, long alias) {
+            metrics.sparkplugUnresolvedAlias();
+        }
+
+        @Override
+        public void sequenceGap(String edgeNode, long expected, long got) {
+            metrics.sparkplugSequenceGap();
+        }
+
+        @Override
+        public void publish(String topic, byte[] payload) {
+            try {
+                client.publish(topic, payload, 0, false);
+            } catch (MqttException | RuntimeException e) {
+                LOG.warn("Could not publish the Sparkplug rebirth request on {}: {}", topic, e.toString());
+            }
+        }
     }
 
     /** A record a statement keeps, before the message's acknowledgement knows how many there are. */

@@ -272,6 +272,15 @@ final class MqttStatement {
         return converter.convert(mqttTopic, payload);
     }
 
+    /** Every record the payload gives, each with the key its converter gives it (null: none). */
+    List<PayloadConverter.Converted> convertAll(String mqttTopic, byte[] payload) {
+        return converter.convertAll(mqttTopic, payload);
+    }
+
+    PayloadConverter converter() {
+        return converter;
+    }
+
     SchemaAndValue project(String mqttTopic, SchemaAndValue converted) {
         return projection == null ? converted
                 : projection.apply(RecordView.ofValue(mqttTopic, converted.schema(), converted.value()));

@@ -1,24 +1,31 @@
 package io.streamgrid.mqtt;
 
+import static io.streamgrid.mqtt.sparkplug.EdgeNodePayloads.metric;
+import static io.streamgrid.mqtt.sparkplug.EdgeNodePayloads.payload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.streamgrid.kcql.Kcql;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.tahu.message.model.MetricDataType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Against mosquitto: redelivery of what was not acknowledged, restarts, shared subscriptions, TLS. */
+/** Against mosquitto: redelivery of what was not acknowledged, restarts, shared subscriptions, TLS, Sparkplug B. */
 @Timeout(120)
 class MqttSourceMosquittoTest {
 
@@ -315,5 +322,65 @@ class MqttSourceMosquittoTest {
         }
         assertThat(received).hasSize(10).allSatisfy(r -> assertThat(((byte[]) r.value()).length).isEqualTo(mib));
         device.disconnect();
+    }
+
+    @Test
+    void birthAndDataBecomeOneKeyedRecordPerMetricAndAMissedBirthAsksForOneRebirth() throws Exception {
+        String connector = "sparkplug-" + System.nanoTime();
+        MqttSourceTask task = start(Tasks.props(broker.url(), "INSERT INTO sparkplug SELECT * FROM spBv1.0/# "
+                + "WITHCONVERTER = `sparkplug` WHERE message_type != 'NCMD' PROPERTIES('sparkplug.rebirth' = 'true')",
+                "name", connector));
+        MqttClient edge = Tasks.publisher(broker.url());
+        List<String> commands = new CopyOnWriteArrayList<>();
+        edge.subscribe("spBv1.0/plant/NCMD/#", 1, (topic, message) -> commands.add(topic));
+
+        // DATA before any BIRTH (the task started after the edge node was born): alias only, no name
+        edge.publish("spBv1.0/plant/NDATA/edge1", payload(7, metric(null, 1L, MetricDataType.Double, 20.0)), 1, false);
+        edge.publish("spBv1.0/plant/NDATA/edge1", payload(8, metric(null, 1L, MetricDataType.Double, 20.5)), 1, false);
+        List<SourceRecord> before = Tasks.poll(task, 2, 10_000, true);
+        assertThat(before).allSatisfy(r -> assertThat(((Struct) r.value()).getString("metric")).isNull());
+        await().atMost(Duration.ofSeconds(10)).until(() -> commands.size() == 1);
+
+        // the edge node answers with a BIRTH; its DATA by alias now has names
+        edge.publish("spBv1.0/plant/NBIRTH/edge1", payload(0, metric("Temperature", 1L, MetricDataType.Double, 21.0),
+                metric("Running", 2L, MetricDataType.Boolean, true)), 1, false);
+        edge.publish("spBv1.0/plant/NDATA/edge1", payload(1, metric(null, 1L, MetricDataType.Double, 21.5),
+                metric(null, 2L, MetricDataType.Boolean, false)), 1, false);
+        List<SourceRecord> after = Tasks.poll(task, 4, 10_000, true);
+        assertThat(after).extracting(SourceRecord::key).containsExactly("plant/edge1/Temperature", "plant/edge1/Running",
+                "plant/edge1/Temperature", "plant/edge1/Running");
+        Struct last = (Struct) after.get(3).value();
+        assertThat(last.getString("message_type")).isEqualTo("NDATA");
+        assertThat(last.getBoolean("boolean_value")).isFalse();
+        assertThat(((Struct) after.get(2).value()).getFloat64("double_value")).isEqualTo(21.5);
+        assertThat(after).allMatch(r -> r.topic().equals("sparkplug"));
+
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+                .until(() -> commands.size() == 1); // a second request would have gone out with the DATA: none does
+        assertThat(commands).as("exactly one rebirth request").containsExactly("spBv1.0/plant/NCMD/edge1");
+        javax.management.ObjectName metrics = new javax.management.ObjectName(
+                "kafka.connect:type=plugins,connector=" + connector + ",task=0");
+        javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        assertThat(jmx.getAttribute(metrics, "sparkplug-unresolved-aliases-total")).isEqualTo(2.0);
+        assertThat(jmx.getAttribute(metrics, "sparkplug-seq-gaps-total")).isEqualTo(0.0);
+        edge.disconnect();
+    }
+
+    @Test
+    void aSparkplugStatementNeedsNoSchemaAndMapsEveryMetricToItsKey() throws Exception {
+        MqttSourceTask task = start(Tasks.props(broker.url(), "INSERT INTO by_node_${4} SELECT metric, "
+                + "double_value FROM spBv1.0/+/+/+ WITHCONVERTER = `sparkplug` WHERE metric LIKE 'T%'"));
+        MqttClient edge = Tasks.publisher(broker.url());
+        edge.publish("spBv1.0/plant/NBIRTH/edge2", payload(0, metric("Temperature", 1L, MetricDataType.Double, 1.0),
+                metric("Pressure", 2L, MetricDataType.Double, 2.0)), 1, false);
+        List<SourceRecord> records = Tasks.poll(task, 1, 10_000, true);
+        records.addAll(Tasks.drain(task, 500, true));
+        assertThat(records).singleElement().satisfies(record -> {
+            assertThat(record.topic()).isEqualTo("by_node_edge2");
+            assertThat(record.key()).isEqualTo("plant/edge2/Temperature");
+            assertThat(((Struct) record.value()).schema().fields()).extracting(f -> f.name())
+                    .containsExactly("metric", "double_value");
+        });
+        edge.disconnect();
     }
 }

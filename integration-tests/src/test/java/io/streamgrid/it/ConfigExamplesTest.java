@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ConfigExamplesTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"coap-source", "hazelcast-sink-coap", "mqtt-source", "hazelcast-sink-mqtt"})
+    @ValueSource(strings = {"coap-source", "hazelcast-sink-coap", "mqtt-source", "hazelcast-sink-mqtt",
+            "mqtt-source-sparkplug"})
     void jsonAndPropertiesAgree(String name) throws IOException {
         Properties properties = new Properties();
         try (Reader reader = Files.newBufferedReader(ConnectCluster.EXAMPLES.resolve(name + ".properties"))) {

@@ -93,6 +93,69 @@ class FlowsIT {
     }
 
     @Test
+    void sparkplugMetricsReachAKeyedMapHoldingTheLatestValueOfEach() throws Exception {
+        int port = ConnectCluster.freePort();
+        Server broker = MqttBrokers.start(port);
+        org.eclipse.paho.client.mqttv3.MqttClient edge = new org.eclipse.paho.client.mqttv3.MqttClient(
+                "tcp://127.0.0.1:" + port, "edge-node-" + System.nanoTime(),
+                new org.eclipse.paho.client.mqttv3.persist.MemoryPersistence());
+        try {
+            cluster.connect.kafka().createTopic("sparkplug_metrics", 1);
+            com.fasterxml.jackson.databind.node.ObjectNode sourceBody = ConnectCluster.example("mqtt-source-sparkplug",
+                    Map.of("connect.mqtt.hosts", "tcp://127.0.0.1:" + port));
+            com.fasterxml.jackson.databind.node.ObjectNode sinkBody = ConnectCluster.example("hazelcast-sink-mqtt",
+                    Map.of("topics", "sparkplug_metrics",
+                            "connect.hazelcast.cluster.members", cluster.hazelcastAddress(),
+                            "connect.hazelcast.kcql", "UPSERT INTO sparkplug_latest SELECT metric, double_value, "
+                                    + "boolean_value, seq FROM sparkplug_metrics PK _key STOREAS IMAP"));
+            String source = cluster.post(sourceBody);
+            String sink = cluster.post(sinkBody.put("name", "hazelcast-sink-sparkplug"));
+            cluster.awaitRunning(source, 1);
+            cluster.awaitRunning(sink, 1);
+            edge.connect();
+
+            edge.publish("spBv1.0/plant/NBIRTH/edge1", sparkplug(0, sparkplugMetric("Temperature", 1L,
+                    org.eclipse.tahu.message.model.MetricDataType.Double, 20.0), sparkplugMetric("Running", 2L,
+                    org.eclipse.tahu.message.model.MetricDataType.Boolean, true)), 1, false);
+            for (int seq = 1; seq <= 10; seq++) {
+                edge.publish("spBv1.0/plant/NDATA/edge1", sparkplug(seq, sparkplugMetric(null, 1L,
+                        org.eclipse.tahu.message.model.MetricDataType.Double, 20.0 + seq)), 1, false);
+            }
+            edge.publish("spBv1.0/plant/NDATA/edge1", sparkplug(11, sparkplugMetric(null, 2L,
+                    org.eclipse.tahu.message.model.MetricDataType.Boolean, false)), 1, false);
+
+            IMap<Object, Object> latest = cluster.hazelcast.getMap("sparkplug_latest");
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                assertThat(latest.keySet()).containsExactlyInAnyOrder("plant/edge1/Temperature", "plant/edge1/Running");
+                JsonNode temperature = ConnectCluster.JSON.readTree(latest.get("plant/edge1/Temperature").toString());
+                assertThat(temperature.get("double_value").asDouble()).isEqualTo(30.0);
+                assertThat(temperature.get("seq").asInt()).isEqualTo(10);
+                JsonNode running = ConnectCluster.JSON.readTree(latest.get("plant/edge1/Running").toString());
+                assertThat(running.get("boolean_value").asBoolean()).isFalse();
+            });
+        } finally {
+            if (edge.isConnected()) {
+                edge.disconnect();
+            }
+            broker.stopServer();
+        }
+    }
+
+    private static byte[] sparkplug(long seq, org.eclipse.tahu.message.model.Metric... metrics) throws Exception {
+        return new org.eclipse.tahu.message.SparkplugBPayloadEncoder().getBytes(
+                new org.eclipse.tahu.message.model.SparkplugBPayload.SparkplugBPayloadBuilder().setSeq(seq)
+                        .setTimestamp(new java.util.Date()).addMetrics(List.of(metrics)).createPayload(), false);
+    }
+
+    private static org.eclipse.tahu.message.model.Metric sparkplugMetric(String name, Long alias,
+            org.eclipse.tahu.message.model.MetricDataType type, Object value) throws Exception {
+        org.eclipse.tahu.message.model.Metric.MetricBuilder builder = name != null
+                ? new org.eclipse.tahu.message.model.Metric.MetricBuilder(name, type, value).alias(alias)
+                : new org.eclipse.tahu.message.model.Metric.MetricBuilder(alias, type, value);
+        return builder.timestamp(new java.util.Date()).createMetric();
+    }
+
+    @Test
     void onlyAlertsReachTheReliableTopic() throws Exception {
         int port = ConnectCluster.freePort();
         Server broker = MqttBrokers.start(port);

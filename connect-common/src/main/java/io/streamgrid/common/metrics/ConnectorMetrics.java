@@ -67,6 +67,8 @@ public final class ConnectorMetrics implements AutoCloseable {
     private final Sensor skipped;
     private final Sensor stale;
     private final Sensor filtered;
+    private final Sensor sparkplugUnresolved;
+    private final Sensor sparkplugGaps;
     private final String sensorPrefix;
     private final java.util.Map<Integer, Sensor> filteredByStatement = new java.util.concurrent.ConcurrentHashMap<>();
     private final Sensor acknowledged;
@@ -90,6 +92,8 @@ public final class ConnectorMetrics implements AutoCloseable {
         skipped = total(sensorPrefix, SKIPPED_TOTAL);
         stale = total(sensorPrefix, STALE_TOTAL);
         filtered = total(sensorPrefix, FILTERED_TOTAL);
+        sparkplugUnresolved = total(sensorPrefix, StreamGridMetric.SPARKPLUG_UNRESOLVED_ALIASES_TOTAL);
+        sparkplugGaps = total(sensorPrefix, StreamGridMetric.SPARKPLUG_SEQ_GAPS_TOTAL);
         this.sensorPrefix = sensorPrefix;
         acknowledged = total(sensorPrefix, ACKNOWLEDGED_TOTAL);
         lag = registry.sensor(sensorPrefix + "end-to-end-lag");
@@ -185,6 +189,14 @@ public final class ConnectorMetrics implements AutoCloseable {
                     java.util.Map.of("statement", String.valueOf(n))), new CumulativeSum());
             return sensor;
         }).record(count);
+    }
+
+    public void sparkplugUnresolvedAlias() {
+        sparkplugUnresolved.record(1);
+    }
+
+    public void sparkplugSequenceGap() {
+        sparkplugGaps.record(1);
     }
 
     /** Records a version guard kept from overwriting newer stored values. */

@@ -44,6 +44,13 @@ public enum StreamGridMetric {
             + "statement under the same MBean name with the extra tag statement=<n> (n: the statement's place in "
             + "the KCQL, from 1). Their offsets commit (sink); an MQTT message no statement keeps is acknowledged "
             + "at once (sources).", "Whatever share of the data the conditions are meant to drop."),
+    SPARKPLUG_UNRESOLVED_ALIASES_TOTAL("sparkplug-unresolved-aliases-total", "Sparkplug B metrics that came by an "
+            + "alias no BIRTH of their edge node had defined (MQTT source, WITHCONVERTER = `sparkplug`); their records "
+            + "carry the alias and no name. Always 0 for the CoAP source and the sink.", "0; anything else means a "
+            + "BIRTH was missed (set sparkplug.rebirth = true to ask for one)."),
+    SPARKPLUG_SEQ_GAPS_TOTAL("sparkplug-seq-gaps-total", "Sparkplug B messages whose seq did not follow their edge "
+            + "node's previous one: messages were lost or reordered on the way. Always 0 for the CoAP source and the "
+            + "sink.", "0."),
     QUEUED_RECORDS("queued-records", "Records waiting in the task: in the source's handoff queue, or buffered "
             + "for Hazelcast in the sink.", "Well below the queue size; a full queue means the downstream is slower."),
     QUEUED_BYTES("queued-bytes", "Payload bytes of the queued records (sources; the sink counts 0).",

@@ -16,6 +16,18 @@ public interface PayloadConverter {
 
     SchemaAndValue convert(String mqttTopic, byte[] payload);
 
+    /** One record a payload gives, with its record key (null: the MQTT topic, or WITHKEY). */
+    record Converted(String key, SchemaAndValue value) {
+    }
+
+    /**
+     * Every record a payload gives: one by default; several for payloads that carry many values (Sparkplug B:
+     * one per metric), none for a payload that carries nothing to record.
+     */
+    default java.util.List<Converted> convertAll(String mqttTopic, byte[] payload) {
+        return java.util.List.of(new Converted(null, convert(mqttTopic, payload)));
+    }
+
     /** True when values are structs, so SELECT fields, IGNORE and WITHKEY can read fields of them. */
     default boolean structured() {
         return false;

@@ -23,7 +23,8 @@ public final class PayloadConverters {
         BUILT_IN.put("json", JsonPayloadConverter::new);
         BUILT_IN.put("json-schema", JsonSchemaPayloadConverter::new);
         BUILT_IN.put("avro", AvroPayloadConverter::new);
-        for (String name : new String[] {"bytes", "string", "json", "json-schema", "avro"}) {
+        BUILT_IN.put("sparkplug", io.streamgrid.mqtt.sparkplug.SparkplugConverter::new);
+        for (String name : new String[] {"bytes", "string", "json", "json-schema", "avro", "sparkplug"}) {
             Supplier<PayloadConverter> supplier = BUILT_IN.get(name);
             BUILT_IN.put(supplier.get().getClass().getName().toLowerCase(Locale.ROOT), supplier);
         }
