@@ -48,6 +48,10 @@ public class HazelcastSinkTask extends SinkTask {
     private HazelcastSinkConfig config;
     private ClusterConnection connection;
     private ExecutorService blockingWrites;
+    /** The compare-and-set of merging and version-guarded writes, shared by the task's structures. */
+    private ExecutorService keyWriters;
+    /** How each opened structure is written: a second statement naming it must write it the same way. */
+    private final Map<String, PipeSettings> pipeSettings = new HashMap<>();
     private SinkErrorHandler errors;
     private final Map<String, List<Route>> routesByTopic = new HashMap<>();
     private final Map<String, Pipe> pipes = new LinkedHashMap<>();
@@ -75,6 +79,7 @@ public class HazelcastSinkTask extends SinkTask {
         errors = new SinkErrorHandler(config.errorPolicy(), context, metrics);
         String name = config.clientName() + "-" + INSTANCES.incrementAndGet();
         blockingWrites = Executors.newFixedThreadPool(config.maxInFlight(), daemonThreads(name + "-writer"));
+        keyWriters = Executors.newFixedThreadPool(Writers.STATE_PARALLELISM, daemonThreads(name + "-keys"));
         connection = new ClusterConnection(config, name);
         for (int number = 1; number <= config.statements().size(); number++) {
             KcqlStatement statement = config.statements().get(number - 1);
@@ -95,8 +100,14 @@ public class HazelcastSinkTask extends SinkTask {
      */
     private Pipe pipeFor(StoreTarget target, Duration ttl, int batchSize, Pipe.Stats stats) {
         String key = target.type() + "/" + target.name();
+        PipeSettings settings = new PipeSettings(target, ttl, batchSize);
         Pipe pipe = pipes.get(key);
         if (pipe != null) {
+            if (!pipeSettings.get(key).equals(settings)) {
+                throw new IllegalStateException(target.describe() + " is written by another statement in another way "
+                        + "(WITHFORMAT, STOREAS parameters, TTL or BATCH); a name taken from the data must not name "
+                        + "a structure another statement writes");
+            }
             return pipe;
         }
         if (pipes.size() >= config.maxStructures()) {
@@ -105,9 +116,14 @@ public class HazelcastSinkTask extends SinkTask {
                     + "check the field the target is named after, or raise the setting");
         }
         pipe = new Pipe(() -> Writers.create(connection.client(), target, ttl, batchSize, blockingWrites,
-                metrics::stale), target.describe(), config.writeTimeout(), batchSize, stats);
+                metrics::stale, keyWriters), target.describe(), config.writeTimeout(), batchSize, stats);
         pipes.put(key, pipe);
+        pipeSettings.put(key, settings);
         return pipe;
+    }
+
+    /** How a structure is written. */
+    private record PipeSettings(StoreTarget target, Duration ttl, int batchSize) {
     }
 
     /** Waits a while for the cluster at start; without it the task runs all the same and its records wait. */
@@ -390,6 +406,9 @@ public class HazelcastSinkTask extends SinkTask {
                 errors == null ? 0 : errors.droppedRecords(), errors == null ? 0 : errors.deadLetteredRecords());
         if (blockingWrites != null) {
             blockingWrites.shutdownNow();
+        }
+        if (keyWriters != null) {
+            keyWriters.shutdownNow();
         }
         for (Pipe pipe : pipes.values()) {
             try {

@@ -125,6 +125,10 @@ final class Route {
         }
         SchemaAndValue projected = projection.apply(record);
         if (state != null) {
+            if (key instanceof byte[]) {
+                throw new DataException("Record " + record.describe() + " has a bytes key, which " + target.describe()
+                        + " cannot compare when it merges or guards versions; key by PK fields or a string key");
+            }
             return new WriteEntry(key, update(record, projected));
         }
         if (compact != null) {

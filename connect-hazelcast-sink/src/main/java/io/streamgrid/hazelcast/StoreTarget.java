@@ -78,8 +78,13 @@ public record StoreTarget(StoreType type, String name, Format format, OverflowPo
             throw statement.errorAt(statement.positionAfter("INTO", statement.target()), statement.target(),
                     "the target names a structure after the data with ${field}: " + e.getMessage());
         }
-        String compactType = format == Format.COMPACT ? (p.compactType != null ? p.compactType
-                : name.isConstant() ? statement.target() : name.literalText()) : null;
+        if (format == Format.COMPACT && p.compactType == null && !name.isConstant()) {
+            throw statement.errorAt(statement.clausePositions().getOrDefault(Clause.STOREAS, statement.start()),
+                    "STOREAS", "a target named from the data has no one name for its Compact type; set "
+                    + COMPACT_TYPE + " = 'Name'");
+        }
+        String compactType = format == Format.COMPACT ? (p.compactType != null ? p.compactType : statement.target())
+                : null;
         return new StoreTarget(type, statement.target(), format, p.overflow, p.jsonValue, p.merge, p.version,
                 compactType, p.sqlMapping);
     }

@@ -171,6 +171,17 @@ class DeviceStateTest {
     }
 
     @Test
+    void aBytesKeyCannotBeMergedAndIsBadData() throws Exception {
+        RecordingSinkTaskContext context = new RecordingSinkTaskContext(true);
+        HazelcastSinkTask task = start(context, "UPSERT INTO " + map + " SELECT * FROM "
+                + telemetry + " PK _key STOREAS IMAP (merge = true)");
+        putAndFlush(task, List.of(new SinkRecord(telemetry, 0, Schema.BYTES_SCHEMA, new byte[] {1, 2},
+                Schema.STRING_SCHEMA, "{\"a\":1}", 0)));
+        assertThat(context.deadLetterErrors).singleElement().satisfies(e -> assertThat(e)
+                .hasMessageContaining("has a bytes key").hasMessageContaining("offset=0"));
+    }
+
+    @Test
     void tombstonesDeleteWhateverTheVersion() throws Exception {
         HazelcastSinkTask task = start("UPSERT INTO " + map + " SELECT * FROM " + telemetry
                 + " PK _key STOREAS IMAP (merge = true, version = ts)");
@@ -229,9 +240,10 @@ class DeviceStateTest {
         String cache = "state_cache_" + suffix;
         HazelcastSinkTask task = start("UPSERT INTO " + cache + " SELECT * FROM " + telemetry
                 + " PK device_id STOREAS ICACHE (merge = true, version = ts)");
-        putAndFlush(task, List.of(record(telemetry, 0, "{\"device_id\":\"d1\",\"a\":1,\"ts\":5}"),
-                record(telemetry, 1, "{\"device_id\":\"d1\",\"b\":2,\"ts\":6}"),
-                record(telemetry, 2, "{\"device_id\":\"d1\",\"a\":0,\"ts\":4}")));
+        // three batches: the second and third find the entry, so they go through the cache's replace(key, old, new)
+        putAndFlush(task, List.of(record(telemetry, 0, "{\"device_id\":\"d1\",\"a\":1,\"ts\":5}")));
+        putAndFlush(task, List.of(record(telemetry, 1, "{\"device_id\":\"d1\",\"b\":2,\"ts\":6}")));
+        putAndFlush(task, List.of(record(telemetry, 2, "{\"device_id\":\"d1\",\"a\":0,\"ts\":4}")));
 
         Object value = FIXTURE.member().getCacheManager().getCache(cache).get("d1");
         JsonNode node = JSON.readTree((String) value);

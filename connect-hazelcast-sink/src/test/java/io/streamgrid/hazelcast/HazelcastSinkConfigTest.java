@@ -82,6 +82,7 @@ class HazelcastSinkConfigTest {
             "one map, two ways      | UPSERT INTO m SELECT * FROM t PK id STOREAS IMAP (merge = true); UPSERT INTO m SELECT * FROM u PK id STOREAS IMAP | line 1, column 78: IMAP 'm' is written by statement 1 with merge = true; this statement writes it with merge = false: statements writing one structure share its writer, so they must agree on WITHFORMAT, STOREAS parameters, TTL and BATCH",
             "unclosed template      | INSERT INTO `t_${site` SELECT * FROM t STOREAS QUEUE | the target names a structure after the data with ${field}: '${' at character 3 of 't_${site' has no closing '}'",
             "template not a field   | INSERT INTO `t_${_header}` SELECT * FROM t STOREAS QUEUE | name the header: _header.<name>",
+            "templated Compact      | UPSERT INTO `s_${site}` SELECT * FROM t PK id WITHFORMAT COMPACT STOREAS IMAP | a target named from the data has no one name for its Compact type; set compactType = 'Name'",
             "one ring, two batches  | INSERT INTO r SELECT * FROM t STOREAS RING_BUFFER BATCH = 10; INSERT INTO r SELECT * FROM u STOREAS RING_BUFFER | with BATCH = 10; this statement writes it with BATCH = default"})
     void badKcqlIsReportedOnTheKcqlKey(String what, String kcql, String message) {
         Map<String, List<String>> errors = errors(props(KCQL, kcql));

@@ -57,4 +57,20 @@ class TargetsFromDataTest {
                 .hasMessageContaining("QUEUE 'by_site_" + suffix + "_rofo'")
                 .hasMessageContaining("already writes 2 structures, the most connect.hazelcast.max.structures allows");
     }
+
+    @Test
+    void aNameFromTheDataMustNotNameAStructureAnotherStatementWritesOtherwise() throws Exception {
+        RecordingSinkTaskContext context = new RecordingSinkTaskContext(true);
+        String queue = "shared_" + suffix;
+        HazelcastSinkTask task = FIXTURE.start(context, "INSERT INTO " + queue + " SELECT * FROM " + topic
+                + " STOREAS QUEUE; INSERT INTO `${target}` SELECT * FROM " + topic + " STOREAS QUEUE BATCH = 5");
+        putAndFlush(task, List.of(json(0, null, "{\"target\":\"" + queue + "\"}"),
+                json(1, null, "{\"target\":\"other_" + suffix + "\"}")));
+
+        assertThat(FIXTURE.member().getQueue(queue).size()).as("a record bad for one statement is bad data as a whole: "
+                + "only the second record's write of the first statement").isEqualTo(1);
+        assertThat(FIXTURE.member().getQueue("other_" + suffix).size()).isEqualTo(1);
+        assertThat(context.deadLetters).extracting(SinkRecord::kafkaOffset).containsExactly(0L);
+        assertThat(context.deadLetterErrors.get(0)).hasMessageContaining("is written by another statement in another way");
+    }
 }

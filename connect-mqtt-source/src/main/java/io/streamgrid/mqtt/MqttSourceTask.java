@@ -74,6 +74,7 @@ public class MqttSourceTask extends SourceTask {
             statementNumbers.put(statements.get(i), i + 1);
             if (statements.get(i).converter() instanceof SparkplugConverter sparkplug) {
                 sparkplug.events(new SparkplugEvents());
+                sparkplug.filter(statements.get(i).filter());
             }
         }
         queue = config.queue().newQueue(delivery -> delivery.payload().length);

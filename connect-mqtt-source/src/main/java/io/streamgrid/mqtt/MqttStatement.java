@@ -131,6 +131,11 @@ final class MqttStatement {
         } catch (IllegalArgumentException e) {
             throw statement.errorAt(position(statement, Clause.WITHCONVERTER), converterName, e.getMessage());
         }
+        if (converter instanceof io.streamgrid.mqtt.sparkplug.SparkplugConverter && statement.source().startsWith("$share/")) {
+            throw statement.errorAt(statement.positionAfter("FROM", statement.source()), statement.source(), "a shared "
+                    + "subscription spreads an edge node's messages over tasks, but Sparkplug B needs every message "
+                    + "of an edge node in one place (its BIRTH names the aliases of its DATA); subscribe without $share");
+        }
         MqttStatement compiled = new MqttStatement(statement, qos, converter);
         boolean namesTopicAfterPayload = template.references().stream().anyMatch(r -> !isTopicReference(r));
         if (!converter.structured() && namesTopicAfterPayload) {

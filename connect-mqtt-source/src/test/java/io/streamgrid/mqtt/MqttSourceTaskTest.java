@@ -245,6 +245,12 @@ class MqttSourceTaskTest {
     }
 
     @Test
+    void sparkplugRefusesASharedSubscription() {
+        assertThatThrownBy(() -> start("INSERT INTO t SELECT * FROM '$share/g/spBv1.0/#' WITHCONVERTER = `sparkplug`"))
+                .hasMessageContaining("Sparkplug B needs every message of an edge node in one place");
+    }
+
+    @Test
     void whereOnThePayloadNeedsAConverterThatMakesStructs() {
         assertThatThrownBy(() -> start("INSERT INTO t SELECT * FROM a/# WHERE temperature > 80"))
                 .hasMessageContaining("line 1, column 39").hasMessageContaining("WHERE reads fields of the payload");

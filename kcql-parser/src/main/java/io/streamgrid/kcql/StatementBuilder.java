@@ -218,6 +218,10 @@ final class StatementBuilder {
             return new Condition.Operand.Literal(c.TRUE() != null);
         }
         KcqlParser.FieldContext field = ((KcqlParser.FieldOperandContext) context).field();
+        if (field.QUOTED_NAME() == null && field.getText().equalsIgnoreCase("null")) {
+            throw error(field.start, "a comparison with NULL is never true in SQL; write IS NULL or IS NOT NULL "
+                    + "(or `null` in backticks for a field of that name)");
+        }
         if (field.QUOTED_NAME() == null && NUMBER.matcher(field.getText()).matches()) {
             return new Condition.Operand.Literal(new java.math.BigDecimal(field.getText()));
         }

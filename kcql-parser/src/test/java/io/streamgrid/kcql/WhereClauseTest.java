@@ -91,7 +91,8 @@ class WhereClauseTest {
             "two literals       | INSERT INTO a SELECT * FROM t WHERE 1 = 1              | line 1, column 39: a comparison reads at least one field; both sides here are literals",
             "open parenthesis   | INSERT INTO a SELECT * FROM t WHERE (x = 1             | line 1, column 43: unexpected end of input, expected ')'",
             "LIKE a field       | INSERT INTO a SELECT * FROM t WHERE x LIKE y           | line 1, column 44: unexpected 'y', expected a 'quoted string'",
-            "bang               | INSERT INTO a SELECT * FROM t WHERE x ! 1              | line 1, column 39: unexpected character '!'"})
+            "bang               | INSERT INTO a SELECT * FROM t WHERE x ! 1              | line 1, column 39: unexpected character '!'",
+            "equals NULL        | INSERT INTO a SELECT * FROM t WHERE x = NULL           | line 1, column 41: a comparison with NULL is never true in SQL; write IS NULL"})
     void errorsNameTheirPlace(String what, String kcql, String message) {
         assertThatThrownBy(() -> Kcql.parse(kcql)).isInstanceOf(KcqlException.class).hasMessageContaining(message);
     }

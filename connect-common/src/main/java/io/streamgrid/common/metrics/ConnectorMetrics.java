@@ -185,8 +185,13 @@ public final class ConnectorMetrics implements AutoCloseable {
         filtered.record(count);
         filteredByStatement.computeIfAbsent(statement, n -> {
             Sensor sensor = registry.sensor(sensorPrefix + "statement-" + n + "-" + FILTERED_TOTAL.metricName());
-            sensor.add(registry.name(FILTERED_TOTAL.metricName(), FILTERED_TOTAL.description(),
-                    java.util.Map.of("statement", String.valueOf(n))), new CumulativeSum());
+            try {
+                sensor.add(registry.name(FILTERED_TOTAL.metricName(), FILTERED_TOTAL.description(),
+                        java.util.Map.of("statement", String.valueOf(n))), new CumulativeSum());
+            } catch (IllegalArgumentException e) { // the name is still taken by the task's previous instance
+                LOG.warn("Statement {}'s filtered-total cannot be registered ({}); the task's total still counts",
+                        n, e.getMessage());
+            }
             return sensor;
         }).record(count);
     }

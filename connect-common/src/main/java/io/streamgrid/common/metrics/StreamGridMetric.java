@@ -42,7 +42,7 @@ public enum StreamGridMetric {
             + "or rebalance, and with readings of one device that arrive out of order."),
     FILTERED_TOTAL("filtered-total", "Records a statement's WHERE condition kept out: per task here, and per "
             + "statement under the same MBean name with the extra tag statement=<n> (n: the statement's place in "
-            + "the KCQL, from 1). Their offsets commit (sink); an MQTT message no statement keeps is acknowledged "
+            + "the task's KCQL, from 1; the sink's tasks have every statement, a source's tasks their share). Their offsets commit (sink); an MQTT message no statement keeps is acknowledged "
             + "at once (sources).", "Whatever share of the data the conditions are meant to drop."),
     SPARKPLUG_UNRESOLVED_ALIASES_TOTAL("sparkplug-unresolved-aliases-total", "Sparkplug B metrics that came by an "
             + "alias no BIRTH of their edge node had defined (MQTT source, WITHCONVERTER = `sparkplug`); their records "

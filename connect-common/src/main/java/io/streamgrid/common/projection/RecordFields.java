@@ -18,7 +18,8 @@ import org.apache.kafka.connect.header.Header;
 /**
  * Reads single fields of one record, as the SELECT list names them (value paths on Struct, Map or JSON text,
  * {@code _key...}, {@code _header.h}, {@code _topic}, ...), leniently: a field the record does not have is null.
- * JSON text is parsed once per record. For WHERE conditions and names taken from the data. Not thread-safe.
+ * JSON text is parsed once per record; {@code _timestamp} is an Instant. For WHERE conditions and names taken
+ * from the data. Not thread-safe.
  */
 public final class RecordFields {
 
@@ -43,7 +44,7 @@ public final class RecordFields {
                 case "topic" -> record.topic();
                 case "partition" -> record.partition();
                 case "offset" -> record.offset();
-                default -> record.timestamp();
+                default -> record.timestamp() == null ? null : java.time.Instant.ofEpochMilli(record.timestamp());
             };
         };
     }

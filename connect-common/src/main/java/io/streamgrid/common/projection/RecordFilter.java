@@ -169,6 +169,10 @@ public final class RecordFilter {
             y = instant(text, right);
         } else if (y instanceof Instant && x instanceof String text) {
             x = instant(text, left);
+        } else if (x instanceof Instant time && y instanceof BigDecimal) {
+            x = BigDecimal.valueOf(time.toEpochMilli()); // a timestamp against a number: epoch milliseconds
+        } else if (y instanceof Instant time && x instanceof BigDecimal) {
+            y = BigDecimal.valueOf(time.toEpochMilli());
         }
         if (x instanceof BigDecimal p && y instanceof BigDecimal q) {
             return p.compareTo(q);
@@ -217,8 +221,10 @@ public final class RecordFilter {
         if (value instanceof BigDecimal) {
             return value;
         }
-        if (value instanceof Double || value instanceof Float) {
-            double d = ((Number) value).doubleValue();
+        if (value instanceof Float f) { // 21.7f is 21.7 as its writer meant it, not 21.700000762939453
+            return Float.isFinite(f) ? new BigDecimal(Float.toString(f)) : value;
+        }
+        if (value instanceof Double d) {
             return Double.isFinite(d) ? BigDecimal.valueOf(d) : value;
         }
         if (value instanceof Number number) {

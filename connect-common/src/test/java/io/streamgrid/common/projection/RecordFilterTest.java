@@ -65,6 +65,7 @@ class RecordFilterTest {
             "temperature > 85.5                        | false",
             "temperature >= 85.50                      | true",
             "temperature = 85.5                        | true",
+            "temperature = 85.50                       | true",
             "temperature < 100 AND ok = true           | true",
             "temperature > 90 OR battery < 5           | false",
             "battery < 5                               | false",
@@ -101,6 +102,8 @@ class RecordFilterTest {
         assertThat(filter("_header.nope IS NULL").keeps(struct())).isTrue();
         assertThat(filter("_header.mqtt.qos = 1").keeps(struct())).as("a header name with a dot").isTrue();
         assertThat(filter("_timestamp = " + TEN).keeps(struct())).isTrue();
+        assertThat(filter("_timestamp >= '2026-12-01T10:00:00Z'").keeps(struct())).as("metadata time vs ISO").isTrue();
+        assertThat(filter("seen = " + TEN).keeps(struct())).as("a timestamp field vs epoch millis").isTrue();
     }
 
     @Test

@@ -68,8 +68,8 @@ public final class SqlMapping {
         if (keyType == null) {
             keyType = batchKeyType;
         }
-        if (keyType == null || columns.keySet().containsAll(seen.keySet()) && !columns.isEmpty()) {
-            return;
+        if (keyType == null || seen.isEmpty() || columns.keySet().containsAll(seen.keySet()) && !columns.isEmpty()) {
+            return; // nothing (new) to map: SQL takes no mapping without value columns
         }
         if (columns.isEmpty()) {
             columns.putAll(existingColumns());
@@ -121,7 +121,11 @@ public final class SqlMapping {
     private static void columnsOf(Object value, Map<String, String> seen) {
         if (value instanceof GenericRecord record) {
             for (String name : record.getFieldNames()) {
-                String type = sqlType(record.getFieldKind(name));
+                FieldKind kind = record.getFieldKind(name);
+                if (kind == FieldKind.STRING && record.getString(name) == null) {
+                    continue; // schemaless JSON's null: its kind says nothing of the field's type
+                }
+                String type = sqlType(kind);
                 if (type != null && !RESERVED.contains(name)) {
                     seen.putIfAbsent(name, type);
                 }
@@ -182,7 +186,7 @@ public final class SqlMapping {
         if (key instanceof Integer) {
             return "INTEGER";
         }
-        throw new IllegalStateException("sqlMapping = true maps keys that are strings or whole numbers, not "
+        throw new IllegalArgumentException("sqlMapping = true maps keys that are strings or whole numbers, not "
                 + key.getClass().getSimpleName() + "; use PK fields or a string key");
     }
 

@@ -11,9 +11,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 
 /**
@@ -52,32 +49,46 @@ public final class StateWriter implements StructureWriter {
     private final java.util.concurrent.Executor executor;
     private final LongConsumer stale;
     private final int parallelism;
-    private ExecutorService keyWriters;
+    private final java.util.concurrent.Executor keyWriters;
 
     /**
      * @param executor    runs a batch (the task's write executor)
      * @param stale       counts updates the version guard skipped
-     * @param parallelism how many keys of a batch are compared-and-set at once
+     * @param keyWriters  compares-and-sets slices of a batch's keys at once (the task's pool, shared by its writers)
+     * @param parallelism how many slices a batch is cut into
      */
     @edu.umd.cs.findbugs.annotations.SuppressFBWarnings(value = "EI_EXPOSE_REP2", justification = "a writer writes "
             + "through the operations it is given")
     public StateWriter(AtomicOps ops, StateValues values, boolean merge, String versionField,
-                       java.util.concurrent.Executor executor, LongConsumer stale, int parallelism) {
+                       java.util.concurrent.Executor executor, LongConsumer stale,
+                       java.util.concurrent.Executor keyWriters, int parallelism) {
         this.ops = ops;
         this.values = values;
         this.merge = merge;
         this.versionField = versionField;
         this.executor = executor;
         this.stale = stale;
+        this.keyWriters = keyWriters;
         this.parallelism = parallelism;
     }
 
+    /**
+     * The stage the pipe waits for. When it fails (the pipe's write timeout completes it), the batch stops at its
+     * next key: a run that went on after its retry had been sent could fold its old fields over newer writes.
+     */
     @Override
     public CompletionStage<Void> write(List<WriteEntry> batch) {
-        return CompletableFuture.runAsync(() -> apply(batch), executor);
+        java.util.concurrent.atomic.AtomicBoolean givenUp = new java.util.concurrent.atomic.AtomicBoolean();
+        CompletableFuture<Void> result = CompletableFuture.runAsync(() -> apply(batch, givenUp), executor);
+        result.whenComplete((done, failure) -> {
+            if (failure != null) {
+                givenUp.set(true);
+            }
+        });
+        return result;
     }
 
-    private void apply(List<WriteEntry> batch) {
+    private void apply(List<WriteEntry> batch, java.util.concurrent.atomic.AtomicBoolean givenUp) {
         Map<Object, List<StateUpdate>> updates = new LinkedHashMap<>();
         Set<Object> deletes = new LinkedHashSet<>();
         for (WriteEntry entry : batch) {
@@ -95,34 +106,43 @@ public final class StateWriter implements StructureWriter {
                 throw new IllegalStateException(updates.size() + " keys changed under every one of " + MAX_ATTEMPTS
                         + " attempts to update them, e.g. '" + updates.keySet().iterator().next() + "'");
             }
+            stopIfGivenUp(givenUp);
             Map<Object, Object> stored = ops.getAll(updates.keySet());
-            Set<Object> changedMeanwhile = casAll(updates, stored);
+            Set<Object> changedMeanwhile = casAll(updates, stored, givenUp);
             updates.keySet().retainAll(changedMeanwhile);
         }
     }
 
     /** Writes every key's folded value; returns the keys another writer changed since {@code stored} was read. */
-    private Set<Object> casAll(Map<Object, List<StateUpdate>> updates, Map<Object, Object> stored) {
+    private static void stopIfGivenUp(java.util.concurrent.atomic.AtomicBoolean givenUp) {
+        if (givenUp.get()) {
+            throw new java.util.concurrent.CancellationException("the batch timed out and is written again");
+        }
+    }
+
+    private Set<Object> casAll(Map<Object, List<StateUpdate>> updates, Map<Object, Object> stored,
+                               java.util.concurrent.atomic.AtomicBoolean givenUp) {
         List<Object> keys = new ArrayList<>(updates.keySet());
         Set<Object> retry = java.util.concurrent.ConcurrentHashMap.newKeySet();
         int slices = Math.min(parallelism, Math.max(1, keys.size() / 16));
         if (slices <= 1) {
-            casSlice(keys, updates, stored, retry);
+            casSlice(keys, updates, stored, retry, givenUp);
             return retry;
         }
         List<CompletableFuture<Void>> running = new ArrayList<>(slices);
         int size = (keys.size() + slices - 1) / slices;
         for (int from = 0; from < keys.size(); from += size) {
             List<Object> slice = keys.subList(from, Math.min(keys.size(), from + size));
-            running.add(CompletableFuture.runAsync(() -> casSlice(slice, updates, stored, retry), keyWriters()));
+            running.add(CompletableFuture.runAsync(() -> casSlice(slice, updates, stored, retry, givenUp), keyWriters));
         }
         CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).join();
         return retry;
     }
 
     private void casSlice(List<Object> keys, Map<Object, List<StateUpdate>> updates, Map<Object, Object> stored,
-                          Set<Object> retry) {
+                          Set<Object> retry, java.util.concurrent.atomic.AtomicBoolean givenUp) {
         for (Object key : keys) {
+            stopIfGivenUp(givenUp);
             Object old = stored.get(key);
             Fold fold = fold(key, old, updates.get(key));
             boolean written;
@@ -165,23 +185,8 @@ public final class StateWriter implements StructureWriter {
         return new Fold(changed ? values.toStored(document) : null, skipped);
     }
 
-    private synchronized ExecutorService keyWriters() {
-        if (keyWriters == null) {
-            AtomicInteger count = new AtomicInteger();
-            keyWriters = Executors.newFixedThreadPool(parallelism, runnable -> {
-                Thread thread = new Thread(runnable, "streamgrid-state-writer-" + count.incrementAndGet());
-                thread.setDaemon(true);
-                return thread;
-            });
-        }
-        return keyWriters;
-    }
-
     @Override
-    public synchronized void close() {
-        if (keyWriters != null) {
-            keyWriters.shutdownNow();
-        }
+    public void close() {
         ops.close();
     }
 }

@@ -9,7 +9,6 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 
 /**
  * Version values made comparable: numbers as they are, points in time (Connect timestamps, Compact dates and
@@ -105,8 +104,7 @@ public final class Versions {
 
     /** Epoch milliseconds, with the sub-millisecond part as a fraction so that nanosecond order is kept. */
     private static BigDecimal millis(Instant instant) {
-        long nanos = ChronoUnit.NANOS.between(Instant.EPOCH, instant.truncatedTo(ChronoUnit.SECONDS))
-                + instant.getNano();
-        return BigDecimal.valueOf(nanos).movePointLeft(6).stripTrailingZeros();
+        return BigDecimal.valueOf(instant.getEpochSecond()).movePointRight(3)
+                .add(BigDecimal.valueOf(instant.getNano()).movePointLeft(6)).stripTrailingZeros();
     }
 }

@@ -33,17 +33,18 @@ public final class Writers {
     private Writers() {
     }
 
-    /** How many keys of a batch a merging or version-guarded writer compares-and-sets at once. */
-    static final int STATE_PARALLELISM = 8;
+    /** How many slices of a batch's keys a merging or version-guarded writer compares-and-sets at once. */
+    public static final int STATE_PARALLELISM = 8;
 
     /**
      * @param ttl       time to live for IMAP, ICACHE and REPLICATED_MAP entries, or null
      * @param executor  runs the structures' blocking calls
      * @param stale     counts records a version guard skipped
+     * @param keyWriters the task's pool for the compare-and-set of merging and version-guarded writes
      */
     public static StructureWriter create(HazelcastInstance client, StoreTarget target, Duration ttl, int batchSize,
-                                         Executor executor, LongConsumer stale) {
-        StructureWriter writer = plain(client, target, ttl, batchSize, executor, stale);
+                                         Executor executor, LongConsumer stale, Executor keyWriters) {
+        StructureWriter writer = plain(client, target, ttl, batchSize, executor, stale, keyWriters);
         if (!target.sqlMapping()) {
             return writer;
         }
@@ -51,8 +52,20 @@ public final class Writers {
         return new StructureWriter() {
             @Override
             public CompletionStage<Void> write(List<WriteEntry> batch) {
-                return CompletableFuture.runAsync(() -> mapping.ensure(batch), executor)
-                        .thenCompose(made -> writer.write(batch));
+                java.util.concurrent.atomic.AtomicReference<CompletableFuture<Void>> written =
+                        new java.util.concurrent.atomic.AtomicReference<>();
+                CompletableFuture<Void> result = CompletableFuture.runAsync(() -> mapping.ensure(batch), executor)
+                        .thenCompose(made -> {
+                            CompletableFuture<Void> write = writer.write(batch).toCompletableFuture();
+                            written.set(write);
+                            return write;
+                        });
+                result.whenComplete((done, failure) -> { // a timed-out batch stops writing, as the writer's own would
+                    if (failure != null && written.get() != null) {
+                        written.get().completeExceptionally(failure);
+                    }
+                });
+                return result;
             }
 
             @Override
@@ -63,13 +76,13 @@ public final class Writers {
     }
 
     private static StructureWriter plain(HazelcastInstance client, StoreTarget target, Duration ttl, int batchSize,
-                                         Executor executor, LongConsumer stale) {
+                                         Executor executor, LongConsumer stale, Executor keyWriters) {
         String name = target.name();
         if (target.guarded()) {
             StateWriter.AtomicOps ops = target.type() == StoreType.ICACHE ? cacheOps(client, name, ttl)
                     : mapOps(client.getMap(name), ttl);
             return new StateWriter(ops, StateValuesFor.target(target), target.merge(), target.versionField(),
-                    executor, stale, STATE_PARALLELISM);
+                    executor, stale, keyWriters, STATE_PARALLELISM);
         }
         return switch (target.type()) {
             case RING_BUFFER -> new RingbufferWriter(client.getRingbuffer(name), target.overflow(), batchSize);

@@ -38,6 +38,7 @@ class VersionsTest {
         assertThat(v("2026-12-01T09:00:00.000000001Z")).isGreaterThan(v("2026-12-01T09:00:00Z"));
         assertThat(v(1.5)).isGreaterThan(v(1)).isLessThan(v("2"));
         assertThat(v(Long.MAX_VALUE)).isGreaterThan(v(Long.MAX_VALUE - 1));
+        assertThat(v("9999-12-31")).as("beyond what a long of nanoseconds holds").isGreaterThan(v("2262-04-12"));
     }
 
     @Test

@@ -45,23 +45,36 @@ public enum DataType {
         return UNKNOWN;
     }
 
-    /** The Java value of a metric's raw wire value: Integer, Long, Float, Double, Boolean, String or byte[]. */
+    /**
+     * The Java value of a metric's raw wire value: Integer, Long, Float, Double, Boolean, String or byte[]. A value
+     * in a field its datatype does not use is a DataException.
+     */
     Object valueOf(Object raw) {
         if (raw == null) {
             return null;
         }
+        boolean fits = switch (kind) {
+            case INT, LONG -> raw instanceof Long;
+            case FLOAT -> raw instanceof Float;
+            case DOUBLE -> raw instanceof Double;
+            case BOOLEAN -> raw instanceof Boolean;
+            case STRING -> raw instanceof String;
+            case BYTES -> raw instanceof byte[];
+            case NONE -> true;
+        };
+        if (!fits) {
+            throw new org.apache.kafka.connect.errors.DataException("a Sparkplug " + name() + " metric carries a "
+                    + raw.getClass().getSimpleName() + " value, which its datatype does not use");
+        }
+        long number = raw instanceof Long l ? l : 0;
         return switch (kind) {
             case INT -> switch (this) {
-                case INT8 -> (int) (byte) ((Number) raw).longValue();
-                case INT16 -> (int) (short) ((Number) raw).longValue();
-                default -> (int) ((Number) raw).longValue();
+                case INT8 -> (int) (byte) number;
+                case INT16 -> (int) (short) number;
+                default -> (int) number;
             };
-            case LONG -> this == UINT32 ? ((Number) raw).longValue() & 0xFFFFFFFFL : ((Number) raw).longValue();
-            case FLOAT -> raw instanceof Float ? raw : null;
-            case DOUBLE -> raw instanceof Double ? raw : null;
-            case BOOLEAN -> raw instanceof Boolean ? raw : null;
-            case STRING -> raw instanceof String ? raw : null;
-            case BYTES -> raw instanceof byte[] ? raw : null;
+            case LONG -> this == UINT32 ? number & 0xFFFFFFFFL : number;
+            case FLOAT, DOUBLE, BOOLEAN, STRING, BYTES -> raw;
             case NONE -> null;
         };
     }

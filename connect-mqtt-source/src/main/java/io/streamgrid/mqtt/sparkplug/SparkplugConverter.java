@@ -58,12 +58,17 @@ public final class SparkplugConverter implements PayloadConverter {
     private boolean perMessage;
     private boolean rebirth;
     private Events events = Events.NONE;
+    private String filter;
     /** Per edge node ({@code group/edge_node}): the aliases of its last BIRTH, its last seq, its last rebirth request. */
     private final Map<String, NodeState> nodes = new HashMap<>();
 
     private static final class NodeState {
         final Map<Long, String> aliases = new HashMap<>();
+        /** The datatypes the BIRTHs gave, by alias and by name: DATA messages may leave them out. */
+        final Map<Object, DataType> types = new HashMap<>();
         long lastSeq = -1;
+        /** Whether an NBIRTH came since the task started (with or without a seq). */
+        boolean born;
         /** When the last rebirth request went out; -1: none yet. */
         long lastRebirthRequestMs = -1;
     }
@@ -108,6 +113,11 @@ public final class SparkplugConverter implements PayloadConverter {
         rebirth = wantsRebirth.equals("true");
     }
 
+    /** The statement's topic filter: a rebirth is asked for only where the statement receives the BIRTH. */
+    public void filter(String topicFilter) {
+        this.filter = topicFilter;
+    }
+
     /** Where counts and rebirth requests go; set by the task once its MQTT client is there. */
     public void events(Events events) {
         this.events = events;
@@ -145,8 +155,19 @@ public final class SparkplugConverter implements PayloadConverter {
         NodeState node = nodes.computeIfAbsent(topic.node(), n -> new NodeState());
         track(topic, message, node);
         List<Struct> metrics = new ArrayList<>();
-        for (SparkplugPayload.Metric metric : message.metrics()) {
+        for (SparkplugPayload.Metric received : message.metrics()) {
+            SparkplugPayload.Metric metric = received;
             String name = metric.name();
+            if (topic.isBirth()) {
+                if (metric.alias() != null) {
+                    node.types.put(metric.alias(), metric.datatype());
+                }
+                if (name != null) {
+                    node.types.put(name, metric.datatype());
+                }
+            } else if (metric.datatype() == DataType.UNKNOWN) {
+                metric = metric.typed(node.types.get(metric.alias() != null ? metric.alias() : name));
+            }
             if (topic.isBirth() && metric.alias() != null && name != null) {
                 node.aliases.put(metric.alias(), name);
             } else if (name == null && metric.alias() != null) {
@@ -184,6 +205,8 @@ public final class SparkplugConverter implements PayloadConverter {
     private void track(Topic topic, SparkplugPayload message, NodeState node) {
         if (topic.type().equals("NBIRTH")) {
             node.aliases.clear();
+            node.types.clear();
+            node.born = true;
             node.lastSeq = message.seq() == null ? -1 : message.seq();
             return;
         }
@@ -191,13 +214,16 @@ public final class SparkplugConverter implements PayloadConverter {
             return;
         }
         long seq = message.seq();
+        if (seq == node.lastSeq) {
+            return; // the same message again (a QoS 1 redelivery), not a gap
+        }
         if (node.lastSeq >= 0 && seq != (node.lastSeq + 1) % 256) {
             long expected = (node.lastSeq + 1) % 256;
             events.sequenceGap(topic.node(), expected, seq);
             LOG.warn("Sparkplug edge node {} sent seq {} where {} was next: messages were missed", topic.node(), seq,
                     expected);
             requestRebirth(topic, node);
-        } else if (node.lastSeq < 0 && !topic.isBirth()) {
+        } else if (node.lastSeq < 0 && !node.born && !topic.isBirth()) {
             requestRebirth(topic, node); // no BIRTH seen since the task started: its aliases are unknown
         }
         node.lastSeq = seq;
@@ -207,6 +233,10 @@ public final class SparkplugConverter implements PayloadConverter {
         long now = System.currentTimeMillis();
         if (!rebirth || (node.lastRebirthRequestMs >= 0 && now - node.lastRebirthRequestMs < REBIRTH_INTERVAL_MS)) {
             return;
+        }
+        String birth = NAMESPACE + "/" + topic.group() + "/NBIRTH/" + topic.edgeNode();
+        if (filter != null && !io.streamgrid.mqtt.TopicFilters.matches(filter, birth)) {
+            return; // the statement would never see the BIRTH it asks for: asking would only repeat, every 10 s
         }
         node.lastRebirthRequestMs = now;
         SparkplugPayload request = new SparkplugPayload(now, List.of(new SparkplugPayload.Metric(

@@ -16,9 +16,37 @@ import org.apache.kafka.connect.errors.DataException;
  */
 public record SparkplugPayload(Long timestamp, List<Metric> metrics, Long seq, String uuid) {
 
-    /** One metric; {@code value} is typed by {@link DataType#valueOf(Object)}, null when absent or unsupported. */
+    /**
+     * One metric; {@code value} is typed by {@link DataType#valueOf(Object)}, null when absent, unsupported, or
+     * when the metric names no datatype (DATA messages may leave it out): then {@code raw} is the value as the
+     * wire held it and {@code wireField} the field that held it, for {@link #typed} to type later.
+     */
     public record Metric(String name, Long alias, Long timestamp, DataType datatype, boolean historical,
-                         boolean transientValue, boolean isNull, Object value) {
+                         boolean transientValue, boolean isNull, Object value, Object raw, int wireField) {
+
+        public Metric(String name, Long alias, Long timestamp, DataType datatype, boolean historical,
+                      boolean transientValue, boolean isNull, Object value) {
+            this(name, alias, timestamp, datatype, historical, transientValue, isNull, value, value, 0);
+        }
+
+        /** This metric with a datatype it did not name: its BIRTH's, or else the one its wire field implies. */
+        public Metric typed(DataType known) {
+            if (datatype != DataType.UNKNOWN || raw == null) {
+                return this;
+            }
+            DataType type = known != null && known != DataType.UNKNOWN ? known : switch (wireField) {
+                case 10 -> DataType.INT32;
+                case 11 -> DataType.INT64;
+                case 12 -> DataType.FLOAT;
+                case 13 -> DataType.DOUBLE;
+                case 14 -> DataType.BOOLEAN;
+                case 15 -> DataType.STRING;
+                case 16 -> DataType.BYTES;
+                default -> DataType.UNKNOWN;
+            };
+            return new Metric(name, alias, timestamp, type, historical, transientValue, isNull,
+                    isNull ? null : type.valueOf(raw), raw, wireField);
+        }
     }
 
     public SparkplugPayload {
@@ -60,6 +88,7 @@ public record SparkplugPayload(Long timestamp, List<Metric> metrics, Long seq, S
         boolean transientValue = false;
         boolean isNull = false;
         Object raw = null;
+        int wireField = 0;
         while (in.more()) {
             long tag = in.varint();
             int field = (int) (tag >>> 3);
@@ -72,18 +101,36 @@ public record SparkplugPayload(Long timestamp, List<Metric> metrics, Long seq, S
                 case 5 -> historical = in.varint() != 0;
                 case 6 -> transientValue = in.varint() != 0;
                 case 7 -> isNull = in.varint() != 0;
-                case 10, 11 -> raw = in.varint();
-                case 12 -> raw = Float.intBitsToFloat(in.fixed32());
-                case 13 -> raw = Double.longBitsToDouble(in.fixed64());
-                case 14 -> raw = in.varint() != 0;
-                case 15 -> raw = in.string();
-                case 16 -> raw = in.bytes();
+                case 10, 11 -> {
+                    raw = in.varint();
+                    wireField = field;
+                }
+                case 12 -> {
+                    raw = Float.intBitsToFloat(in.fixed32());
+                    wireField = field;
+                }
+                case 13 -> {
+                    raw = Double.longBitsToDouble(in.fixed64());
+                    wireField = field;
+                }
+                case 14 -> {
+                    raw = in.varint() != 0;
+                    wireField = field;
+                }
+                case 15 -> {
+                    raw = in.string();
+                    wireField = field;
+                }
+                case 16 -> {
+                    raw = in.bytes();
+                    wireField = field;
+                }
                 default -> in.skip(wire);
             }
         }
         DataType type = DataType.of(datatype);
         return new Metric(name, alias, timestamp, type, historical, transientValue, isNull,
-                isNull ? null : type.valueOf(raw));
+                isNull ? null : type.valueOf(raw), raw, wireField);
     }
 
     /** The wire form of this payload; metric values are written as their datatype says. */

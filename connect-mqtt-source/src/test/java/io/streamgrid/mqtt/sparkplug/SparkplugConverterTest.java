@@ -167,6 +167,37 @@ class SparkplugConverterTest {
         });
     }
 
+    private static byte[] lean(long seq, SparkplugPayload.Metric... metrics) {
+        return new SparkplugPayload(1_000L, List.of(metrics), seq, null).encode();
+    }
+
+    @Test
+    void dataWithoutADatatypeTakesItsBirthsOrElseItsWireFieldsAndAMismatchIsBadData() throws Exception {
+        SparkplugConverter converter = converter(Map.of());
+        converter.convertAll(NBIRTH, payload(0, metric("Count", 3L, MetricDataType.Int16, (short) 1)));
+        List<PayloadConverter.Converted> data = converter.convertAll(NDATA, lean(1,
+                new SparkplugPayload.Metric(null, 3L, null, DataType.UNKNOWN, false, false, false, 65_535L),
+                new SparkplugPayload.Metric(null, 9L, null, DataType.UNKNOWN, false, false, false, 7L)));
+        assertThat(value(data.get(0)).getInt32("int_value")).as("Int16 from the BIRTH").isEqualTo(-1);
+        assertThat(value(data.get(0)).getString("datatype")).isEqualTo("INT16");
+        assertThat(value(data.get(1)).getInt64("long_value")).as("long_value on the wire").isEqualTo(7L);
+
+        assertThatThrownBy(() -> converter.convertAll(NDATA, lean(2,
+                new SparkplugPayload.Metric("Name", null, null, DataType.STRING, false, false, false, 5L))))
+                .isInstanceOf(DataException.class).hasMessageContaining("a Sparkplug STRING metric carries a Long value");
+    }
+
+    @Test
+    void aRedeliveredMessageIsNoGapAndAStatementThatCannotSeeBirthsNeverAsks() throws Exception {
+        SparkplugConverter converter = converter(Map.of(SparkplugConverter.REBIRTH, "true"));
+        converter.filter("spBv1.0/+/NDATA/#");
+        converter.convertAll(NDATA, payload(4, metric(null, 1L, MetricDataType.Double, 1.0)));
+        converter.convertAll(NDATA, payload(4, metric(null, 1L, MetricDataType.Double, 1.0)));
+        converter.convertAll(NDATA, payload(5, metric(null, 1L, MetricDataType.Double, 1.0)));
+        assertThat(events).as("only the unknown aliases").containsOnly("alias plant/edge1 1");
+        assertThat(published).as("its filter never receives an NBIRTH").isEmpty();
+    }
+
     @Test
     void aHostApplicationsStateIsARecordToo() {
         List<PayloadConverter.Converted> state = converter(Map.of()).convertAll("spBv1.0/STATE/scada1",
