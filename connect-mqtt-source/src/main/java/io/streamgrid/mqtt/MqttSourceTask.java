@@ -4,12 +4,17 @@ import io.streamgrid.common.Version;
 import io.streamgrid.common.metrics.ConnectorMetrics;
 import io.streamgrid.common.queue.HandoffQueue;
 import io.streamgrid.common.queue.SourcePoller;
+import io.streamgrid.mqtt.converter.PayloadConverter;
+import io.streamgrid.mqtt.sparkplug.SparkplugConverter;
+import io.streamgrid.mqtt.transport.MqttTransport;
+import io.streamgrid.mqtt.transport.Paho3Transport;
+import io.streamgrid.mqtt.transport.TransportException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.net.ssl.SSLContext;
+import javax.net.SocketFactory;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -17,17 +22,6 @@ import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.header.ConnectHeaders;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
-import org.eclipse.paho.client.mqttv3.IMqttActionListener;
-import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
-import org.eclipse.paho.client.mqttv3.IMqttToken;
-import io.streamgrid.mqtt.converter.PayloadConverter;
-import io.streamgrid.mqtt.sparkplug.SparkplugConverter;
-import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
-import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.eclipse.paho.client.mqttv3.MqttException;
-import org.eclipse.paho.client.mqttv3.MqttMessage;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -53,7 +47,7 @@ public class MqttSourceTask extends SourceTask {
     /** The statements each MQTT topic matches: a device publishes to the same topic again and again. */
     private final Map<String, List<MqttStatement>> matchingByTopic = new HashMap<>();
     private HandoffQueue<MqttDelivery> queue;
-    private MqttAsyncClient client;
+    private MqttTransport transport;
     private Map<String, String> loggingContext;
     private Map<String, ?> sourcePartition;
     private final AtomicLong connection = new AtomicLong();
@@ -81,28 +75,25 @@ public class MqttSourceTask extends SourceTask {
         loggingContext = MDC.getCopyOfContextMap();
         sourcePartition = Map.of("mqtt.client.id", config.clientId());
         metrics = ConnectorMetrics.register(context, props, new ConnectorMetrics.Gauges(() -> poller.inFlight(),
-                queue::size, queue::bytes, () -> client != null && client.isConnected()));
+                queue::size, queue::bytes, () -> transport != null && transport.isConnected()));
         poller = new SourcePoller<>(queue, config.queue(), config.badMessagePolicy(), config.deadLetterTopic(),
                 MqttSourceConfig.BAD_MESSAGE_POLICY_CONFIG, "; the message stays unacknowledged", new Deliveries(),
                 metrics);
         try {
-            client = new MqttAsyncClient(config.hosts().get(0), config.clientId(), new MemoryPersistence());
-            client.setManualAcks(true);
-            client.setCallback(new Callback());
-            IMqttToken connected = client.connect(options());
-            connected.waitForCompletion(config.connectionTimeoutSeconds() * 1000L + 5000);
-            if (connected.getSessionPresent()) {
+            transport = new Paho3Transport(settings());
+            boolean resumed = transport.connect(new Listener(), config.connectionTimeoutSeconds() * 1000L + 5000);
+            if (resumed) {
                 subscribe("Subscribing (session resumed)");
             } else {
                 subscribeAndWait();
             }
-        } catch (MqttException e) {
+        } catch (TransportException e) {
             closeClient();
             metrics.close();
             throw new ConnectException("Cannot connect to the MQTT broker at " + config.hosts() + " as client '"
                     + config.clientId() + "' within " + config.connectionTimeoutSeconds() + " s ("
                     + MqttSourceConfig.CONNECTION_TIMEOUT_CONFIG + "): " + e.getMessage() + " (reason code "
-                    + e.getReasonCode() + ")", e);
+                    + e.reasonCode() + ")", e);
         } catch (RuntimeException e) {
             // a refused subscription, a TLS setting that cannot be used: the worker calls stop() only after a
             // start() that returned, so nothing else would close the client (which reconnects by itself)
@@ -114,28 +105,14 @@ public class MqttSourceTask extends SourceTask {
                 statements.stream().map(MqttStatement::filter).toList());
     }
 
-    private MqttConnectOptions options() {
-        MqttConnectOptions options = new MqttConnectOptions();
-        options.setServerURIs(config.hosts().toArray(String[]::new));
-        options.setCleanSession(config.cleanSession());
-        options.setKeepAliveInterval(config.keepAliveSeconds());
-        options.setConnectionTimeout(config.connectionTimeoutSeconds());
-        options.setAutomaticReconnect(true);
-        options.setMaxReconnectDelay(config.reconnectMaxDelayMs());
-        if (config.username() != null) {
-            options.setUserName(config.username());
-        }
-        if (config.password() != null) {
-            options.setPassword(config.password().value().toCharArray());
-        }
-        if (config.tls()) {
-            SSLContext tls = TlsContexts.create(config);
-            options.setSocketFactory(NoDelaySocketFactories.tls(tls.getSocketFactory()));
-            options.setHttpsHostnameVerificationEnabled(config.hostnameVerification());
-        } else {
-            options.setSocketFactory(NoDelaySocketFactories.plain());
-        }
-        return options;
+    private Paho3Transport.Settings settings() {
+        SocketFactory sockets = config.tls() ? NoDelaySocketFactories.tls(TlsContexts.create(config).getSocketFactory())
+                : NoDelaySocketFactories.plain();
+        return new Paho3Transport.Settings(List.copyOf(config.hosts()), config.clientId(),
+                config.cleanSession(), config.keepAliveSeconds(), config.connectionTimeoutSeconds(),
+                config.reconnectMaxDelayMs(), config.username(),
+                config.password() == null ? null : config.password().value(), sockets,
+                config.tls() && config.hostnameVerification());
     }
 
     private String[] filters() {
@@ -154,11 +131,9 @@ public class MqttSourceTask extends SourceTask {
     }
 
     /** A new session has no backlog yet, so start() can wait for the subscription and fail if it is refused. */
-    private void subscribeAndWait() throws MqttException {
+    private void subscribeAndWait() throws TransportException {
         String[] filters = filters();
-        IMqttToken token = client.subscribe(filters, qualities(filters));
-        token.waitForCompletion(SUBSCRIBE_TIMEOUT_MS);
-        checkGranted(filters, token.getGrantedQos());
+        checkGranted(filters, transport.subscribeAndWait(filters, qualities(filters), SUBSCRIBE_TIMEOUT_MS));
     }
 
     /**
@@ -170,23 +145,15 @@ public class MqttSourceTask extends SourceTask {
     private void subscribe(String what) {
         String[] filters = filters();
         try {
-            client.subscribe(filters, qualities(filters), null, new IMqttActionListener() {
-                @Override
-                public void onSuccess(IMqttToken token) {
-                    try {
-                        checkGranted(filters, token.getGrantedQos());
-                        LOG.info("{} to {} done", what, List.of(filters));
-                    } catch (ConnectException e) {
-                        queue.fail(e);
-                    }
+            transport.subscribe(filters, qualities(filters), granted -> {
+                try {
+                    checkGranted(filters, granted);
+                    LOG.info("{} to {} done", what, List.of(filters));
+                } catch (ConnectException e) {
+                    queue.fail(e);
                 }
-
-                @Override
-                public void onFailure(IMqttToken token, Throwable cause) {
-                    queue.fail(new ConnectException(what + " to " + List.of(filters) + " failed: " + cause, cause));
-                }
-            });
-        } catch (MqttException | RuntimeException e) {
+            }, cause -> queue.fail(new ConnectException(what + " to " + List.of(filters) + " failed: " + cause, cause)));
+        } catch (TransportException | RuntimeException e) {
             queue.fail(new ConnectException(what + " to " + List.of(filters) + " failed: " + e, e));
         }
     }
@@ -297,8 +264,8 @@ public class MqttSourceTask extends SourceTask {
         @Override
         public void publish(String topic, byte[] payload) {
             try {
-                client.publish(topic, payload, 0, false);
-            } catch (MqttException | RuntimeException e) {
+                transport.publish(topic, payload, 0);
+            } catch (TransportException | RuntimeException e) {
                 LOG.warn("Could not publish the Sparkplug rebirth request on {}: {}", topic, e.toString());
             }
         }
@@ -336,10 +303,10 @@ public class MqttSourceTask extends SourceTask {
             return;
         }
         try {
-            client.messageArrivedComplete(delivery.messageId(), delivery.qos());
+            transport.acknowledge(delivery.messageId(), delivery.qos());
             acknowledged.incrementAndGet();
             metrics.acknowledged(1);
-        } catch (MqttException | RuntimeException e) {
+        } catch (TransportException | RuntimeException e) {
             LOG.warn("Could not acknowledge MQTT message {} on '{}'; the broker will send it again: {}",
                     delivery.messageId(), delivery.topic(), e.toString());
         }
@@ -359,16 +326,8 @@ public class MqttSourceTask extends SourceTask {
     }
 
     private void closeClient() {
-        if (client == null) {
-            return;
-        }
-        try {
-            if (client.isConnected()) {
-                client.disconnectForcibly(0, 5000, false);
-            }
-            client.close(true);
-        } catch (MqttException e) {
-            LOG.warn("Closing the MQTT client failed: {}", e.toString());
+        if (transport != null) {
+            transport.close();
         }
     }
 
@@ -376,24 +335,21 @@ public class MqttSourceTask extends SourceTask {
         return poller.skipped();
     }
 
-    /** Runs on Paho's threads: never throws, since an exception there would close the connection. */
-    private final class Callback implements MqttCallbackExtended {
+    /** Runs on the client's threads: never throws, since an exception there would close the connection. */
+    private final class Listener implements MqttTransport.Listener {
 
         @Override
-        public void connectComplete(boolean reconnect, String serverUri) {
+        public void reconnected(String serverUri) {
             withLoggingContext();
-            if (!reconnect) {
-                return;
-            }
             LOG.info("Reconnected to {}; subscribing again", serverUri);
             subscribe("Subscribing again after reconnecting");
         }
 
         @Override
-        public void connectionLost(Throwable cause) {
+        public void lost(Throwable cause) {
             withLoggingContext();
-            // Counted here, not in connectComplete: this runs on Paho's callback thread after every message of the
-            // old connection and before any of the next, while a queued message may come before connectComplete.
+            // Counted here, not in reconnected: this runs on the client's callback thread after every message of
+            // the old connection and before any of the next, while a queued message may come before reconnected.
             connection.incrementAndGet();
             metrics.retry();
             LOG.warn("Lost the connection to the MQTT broker; reconnecting with back-off up to {} ms: {}",
@@ -401,15 +357,15 @@ public class MqttSourceTask extends SourceTask {
         }
 
         @Override
-        public void messageArrived(String topic, MqttMessage message) {
+        public void message(MqttTransport.Arrival message) {
             try {
-                MqttDelivery delivery = new MqttDelivery(topic, message.getPayload(), message.getQos(),
-                        message.isRetained(), message.isDuplicate(), message.getId(), System.currentTimeMillis(),
+                MqttDelivery delivery = new MqttDelivery(message.topic(), message.payload(), message.qos(),
+                        message.retained(), message.duplicate(), message.messageId(), System.currentTimeMillis(),
                         connection.get());
                 if (LOG.isDebugEnabled()) {
                     withLoggingContext();
-                    LOG.debug("Message {} on {} ({} bytes, QoS {})", message.getId(), topic,
-                            message.getPayload().length, message.getQos());
+                    LOG.debug("Message {} on {} ({} bytes, QoS {})", message.messageId(), message.topic(),
+                            message.payload().length, message.qos());
                 }
                 if (queue.put(delivery)) { // false once stopping: the message stays unacknowledged
                     metrics.recordsIn(1);
@@ -419,10 +375,6 @@ public class MqttSourceTask extends SourceTask {
             } catch (Throwable t) {
                 queue.fail(t);
             }
-        }
-
-        @Override
-        public void deliveryComplete(IMqttDeliveryToken token) {
         }
 
         private void withLoggingContext() {

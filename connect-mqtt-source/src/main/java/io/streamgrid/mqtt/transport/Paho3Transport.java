@@ -1,0 +1,173 @@
+package io.streamgrid.mqtt.transport;
+
+import java.util.function.Consumer;
+import javax.net.SocketFactory;
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** MQTT 3.1.1 with Eclipse Paho's mqttv3 client, acknowledging by hand ({@code setManualAcks}). */
+public final class Paho3Transport implements MqttTransport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Paho3Transport.class);
+
+    /** How to connect: the settings both versions share. */
+    @edu.umd.cs.findbugs.annotations.SuppressFBWarnings(value = "EI_EXPOSE_REP",
+            justification = "settings made for one client: the hosts list is a copy, the socket factory the task's")
+    public record Settings(java.util.List<String> serverUris, String clientId, boolean cleanSession, int keepAliveSeconds,
+                           int connectionTimeoutSeconds, int maxReconnectDelayMs, String username, String password,
+                           SocketFactory socketFactory, boolean hostnameVerification) {
+    }
+
+    private final Settings settings;
+    private MqttAsyncClient client;
+
+    public Paho3Transport(Settings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public boolean connect(Listener listener, long timeoutMs) throws TransportException {
+        try {
+            client = new MqttAsyncClient(settings.serverUris().get(0), settings.clientId(), new MemoryPersistence());
+            client.setManualAcks(true);
+            client.setCallback(new Callback(listener));
+            IMqttToken connected = client.connect(options());
+            connected.waitForCompletion(timeoutMs);
+            return connected.getSessionPresent();
+        } catch (MqttException e) {
+            throw failure(e);
+        }
+    }
+
+    private MqttConnectOptions options() {
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setServerURIs(settings.serverUris().toArray(String[]::new));
+        options.setCleanSession(settings.cleanSession());
+        options.setKeepAliveInterval(settings.keepAliveSeconds());
+        options.setConnectionTimeout(settings.connectionTimeoutSeconds());
+        options.setAutomaticReconnect(true);
+        options.setMaxReconnectDelay(settings.maxReconnectDelayMs());
+        if (settings.username() != null) {
+            options.setUserName(settings.username());
+        }
+        if (settings.password() != null) {
+            options.setPassword(settings.password().toCharArray());
+        }
+        options.setSocketFactory(settings.socketFactory());
+        options.setHttpsHostnameVerificationEnabled(settings.hostnameVerification());
+        return options;
+    }
+
+    @Override
+    public int[] subscribeAndWait(String[] filters, int[] qos, long timeoutMs) throws TransportException {
+        try {
+            IMqttToken token = client.subscribe(filters, qos);
+            token.waitForCompletion(timeoutMs);
+            return token.getGrantedQos();
+        } catch (MqttException e) {
+            throw failure(e);
+        }
+    }
+
+    @Override
+    public void subscribe(String[] filters, int[] qos, Consumer<int[]> granted, Consumer<Throwable> failed)
+            throws TransportException {
+        try {
+            client.subscribe(filters, qos, null, new IMqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    granted.accept(token.getGrantedQos());
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable cause) {
+                    failed.accept(cause);
+                }
+            });
+        } catch (MqttException e) {
+            throw failure(e);
+        }
+    }
+
+    @Override
+    public void acknowledge(int messageId, int qos) throws TransportException {
+        try {
+            client.messageArrivedComplete(messageId, qos);
+        } catch (MqttException e) {
+            throw failure(e);
+        }
+    }
+
+    @Override
+    public void publish(String topic, byte[] payload, int qos) throws TransportException {
+        try {
+            client.publish(topic, payload, qos, false);
+        } catch (MqttException e) {
+            throw failure(e);
+        }
+    }
+
+    @Override
+    public boolean isConnected() {
+        return client != null && client.isConnected();
+    }
+
+    @Override
+    public void close() {
+        if (client == null) {
+            return;
+        }
+        try {
+            if (client.isConnected()) {
+                client.disconnectForcibly(0, 5000, false);
+            }
+            client.close(true);
+        } catch (MqttException e) {
+            LOG.warn("Closing the MQTT client failed: {}", e.toString());
+        }
+    }
+
+    private static TransportException failure(MqttException e) {
+        return new TransportException(e.getMessage(), e.getReasonCode(), e);
+    }
+
+    /** Runs on Paho's threads: never throws, since an exception there would close the connection. */
+    private static final class Callback implements MqttCallbackExtended {
+        private final Listener listener;
+
+        Callback(Listener listener) {
+            this.listener = listener;
+        }
+
+        @Override
+        public void connectComplete(boolean reconnect, String serverUri) {
+            if (reconnect) {
+                listener.reconnected(serverUri);
+            }
+        }
+
+        @Override
+        public void connectionLost(Throwable cause) {
+            listener.lost(cause);
+        }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) {
+            listener.message(new Arrival(topic, message.getPayload(), message.getQos(), message.isRetained(),
+                    message.isDuplicate(), message.getId()));
+        }
+
+        @Override
+        public void deliveryComplete(IMqttDeliveryToken token) {
+        }
+    }
+}
