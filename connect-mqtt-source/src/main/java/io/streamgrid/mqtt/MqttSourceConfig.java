@@ -45,6 +45,9 @@ public final class MqttSourceConfig extends AbstractConfig {
     public static final String USERNAME_CONFIG = PREFIX + ".username";
     public static final String PASSWORD_CONFIG = PREFIX + ".password";
     public static final String CLEAN_CONFIG = PREFIX + ".clean";
+    public static final String VERSION_CONFIG = PREFIX + ".version";
+    public static final String RECEIVE_MAXIMUM_CONFIG = PREFIX + ".receive.maximum";
+    public static final String SESSION_EXPIRY_CONFIG = PREFIX + ".session.expiry";
     public static final String KEEP_ALIVE_CONFIG = PREFIX + ".keep.alive";
     public static final String CONNECTION_TIMEOUT_CONFIG = PREFIX + ".connection.timeout";
     public static final String RECONNECT_MAX_DELAY_CONFIG = PREFIX + ".reconnect.max.delay";
@@ -118,6 +121,22 @@ public final class MqttSourceConfig extends AbstractConfig {
                                 + "messages not yet acknowledged while the task is away, and sends them again. "
                                 + "true: every connection starts empty; messages sent while away are lost.",
                         CONNECTION_GROUP, ++order, Width.SHORT, "Clean session")
+                .define(VERSION_CONFIG, Type.STRING, "3.1.1", ConfigDef.ValidString.in("3.1.1", "5"),
+                        Importance.MEDIUM, "The MQTT protocol version: 3.1.1 (Eclipse Paho's mqttv3 client) or 5 "
+                                + "(Paho's mqttv5 client: Receive Maximum, session expiry, user properties and the "
+                                + "other MQTT 5 properties as headers).",
+                        CONNECTION_GROUP, ++order, Width.SHORT, "MQTT version")
+                .define(RECEIVE_MAXIMUM_CONFIG, Type.INT, 65_535, ConfigDef.Range.between(1, 65_535),
+                        Importance.MEDIUM, "MQTT 5: how many QoS 1 and 2 messages the broker may send this client "
+                                + "before it has acknowledged them. The task acknowledges only after Kafka has the "
+                                + "records, so this window bounds throughput (with 3.1.1 the broker alone decides: "
+                                + "mosquitto's default is 20).",
+                        CONNECTION_GROUP, ++order, Width.SHORT, "Receive maximum")
+                .define(SESSION_EXPIRY_CONFIG, Type.LONG, 86_400L, ConfigDef.Range.between(0L, 4_294_967_295L),
+                        Importance.MEDIUM, "MQTT 5: seconds the broker keeps the session (subscriptions and "
+                                + "unacknowledged messages) after the client went away; 0 starts clean every time. "
+                                + "It takes the place of " + PREFIX + ".clean for MQTT 5.",
+                        CONNECTION_GROUP, ++order, Width.SHORT, "Session expiry (s)")
                 .define(KEEP_ALIVE_CONFIG, Type.INT, 60, ConfigDef.Range.atLeast(0), Importance.LOW,
                         "Keep-alive interval in seconds: the client pings an idle connection this often, and "
                                 + "the broker drops a client it has not heard from for 1.5 times as long. 0 turns it off.",
@@ -187,6 +206,18 @@ public final class MqttSourceConfig extends AbstractConfig {
 
     public Password password() {
         return getPassword(PASSWORD_CONFIG);
+    }
+
+    public boolean mqtt5() {
+        return getString(VERSION_CONFIG).equals("5");
+    }
+
+    public int receiveMaximum() {
+        return getInt(RECEIVE_MAXIMUM_CONFIG);
+    }
+
+    public long sessionExpirySeconds() {
+        return getLong(SESSION_EXPIRY_CONFIG);
     }
 
     public boolean cleanSession() {

@@ -8,6 +8,7 @@ import io.streamgrid.mqtt.converter.PayloadConverter;
 import io.streamgrid.mqtt.sparkplug.SparkplugConverter;
 import io.streamgrid.mqtt.transport.MqttTransport;
 import io.streamgrid.mqtt.transport.Paho3Transport;
+import io.streamgrid.mqtt.transport.Paho5Transport;
 import io.streamgrid.mqtt.transport.TransportException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -80,7 +81,7 @@ public class MqttSourceTask extends SourceTask {
                 MqttSourceConfig.BAD_MESSAGE_POLICY_CONFIG, "; the message stays unacknowledged", new Deliveries(),
                 metrics);
         try {
-            transport = new Paho3Transport(settings());
+            transport = config.mqtt5() ? new Paho5Transport(settings()) : new Paho3Transport(settings());
             boolean resumed = transport.connect(new Listener(), config.connectionTimeoutSeconds() * 1000L + 5000);
             if (resumed) {
                 subscribe("Subscribing (session resumed)");
@@ -105,14 +106,14 @@ public class MqttSourceTask extends SourceTask {
                 statements.stream().map(MqttStatement::filter).toList());
     }
 
-    private Paho3Transport.Settings settings() {
+    private MqttTransport.Settings settings() {
         SocketFactory sockets = config.tls() ? NoDelaySocketFactories.tls(TlsContexts.create(config).getSocketFactory())
                 : NoDelaySocketFactories.plain();
-        return new Paho3Transport.Settings(List.copyOf(config.hosts()), config.clientId(),
+        return new MqttTransport.Settings(List.copyOf(config.hosts()), config.clientId(),
                 config.cleanSession(), config.keepAliveSeconds(), config.connectionTimeoutSeconds(),
                 config.reconnectMaxDelayMs(), config.username(),
                 config.password() == null ? null : config.password().value(), sockets,
-                config.tls() && config.hostnameVerification());
+                config.tls() && config.hostnameVerification(), config.receiveMaximum(), config.sessionExpirySeconds());
     }
 
     private String[] filters() {
@@ -160,7 +161,7 @@ public class MqttSourceTask extends SourceTask {
 
     private static void checkGranted(String[] filters, int[] granted) {
         for (int i = 0; i < granted.length && i < filters.length; i++) {
-            if (granted[i] == 0x80) {
+            if (granted[i] >= 0x80) { // 3.1.1's failure code, and MQTT 5's reason codes from 0x80 on
                 throw new ConnectException("The MQTT broker refused the subscription to '" + filters[i]
                         + "' (not allowed for this user, or a filter it does not support, such as $share)");
             }
@@ -281,6 +282,24 @@ public class MqttSourceTask extends SourceTask {
         headers.addBoolean("mqtt.retained", delivery.retained());
         headers.addBoolean("mqtt.duplicate", delivery.duplicate());
         headers.addInt("mqtt.message.id", delivery.messageId());
+        MqttTransport.Mqtt5Properties v5 = delivery.properties();
+        if (v5 != null) {
+            for (Map.Entry<String, String> property : v5.userProperties()) {
+                headers.addString("mqtt.user." + property.getKey(), property.getValue());
+            }
+            if (v5.contentType() != null) {
+                headers.addString("mqtt.content.type", v5.contentType());
+            }
+            if (v5.responseTopic() != null) {
+                headers.addString("mqtt.response.topic", v5.responseTopic());
+            }
+            if (v5.correlationData() != null) {
+                headers.addBytes("mqtt.correlation.data", v5.correlationData());
+            }
+            if (v5.messageExpirySeconds() != null) {
+                headers.addLong("mqtt.message.expiry", v5.messageExpirySeconds());
+            }
+        }
         return headers;
     }
 
@@ -361,7 +380,7 @@ public class MqttSourceTask extends SourceTask {
             try {
                 MqttDelivery delivery = new MqttDelivery(message.topic(), message.payload(), message.qos(),
                         message.retained(), message.duplicate(), message.messageId(), System.currentTimeMillis(),
-                        connection.get());
+                        connection.get(), message.properties());
                 if (LOG.isDebugEnabled()) {
                     withLoggingContext();
                     LOG.debug("Message {} on {} ({} bytes, QoS {})", message.messageId(), message.topic(),

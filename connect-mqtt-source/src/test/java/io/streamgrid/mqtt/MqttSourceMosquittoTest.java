@@ -383,4 +383,71 @@ class MqttSourceMosquittoTest {
         });
         edge.disconnect();
     }
+
+    /** An MQTT 5 publisher (Paho's mqttv5 client). */
+    private org.eclipse.paho.mqttv5.client.MqttClient publisher5() throws Exception {
+        org.eclipse.paho.mqttv5.client.MqttClient client = new org.eclipse.paho.mqttv5.client.MqttClient(broker.url(),
+                "publisher5-" + System.nanoTime(), new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence());
+        client.connect();
+        return client;
+    }
+
+    @Test
+    void mqtt5PropertiesBecomeHeadersAndTheAckWaitsForKafka() throws Exception {
+        String connector = "mqtt5-" + System.nanoTime();
+        MqttSourceTask task = start(Tasks.props(broker.url(), "INSERT INTO t SELECT * FROM five/# WITHCONVERTER = `json` "
+                + "WHERE _header.mqtt.user.site = 'cellar'", "connect.mqtt.version", "5", "connect.mqtt.client.id",
+                "five-test", "name", connector));
+        org.eclipse.paho.mqttv5.client.MqttClient device = publisher5();
+        org.eclipse.paho.mqttv5.common.MqttMessage message =
+                new org.eclipse.paho.mqttv5.common.MqttMessage("{\"v\":1}".getBytes(StandardCharsets.UTF_8));
+        message.setQos(1);
+        org.eclipse.paho.mqttv5.common.packet.MqttProperties properties =
+                new org.eclipse.paho.mqttv5.common.packet.MqttProperties();
+        properties.setUserProperties(List.of(new org.eclipse.paho.mqttv5.common.packet.UserProperty("site", "roof"),
+                new org.eclipse.paho.mqttv5.common.packet.UserProperty("site", "cellar"),
+                new org.eclipse.paho.mqttv5.common.packet.UserProperty("line", "3")));
+        properties.setContentType("application/json");
+        properties.setResponseTopic("replies/1");
+        properties.setCorrelationData(new byte[] {7, 8});
+        properties.setMessageExpiryInterval(600L);
+        message.setProperties(properties);
+        device.publish("five/a", message);
+
+        SourceRecord record = Tasks.poll(task, 1, 10_000, false).get(0);
+        List<Object> sites = new ArrayList<>();
+        record.headers().allWithName("mqtt.user.site").forEachRemaining(h -> sites.add(h.value()));
+        assertThat(sites).as("repeated names keep every value, in order").containsExactly("roof", "cellar");
+        assertThat(record.headers().lastWithName("mqtt.user.line").value()).isEqualTo("3");
+        assertThat(record.headers().lastWithName("mqtt.content.type").value()).isEqualTo("application/json");
+        assertThat(record.headers().lastWithName("mqtt.response.topic").value()).isEqualTo("replies/1");
+        assertThat((byte[]) record.headers().lastWithName("mqtt.correlation.data").value()).containsExactly(7, 8);
+        assertThat((Long) record.headers().lastWithName("mqtt.message.expiry").value()).isBetween(1L, 600L);
+
+        javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        javax.management.ObjectName metrics = new javax.management.ObjectName(
+                "kafka.connect:type=plugins,connector=" + connector + ",task=0");
+        assertThat(jmx.getAttribute(metrics, "acknowledged-total")).as("not before Kafka has it").isEqualTo(0.0);
+        task.commitRecord(record, null);
+        assertThat(jmx.getAttribute(metrics, "acknowledged-total")).isEqualTo(1.0);
+        device.disconnect();
+    }
+
+    @Test
+    void mqtt5SessionKeepsWhatKafkaDidNotGetAcrossARestart() throws Exception {
+        Map<String, String> props = Tasks.props(broker.url(), "INSERT INTO t SELECT * FROM fiveacks/#",
+                "connect.mqtt.version", "5", "connect.mqtt.client.id", "five-acks", "connect.mqtt.session.expiry", "600");
+        MqttSourceTask first = start(props);
+        MqttClient device = Tasks.publisher(broker.url());
+        for (int i = 0; i < 3; i++) {
+            Tasks.publish(device, "fiveacks/x", "m" + i, 1);
+        }
+        assertThat(payloads(Tasks.poll(first, 3, 10_000, false))).containsExactly("m0", "m1", "m2");
+        first.stop(); // before Kafka acknowledged: nothing was acknowledged to the broker
+        tasks.remove(first);
+
+        MqttSourceTask second = start(props);
+        assertThat(payloads(Tasks.poll(second, 3, 10_000, true))).containsExactly("m0", "m1", "m2");
+        device.disconnect();
+    }
 }

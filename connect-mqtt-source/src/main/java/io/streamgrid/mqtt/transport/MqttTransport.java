@@ -9,6 +9,15 @@ import java.util.function.Consumer;
  */
 public interface MqttTransport extends AutoCloseable {
 
+    /** How to connect: the settings both versions share. */
+    @edu.umd.cs.findbugs.annotations.SuppressFBWarnings(value = "EI_EXPOSE_REP",
+            justification = "settings made for one client: the hosts list is a copy, the socket factory the task's")
+    public record Settings(java.util.List<String> serverUris, String clientId, boolean cleanSession, int keepAliveSeconds,
+                           int connectionTimeoutSeconds, int maxReconnectDelayMs, String username, String password,
+                           javax.net.SocketFactory socketFactory, boolean hostnameVerification, int receiveMaximum,
+                           long sessionExpirySeconds) {
+    }
+
     /** What the transport tells the task, on the client's own threads; implementations never let it throw. */
     interface Listener {
         /** A message arrived; it stays unacknowledged until {@link #acknowledge} is called with it. */
@@ -24,7 +33,18 @@ public interface MqttTransport extends AutoCloseable {
     /** A message as it arrived; its payload is handed on once, not copied. */
     @edu.umd.cs.findbugs.annotations.SuppressFBWarnings(value = "EI_EXPOSE_REP",
             justification = "the client hands the payload over and keeps no reference")
-    record Arrival(String topic, byte[] payload, int qos, boolean retained, boolean duplicate, int messageId) {
+    record Arrival(String topic, byte[] payload, int qos, boolean retained, boolean duplicate, int messageId,
+                   Mqtt5Properties properties) {
+    }
+
+    /**
+     * MQTT 5's properties of a message; null on 3.1.1. {@code userProperties} keeps every name=value pair in
+     * order, repeated names included.
+     */
+    @edu.umd.cs.findbugs.annotations.SuppressFBWarnings(value = "EI_EXPOSE_REP",
+            justification = "the client hands the correlation data over and keeps no reference")
+    record Mqtt5Properties(java.util.List<java.util.Map.Entry<String, String>> userProperties, String contentType,
+                           String responseTopic, byte[] correlationData, Long messageExpirySeconds) {
     }
 
     /**

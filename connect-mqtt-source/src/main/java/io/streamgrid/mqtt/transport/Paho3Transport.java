@@ -1,7 +1,6 @@
 package io.streamgrid.mqtt.transport;
 
 import java.util.function.Consumer;
-import javax.net.SocketFactory;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
@@ -18,14 +17,6 @@ import org.slf4j.LoggerFactory;
 public final class Paho3Transport implements MqttTransport {
 
     private static final Logger LOG = LoggerFactory.getLogger(Paho3Transport.class);
-
-    /** How to connect: the settings both versions share. */
-    @edu.umd.cs.findbugs.annotations.SuppressFBWarnings(value = "EI_EXPOSE_REP",
-            justification = "settings made for one client: the hosts list is a copy, the socket factory the task's")
-    public record Settings(java.util.List<String> serverUris, String clientId, boolean cleanSession, int keepAliveSeconds,
-                           int connectionTimeoutSeconds, int maxReconnectDelayMs, String username, String password,
-                           SocketFactory socketFactory, boolean hostnameVerification) {
-    }
 
     private final Settings settings;
     private MqttAsyncClient client;
@@ -44,7 +35,7 @@ public final class Paho3Transport implements MqttTransport {
             connected.waitForCompletion(timeoutMs);
             return connected.getSessionPresent();
         } catch (MqttException e) {
-            throw failure(e);
+            throw PahoCalls.failure(e);
         }
     }
 
@@ -69,13 +60,11 @@ public final class Paho3Transport implements MqttTransport {
 
     @Override
     public int[] subscribeAndWait(String[] filters, int[] qos, long timeoutMs) throws TransportException {
-        try {
+        return PahoCalls.call(() -> {
             IMqttToken token = client.subscribe(filters, qos);
             token.waitForCompletion(timeoutMs);
             return token.getGrantedQos();
-        } catch (MqttException e) {
-            throw failure(e);
-        }
+        });
     }
 
     @Override
@@ -94,26 +83,21 @@ public final class Paho3Transport implements MqttTransport {
                 }
             });
         } catch (MqttException e) {
-            throw failure(e);
+            throw PahoCalls.failure(e);
         }
     }
 
     @Override
     public void acknowledge(int messageId, int qos) throws TransportException {
-        try {
+        PahoCalls.call(() -> {
             client.messageArrivedComplete(messageId, qos);
-        } catch (MqttException e) {
-            throw failure(e);
-        }
+            return null;
+        });
     }
 
     @Override
     public void publish(String topic, byte[] payload, int qos) throws TransportException {
-        try {
-            client.publish(topic, payload, qos, false);
-        } catch (MqttException e) {
-            throw failure(e);
-        }
+        PahoCalls.call(() -> client.publish(topic, payload, qos, false));
     }
 
     @Override
@@ -134,10 +118,6 @@ public final class Paho3Transport implements MqttTransport {
         } catch (MqttException e) {
             LOG.warn("Closing the MQTT client failed: {}", e.toString());
         }
-    }
-
-    private static TransportException failure(MqttException e) {
-        return new TransportException(e.getMessage(), e.getReasonCode(), e);
     }
 
     /** Runs on Paho's threads: never throws, since an exception there would close the connection. */
@@ -163,7 +143,7 @@ public final class Paho3Transport implements MqttTransport {
         @Override
         public void messageArrived(String topic, MqttMessage message) {
             listener.message(new Arrival(topic, message.getPayload(), message.getQos(), message.isRetained(),
-                    message.isDuplicate(), message.getId()));
+                    message.isDuplicate(), message.getId(), null));
         }
 
         @Override

@@ -1,0 +1,194 @@
+package io.streamgrid.mqtt.transport;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.eclipse.paho.mqttv5.common.packet.UserProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * MQTT 5 with Eclipse Paho's mqttv5 client, acknowledging by hand like the 3.1.1 transport, and telling the broker
+ * its Receive Maximum (how many unacknowledged QoS 1 and 2 messages it may send) and the session expiry. Native
+ * shared subscriptions ({@code $share/group/filter}) are MQTT 5's own.
+ */
+public final class Paho5Transport implements MqttTransport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Paho5Transport.class);
+
+    private final Settings settings;
+    private MqttAsyncClient client;
+
+    public Paho5Transport(Settings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public boolean connect(Listener listener, long timeoutMs) throws TransportException {
+        try {
+            client = new MqttAsyncClient(settings.serverUris().get(0), settings.clientId(), new MemoryPersistence());
+            client.setManualAcks(true);
+            client.setCallback(new Callback(listener));
+            IMqttToken connected = client.connect(options());
+            connected.waitForCompletion(timeoutMs);
+            return connected.getSessionPresent();
+        } catch (MqttException e) {
+            throw PahoCalls.failure(e);
+        }
+    }
+
+    private MqttConnectionOptions options() {
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setServerURIs(settings.serverUris().toArray(String[]::new));
+        options.setCleanStart(settings.sessionExpirySeconds() == 0);
+        options.setSessionExpiryInterval(settings.sessionExpirySeconds());
+        options.setReceiveMaximum(settings.receiveMaximum());
+        options.setKeepAliveInterval(settings.keepAliveSeconds());
+        options.setConnectionTimeout(settings.connectionTimeoutSeconds());
+        options.setAutomaticReconnect(true);
+        options.setAutomaticReconnectDelay(1, Math.max(1, settings.maxReconnectDelayMs() / 1000));
+        if (settings.username() != null) {
+            options.setUserName(settings.username());
+        }
+        if (settings.password() != null) {
+            options.setPassword(settings.password().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        options.setSocketFactory(settings.socketFactory());
+        options.setHttpsHostnameVerificationEnabled(settings.hostnameVerification());
+        return options;
+    }
+
+    private static MqttSubscription[] subscriptions(String[] filters, int[] qos) {
+        MqttSubscription[] subscriptions = new MqttSubscription[filters.length];
+        for (int i = 0; i < filters.length; i++) {
+            subscriptions[i] = new MqttSubscription(filters[i], qos[i]);
+        }
+        return subscriptions;
+    }
+
+    @Override
+    public int[] subscribeAndWait(String[] filters, int[] qos, long timeoutMs) throws TransportException {
+        return PahoCalls.call(() -> {
+            IMqttToken token = client.subscribe(subscriptions(filters, qos));
+            token.waitForCompletion(timeoutMs);
+            return token.getReasonCodes();
+        });
+    }
+
+    @Override
+    public void subscribe(String[] filters, int[] qos, Consumer<int[]> granted, Consumer<Throwable> failed)
+            throws TransportException {
+        try {
+            client.subscribe(subscriptions(filters, qos), null, new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    granted.accept(token.getReasonCodes());
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable cause) {
+                    failed.accept(cause);
+                }
+            }, new MqttProperties());
+        } catch (MqttException e) {
+            throw PahoCalls.failure(e);
+        }
+    }
+
+    @Override
+    public void acknowledge(int messageId, int qos) throws TransportException {
+        PahoCalls.call(() -> {
+            client.messageArrivedComplete(messageId, qos);
+            return null;
+        });
+    }
+
+    @Override
+    public void publish(String topic, byte[] payload, int qos) throws TransportException {
+        PahoCalls.call(() -> client.publish(topic, payload, qos, false));
+    }
+
+    @Override
+    public boolean isConnected() {
+        return client != null && client.isConnected();
+    }
+
+    @Override
+    public void close() {
+        if (client == null) {
+            return;
+        }
+        try {
+            if (client.isConnected()) {
+                client.disconnectForcibly(0, 5000, 0, new MqttProperties());
+            }
+            client.close(true);
+        } catch (MqttException e) {
+            LOG.warn("Closing the MQTT client failed: {}", e.toString());
+        }
+    }
+
+    /** Runs on Paho's threads: never throws, since an exception there would close the connection. */
+    private static final class Callback implements MqttCallback {
+        private final Listener listener;
+
+        Callback(Listener listener) {
+            this.listener = listener;
+        }
+
+        @Override
+        public void connectComplete(boolean reconnect, String serverUri) {
+            if (reconnect) {
+                listener.reconnected(serverUri);
+            }
+        }
+
+        @Override
+        public void disconnected(MqttDisconnectResponse response) {
+            listener.lost(response.getException());
+        }
+
+        @Override
+        public void mqttErrorOccurred(MqttException exception) {
+            LOG.warn("MQTT error: {}", exception.toString());
+        }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) {
+            MqttProperties properties = message.getProperties();
+            Mqtt5Properties v5 = null;
+            if (properties != null) {
+                List<Map.Entry<String, String>> user = new ArrayList<>();
+                if (properties.getUserProperties() != null) {
+                    for (UserProperty property : properties.getUserProperties()) {
+                        user.add(Map.entry(property.getKey(), property.getValue()));
+                    }
+                }
+                v5 = new Mqtt5Properties(user, properties.getContentType(), properties.getResponseTopic(),
+                        properties.getCorrelationData(), properties.getMessageExpiryInterval());
+            }
+            listener.message(new Arrival(topic, message.getPayload(), message.getQos(), message.isRetained(),
+                    message.isDuplicate(), message.getId(), v5));
+        }
+
+        @Override
+        public void deliveryComplete(IMqttToken token) {
+        }
+
+        @Override
+        public void authPacketArrived(int reasonCode, MqttProperties properties) {
+        }
+    }
+}
