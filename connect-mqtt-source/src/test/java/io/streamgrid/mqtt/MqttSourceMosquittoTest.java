@@ -139,11 +139,12 @@ class MqttSourceMosquittoTest {
         device.disconnect();
     }
 
-    @Test
-    void sharedSubscriptionSpreadsOverTwoTasksWithNothingLostOrDuplicated() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest(name = "MQTT {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"3.1.1", "5"})
+    void sharedSubscriptionSpreadsOverTwoTasksWithNothingLostOrDuplicated(String version) throws Exception {
         Map<String, String> props = Tasks.props(broker.url(),
                 "INSERT INTO shared SELECT * FROM '$share/workers/jobs/#'; INSERT INTO solo SELECT * FROM solo/#",
-                "connect.mqtt.client.id", "share-test");
+                "connect.mqtt.client.id", "share-test-" + version, "connect.mqtt.version", version);
         List<Map<String, String>> configs = MqttSourceConnector.taskConfigs(props,
                 Kcql.parse(props.get("connect.mqtt.kcql")), 2);
         assertThat(configs).hasSize(2);

@@ -154,7 +154,7 @@ public final class FieldProjection {
                 }
                 case HEADER -> {
                     Header header = header(record, path);
-                    List<String> inside = path.segments().subList(1, path.segments().size());
+                    List<String> inside = path.segments().subList(headerNameLength(record, path), path.segments().size());
                     Schema schema = header.schema() != null ? resolve(record, path, header.schema(), inside)
                             : inferred(record, path, navigate(record, path, header.value(), inside));
                     entries.add(new Entry(field.outputName(), schema, Part.HEADER, path, inside, null));
@@ -285,7 +285,7 @@ public final class FieldProjection {
                 case METADATA -> metadata(record, path);
             };
             List<String> inside = switch (path.kind()) {
-                case HEADER -> path.segments().subList(1, path.segments().size());
+                case HEADER -> path.segments().subList(headerNameLength(record, path), path.segments().size());
                 case METADATA -> List.of();
                 default -> path.segments();
             };
@@ -391,10 +391,25 @@ public final class FieldProjection {
         return current;
     }
 
+    /**
+     * How many segments of a header path name the header: names may hold dots ({@code mqtt.user.site}), so the
+     * longest run that names a header of the record wins; 1 when none does.
+     */
+    private static int headerNameLength(RecordView record, FieldPath path) {
+        List<String> segments = path.segments();
+        for (int length = segments.size(); length > 1; length--) {
+            if (record.headers().lastWithName(String.join(".", segments.subList(0, length))) != null) {
+                return length;
+            }
+        }
+        return 1;
+    }
+
     private static Header header(RecordView record, FieldPath path) {
-        Header header = record.headers().lastWithName(path.segments().get(0));
+        String name = String.join(".", path.segments().subList(0, headerNameLength(record, path)));
+        Header header = record.headers().lastWithName(name);
         if (header == null) {
-            throw new DataException("Header '" + path.segments().get(0) + "' selected by '" + path
+            throw new DataException("Header '" + name + "' selected by '" + path
                     + "' is not in record " + record.describe());
         }
         return header;

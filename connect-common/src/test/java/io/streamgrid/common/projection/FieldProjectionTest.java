@@ -47,6 +47,7 @@ class FieldProjectionTest {
         ConnectHeaders headers = new ConnectHeaders();
         headers.addString("source", "gateway-7");
         headers.addInt("hops", 2);
+        headers.addString("mqtt.user.site", "roof");
         return new SinkRecord("readings", 4, KEY, new Struct(KEY).put("id", "k-9"), valueSchema, value, 1234L,
                 1700000000999L, org.apache.kafka.common.record.TimestampType.CREATE_TIME, headers);
     }
@@ -163,6 +164,15 @@ class FieldProjectionTest {
             assertThat(struct.get("_partition")).isEqualTo(4);
             assertThat(struct.get("_offset")).isEqualTo(1234L);
             assertThat(struct.get("_timestamp")).isEqualTo(1700000000999L);
+        }
+
+        @Test
+        void aHeaderNameWithDotsIsReadWhole() {
+            SchemaAndValue out = project("sensor_id, _header.mqtt.user.site AS site",
+                    record(READING, reading()));
+            assertThat(((Struct) out.value()).get("site")).isEqualTo("roof");
+            assertThatThrownBy(() -> project("_header.mqtt.user.nope", record(READING, reading())))
+                    .isInstanceOf(DataException.class).hasMessageContaining("Header 'mqtt'");
         }
 
         @Test
