@@ -272,12 +272,10 @@ final class MqttStatement {
                 converted.schema(), converted.value(), headers));
     }
 
-    /** Converts without projecting, for key extraction before projection drops the key fields. */
-    SchemaAndValue convert(String mqttTopic, byte[] payload) {
-        return converter.convert(mqttTopic, payload);
-    }
-
-    /** Every record the payload gives, each with the key its converter gives it (null: none). */
+    /**
+     * Every record the payload gives, each with the key its converter gives it (null: none); not yet projected, so
+     * WHERE and WITHKEY can read fields the SELECT list drops.
+     */
     List<PayloadConverter.Converted> convertAll(String mqttTopic, byte[] payload) {
         return converter.convertAll(mqttTopic, payload);
     }

@@ -1,14 +1,10 @@
 package io.streamgrid.common.projection;
 
+import io.streamgrid.common.format.IsoTimes;
 import io.streamgrid.kcql.Condition;
 import io.streamgrid.kcql.KcqlStatement;
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -237,21 +233,8 @@ public final class RecordFilter {
     }
 
     private Instant instant(String text, Condition.Operand where) {
-        String trimmed = text.trim();
-        try {
-            return OffsetDateTime.parse(trimmed).toInstant();
-        } catch (DateTimeParseException e) {
-            try {
-                return LocalDateTime.parse(trimmed).toInstant(ZoneOffset.UTC);
-            } catch (DateTimeParseException e2) {
-                try {
-                    return LocalDate.parse(trimmed).atStartOfDay().toInstant(ZoneOffset.UTC);
-                } catch (DateTimeParseException e3) {
-                    throw new DataException("WHERE compares a timestamp with " + where + " in record "
-                            + current.describe() + ", which is not an ISO-8601 date or time");
-                }
-            }
-        }
+        return IsoTimes.instant(text).orElseThrow(() -> new DataException("WHERE compares a timestamp with " + where
+                + " in record " + current.describe() + ", which is not an ISO-8601 date or time"));
     }
 
     private Object value(Condition.Operand operand) {

@@ -1,6 +1,7 @@
 package io.streamgrid.hazelcast.state;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.streamgrid.common.format.IsoTimes;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -8,7 +9,6 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 
 /**
  * Version values made comparable: numbers as they are, points in time (Connect timestamps, Compact dates and
@@ -81,24 +81,15 @@ public final class Versions {
     }
 
     private static BigDecimal ofText(String text, String where) {
-        String trimmed = text.trim();
+        java.util.Optional<Instant> time = IsoTimes.instant(text);
+        if (time.isPresent()) {
+            return millis(time.get());
+        }
         try {
-            return millis(OffsetDateTime.parse(trimmed).toInstant());
-        } catch (DateTimeParseException notOffset) {
-            try {
-                return millis(LocalDateTime.parse(trimmed).toInstant(ZoneOffset.UTC));
-            } catch (DateTimeParseException notLocal) {
-                try {
-                    return millis(LocalDate.parse(trimmed).atStartOfDay().toInstant(ZoneOffset.UTC));
-                } catch (DateTimeParseException notDate) {
-                    try {
-                        return new BigDecimal(trimmed);
-                    } catch (NumberFormatException notNumber) {
-                        throw new IllegalArgumentException(where + " is '" + text + "', not a number, a timestamp or "
-                                + "an ISO-8601 string");
-                    }
-                }
-            }
+            return new BigDecimal(text.trim());
+        } catch (NumberFormatException notNumber) {
+            throw new IllegalArgumentException(where + " is '" + text + "', not a number, a timestamp or an ISO-8601 "
+                    + "string");
         }
     }
 
