@@ -1,22 +1,29 @@
 package io.streamgrid.mqtt;
 
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Optional;
+import javax.net.SocketFactory;
 import javax.net.ssl.SSLException;
 import org.apache.kafka.common.config.ConfigException;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 
 /**
- * Connects once to the broker with the connector's settings, so that validate reports what would make every
+ * Connects once to the broker with the connector's settings and MQTT version, so that validate reports what would make every
  * task fail at start (a broker nobody answers on, a refused login, a TLS failure) on the key to fix. It uses a
  * client id of its own and a clean session, so it never takes over a task's persistent session.
  */
 final class BrokerCheck {
+
+    /** MQTT 5 CONNACK reason codes (0x86, 0x87) of a refused login. */
+    private static final int V5_BAD_USER_NAME_OR_PASSWORD = 0x86;
+    private static final int V5_NOT_AUTHORIZED = 0x87;
 
     /** A setting that does not work, and why. */
     record Problem(String key, String message) {
@@ -27,44 +34,110 @@ final class BrokerCheck {
 
     static Optional<Problem> check(MqttSourceConfig config, Duration timeout) {
         String hosts = config.hosts().toString();
+        SocketFactory sockets = null;
+        try {
+            if (config.tls()) {
+                sockets = TlsContexts.create(config).getSocketFactory();
+            }
+        } catch (ConfigException e) {
+            return Optional.of(new Problem(keyOf(e), e.getMessage()));
+        }
+        int connectSeconds = (int) Math.max(1, Math.min(timeout.toSeconds(), config.connectionTimeoutSeconds()));
+        // short (MQTT 3.1.1 brokers may refuse ids over 23 bytes) and never a task's id, whose session it would take
+        String clientId = "sg-check-" + Long.toHexString(System.nanoTime() & 0xffffffffL);
+        try {
+            if (config.mqtt5()) {
+                connectV5(config, clientId, sockets, connectSeconds, timeout);
+            } else {
+                connectV3(config, clientId, sockets, connectSeconds, timeout);
+            }
+            return Optional.empty();
+        } catch (MqttException e) {
+            int code = e.getReasonCode();
+            boolean loginRefused = code == MqttException.REASON_CODE_FAILED_AUTHENTICATION
+                    || code == MqttException.REASON_CODE_NOT_AUTHORIZED;
+            return Optional.of(problem(config, hosts, loginRefused, code, e));
+        } catch (org.eclipse.paho.mqttv5.common.MqttException e) {
+            int code = e.getReasonCode();
+            boolean loginRefused = code == V5_BAD_USER_NAME_OR_PASSWORD || code == V5_NOT_AUTHORIZED;
+            return Optional.of(problem(config, hosts, loginRefused, code, e));
+        }
+    }
+
+    private static void connectV3(MqttSourceConfig config, String clientId, SocketFactory sockets, int connectSeconds,
+            Duration timeout) throws MqttException {
         MqttConnectOptions options = new MqttConnectOptions();
         options.setServerURIs(config.hosts().toArray(String[]::new));
         options.setCleanSession(true);
         options.setAutomaticReconnect(false);
-        options.setConnectionTimeout((int) Math.max(1, Math.min(timeout.toSeconds(), config.connectionTimeoutSeconds())));
+        options.setConnectionTimeout(connectSeconds);
         if (config.username() != null) {
             options.setUserName(config.username());
         }
         if (config.password() != null) {
             options.setPassword(config.password().value().toCharArray());
         }
-        try {
-            if (config.tls()) {
-                options.setSocketFactory(TlsContexts.create(config).getSocketFactory());
-                options.setHttpsHostnameVerificationEnabled(config.hostnameVerification());
-            }
-        } catch (ConfigException e) {
-            return Optional.of(new Problem(keyOf(e), e.getMessage()));
+        if (sockets != null) {
+            options.setSocketFactory(sockets);
+            options.setHttpsHostnameVerificationEnabled(config.hostnameVerification());
         }
-        MqttClient client = null;
+        MqttClient client = new MqttClient(config.hosts().get(0), clientId, new MemoryPersistence());
         try {
-            // short (MQTT 3.1.1 brokers may refuse ids over 23 bytes) and never a task's id, whose session it would take
-            client = new MqttClient(config.hosts().get(0), "sg-check-" + Long.toHexString(System.nanoTime() & 0xffffffffL),
-                    new MemoryPersistence());
             client.setTimeToWait(timeout.toMillis());
             client.connect(options);
             client.disconnect();
-            return Optional.empty();
-        } catch (MqttException e) {
-            return Optional.of(problem(config, hosts, e));
         } finally {
-            close(client);
+            try {
+                if (client.isConnected()) {
+                    client.disconnectForcibly(0, 1000);
+                }
+                client.close(true);
+            } catch (MqttException e) {
+                // nothing to do: the check is over
+            }
         }
     }
 
-    private static Problem problem(MqttSourceConfig config, String hosts, MqttException e) {
-        int code = e.getReasonCode();
-        if (code == MqttException.REASON_CODE_FAILED_AUTHENTICATION || code == MqttException.REASON_CODE_NOT_AUTHORIZED) {
+    /** A clean start with no session kept, so the broker holds nothing for the check's client id. */
+    private static void connectV5(MqttSourceConfig config, String clientId, SocketFactory sockets, int connectSeconds,
+            Duration timeout) throws org.eclipse.paho.mqttv5.common.MqttException {
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setServerURIs(config.hosts().toArray(String[]::new));
+        options.setCleanStart(true);
+        options.setSessionExpiryInterval(0L);
+        options.setAutomaticReconnect(false);
+        options.setConnectionTimeout(connectSeconds);
+        if (config.username() != null) {
+            options.setUserName(config.username());
+        }
+        if (config.password() != null) {
+            options.setPassword(config.password().value().getBytes(StandardCharsets.UTF_8));
+        }
+        if (sockets != null) {
+            options.setSocketFactory(sockets);
+            options.setHttpsHostnameVerificationEnabled(config.hostnameVerification());
+        }
+        org.eclipse.paho.mqttv5.client.MqttClient client = new org.eclipse.paho.mqttv5.client.MqttClient(
+                config.hosts().get(0), clientId, new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence());
+        try {
+            client.setTimeToWait(timeout.toMillis());
+            client.connect(options);
+            client.disconnect();
+        } finally {
+            try {
+                if (client.isConnected()) {
+                    client.disconnectForcibly(0, 1000);
+                }
+                client.close(true);
+            } catch (org.eclipse.paho.mqttv5.common.MqttException e) {
+                // nothing to do: the check is over
+            }
+        }
+    }
+
+    private static Problem problem(MqttSourceConfig config, String hosts, boolean loginRefused, int code,
+            Exception e) {
+        if (loginRefused) {
             String key = config.password() != null ? MqttSourceConfig.PASSWORD_CONFIG : MqttSourceConfig.USERNAME_CONFIG;
             return new Problem(key, "The MQTT broker at " + hosts + " refused the login of user '" + config.username()
                     + "' (reason code " + code + ": " + e.getMessage() + ")");
@@ -112,19 +185,5 @@ final class BrokerCheck {
             }
         }
         return null;
-    }
-
-    private static void close(MqttClient client) {
-        if (client == null) {
-            return;
-        }
-        try {
-            if (client.isConnected()) {
-                client.disconnectForcibly(0, 1000);
-            }
-            client.close(true);
-        } catch (MqttException e) {
-            // nothing to do: the check is over
-        }
     }
 }

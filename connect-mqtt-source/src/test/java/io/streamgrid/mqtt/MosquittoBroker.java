@@ -103,6 +103,15 @@ final class MosquittoBroker implements Broker {
         throw new IllegalStateException("mosquitto did not start; see " + dir);
     }
 
+    /** What mosquitto logged so far (connections show the protocol: "p2" is MQTT 3.1.1, "p5" is MQTT 5). */
+    String log() {
+        try {
+            return Files.readString(dir.resolve("mosquitto.log"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @Override
     public void stop() {
         process.destroy();

@@ -260,6 +260,23 @@ class MqttSourceMosquittoTest {
     }
 
     @Test
+    void validateOnMqtt5ConnectsWithAnMqtt5Client() {
+        Map<String, String> props = new java.util.HashMap<>(Tasks.props(broker.url(), "INSERT INTO t SELECT * FROM v/#"));
+        props.put("connect.mqtt.version", "5");
+        assertThat(validateErrors(props, "connect.mqtt.hosts", 10)).isEmpty();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(broker.log()).containsPattern("as sg-check-\\w+ \\(p5,"));
+    }
+
+    @Test
+    void validateOnMqtt5ReportsARefusedLoginOnThePasswordKey() {
+        Map<String, String> props = tlsProps(broker.tlsUrl(), "connect.mqtt.password", "wrong");
+        props.put("connect.mqtt.version", "5");
+        assertThat(validateErrors(props, "connect.mqtt.password", 10)).singleElement().asString()
+                .contains("refused the login").contains(MosquittoBroker.USER);
+    }
+
+    @Test
     void validateReportsABrokerNobodyListensOnOnTheHostsKey() {
         String nobody = "tcp://127.0.0.1:" + Broker.freePort();
         assertThat(validateErrors(Tasks.props(nobody, "INSERT INTO t SELECT * FROM v/#"), "connect.mqtt.hosts", 10))
