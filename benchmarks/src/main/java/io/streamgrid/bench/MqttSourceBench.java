@@ -24,6 +24,10 @@ final class MqttSourceBench {
 
     private static final String FILTER = "bench/+/data";
     private static final int DEVICES = 1000;
+    /** mosquitto's max_inflight_messages when its configuration does not set it. */
+    private static final int DEFAULT_BROKER_WINDOW = 20;
+    /** Enough for a whole tuned producer batch of these messages to await Kafka's acknowledgement. */
+    private static final int RECEIVE_MAXIMUM = 5000;
 
     /**
      * The worker sends a source task's records with one produce request in flight; the default 16 KiB batch (about
@@ -65,7 +69,33 @@ final class MqttSourceBench {
                     "MQTT source QoS " + qos + mode, untuned, "Paho subscriber", raw, "messages/s", 0,
                     "(batch.size 16 KiB, one request in flight)"));
         }
+        results.add(receiveMaximum());
         return results;
+    }
+
+    /**
+     * Case 3b: ack-after-commit at QoS 1 against a broker left at mosquitto's default window (20 messages awaiting
+     * PUBACK per client). At MQTT 3.1.1 only the broker sets that window; at MQTT 5 the client's Receive Maximum
+     * does, so the source can keep a whole producer batch in flight while Kafka commits the previous one.
+     */
+    private Result receiveMaximum() throws MqttException {
+        double v311 = 0;
+        double v5 = 0;
+        try (Mosquitto defaultWindow = new Mosquitto(DEFAULT_BROKER_WINDOW)) {
+            for (int round = 1; round <= rounds; round++) {
+                Map<String, String> v3config = new HashMap<>(PRODUCER_TUNING);
+                v311 = Math.max(v311, sourceConnector(defaultWindow, 1, "w20v3r" + round, v3config));
+                Map<String, String> v5config = new HashMap<>(PRODUCER_TUNING);
+                v5config.put("connect.mqtt.version", "5");
+                v5config.put("connect.mqtt.receive.maximum", String.valueOf(RECEIVE_MAXIMUM));
+                v5 = Math.max(v5, sourceConnector(defaultWindow, 1, "w20v5r" + round, v5config));
+                System.out.printf("  MQTT QoS 1, broker window %d, round %d: MQTT 5 (Receive Maximum %d) %,.0f/s, "
+                        + "MQTT 3.1.1 %,.0f/s%n", DEFAULT_BROKER_WINDOW, round, RECEIVE_MAXIMUM, v5, v311);
+            }
+        }
+        return new Result("3b. MQTT QoS 1 (ack after commit), MQTT 5 vs 3.1.1, broker's default window",
+                "MQTT 5, receive.maximum " + RECEIVE_MAXIMUM, v5, "MQTT 3.1.1", v311, "messages/s", 1.0,
+                "(mosquitto max_inflight_messages " + DEFAULT_BROKER_WINDOW + " = its default; producer as in 3)");
     }
 
     private double rawSubscriber(Mosquitto broker, int qos, String run) throws MqttException {
@@ -87,6 +117,7 @@ final class MqttSourceBench {
         }
     }
 
+    /** {@code producer}: settings added to the connector's (producer overrides, for 3b the MQTT version). */
     private double sourceConnector(Mosquitto broker, int qos, String run, Map<String, String> producer)
             throws MqttException {
         String name = "mqtt_qos" + qos + "_" + run;
@@ -99,7 +130,7 @@ final class MqttSourceBench {
         config.put("connect.mqtt.client.id", name);
         config.put("connect.mqtt.service.quality", String.valueOf(qos));
         config.put("connect.mqtt.kcql", "INSERT INTO " + name + " SELECT * FROM " + FILTER);
-        config.putAll(producer);
+        config.putAll(producer); // also connector settings (the MQTT version) for case 3b
         cluster.connect.kafka().createTopic(name, 1);
         cluster.start(name, config, 1);
         try {
