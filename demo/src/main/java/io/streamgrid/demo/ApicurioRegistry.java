@@ -1,7 +1,9 @@
-package io.streamgrid.it;
+package io.streamgrid.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,26 +14,33 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** A real Apicurio Registry 3.0.9 (from Maven Central, unpacked by the build) as a local process, in memory. */
+/**
+ * A real Apicurio Registry 3.0.9 (from Maven Central, unpacked by the build) as a local process, in memory. Its log
+ * and Vert.x's file cache go into a directory of its own, removed by {@link #close()}.
+ */
 public final class ApicurioRegistry implements AutoCloseable {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
     static final Path JAR = Path.of(System.getProperty("streamgrid.apicurio.jar", "../target/apicurio-registry/"
             + "apicurio-registry-app-3.0.9-runner.jar")).toAbsolutePath();
 
     private final int port;
     private final Process process;
+    private final Path dir;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    ApicurioRegistry() throws IOException, InterruptedException {
-        this(ConnectCluster.freePort());
+    public ApicurioRegistry() throws IOException, InterruptedException {
+        this(freePort());
     }
 
     public ApicurioRegistry(int port) throws IOException, InterruptedException {
         this.port = port;
-        Path log = Files.createTempFile("apicurio", ".log");
+        dir = Files.createTempDirectory("apicurio");
+        Path log = dir.resolve("apicurio.log");
         process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1", "-jar", JAR.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                "-Xmx512m", "-Djava.io.tmpdir=" + dir, "-Dvertx.cacheDirBase=" + dir.resolve("vertx-cache"),
+                "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1", "-jar", JAR.toString())
+                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             try {
@@ -52,7 +61,7 @@ public final class ApicurioRegistry implements AutoCloseable {
     }
 
     /** The raw content (an Avro schema) registered under a global id. */
-    String schema(long globalId) throws IOException, InterruptedException {
+    public String schema(long globalId) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(v2Url() + "/ids/globalIds/" + globalId))
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
@@ -67,7 +76,7 @@ public final class ApicurioRegistry implements AutoCloseable {
         if (response.statusCode() != 200) {
             throw new IOException("GET " + path + ": " + response.statusCode());
         }
-        return ConnectCluster.JSON.readTree(response.body());
+        return JSON.readTree(response.body());
     }
 
     /** The settings that make a connector's values Avro through Apicurio's converter and this registry. */
@@ -82,10 +91,17 @@ public final class ApicurioRegistry implements AutoCloseable {
     public void close() {
         process.destroy();
         try {
-            process.waitFor(10, TimeUnit.SECONDS);
+            process.waitFor(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         process.destroyForcibly();
+        TempFiles.deleteQuietly(dir);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 }

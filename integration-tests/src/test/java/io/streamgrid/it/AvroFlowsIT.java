@@ -1,5 +1,8 @@
 package io.streamgrid.it;
 
+import io.streamgrid.demo.ApicurioRegistry;
+import io.streamgrid.demo.MqttBrokers;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

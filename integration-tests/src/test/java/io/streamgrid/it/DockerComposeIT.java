@@ -50,6 +50,6 @@ class DockerComposeIT {
             assertThat(post).contains(example);
             assertThat(ROOT.resolve("config-examples/" + example + ".json")).exists();
         }
-        assertThat(ROOT.resolve("integration-tests/target/simulators/lib")).isDirectoryContaining("glob:**/integration-tests-*.jar");
+        assertThat(ROOT.resolve("demo/target/simulators/lib")).isDirectoryContaining("glob:**/demo-*.jar");
     }
 }

@@ -1,5 +1,7 @@
 package io.streamgrid.it;
 
+import io.streamgrid.demo.MqttBrokers;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;

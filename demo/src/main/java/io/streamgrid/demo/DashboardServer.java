@@ -1,0 +1,97 @@
+package io.streamgrid.demo;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+/**
+ * The web dashboard: three static files and {@code GET /api/snapshot}, the latest snapshot as JSON, which the page
+ * polls every second. The JDK's own HTTP server, on 127.0.0.1 only: nothing to add to the demo's class path.
+ */
+final class DashboardServer implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<String, String> FILES = Map.of("/", "index.html", "/index.html", "index.html",
+            "/dashboard.js", "dashboard.js", "/dashboard.css", "dashboard.css");
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final Supplier<Snapshot> snapshots;
+
+    /** {@code port} 0 takes any free port. */
+    DashboardServer(int port, Supplier<Snapshot> snapshots) throws IOException {
+        this.snapshots = snapshots;
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 16);
+        executor = Executors.newFixedThreadPool(2, runnable -> {
+            Thread thread = new Thread(runnable, "dashboard-http");
+            thread.setDaemon(true);
+            return thread;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/";
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            if (!exchange.getRequestMethod().equals("GET")) {
+                send(exchange, 405, "text/plain", "only GET".getBytes(StandardCharsets.UTF_8));
+            } else if (path.equals("/api/snapshot")) {
+                Snapshot snapshot = snapshots.get();
+                if (snapshot == null) {
+                    send(exchange, 503, "text/plain", "starting".getBytes(StandardCharsets.UTF_8));
+                } else {
+                    send(exchange, 200, "application/json", JSON.writeValueAsBytes(snapshot));
+                }
+            } else if (FILES.containsKey(path)) {
+                String file = FILES.get(path);
+                send(exchange, 200, contentType(file), resource(file));
+            } else {
+                send(exchange, 404, "text/plain", ("no " + path).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    private static byte[] resource(String file) throws IOException {
+        try (InputStream in = DashboardServer.class.getResourceAsStream("/dashboard/" + file)) {
+            if (in == null) {
+                throw new IOException("dashboard file " + file + " is missing from the demo's jar");
+            }
+            return in.readAllBytes();
+        }
+    }
+
+    private static String contentType(String file) {
+        return file.endsWith(".html") ? "text/html; charset=utf-8" : file.endsWith(".js")
+                ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8";
+    }
+
+    private static void send(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", type);
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        exchange.sendResponseHeaders(status, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}
