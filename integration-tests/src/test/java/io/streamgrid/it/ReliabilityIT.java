@@ -27,6 +27,8 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The outages users meet, each a kill -9 of a separate process while data streams, every id counted end to end:
@@ -68,7 +70,12 @@ class ReliabilityIT {
 
     /** An MQTT source (QoS 1, persistent sessions) from {@code filter} into topic rel_<name>, payloads as they are. */
     private static void postMqttSource(String name, int tasks, String filter) {
+        postMqttSource(name, tasks, filter, "3.1.1");
+    }
+
+    private static void postMqttSource(String name, int tasks, String filter, String mqttVersion) {
         ConnectRest.post(kafka.restUrl(), ConnectRest.connector("mqtt-" + name, Map.of(
+                "connect.mqtt.version", mqttVersion,
                 "connector.class", "io.streamgrid.mqtt.MqttSourceConnector",
                 "tasks.max", String.valueOf(tasks),
                 "key.converter", "org.apache.kafka.connect.storage.StringConverter",
@@ -129,13 +136,15 @@ class ReliabilityIT {
         }
     }
 
-    @Test
-    void aWorkerKilledWhileMqttAndTheSinkStreamLosesNothing() throws Exception {
-        String name = "worker";
+    /** The killed worker's tasks had messages in flight, unacknowledged: the broker delivers them again. */
+    @ParameterizedTest(name = "MQTT {0}")
+    @ValueSource(strings = {"3.1.1", "5"})
+    void aWorkerKilledWhileMqttAndTheSinkStreamLosesNothing(String mqttVersion) throws Exception {
+        String name = "worker" + mqttVersion.replace(".", "");
         int sent = 20_000;
         try (MemberProcesses members = new MemberProcesses(1, dir.resolve(name))) {
             createTopic("rel_" + name, 2);
-            postMqttSource(name, 2, "$share/rel/rel/" + name + "/#");
+            postMqttSource(name, 2, "$share/rel/rel/" + name + "/#", mqttVersion);
             postSink(name, "rel_" + name, members, Map.of());
             java.util.concurrent.CompletableFuture<Void> device = java.util.concurrent.CompletableFuture.runAsync(
                     () -> publishResending("rel/" + name + "/d", sent, 4_000));
@@ -144,7 +153,8 @@ class ReliabilityIT {
             assertThat(device).as("the worker dies while the device publishes").isNotDone();
             kafka.worker(1).kill();
             device.get(120, java.util.concurrent.TimeUnit.SECONDS);
-            assertNothingLost("Connect worker (1 of 2) killed mid-stream; MQTT QoS 1 shared subscription, tasks.max=2",
+            assertNothingLost("Connect worker (1 of 2) killed mid-stream; MQTT " + mqttVersion + " QoS 1 shared "
+                    + "subscription, tasks.max=2",
                     members, name, sent);
             kafka.restartWorker(1);
             // the scenarios share the Connect cluster: let the rebalance that brings worker 1 back end, and take
