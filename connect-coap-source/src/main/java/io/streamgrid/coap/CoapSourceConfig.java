@@ -85,7 +85,6 @@ public final class CoapSourceConfig extends AbstractConfig {
             Map.of(PREFIX + ".truststore.pass", "use " + TRUSTSTORE_PASSWORD_CONFIG,
                     PREFIX + ".keystore.pass", "use " + KEYSTORE_PASSWORD_CONFIG));
 
-    public static final String README_SECTION = "coap-source-config";
     public static final ConfigDef CONFIG_DEF = configDef();
 
     private final List<KcqlStatement> statements;
@@ -231,13 +230,10 @@ public final class CoapSourceConfig extends AbstractConfig {
         return SourceQueueConfig.from(this, PREFIX);
     }
 
-    public static String readmeTables() {
-        return ConfigDocs.tables(CONFIG_DEF, "####");
-    }
 
-    /** Writes docs/...-config.md and the README table (see the module's exec-maven-plugin), or prints them. */
+    /** Writes docs/...-config.md (see the module's exec-maven-plugin), or prints it. */
     public static void main(String[] args) throws java.io.IOException {
-        ConfigDocs.writeReference("CoAP source configuration", CONFIG_DEF, README_SECTION, args);
+        ConfigDocs.writeReference("CoAP source configuration", CONFIG_DEF, args);
     }
 
     private static final class UriValidator implements ConfigDef.Validator {

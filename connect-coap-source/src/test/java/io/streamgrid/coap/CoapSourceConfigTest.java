@@ -148,9 +148,6 @@ class CoapSourceConfigTest {
         assertThat(Files.readString(Path.of("..", "docs", "coap-source-config.md")))
                 .as("regenerate with: mvn -q install -DskipTests && mvn -q -pl connect-coap-source exec:java")
                 .isEqualTo(ConfigDocs.markdown("CoAP source configuration", CoapSourceConfig.CONFIG_DEF));
-        String readme = Files.readString(Path.of("..", "README.md"));
-        assertThat(readme).isEqualTo(ConfigDocs.embed(readme, CoapSourceConfig.README_SECTION,
-                CoapSourceConfig.readmeTables()));
     }
 
     @Test

@@ -317,20 +317,11 @@ public final class HazelcastSinkConfig extends AbstractConfig {
         return originals().containsKey(key);
     }
 
-    /** The config tables as they stand in README.md, between the {@value #README_SECTION} markers. */
-    public static String readmeTables() {
-        return ConfigDocs.tables(CONFIG_DEF, "####");
-    }
 
-    public static final String README_SECTION = "hazelcast-sink-config";
 
-    /**
-     * Writes the config reference as Markdown to {@code args[0]} (docs/hazelcast-sink-config.md) and into the
-     * marked section of {@code args[1]} (README.md); with no arguments prints it.
-     */
-    /** Writes docs/...-config.md and the README table (see the module's exec-maven-plugin), or prints them. */
+    /** Writes docs/...-config.md (see the module's exec-maven-plugin), or prints it. */
     public static void main(String[] args) throws java.io.IOException {
-        ConfigDocs.writeReference("Hazelcast sink configuration", CONFIG_DEF, README_SECTION, args);
+        ConfigDocs.writeReference("Hazelcast sink configuration", CONFIG_DEF, args);
     }
 
     /** A LIST that must hold at least one non-blank entry. */

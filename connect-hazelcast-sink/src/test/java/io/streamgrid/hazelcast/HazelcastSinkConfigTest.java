@@ -240,9 +240,6 @@ class HazelcastSinkConfigTest {
         Path doc = Path.of("..", "docs", "hazelcast-sink-config.md");
         assertThat(Files.readString(doc)).as("regenerate with: mvn -q install -DskipTests && mvn -q -pl connect-hazelcast-sink exec:java")
                 .isEqualTo(ConfigDocs.markdown("Hazelcast sink configuration", HazelcastSinkConfig.CONFIG_DEF));
-        String readme = Files.readString(Path.of("..", "README.md"));
-        assertThat(readme).as("regenerate with: mvn -q install -DskipTests && mvn -q -pl connect-hazelcast-sink exec:java")
-                .isEqualTo(ConfigDocs.embed(readme, HazelcastSinkConfig.README_SECTION, HazelcastSinkConfig.readmeTables()));
     }
 
     private static int freePort() {

@@ -288,16 +288,12 @@ public final class MqttSourceConfig extends AbstractConfig {
         return (secure ? "ssl://" : "tcp://") + uri.getHost() + ":" + port;
     }
 
-    /** Writes docs/...-config.md and the README table (see the module's exec-maven-plugin), or prints them. */
+    /** Writes docs/...-config.md (see the module's exec-maven-plugin), or prints it. */
     public static void main(String[] args) throws java.io.IOException {
-        ConfigDocs.writeReference("MQTT source configuration", CONFIG_DEF, README_SECTION, args);
+        ConfigDocs.writeReference("MQTT source configuration", CONFIG_DEF, args);
     }
 
-    public static final String README_SECTION = "mqtt-source-config";
 
-    public static String readmeTables() {
-        return ConfigDocs.tables(CONFIG_DEF, "####");
-    }
 
     /** Every host has a scheme we take, and all are plain or all are TLS (the client has one socket factory). */
     private static final class HostsValidator implements ConfigDef.Validator {

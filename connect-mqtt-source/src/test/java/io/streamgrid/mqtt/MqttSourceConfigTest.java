@@ -152,9 +152,6 @@ class MqttSourceConfigTest {
         assertThat(Files.readString(Path.of("..", "docs", "mqtt-source-config.md")))
                 .as("regenerate with: mvn -q install -DskipTests && mvn -q -pl connect-mqtt-source exec:java")
                 .isEqualTo(ConfigDocs.markdown("MQTT source configuration", MqttSourceConfig.CONFIG_DEF));
-        String readme = Files.readString(Path.of("..", "README.md"));
-        assertThat(readme).isEqualTo(ConfigDocs.embed(readme, MqttSourceConfig.README_SECTION,
-                MqttSourceConfig.readmeTables()));
     }
 
     @Test

@@ -16,37 +16,16 @@ public final class ConfigDocs {
     }
 
     /**
-     * A config class's {@code main}: writes the reference to {@code args[0]} (docs/...-config.md) and the tables
-     * into the marked section of {@code args[1]} (README.md); with no arguments prints the reference.
+     * A config class's {@code main}: writes the reference to {@code args[0]} (docs/...-config.md, the one place the
+     * tables live); with no arguments prints it.
      */
-    public static void writeReference(String title, ConfigDef def, String readmeSection, String[] args)
-            throws java.io.IOException {
+    public static void writeReference(String title, ConfigDef def, String[] args) throws java.io.IOException {
         String markdown = markdown(title, def);
         if (args.length == 0) {
             System.out.print(markdown);
             return;
         }
         java.nio.file.Files.writeString(java.nio.file.Path.of(args[0]), markdown);
-        if (args.length > 1) {
-            java.nio.file.Path readme = java.nio.file.Path.of(args[1]);
-            java.nio.file.Files.writeString(readme,
-                    embed(java.nio.file.Files.readString(readme), readmeSection, tables(def, "####")));
-        }
-    }
-
-    /**
-     * Puts {@code content} between the lines {@code <!-- name:start -->} and {@code <!-- name:end -->} of a
-     * document (a README), replacing what was there.
-     */
-    public static String embed(String document, String name, String content) {
-        String start = "<!-- " + name + ":start -->";
-        String end = "<!-- " + name + ":end -->";
-        int from = document.indexOf(start);
-        int to = document.indexOf(end);
-        if (from < 0 || to < from) {
-            throw new IllegalArgumentException("the document has no " + start + " ... " + end + " section");
-        }
-        return document.substring(0, from + start.length()) + "\n" + content + document.substring(to);
     }
 
     /** One table per group, each under a heading of the given level ({@code ##}, {@code ####}). */

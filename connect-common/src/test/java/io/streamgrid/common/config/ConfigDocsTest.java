@@ -25,11 +25,4 @@ class ConfigDocsTest {
                 .contains("| `b.second` | int | `5` | [1,...] | low | Second \\| with pipe. |")
                 .contains("| `c.secret` | password | [hidden] |");
     }
-
-    @Test
-    void embedReplacesOnlyTheMarkedSection() {
-        String readme = "intro\n<!-- cfg:start -->\nold table\n<!-- cfg:end -->\noutro\n";
-        assertThat(ConfigDocs.embed(readme, "cfg", "new table\n"))
-                .isEqualTo("intro\n<!-- cfg:start -->\nnew table\n<!-- cfg:end -->\noutro\n");
-    }
 }
