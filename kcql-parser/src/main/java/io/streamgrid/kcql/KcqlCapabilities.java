@@ -40,11 +40,34 @@ public record KcqlCapabilities(String connector, Set<WriteMode> writeModes, Set<
         return new Builder(connector);
     }
 
-    /** Parses the input and checks every statement; the first fault is thrown. */
+    /**
+     * Parses the input and checks every statement; the first fault is thrown. A syntax error lists only what this
+     * connector accepts at that point, not the clauses and write modes of the grammar it would then refuse.
+     */
     public List<KcqlStatement> parse(String input) {
-        List<KcqlStatement> statements = Kcql.parse(input);
+        List<KcqlStatement> statements;
+        try {
+            statements = Kcql.parse(input);
+        } catch (KcqlException e) {
+            throw e.expectingOnly(this::accepts);
+        }
         statements.forEach(this::check);
         return statements;
+    }
+
+    /** Whether a word of a syntax error's "expected" list names something this connector accepts. */
+    private boolean accepts(String expectedWord) {
+        for (Clause clause : Clause.values()) {
+            if (clause.keyword().equals(expectedWord)) {
+                return clauses.contains(clause);
+            }
+        }
+        for (WriteMode mode : WriteMode.values()) {
+            if (mode.name().equals(expectedWord)) {
+                return writeModes.contains(mode);
+            }
+        }
+        return !expectedWord.equals("WITH") || clauses.contains(Clause.WITHFORMAT); // WITH FORMAT
     }
 
     /** Throws a {@link KcqlException} at the first part of the statement this connector does not accept. */

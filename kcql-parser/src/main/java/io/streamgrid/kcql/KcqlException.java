@@ -22,20 +22,53 @@ public final class KcqlException extends RuntimeException {
     private final String offendingText;
     private final List<String> expected;
     private final String reason;
+    /** For a syntax error, the reason without its "expected ..." part; null otherwise. */
+    private final String unexpected;
+    private final String sourceLine;
 
     private KcqlException(Position position, String offendingText, List<String> expected, String reason,
-                          String sourceLine) {
+                          String unexpected, String sourceLine) {
         super(render(position, reason, sourceLine, offendingText));
         this.position = position;
         this.offendingText = offendingText;
         this.expected = List.copyOf(expected);
         this.reason = reason;
+        this.unexpected = unexpected;
+        this.sourceLine = sourceLine;
+    }
+
+    /**
+     * A syntax error: {@code unexpected} says what was found ("unexpected 'FOO'"), and the reason adds what
+     * would have been accepted there.
+     */
+    static KcqlException syntax(String input, Position position, String offendingText, List<String> expected,
+                                String unexpected) {
+        return new KcqlException(position, offendingText, expected, unexpected + expecting(expected), unexpected,
+                lineOf(input, position.line()));
+    }
+
+    /**
+     * The same syntax error with only the {@code accepted} words of what was expected (those a connector can carry
+     * out); this exception itself when it is no syntax error or nothing is left out.
+     */
+    KcqlException expectingOnly(java.util.function.Predicate<String> accepted) {
+        List<String> narrowed = expected.stream().filter(accepted).toList();
+        if (unexpected == null || narrowed.size() == expected.size() || narrowed.isEmpty()) {
+            return this;
+        }
+        return new KcqlException(position, offendingText, narrowed, unexpected + expecting(narrowed), unexpected,
+                sourceLine);
+    }
+
+    private static String expecting(List<String> expected) {
+        return expected.isEmpty() ? "" : expected.size() == 1 ? ", expected " + expected.get(0)
+                : ", expected one of: " + String.join(", ", expected);
     }
 
     /** A fault at {@code position} of the whole KCQL input. */
     static KcqlException inInput(String input, Position position, String offendingText, List<String> expected,
                                  String reason) {
-        return new KcqlException(position, offendingText, expected, reason, lineOf(input, position.line()));
+        return new KcqlException(position, offendingText, expected, reason, null, lineOf(input, position.line()));
     }
 
     /**
@@ -51,7 +84,7 @@ public final class KcqlException extends RuntimeException {
             String indent = index == 0 ? " ".repeat(start.column() - 1) : "";
             line = indent + lines[index];
         }
-        return new KcqlException(position, offendingText, List.of(), reason, line);
+        return new KcqlException(position, offendingText, List.of(), reason, null, line);
     }
 
     public Position position() {

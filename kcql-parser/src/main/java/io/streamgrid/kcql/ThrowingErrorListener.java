@@ -27,24 +27,23 @@ final class ThrowingErrorListener extends BaseErrorListener {
         Token token = offendingSymbol instanceof Token t ? t : null;
         List<String> expected = expectedTokens(recognizer, e);
         String offending = token == null || token.getType() == Token.EOF ? Kcql.END_OF_INPUT : token.getText();
-        String reason = reason(token, offending, expected);
-        throw KcqlException.inInput(input, new Position(Math.max(1, line), charPositionInLine + 1), offending,
-                expected, reason);
+        Position position = new Position(Math.max(1, line), charPositionInLine + 1);
+        if (token != null && token.getType() == KcqlLexer.UNTERMINATED_QUOTED_NAME) {
+            throw KcqlException.inInput(input, position, offending, expected,
+                    "this `quoted name` has no closing backtick");
+        }
+        if (token != null && token.getType() == KcqlLexer.UNTERMINATED_STRING) {
+            throw KcqlException.inInput(input, position, offending, expected, "this 'string' has no closing quote");
+        }
+        throw KcqlException.syntax(input, position, offending, expected, unexpected(token, offending));
     }
 
-    private static String reason(Token token, String offending, List<String> expected) {
-        String expecting = expected.isEmpty() ? ""
-                : expected.size() == 1 ? ", expected " + expected.get(0)
-                : ", expected one of: " + String.join(", ", expected);
+    private static String unexpected(Token token, String offending) {
         if (token == null || token.getType() == Token.EOF) {
-            return "unexpected end of input" + expecting;
+            return "unexpected end of input";
         }
-        return switch (token.getType()) {
-            case KcqlLexer.UNTERMINATED_QUOTED_NAME -> "this `quoted name` has no closing backtick";
-            case KcqlLexer.UNTERMINATED_STRING -> "this 'string' has no closing quote";
-            case KcqlLexer.UNEXPECTED_CHAR -> "unexpected character '" + offending + "'" + expecting;
-            default -> "unexpected '" + offending + "'" + expecting;
-        };
+        return token.getType() == KcqlLexer.UNEXPECTED_CHAR ? "unexpected character '" + offending + "'"
+                : "unexpected '" + offending + "'";
     }
 
     private static List<String> expectedTokens(Recognizer<?, ?> recognizer, RecognitionException e) {

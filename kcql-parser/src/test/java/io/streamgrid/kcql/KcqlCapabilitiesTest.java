@@ -38,6 +38,22 @@ class KcqlCapabilitiesTest {
     }
 
     @Test
+    void aSyntaxErrorListsOnlyWhatTheConnectorAccepts() {
+        KcqlException e = catchThrowableOfType(KcqlException.class,
+                () -> sink.parse("INSERT INTO q SELECT * FROM t FOO"));
+        assertThat(e.position()).isEqualTo(new Position(1, 31));
+        assertThat(e.expected()).containsExactly("end of input", "IGNORE", "PK", "WITHFORMAT", "WITH", "STOREAS",
+                "TTL", "';'");
+        assertThat(e.reason()).isEqualTo("unexpected 'FOO', expected one of: end of input, IGNORE, PK, WITHFORMAT, "
+                + "WITH, STOREAS, TTL, ';'");
+        assertThat(e.getMessage()).contains("  INSERT INTO q SELECT * FROM t FOO" + System.lineSeparator()
+                + "                                ^^^");
+        KcqlException atStart = catchThrowableOfType(KcqlException.class, () -> source.parse("SELECT * FROM t"));
+        assertThat(atStart.expected()).containsExactly("INSERT", "';'"); // an empty statement is allowed
+        assertThat(atStart.reason()).isEqualTo("unexpected 'SELECT', expected one of: INSERT, ';'");
+    }
+
+    @Test
     void unsupportedStoreAsType() {
         KcqlException e = catchThrowableOfType(KcqlException.class,
                 () -> sink.parse("INSERT INTO q SELECT * FROM t STOREAS HASH"));
