@@ -105,7 +105,8 @@ public final class HazelcastSinkConfig extends AbstractConfig {
     public static final String BATCH_SIZE_CONFIG = PREFIX + ".batch.size";
     private static final String BATCH_SIZE_DOC = "Most records one structure is sent in one call; a statement's "
             + "BATCH clause overrides it. Ringbuffers and reliable topics take at most 1000 per call, so larger "
-            + "batches are sent as several calls, in order.";
+            + "batches are sent as several calls, in order. A map's setAll splits each call over the cluster's 271 "
+            + "partitions, so maps need large calls: 10,000 entries per call write several times faster than 1,000.";
     public static final String LINGER_CONFIG = PREFIX + ".linger.ms";
     private static final String LINGER_DOC = "Milliseconds records may wait in the task for more records to join their "
             + "batch. 0 sends what each put() brings at once, for the lowest latency. Records are always written "
@@ -198,7 +199,7 @@ public final class HazelcastSinkConfig extends AbstractConfig {
                         SOCKET_GROUP, ++order, Width.SHORT, "Buffer size (KB)");
 
         order = 0;
-        def.define(BATCH_SIZE_CONFIG, Type.INT, 1000, ConfigDef.Range.atLeast(1), Importance.MEDIUM, BATCH_SIZE_DOC,
+        def.define(BATCH_SIZE_CONFIG, Type.INT, 10000, ConfigDef.Range.atLeast(1), Importance.MEDIUM, BATCH_SIZE_DOC,
                         WRITE_GROUP, ++order, Width.SHORT, "Batch size")
                 .define(LINGER_CONFIG, Type.LONG, 0L, ConfigDef.Range.atLeast(0), Importance.MEDIUM, LINGER_DOC,
                         WRITE_GROUP, ++order, Width.SHORT, "Linger (ms)")

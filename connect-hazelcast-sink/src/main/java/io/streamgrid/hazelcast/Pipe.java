@@ -20,7 +20,7 @@ import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
  * The entries on their way to one structure: a buffer, at most one batch in flight (so Kafka order is
- * kept), and a failed batch waiting to be retried before anything after it. Every entry remembers its
+ * kept; the writer may split it into overlapping calls that share no key), and a failed batch waiting to be retried before anything after it. Every entry remembers its
  * Kafka partition and offset, so the task never commits an offset whose write is not acknowledged.
  * Used by the task thread only.
  */
@@ -110,8 +110,9 @@ final class Pipe {
     }
 
     /**
-     * Sends the failed batch again, or else the oldest {@code batchSize} buffered entries; false when a batch is
-     * in flight or nothing waits.
+     * Sends the failed batch again, or else everything buffered as one batch, which the writer sends in calls of at
+     * most {@code batchSize} entries (concurrent where they hold different keys); false when a batch is in flight or
+     * nothing waits. One batch in flight per structure keeps Kafka order.
      */
     boolean dispatch() {
         if (inFlight != null) {
@@ -123,13 +124,8 @@ final class Pipe {
             failure = null;
             stats.metrics().retry();
         } else if (!buffer.isEmpty()) {
-            if (buffer.size() <= batchSize) {
-                inFlight = buffer;
-                buffer = new ArrayList<>(batchSize);
-            } else {
-                inFlight = new ArrayList<>(buffer.subList(0, batchSize));
-                buffer = new ArrayList<>(buffer.subList(batchSize, buffer.size()));
-            }
+            inFlight = buffer; // everything waiting: the writer makes calls of at most batchSize of it
+            buffer = new ArrayList<>(batchSize);
             stats.buffered().addAndGet(-inFlight.size());
         } else {
             return false;
@@ -210,7 +206,10 @@ final class Pipe {
             return; // a failed batch: counted in failed-batches-total
         }
         long now = System.currentTimeMillis();
-        stats.metrics().batch(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - inFlightSinceNanos));
+        long latency = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - inFlightSinceNanos);
+        for (int calls = (delivered.size() + batchSize - 1) / batchSize; calls > 0; calls--) {
+            stats.metrics().batch(latency); // batches-total counts write calls of at most batchSize
+        }
         stats.metrics().recordsOut(delivered.size());
         for (Pending pending : delivered) {
             if (pending.timestamp() >= 0) {

@@ -50,7 +50,7 @@ class HazelcastSinkConfigTest {
         HazelcastSinkConfig config = new HazelcastSinkConfig(props());
         assertThat(config.members()).containsExactly("localhost:5701");
         assertThat(config.clusterName()).isEqualTo("dev");
-        assertThat(config.batchSize()).isEqualTo(1000);
+        assertThat(config.batchSize()).isEqualTo(10000);
         assertThat(config.linger().toMillis()).isZero();
         assertThat(config.errorPolicy().policy()).isEqualTo(io.streamgrid.common.config.ErrorPolicy.RETRY);
         assertThat(config.errorPolicy().maxRetries()).isEqualTo(20);

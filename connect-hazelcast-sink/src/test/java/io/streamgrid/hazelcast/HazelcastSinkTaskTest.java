@@ -467,6 +467,61 @@ class HazelcastSinkTaskTest {
                 .as("35 entries in calls of at most 10").isEqualTo(4.0);
     }
 
+    /**
+     * Batches larger than BATCH go out as overlapping calls (MapWriter), and puts keep arriving while a batch is in
+     * flight: a map listener sees every key's values in Kafka order, never an older one after a newer.
+     */
+    @Test
+    void overlappingMapCallsKeepKafkaOrderPerKey() {
+        String map = name("order");
+        HazelcastSinkTask task = start(new RecordingSinkTaskContext(false), "INSERT INTO " + map + " SELECT * FROM "
+                + topic + " PK sensor_id STOREAS IMAP BATCH = 7", "connect.hazelcast.linger.ms", "0");
+        Map<Object, List<Long>> seen = new java.util.concurrent.ConcurrentHashMap<>();
+        member.getMap(map).addEntryListener(new OrderListener(seen), true);
+        int keys = 20;
+        int versions = 60;
+        List<SinkRecord> records = new ArrayList<>();
+        for (int version = 0; version < versions; version++) {
+            for (int key = 0; key < keys; key++) {
+                long offset = (long) version * keys + key;
+                records.add(record(offset, null, reading("s-" + key, version, version, "roof")));
+            }
+        }
+        for (int from = 0; from < records.size(); from += 50) { // puts of 50 while batches are in flight
+            task.put(records.subList(from, Math.min(records.size(), from + 50)));
+        }
+        assertThat(commit(task, records.size())).isEqualTo(records.size());
+        for (int key = 0; key < keys; key++) {
+            assertThat(versionOf(member.getMap(map).get("s-" + key))).as("s-" + key + " ends at its last reading")
+                    .isEqualTo(versions - 1L);
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(seen).hasSize(keys));
+        seen.forEach((key, values) -> assertThat(values).as(key + "'s values as the map saw them").isSorted());
+    }
+
+    /** Every value a key takes, added or updated (setAll publishes either), in the order the member applied them. */
+    private record OrderListener(Map<Object, List<Long>> seen) implements
+            com.hazelcast.map.listener.EntryAddedListener<Object, Object>,
+            com.hazelcast.map.listener.EntryUpdatedListener<Object, Object> {
+        @Override
+        public void entryAdded(com.hazelcast.core.EntryEvent<Object, Object> event) {
+            entryUpdated(event);
+        }
+
+        @Override
+        public void entryUpdated(com.hazelcast.core.EntryEvent<Object, Object> event) {
+            seen.computeIfAbsent(event.getKey(), k -> new CopyOnWriteArrayList<>()).add(versionOf(event.getValue()));
+        }
+    }
+
+    /** The reading's timestamp field, which the test sets to its version. */
+    private static long versionOf(Object value) {
+        java.util.regex.Matcher ts = java.util.regex.Pattern.compile("\"timestamp\":(\\d+)")
+                .matcher(String.valueOf(value));
+        assertThat(ts.find()).as(String.valueOf(value)).isTrue();
+        return Long.parseLong(ts.group(1));
+    }
+
     @Test
     void stringJsonValuesAreProjectedToo() {
         String map = name("jsonstr");

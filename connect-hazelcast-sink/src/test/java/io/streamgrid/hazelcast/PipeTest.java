@@ -89,14 +89,15 @@ class PipeTest {
     }
 
     @Test
-    void aBatchNeverHoldsMoreThanTheBatchSize() {
+    void aBatchTakesEverythingBufferedTheWriterMakesCallsOfAtMostTheBatchSize() {
         ControlledWriter writer = new ControlledWriter();
         Pipe pipe = pipe(writer, 2);
         for (int i = 0; i < 5; i++) {
             pipe.add(pending(P0, i, "v" + i));
         }
         pipe.dispatch();
-        assertThat(writer.calls.get(0)).hasSize(2);
-        assertThat(pipe.buffered()).isEqualTo(3);
+        assertThat(writer.calls.get(0)).as("one batch in flight: all five; MapWriterTest shows the calls").hasSize(5);
+        assertThat(pipe.buffered()).isZero();
+        assertThat(pipe.dispatch()).as("the next waits for this one").isFalse();
     }
 }

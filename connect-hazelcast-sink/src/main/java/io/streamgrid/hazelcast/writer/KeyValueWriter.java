@@ -27,24 +27,31 @@ public final class KeyValueWriter implements StructureWriter {
     private final Operations operations;
     private final Duration ttl;
     private final Executor executor;
+    private final int callSize;
 
 @edu.umd.cs.findbugs.annotations.SuppressFBWarnings(value = "EI_EXPOSE_REP2", justification = "a writer writes through the structure's proxy (or "
             + "operations) it is given")
-    public KeyValueWriter(Operations operations, Duration ttl, Executor executor) {
+    /** {@code callSize}: the most entries one putAll takes (the statement's BATCH); larger batches take several. */
+    public KeyValueWriter(Operations operations, Duration ttl, Executor executor, int callSize) {
         this.operations = operations;
         this.ttl = ttl;
         this.executor = executor;
+        this.callSize = callSize;
     }
 
     @Override
     public CompletionStage<Void> write(List<WriteEntry> batch) {
         return CompletableFuture.runAsync(() -> {
-            Map<Object, Object> puts = new LinkedHashMap<>();
+            Map<Object, Object> puts = new LinkedHashMap<>(); // replaced after each full call
             for (WriteEntry entry : Chunks.lastPerKey(batch).values()) {
                 if (entry.isDelete()) {
                     operations.remove(entry.key());
                 } else {
                     puts.put(entry.key(), entry.value());
+                    if (puts.size() == callSize) {
+                        operations.putAll(puts, ttl);
+                        puts = new LinkedHashMap<>();
+                    }
                 }
             }
             if (!puts.isEmpty()) {

@@ -13,18 +13,23 @@ import java.util.concurrent.TimeUnit;
 /**
  * IMap: {@code setAllAsync} for a batch without TTL (one call per member, not one per entry), pipelined
  * {@code setAsync(k, v, ttl)} with TTL, {@code deleteAsync} for tombstones. The last write of a key in a
- * batch wins, as it would have in Kafka order.
+ * batch wins, as it would have in Kafka order. A batch larger than the statement's BATCH goes out as several
+ * {@code setAllAsync} calls of at most BATCH entries, all in flight together: after last-write-wins no two of them
+ * hold the same key, so they cannot overtake each other on any key, and the pipe sends the next batch only once
+ * all of them are acknowledged.
  */
 public final class MapWriter implements StructureWriter {
 
     private final IMap<Object, Object> map;
     private final Duration ttl;
+    private final int callSize;
 
 @edu.umd.cs.findbugs.annotations.SuppressFBWarnings(value = "EI_EXPOSE_REP2", justification = "a writer writes through the structure's proxy (or "
             + "operations) it is given")
-    public MapWriter(IMap<Object, Object> map, Duration ttl) {
+    public MapWriter(IMap<Object, Object> map, Duration ttl, int callSize) {
         this.map = map;
         this.ttl = ttl;
+        this.callSize = callSize;
     }
 
     @Override
@@ -39,6 +44,10 @@ public final class MapWriter implements StructureWriter {
                         .toCompletableFuture());
             } else {
                 sets.put(entry.key(), entry.value());
+                if (sets.size() == callSize) {
+                    calls.add(map.setAllAsync(sets).toCompletableFuture());
+                    sets = new LinkedHashMap<>();
+                }
             }
         }
         if (!sets.isEmpty()) {

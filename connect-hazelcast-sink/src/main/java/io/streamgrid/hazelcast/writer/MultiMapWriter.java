@@ -18,12 +18,15 @@ public final class MultiMapWriter implements StructureWriter {
 
     private final MultiMap<Object, Object> multiMap;
     private final Executor executor;
+    private final int callSize;
 
 @edu.umd.cs.findbugs.annotations.SuppressFBWarnings(value = "EI_EXPOSE_REP2", justification = "a writer writes through the structure's proxy (or "
             + "operations) it is given")
-    public MultiMapWriter(MultiMap<Object, Object> multiMap, Executor executor) {
+    /** {@code callSize}: about the most values one putAllAsync takes (a key's values always go in one call). */
+    public MultiMapWriter(MultiMap<Object, Object> multiMap, Executor executor, int callSize) {
         this.multiMap = multiMap;
         this.executor = executor;
+        this.callSize = callSize;
     }
 
     @Override
@@ -42,11 +45,30 @@ public final class MultiMapWriter implements StructureWriter {
         return putAll(chain, puts);
     }
 
+    /**
+     * After {@code chain}, the values in calls of about {@code callSize} values, all in flight together: each key's
+     * values are in one call, so no two calls hold the same key.
+     */
     private CompletionStage<Void> putAll(CompletionStage<Void> chain, Map<Object, List<Object>> puts) {
         if (puts.isEmpty()) {
             return chain;
         }
-        Map<Object, Collection<?>> values = new LinkedHashMap<>(puts);
-        return chain.thenCompose(ignored -> multiMap.putAllAsync(values));
+        List<Map<Object, Collection<?>>> calls = new ArrayList<>();
+        Map<Object, Collection<?>> call = new LinkedHashMap<>();
+        int values = 0;
+        for (Map.Entry<Object, List<Object>> key : puts.entrySet()) {
+            call.put(key.getKey(), key.getValue());
+            values += key.getValue().size();
+            if (values >= callSize) {
+                calls.add(call);
+                call = new LinkedHashMap<>();
+                values = 0;
+            }
+        }
+        if (!call.isEmpty()) {
+            calls.add(call);
+        }
+        return chain.thenCompose(ignored -> CompletableFuture.allOf(calls.stream()
+                .map(c -> multiMap.putAllAsync(c).toCompletableFuture()).toArray(CompletableFuture[]::new)));
     }
 }

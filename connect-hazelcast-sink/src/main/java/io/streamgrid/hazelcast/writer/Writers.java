@@ -90,10 +90,10 @@ public final class Writers {
             case QUEUE -> new CollectionWriter(client.getQueue(name), target.describe(), executor, batchSize);
             case LIST -> new CollectionWriter(client.getList(name), target.describe(), executor, batchSize);
             case SET -> new CollectionWriter(client.getSet(name), target.describe(), executor, batchSize);
-            case IMAP -> new MapWriter(client.getMap(name), ttl);
-            case MULTI_MAP -> new MultiMapWriter(client.getMultiMap(name), executor);
-            case REPLICATED_MAP -> new KeyValueWriter(replicatedMap(client.getReplicatedMap(name)), ttl, executor);
-            case ICACHE -> new KeyValueWriter(cache(client, name), ttl, executor);
+            case IMAP -> new MapWriter(client.getMap(name), ttl, batchSize);
+            case MULTI_MAP -> new MultiMapWriter(client.getMultiMap(name), executor, batchSize);
+            case REPLICATED_MAP -> new KeyValueWriter(replicatedMap(client.getReplicatedMap(name)), ttl, executor, batchSize);
+            case ICACHE -> new KeyValueWriter(cache(client, name), ttl, executor, batchSize);
         };
     }
 
