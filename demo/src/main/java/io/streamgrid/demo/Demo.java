@@ -77,7 +77,12 @@ public final class Demo implements AutoCloseable {
         // Kafka's storage formatter prints its bootstrap metadata to System.out; the demo speaks through its screen
         System.setOut(new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8));
         Demo demo = new Demo(options, screen);
-        Thread stopOnSignal = new Thread(demo::close, "demo-stop");
+        Thread stopOnSignal = new Thread(() -> {
+            demo.close();
+            // everything is stopped (or was given its time): do not wait for other hooks, such as the Connect
+            // worker's, which waits without limit for a herder whose broker is gone
+            Runtime.getRuntime().halt(130);
+        }, "demo-stop");
         Runtime.getRuntime().addShutdownHook(stopOnSignal); // Ctrl-C
         try {
             demo.start();
@@ -87,7 +92,9 @@ public final class Demo implements AutoCloseable {
                 return; // Ctrl-C while starting or showing: the shutdown hook is stopping everything
             }
             screen.line("The demo could not start: " + e);
-            System.exit(1); // the hook stops what did start
+            Runtime.getRuntime().removeShutdownHook(stopOnSignal);
+            demo.close();
+            Runtime.getRuntime().halt(1); // what did start must not keep the JVM alive
         }
         if (!demo.stoppables.stopping()) {
             System.exit(0); // the hook stops everything
@@ -139,8 +146,9 @@ public final class Demo implements AutoCloseable {
                 .workerProps(new HashMap<>(Map.of("plugin.path", pluginPath, "plugin.discovery", "service_load",
                         "offset.flush.interval.ms", "1000", "task.shutdown.graceful.timeout.ms", "2000")))
                 .build(); // the builder changes the maps
-        stoppables.add("Kafka and Connect", this::stopConnectThenKafka);
+        stoppables.add("Kafka and Connect", this::stopConnectThenKafka, 15_000);
         connect.start();
+        withoutWorkerShutdownHooks(connect);
         devices = new MqttDeviceSimulator("tcp://127.0.0.1:" + options.mqttPort(), options.mqttDevices());
         stoppables.add("MQTT devices", devices::close);
 
@@ -197,14 +205,36 @@ public final class Demo implements AutoCloseable {
     }
 
     /**
-     * On Ctrl-C the Connect worker's own shutdown hook stops it too, and a second stop returns at once; the broker
-     * must wait for the worker's herder to finish, else its producers wait for a broker that is gone.
+     * The Connect worker registers a shutdown hook of its own, which on Ctrl-C would stop it at the same time as the
+     * demo's hook stops everything in order (devices, then the worker, then the servers it needs); the two stops race
+     * and the worker's can wait without limit for a broker the other has stopped. The demo stops the worker itself,
+     * so it takes the worker's hook away. Kafka 4.3's field names; should they change, the hook stays and the demo's
+     * stop still ends by halting the JVM.
+     */
+    private void withoutWorkerShutdownHooks(EmbeddedConnectCluster cluster) {
+        for (WorkerHandle worker : cluster.workers()) {
+            try {
+                java.lang.reflect.Field connectField = WorkerHandle.class.getDeclaredField("worker");
+                connectField.setAccessible(true);
+                Object connectRuntime = connectField.get(worker);
+                java.lang.reflect.Field hookField = connectRuntime.getClass().getDeclaredField("shutdownHook");
+                hookField.setAccessible(true);
+                Runtime.getRuntime().removeShutdownHook((Thread) hookField.get(connectRuntime));
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                screen.line("  (the Connect worker keeps its own shutdown hook: " + e + ")");
+            }
+        }
+    }
+
+    /**
+     * Should the worker's own shutdown hook still be there, a second stop returns at once; the broker must wait for
+     * the worker's herder to finish, else its producers wait for a broker that is gone.
      */
     private void stopConnectThenKafka() throws Exception {
         for (WorkerHandle worker : connect.workers()) {
             worker.stop();
             try {
-                worker.herderTask().get(5, TimeUnit.SECONDS);
+                worker.herderTask().get(10, TimeUnit.SECONDS);
             } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
                 screen.line("  the Connect worker did not stop cleanly: " + e);
             }

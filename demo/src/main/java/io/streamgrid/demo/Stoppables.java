@@ -16,7 +16,7 @@ final class Stoppables {
         void run() throws Exception;
     }
 
-    private record Named(String name, Stop stop) {
+    private record Named(String name, Stop stop, long limitMillis) {
     }
 
     private static final long LIMIT_MILLIS = 6000;
@@ -25,7 +25,12 @@ final class Stoppables {
     private final AtomicBoolean stopping = new AtomicBoolean();
 
     synchronized void add(String name, Stop stop) {
-        started.add(new Named(name, stop));
+        add(name, stop, LIMIT_MILLIS);
+    }
+
+    /** A part that may take up to {@code limitMillis} to stop. */
+    synchronized void add(String name, Stop stop, long limitMillis) {
+        started.add(new Named(name, stop, limitMillis));
     }
 
     boolean stopping() {
@@ -56,13 +61,14 @@ final class Stoppables {
             thread.setDaemon(true);
             thread.start();
             try {
-                thread.join(LIMIT_MILLIS);
+                thread.join(part.limitMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return true;
             }
             if (thread.isAlive()) {
-                screen.line("  " + part.name() + " did not stop within " + LIMIT_MILLIS / 1000 + " s; left to the JVM's exit");
+                screen.line("  " + part.name() + " did not stop within " + part.limitMillis() / 1000
+                        + " s; left to the JVM's exit");
             }
         }
         screen.line(String.format(java.util.Locale.ROOT, "  (stopped in %.1f s)",

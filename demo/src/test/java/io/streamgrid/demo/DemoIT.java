@@ -164,14 +164,15 @@ class DemoIT {
         long started = System.nanoTime();
         Process kill = new ProcessBuilder("kill", "-INT", String.valueOf(demo.pid())).inheritIO().start();
         assertThat(kill.waitFor()).isZero();
-        if (!demo.waitFor(20, TimeUnit.SECONDS)) {
+        if (!demo.waitFor(30, TimeUnit.SECONDS)) {
             new ProcessBuilder("kill", "-QUIT", String.valueOf(demo.pid())).start().waitFor(); // threads to stdout
             Thread.sleep(2000);
-            throw new AssertionError("the demo did not stop within 20 s of SIGINT:\n" + tail(40_000));
+            throw new AssertionError("the demo did not stop within 30 s of SIGINT:\n" + tail(40_000));
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         await("\"Stopped.\" in\n" + tail()).atMost(Duration.ofSeconds(5)).until(() -> OUTPUT.indexOf("Stopped.") >= 0);
-        assertThat(took).as("Ctrl-C to exit").isLessThan(Duration.ofSeconds(15));
+        assertThat(took).as("Ctrl-C to exit (typically 3-5 s; a loaded machine may need the Connect worker's "
+                + "10 s)").isLessThan(Duration.ofSeconds(20));
         assertThat(OUTPUT.toString()).as("a quiet log: no stack traces").doesNotContain("\tat ")
                 .doesNotContain("Terminating forcefully");
         try (Stream<Path> left = Files.list(tmp)) {
