@@ -104,9 +104,14 @@ public final class HazelcastSinkConfig extends AbstractConfig {
 
     public static final String BATCH_SIZE_CONFIG = PREFIX + ".batch.size";
     private static final String BATCH_SIZE_DOC = "Most records one structure is sent in one call; a statement's "
-            + "BATCH clause overrides it. Ringbuffers and reliable topics take at most 1000 per call, so larger "
-            + "batches are sent as several calls, in order. A map's setAll splits each call over the cluster's 271 "
-            + "partitions, so maps need large calls: 10,000 entries per call write several times faster than 1,000.";
+            + "BATCH clause overrides it. 0 (the default) takes 10,000 for maps, multimaps, caches and replicated "
+            + "maps (a map's setAll splits each call over the cluster's 271 partitions, so maps need large calls: "
+            + "10,000 entries per call write several times faster than 1,000) and 1,000 for the others "
+            + "(ringbuffers and reliable topics take at most 1000 per call; larger batches go as several calls, in "
+            + "order).";
+    /** What batch size 0 means, per kind of structure. */
+    public static final int KEYED_BATCH_SIZE = 10_000;
+    public static final int UNKEYED_BATCH_SIZE = 1_000;
     public static final String LINGER_CONFIG = PREFIX + ".linger.ms";
     private static final String LINGER_DOC = "Milliseconds records may wait in the task for more records to join their "
             + "batch. 0 sends what each put() brings at once, for the lowest latency. Records are always written "
@@ -199,7 +204,7 @@ public final class HazelcastSinkConfig extends AbstractConfig {
                         SOCKET_GROUP, ++order, Width.SHORT, "Buffer size (KB)");
 
         order = 0;
-        def.define(BATCH_SIZE_CONFIG, Type.INT, 10000, ConfigDef.Range.atLeast(1), Importance.MEDIUM, BATCH_SIZE_DOC,
+        def.define(BATCH_SIZE_CONFIG, Type.INT, 0, ConfigDef.Range.atLeast(0), Importance.MEDIUM, BATCH_SIZE_DOC,
                         WRITE_GROUP, ++order, Width.SHORT, "Batch size")
                 .define(LINGER_CONFIG, Type.LONG, 0L, ConfigDef.Range.atLeast(0), Importance.MEDIUM, LINGER_DOC,
                         WRITE_GROUP, ++order, Width.SHORT, "Linger (ms)")
@@ -289,8 +294,10 @@ public final class HazelcastSinkConfig extends AbstractConfig {
         return getInt(BUFFER_SIZE_CONFIG);
     }
 
-    public int batchSize() {
-        return getInt(BATCH_SIZE_CONFIG);
+    /** The batch size for a structure of this type, where the statement has no BATCH clause. */
+    public int batchSize(StoreType type) {
+        int configured = getInt(BATCH_SIZE_CONFIG);
+        return configured > 0 ? configured : type.keyed() ? KEYED_BATCH_SIZE : UNKEYED_BATCH_SIZE;
     }
 
     public Duration linger() {

@@ -50,7 +50,11 @@ class HazelcastSinkConfigTest {
         HazelcastSinkConfig config = new HazelcastSinkConfig(props());
         assertThat(config.members()).containsExactly("localhost:5701");
         assertThat(config.clusterName()).isEqualTo("dev");
-        assertThat(config.batchSize()).isEqualTo(10000);
+        assertThat(config.batchSize(StoreType.IMAP)).isEqualTo(10_000);
+        assertThat(config.batchSize(StoreType.LIST)).isEqualTo(1_000);
+        assertThat(new HazelcastSinkConfig(java.util.Map.of("connect.hazelcast.kcql", "INSERT INTO q SELECT * FROM t",
+                "connect.hazelcast.cluster.members", "h:5701", "connect.hazelcast.batch.size", "500")).batchSize(StoreType.IMAP))
+                .isEqualTo(500);
         assertThat(config.linger().toMillis()).isZero();
         assertThat(config.errorPolicy().policy()).isEqualTo(io.streamgrid.common.config.ErrorPolicy.RETRY);
         assertThat(config.errorPolicy().maxRetries()).isEqualTo(20);
@@ -95,7 +99,7 @@ class HazelcastSinkConfigTest {
             "connect.hazelcast.error.policy         | EXPLODE       | must be one of THROW, RETRY, NOOP",
             "connect.hazelcast.routing.mode         | SMART         | String must be one of (case insensitive): ALL_MEMBERS, SINGLE_MEMBER",
             "connect.hazelcast.cluster.members      | ' '           | must name at least one member",
-            "connect.hazelcast.batch.size           | 0             | Value must be at least 1",
+            "connect.hazelcast.batch.size           | -1            | Value must be at least 0",
             "connect.hazelcast.max.in.flight        | 0             | Value must be at least 1",
             "connect.hazelcast.connection.timeout   | -1            | Value must be at least 0",
             "connect.hazelcast.connection.backoff.multiplier | 0.5  | Value must be at least 1.0",
