@@ -117,8 +117,8 @@ final class MqttSourceBench {
         }
     }
 
-    /** {@code producer}: settings added to the connector's (producer overrides, for 3b the MQTT version). */
-    private double sourceConnector(Mosquitto broker, int qos, String run, Map<String, String> producer)
+    /** {@code extra}: settings added to the connector's (producer overrides; for 3b also the MQTT version). */
+    private double sourceConnector(Mosquitto broker, int qos, String run, Map<String, String> extra)
             throws MqttException {
         String name = "mqtt_qos" + qos + "_" + run;
         Map<String, String> config = new HashMap<>();
@@ -130,7 +130,7 @@ final class MqttSourceBench {
         config.put("connect.mqtt.client.id", name);
         config.put("connect.mqtt.service.quality", String.valueOf(qos));
         config.put("connect.mqtt.kcql", "INSERT INTO " + name + " SELECT * FROM " + FILTER);
-        config.putAll(producer); // also connector settings (the MQTT version) for case 3b
+        config.putAll(extra);
         cluster.connect.kafka().createTopic(name, 1);
         cluster.start(name, config, 1);
         try {

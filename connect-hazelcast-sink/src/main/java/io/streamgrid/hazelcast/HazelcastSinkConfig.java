@@ -110,8 +110,8 @@ public final class HazelcastSinkConfig extends AbstractConfig {
             + "(ringbuffers and reliable topics take at most 1000 per call; larger batches go as several calls, in "
             + "order).";
     /** What batch size 0 means, per kind of structure. */
-    public static final int KEYED_BATCH_SIZE = 10_000;
-    public static final int UNKEYED_BATCH_SIZE = 1_000;
+    private static final int KEYED_BATCH_SIZE = 10_000;
+    private static final int UNKEYED_BATCH_SIZE = 1_000;
     public static final String LINGER_CONFIG = PREFIX + ".linger.ms";
     private static final String LINGER_DOC = "Milliseconds records may wait in the task for more records to join their "
             + "batch. 0 sends what each put() brings at once, for the lowest latency. Records are always written "
