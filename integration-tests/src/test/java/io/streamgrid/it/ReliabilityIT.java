@@ -235,6 +235,7 @@ class ReliabilityIT {
                      lib, List.of(), CoapSensorSimulator.class.getName(), String.valueOf(port), "3", "100", "3600",
                      "127.0.0.1"), dir.resolve("coap-device.log"), 0, Duration.ZERO)) {
             createTopic("rel_" + name, 1);
+            device.awaitLogged("CoAP sensors on", Duration.ofSeconds(60)); // validate asks it, so it must be up
             ConnectRest.post(kafka.restUrl(), ConnectRest.connector("coap-" + name, Map.of(
                     "connector.class", "io.streamgrid.coap.CoapSourceConnector",
                     "tasks.max", "1",

@@ -111,6 +111,23 @@ final class ServerProcess implements AutoCloseable {
         throw new IllegalStateException(name + " did not open port " + port + " within " + timeout + ":\n" + tail());
     }
 
+    /**
+     * Waits until the log holds {@code text} (a UDP server, such as a CoAP device, has no port to connect to; it says
+     * when it is listening).
+     */
+    void awaitLogged(String text, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!log().contains(text)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + tail());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(name + " did not log '" + text + "' within " + timeout + ":\n" + tail());
+            }
+            pause();
+        }
+    }
+
     /** The end of the log, for failure messages. */
     String tail() {
         try {
