@@ -50,6 +50,8 @@ public class HazelcastSinkTask extends SinkTask {
     private ExecutorService blockingWrites;
     /** The compare-and-set of merging and version-guarded writes, shared by the task's structures. */
     private ExecutorService keyWriters;
+    /** Sends what waits behind an acknowledged batch at once, not at the next put() (see {@link Pipe.FollowOn}). */
+    private ExecutorService followOn;
     /** How each opened structure is written: a second statement naming it must write it the same way. */
     private final Map<String, PipeSettings> pipeSettings = new HashMap<>();
     private SinkErrorHandler errors;
@@ -80,6 +82,7 @@ public class HazelcastSinkTask extends SinkTask {
         String name = config.clientName() + "-" + INSTANCES.incrementAndGet();
         blockingWrites = Executors.newFixedThreadPool(config.maxInFlight(), daemonThreads(name + "-writer"));
         keyWriters = Executors.newFixedThreadPool(Writers.STATE_PARALLELISM, daemonThreads(name + "-keys"));
+        followOn = Executors.newSingleThreadExecutor(daemonThreads(name + "-follow-on"));
         connection = new ClusterConnection(config, name);
         for (int number = 1; number <= config.statements().size(); number++) {
             KcqlStatement statement = config.statements().get(number - 1);
@@ -116,7 +119,8 @@ public class HazelcastSinkTask extends SinkTask {
                     + "check the field the target is named after, or raise the setting");
         }
         pipe = new Pipe(() -> Writers.create(connection.client(), target, ttl, batchSize, blockingWrites,
-                metrics::stale, keyWriters), target.describe(), config.writeTimeout(), batchSize, stats);
+                metrics::stale, keyWriters), target.describe(), config.writeTimeout(), batchSize, stats,
+                new Pipe.FollowOn(followOn, config.linger()));
         pipes.put(key, pipe);
         pipeSettings.put(key, settings);
         return pipe;
@@ -280,6 +284,8 @@ public class HazelcastSinkTask extends SinkTask {
                 } else {
                     errors.succeeded();
                 }
+            } else if (pipe.takeAcknowledgedByFollowOn()) {
+                errors.succeeded();
             }
         }
     }
@@ -409,6 +415,9 @@ public class HazelcastSinkTask extends SinkTask {
         }
         if (keyWriters != null) {
             keyWriters.shutdownNow();
+        }
+        if (followOn != null) {
+            followOn.shutdownNow();
         }
         for (Pipe pipe : pipes.values()) {
             try {

@@ -17,14 +17,23 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.sink.SinkRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The entries on their way to one structure: a buffer, at most one batch in flight (so Kafka order is
- * kept; the writer may split it into overlapping calls that share no key), and a failed batch waiting to be retried before anything after it. Every entry remembers its
- * Kafka partition and offset, so the task never commits an offset whose write is not acknowledged.
- * Used by the task thread only.
+ * The entries on their way to one structure: a buffer, at most one batch in flight (so Kafka order is kept; the
+ * writer may split it into overlapping calls that share no key), and a failed batch waiting to be retried before
+ * anything after it. Every entry remembers its Kafka partition and offset, so the task never commits an offset whose
+ * write is not acknowledged.
+ * <p>
+ * The task thread does everything but one thing: when a batch is acknowledged and entries wait behind it, the
+ * {@link FollowOn} executor sends them at once. Without it they would wait for the task's next {@code put}, which at
+ * a low rate comes a whole record interval later (issue #18). Failures are always left to the task thread. Hence
+ * the methods are synchronized.
  */
 final class Pipe {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Pipe.class);
 
     /**
      * An entry with the place of its record in Kafka and the record's timestamp (-1 when it has none); the
@@ -37,7 +46,18 @@ final class Pipe {
     record Stats(ConnectorMetrics metrics, AtomicLong inFlightBatches, AtomicLong buffered) {
     }
 
+    /**
+     * Who sends what waits behind an acknowledged batch, and how long entries may linger for more to join them; a
+     * null executor leaves every send to the task thread.
+     */
+    record FollowOn(java.util.concurrent.Executor executor, Duration linger) {
+        static final FollowOn NONE = new FollowOn(null, Duration.ZERO);
+    }
+
     private final java.util.function.Supplier<StructureWriter> writers;
+    private final FollowOn followOn;
+    private boolean closed;
+    private boolean acknowledgedUnseen;
     private StructureWriter writer;
     private final String description;
     private final Duration timeout;
@@ -60,7 +80,13 @@ final class Pipe {
      */
     Pipe(java.util.function.Supplier<StructureWriter> writers, String description, Duration timeout, int batchSize,
          Stats stats) {
+        this(writers, description, timeout, batchSize, stats, FollowOn.NONE);
+    }
+
+    Pipe(java.util.function.Supplier<StructureWriter> writers, String description, Duration timeout, int batchSize,
+         Stats stats, FollowOn followOn) {
         this.writers = writers;
+        this.followOn = followOn;
         this.batchSize = batchSize;
         this.stats = stats;
         this.buffer = new ArrayList<>(batchSize);
@@ -72,7 +98,7 @@ final class Pipe {
         return description;
     }
 
-    void add(Pending pending) {
+    synchronized void add(Pending pending) {
         if (buffer.isEmpty()) {
             firstBufferedNanos = System.nanoTime();
         }
@@ -80,7 +106,7 @@ final class Pipe {
         stats.buffered().incrementAndGet();
     }
 
-    int buffered() {
+    synchronized int buffered() {
         return buffer.size();
     }
 
@@ -88,24 +114,24 @@ final class Pipe {
         return batchSize;
     }
 
-    boolean inFlight() {
+    synchronized boolean inFlight() {
         return inFlight != null;
     }
 
-    boolean hasFailed() {
+    synchronized boolean hasFailed() {
         return failed != null;
     }
 
-    Throwable failure() {
+    synchronized Throwable failure() {
         return failure;
     }
 
-    int failedCount() {
+    synchronized int failedCount() {
         return failed == null ? 0 : failed.size();
     }
 
     /** How long the oldest buffered entry has waited. */
-    Duration bufferAge() {
+    synchronized Duration bufferAge() {
         return buffer.isEmpty() ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - firstBufferedNanos);
     }
 
@@ -114,7 +140,7 @@ final class Pipe {
      * most {@code batchSize} entries (concurrent where they hold different keys); false when a batch is in flight or
      * nothing waits. One batch in flight per structure keeps Kafka order.
      */
-    boolean dispatch() {
+    synchronized boolean dispatch() {
         if (inFlight != null) {
             return false;
         }
@@ -140,12 +166,48 @@ final class Pipe {
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
-        inFlightResult = result.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        CompletableFuture<Void> sent = result.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        inFlightResult = sent;
+        if (followOn.executor() != null) {
+            sent.whenCompleteAsync((ok, failed) -> {
+                if (failed == null) {
+                    followOn(sent);
+                }
+            }, followOn.executor());
+        }
         return true;
     }
 
+    /**
+     * The batch {@code acknowledged} was written: takes its result (unless the task thread got there first or the
+     * pipe is closed) and sends what waits behind it, unless that may still linger.
+     */
+    private synchronized void followOn(CompletableFuture<Void> acknowledged) {
+        if (closed || inFlightResult != acknowledged) {
+            return;
+        }
+        try {
+            collect();
+            acknowledgedUnseen = true;
+            if (!buffer.isEmpty()
+                    && (buffer.size() >= batchSize || bufferAge().compareTo(followOn.linger()) >= 0)) {
+                dispatch();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Sending the entries behind an acknowledged batch to {} failed; the task sends them with its next"
+                    + " records: {}", description, e.toString());
+        }
+    }
+
+    /** Whether the follow-on took a batch's acknowledgement since the last call (the task's error handler counts it). */
+    synchronized boolean takeAcknowledgedByFollowOn() {
+        boolean seen = acknowledgedUnseen;
+        acknowledgedUnseen = false;
+        return seen;
+    }
+
     /** Takes the result of the batch in flight if it has finished; true when it finished in this call. */
-    boolean collect() {
+    synchronized boolean collect() {
         if (inFlight == null || !inFlightResult.isDone()) {
             return false;
         }
@@ -176,7 +238,7 @@ final class Pipe {
      * it, or throws to fail the task) and leaves the batch. A transient failure stops the walk and leaves that
      * entry and the rest failed. Returns that transient failure, or null when nothing is left.
      */
-    Throwable isolateFailed(java.util.function.Predicate<Throwable> forGood, BiConsumer<Pending, Throwable> failedForGood)
+    synchronized Throwable isolateFailed(java.util.function.Predicate<Throwable> forGood, BiConsumer<Pending, Throwable> failedForGood)
             throws InterruptedException {
         List<Pending> rest = failed;
         for (int i = 0; rest != null && i < rest.size(); i++) {
@@ -218,27 +280,41 @@ final class Pipe {
         }
     }
 
-    /** Waits for the batch in flight (at most the write timeout, which the batch already carries), then collects it. */
+    /**
+     * Waits until no batch is in flight (each at most the write timeout, which the batch carries) and collects the
+     * last one. A batch the follow-on sent meanwhile is waited for too; after a failure nothing follows on.
+     */
     void await() throws InterruptedException {
-        if (inFlight == null) {
-            return;
+        while (true) {
+            CompletableFuture<Void> result;
+            synchronized (this) {
+                if (inFlight == null) {
+                    return;
+                }
+                result = inFlightResult;
+            }
+            try {
+                result.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                // collect() records the failure
+            }
+            synchronized (this) {
+                if (inFlightResult == result) {
+                    collect();
+                    return;
+                }
+            }
         }
-        try {
-            inFlightResult.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            // collect() records the failure
-        }
-        collect();
     }
 
     /** The failed batch is given up (error policy NOOP): its records count as done. */
-    void dropFailed() {
+    synchronized void dropFailed() {
         failed = null;
         failure = null;
     }
 
     /** The lowest offset of {@code partition} not yet acknowledged in this pipe. */
-    OptionalLong lowestPending(TopicPartition partition) {
+    synchronized OptionalLong lowestPending(TopicPartition partition) {
         long lowest = Long.MAX_VALUE;
         for (List<Pending> list : new List[] {failed, inFlight, buffer}) {
             if (list != null) {
@@ -257,7 +333,7 @@ final class Pipe {
      * the batch in flight are already sent, but if that batch fails they are not retried: the new owner may
      * have written newer values for their keys by then.
      */
-    void drop(Collection<TopicPartition> partitions) {
+    synchronized void drop(Collection<TopicPartition> partitions) {
         if (inFlight != null) {
             lostInFlight.addAll(partitions);
         }
@@ -272,7 +348,7 @@ final class Pipe {
         }
     }
 
-    private StructureWriter writer() {
+    private synchronized StructureWriter writer() {
         if (writer == null) {
             writer = writers.get();
         }
@@ -280,13 +356,16 @@ final class Pipe {
     }
 
     /** The client was replaced: the next write makes a new writer, on the new client. */
-    void resetWriter() {
-        close();
+    synchronized void resetWriter() {
+        if (writer != null) {
+            writer.close();
+        }
         writer = null;
     }
 
-    /** Releases the writer's own resources; the task closes the client. */
-    void close() {
+    /** Releases the writer's own resources; the task closes the client. Nothing follows on after it. */
+    synchronized void close() {
+        closed = true;
         if (writer != null) {
             writer.close();
         }
