@@ -18,7 +18,9 @@ import java.util.Set;
  * and 2), {@code --e2e-records N} (default 1000000), {@code --mqtt-messages N} (default 200000),
  * {@code --coap-seconds N} (default 600), {@code --coap-raw-seconds N} (default 60) and {@code --coap-rate N}
  * (the device's notifications per second, default 2000), {@code --latency-seconds N}
- * (default 30) and {@code --latency-rate N} (default 1000 per second), {@code --memory-messages N} (default 100000).
+ * (default 30), {@code --latency-rate N,N,...} (readings per second, default 10,100,1000) and
+ * {@code --latency-tuned-rate N} (the rate measured again with producer.override.linger.ms=0, default 10; 0 = not),
+ * {@code --memory-messages N} (default 100000).
  */
 public final class Benchmarks {
 
@@ -36,7 +38,8 @@ public final class Benchmarks {
         int coapRawSeconds = 60;
         int coapRate = 2_000;
         int latencySeconds = 30;
-        int latencyRate = 1000;
+        List<Integer> latencyRates = List.of(10, 100, 1000);
+        int latencyTunedRate = 10;
         int memoryMessages = 100_000;
         Set<String> structures = new LinkedHashSet<>();
         Set<String> cases = new LinkedHashSet<>();
@@ -51,7 +54,9 @@ public final class Benchmarks {
                 case "--coap-raw-seconds" -> coapRawSeconds = Integer.parseInt(args[++i]);
                 case "--coap-rate" -> coapRate = Integer.parseInt(args[++i]);
                 case "--latency-seconds" -> latencySeconds = Integer.parseInt(args[++i]);
-                case "--latency-rate" -> latencyRate = Integer.parseInt(args[++i]);
+                case "--latency-rate" -> latencyRates = java.util.Arrays.stream(args[++i].split(","))
+                        .map(Integer::parseInt).toList();
+                case "--latency-tuned-rate" -> latencyTunedRate = Integer.parseInt(args[++i]);
                 case "--memory-messages" -> memoryMessages = Integer.parseInt(args[++i]);
                 default -> {
                     if (!CASES.contains(args[i])) {
@@ -91,9 +96,9 @@ public final class Benchmarks {
                         results.addAll(new MqttSourceBench(cluster, broker, mqttMessages, rounds).run());
                     }
                     if (cases.contains("latency")) {
-                        System.out.println("Latency: " + latencyRate + " readings/s for " + latencySeconds + " s per flow");
-                        results.addAll(new LatencyBench(cluster, broker, latencyRate,
-                                Duration.ofSeconds(latencySeconds)).run());
+                        results.addAll(LatencyBench.runAll(cluster, broker, latencyRates,
+                                Duration.ofSeconds(latencySeconds), latencyTunedRate,
+                                java.util.Map.of("producer.override.linger.ms", "0")));
                     }
                     if (cases.contains("coap")) {
                         System.out.println("CoAP source: observe a device at " + coapRate + "/s for " + coapSeconds
