@@ -12,7 +12,8 @@ import java.util.Set;
  * run and their ratio, as a markdown table to paste into docs/benchmarks.md. Only ratios from one run count.
  *
  * <p>Cases (all when none is named): {@code sink} (1), {@code state} (1, device state: merge and version guard
- * against the plain IMAP sink), {@code e2e} (2), {@code mqtt} (3), {@code coap} (4),
+ * against the plain IMAP sink), {@code e2e} (2), {@code jet} (2b: our sink vs a Jet job in the member, on
+ * {@code --e2e-records} records keyed by device), {@code mqtt} (3), {@code coap} (4),
  * {@code latency} (5), {@code memory} (6). Options: {@code --records N} (case 1, default 500000), {@code --rounds N}
  * (cases 1-3, default 3; each figure is the best of its rounds), {@code --structures RING_BUFFER,IMAP,...} (cases 1
  * and 2), {@code --e2e-records N} (default 1000000), {@code --mqtt-messages N} (default 200000),
@@ -20,11 +21,13 @@ import java.util.Set;
  * (the device's notifications per second, default 2000), {@code --latency-seconds N}
  * (default 30), {@code --latency-rate N,N,...} (readings per second, default 10,100,1000) and
  * {@code --latency-tuned-rate N} (the rate measured again with producer.override.linger.ms=0, default 10; 0 = not),
- * {@code --memory-messages N} (default 100000).
+ * {@code --memory-messages N} (default 100000, of 1 KiB) and {@code --memory-large-messages N} (default 200, of 1 MiB;
+ * 0 = not).
  */
 public final class Benchmarks {
 
-    private static final List<String> CASES = List.of("sink", "state", "e2e", "mqtt", "coap", "latency", "memory");
+    private static final List<String> CASES = List.of("sink", "state", "e2e", "jet", "mqtt", "coap", "latency",
+            "memory");
 
     private Benchmarks() {
     }
@@ -41,6 +44,7 @@ public final class Benchmarks {
         List<Integer> latencyRates = List.of(10, 100, 1000);
         int latencyTunedRate = 10;
         int memoryMessages = 100_000;
+        int memoryLargeMessages = 200;
         Set<String> structures = new LinkedHashSet<>();
         Set<String> cases = new LinkedHashSet<>();
         for (int i = 0; i < args.length; i++) {
@@ -58,6 +62,7 @@ public final class Benchmarks {
                         .map(Integer::parseInt).toList();
                 case "--latency-tuned-rate" -> latencyTunedRate = Integer.parseInt(args[++i]);
                 case "--memory-messages" -> memoryMessages = Integer.parseInt(args[++i]);
+                case "--memory-large-messages" -> memoryLargeMessages = Integer.parseInt(args[++i]);
                 default -> {
                     if (!CASES.contains(args[i])) {
                         System.err.println("Unknown argument '" + args[i] + "'. Cases: " + String.join(", ", CASES)
@@ -76,8 +81,9 @@ public final class Benchmarks {
         boolean needsBroker = cases.contains("mqtt") || cases.contains("latency") || cases.contains("memory");
         try (Mosquitto broker = needsBroker ? new Mosquitto(1000) : null) {
             if (cases.contains("memory")) { // first: the heap is measured best before anything else ran
-                System.out.println("Memory: MQTT source with nobody polling, " + memoryMessages + " messages");
-                results.addAll(new MqttMemoryBench(broker, memoryMessages).run());
+                System.out.println("Memory: MQTT source with nobody polling, " + memoryMessages + " messages of 1 KiB, "
+                        + memoryLargeMessages + " of 1 MiB");
+                results.addAll(new MqttMemoryBench(broker, memoryMessages, memoryLargeMessages).run());
             }
             if (cases.contains("sink")) {
                 results.addAll(new HazelcastSinkBench(records, rounds, structures).run());
@@ -85,11 +91,14 @@ public final class Benchmarks {
             if (cases.contains("state")) {
                 results.addAll(new HazelcastSinkBench(records, rounds, structures).runDeviceState());
             }
-            if (cases.contains("e2e") || cases.contains("mqtt") || cases.contains("coap")
+            if (cases.contains("e2e") || cases.contains("jet") || cases.contains("mqtt") || cases.contains("coap")
                     || cases.contains("latency")) {
                 try (BenchCluster cluster = new BenchCluster(Math.max(e2eRecords, 1000))) {
                     if (cases.contains("e2e")) {
                         results.addAll(new SinkEndToEndBench(cluster, e2eRecords, rounds, structures).run());
+                    }
+                    if (cases.contains("jet")) {
+                        results.addAll(new JetComparisonBench(cluster, e2eRecords, rounds).run());
                     }
                     if (cases.contains("mqtt")) {
                         System.out.println("MQTT source: draining a backlog of " + mqttMessages + " messages");

@@ -25,6 +25,7 @@ final class Member {
         config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
         config.getRingbufferConfig("default").setCapacity(ringbufferCapacity);
         config.getRingbufferConfig("_hz_rb_*").setCapacity(ringbufferCapacity);
+        config.getJetConfig().setEnabled(true); // case 2b runs a Jet job; idle, the engine's threads park
         return Hazelcast.newHazelcastInstance(config);
     }
 }
