@@ -236,13 +236,16 @@ final class HazelcastSinkBench {
     }
 
     private double runRawBatches(Structure structure, RawBatch method, List<String> slice) {
-        return Timer.rate(slice.size(), () -> {
+        ThreadCpu cpu = ThreadCpu.start();
+        double rate = Timer.rate(slice.size(), () -> {
             String name = fresh(structure);
             for (int i = 0; i < slice.size(); i += BATCH) {
                 method.write(name, slice.subList(i, Math.min(slice.size(), i + BATCH)));
             }
             check(structure, name, slice.size());
         });
+        System.out.printf("    raw batches %,.0f records/s; %s%n", rate, cpu.report());
+        return rate;
     }
 
     private double runSinkTask(Structure structure, List<String> slice) {
@@ -267,7 +270,10 @@ final class HazelcastSinkBench {
             for (int offset = 0; offset < slice.size(); offset++) {
                 records.add(new SinkRecord(TOPIC, 0, null, null, null, slice.get(offset), offset));
             }
-            return Timer.rate(slice.size(), () -> putAndCommit(task, records));
+            ThreadCpu cpu = ThreadCpu.start();
+            double rate = Timer.rate(slice.size(), () -> putAndCommit(task, records));
+            System.out.printf("    sink task %,.0f records/s; %s%n", rate, cpu.report());
+            return rate;
         } finally {
             task.stop();
         }

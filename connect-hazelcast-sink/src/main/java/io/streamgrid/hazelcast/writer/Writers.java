@@ -33,8 +33,12 @@ public final class Writers {
     private Writers() {
     }
 
-    /** How many slices of a batch's keys a merging or version-guarded writer compares-and-sets at once. */
-    public static final int STATE_PARALLELISM = 8;
+    /**
+     * How many slices of a batch's keys a merging or version-guarded writer compares-and-sets at once. IMap has no
+     * asynchronous compare-and-set, so each slice is a thread waiting on one round trip at a time: with new keys (a
+     * putIfAbsent each) 8 gave 36-40k records/s, 32 gives 59-67k (docs/benchmarks.md, 1b).
+     */
+    public static final int STATE_PARALLELISM = 32;
 
     /**
      * @param ttl       time to live for IMAP, ICACHE and REPLICATED_MAP entries, or null
