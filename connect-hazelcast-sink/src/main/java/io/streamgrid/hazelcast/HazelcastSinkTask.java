@@ -381,19 +381,23 @@ public class HazelcastSinkTask extends SinkTask {
         return committable;
     }
 
-    /** Writes every buffered entry, a batch at a time per structure, all structures at once; stops at a failure. */
+    /**
+     * Writes every buffered entry, a batch at a time per structure, all structures at once; stops at a failure.
+     * Whether anything is left is asked after the wait: the follow-on may have taken a batch's acknowledgement and
+     * left a young buffer to linger.
+     */
     private void flushAll() {
-        boolean inFlight = true;
-        while (inFlight) {
+        boolean left = true;
+        while (left) {
             for (Pipe pipe : pipes.values()) {
                 if (!pipe.hasFailed()) {
                     pipe.dispatch();
                 }
             }
-            inFlight = false;
+            left = false;
             for (Pipe pipe : pipes.values()) {
-                inFlight |= pipe.inFlight();
                 awaitQuietly(pipe);
+                left |= !pipe.hasFailed() && pipe.buffered() > 0;
             }
         }
     }

@@ -163,7 +163,9 @@ final class Pipe {
         CompletableFuture<Void> result;
         try {
             result = writer().write(entries).toCompletableFuture();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
+            // a writer that cannot be made or called (a class the plugin cannot load, too) is a failed write, never
+            // a batch left in flight with no result: on the follow-on thread nobody would see the error
             result = CompletableFuture.failedFuture(e);
         }
         CompletableFuture<Void> sent = result.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
