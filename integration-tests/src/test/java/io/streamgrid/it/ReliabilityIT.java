@@ -233,7 +233,7 @@ class ReliabilityIT {
     void aRestartedCoapDeviceWithALongMaxAgeIsObservedAgain() throws Exception {
         String name = "coap";
         int port = ConnectCluster.freeUdpPort();
-        Path lib = Path.of("target", "simulators", "lib").toAbsolutePath();
+        Path lib = ConnectCluster.EXAMPLES.getParent().resolve("demo/target/simulators/lib"); // laid out by demo's package
         try (MemberProcesses members = new MemberProcesses(1, dir.resolve(name));
              ServerProcess device = ServerProcess.start("CoAP device", ServerProcess.java(CompatibilityMatrixIT.TEST_JDK,
                      lib, List.of(), CoapSensorSimulator.class.getName(), String.valueOf(port), "3", "100", "3600",
