@@ -6,10 +6,14 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 
@@ -82,6 +86,30 @@ final class BenchCluster implements AutoCloseable {
 
     void delete(String name) {
         connect.deleteConnector(name);
+    }
+
+    /**
+     * Creates a one-partition topic and fills it with {@code records} records, produced in large batches; fails
+     * unless the topic then holds exactly that many.
+     */
+    void preload(String topic, int records,
+                 IntFunction<ProducerRecord<byte[], byte[]>> record) {
+        connect.kafka().createTopic(topic, 1);
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        try (KafkaProducer<byte[], byte[]> producer =
+                     connect.kafka().createProducer(props)) {
+            for (int i = 0; i < records; i++) {
+                producer.send(record.apply(i));
+            }
+            producer.flush();
+        }
+        long stored = recordsIn(topic);
+        if (stored != records) {
+            throw new IllegalStateException("preloaded " + stored + " records into " + topic + ", not " + records);
+        }
     }
 
     /** Records in the topic: the sum of its partitions' end offsets. */

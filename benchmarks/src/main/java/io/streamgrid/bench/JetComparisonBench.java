@@ -20,8 +20,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -98,26 +96,14 @@ final class JetComparisonBench {
     }
 
     private void preload() {
-        cluster.connect.kafka().createTopic(TOPIC, 1);
-        Map<String, Object> props = new HashMap<>();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         System.out.println("Sink vs Jet: preloading " + records + " records keyed by device into topic " + TOPIC);
-        try (KafkaProducer<byte[], byte[]> producer = cluster.connect.kafka().createProducer(props)) {
-            for (int i = 0; i < records; i++) {
-                String json = Payloads.json100(i, DEVICES);
-                String device = Payloads.device(json);
-                lastIdOfDevice.put(device, Payloads.id(json));
-                producer.send(new ProducerRecord<>(TOPIC, device.getBytes(StandardCharsets.UTF_8),
-                        json.getBytes(StandardCharsets.UTF_8)));
-            }
-            producer.flush();
-        }
-        long stored = cluster.recordsIn(TOPIC);
-        if (stored != records) {
-            throw new IllegalStateException("preloaded " + stored + " records, not " + records);
-        }
+        cluster.preload(TOPIC, records, i -> {
+            String json = Payloads.json100(i, DEVICES);
+            String device = Payloads.device(json);
+            lastIdOfDevice.put(device, Payloads.id(json));
+            return new ProducerRecord<>(TOPIC, device.getBytes(StandardCharsets.UTF_8),
+                    json.getBytes(StandardCharsets.UTF_8));
+        });
     }
 
     private double ourSink(Keying keying, int round) {

@@ -1,5 +1,6 @@
 package io.streamgrid.bench;
 
+import io.streamgrid.common.config.SourceQueueConfig;
 import io.streamgrid.mqtt.MqttSourceTask;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -52,7 +53,7 @@ final class MqttMemoryBench {
     List<Result> run() throws Exception {
         List<Result> results = new ArrayList<>();
         for (int qos : new int[] {1, 0}) {
-            results.add(measure(qos, messages, SMALL, SourceQueueConfigDefaults.MAX_BYTES));
+            results.add(measure(qos, messages, SMALL, SourceQueueConfig.MAX_BYTES_DEFAULT));
         }
         if (largeMessages > 0) {
             for (int qos : new int[] {1, 0}) {
@@ -60,11 +61,6 @@ final class MqttMemoryBench {
             }
         }
         return results;
-    }
-
-    /** The queue's default byte bound, named here so that the small case says which bound it runs with. */
-    private static final class SourceQueueConfigDefaults {
-        static final long MAX_BYTES = io.streamgrid.common.config.SourceQueueConfig.MAX_BYTES_DEFAULT;
     }
 
     private Result measure(int qos, int messages, int payloadBytes, long queueBytes) throws Exception {

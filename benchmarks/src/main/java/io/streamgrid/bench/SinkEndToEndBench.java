@@ -12,8 +12,6 @@ import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -84,22 +82,9 @@ final class SinkEndToEndBench {
     }
 
     private void preload() {
-        cluster.connect.kafka().createTopic(TOPIC, 1);
-        Map<String, Object> props = new HashMap<>();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         System.out.println("End to end: preloading " + records + " records into topic " + TOPIC);
-        try (KafkaProducer<byte[], byte[]> producer = cluster.connect.kafka().createProducer(props)) {
-            for (int i = 0; i < records; i++) {
-                producer.send(new ProducerRecord<>(TOPIC, Payloads.json100(i, DEVICES).getBytes(StandardCharsets.UTF_8)));
-            }
-            producer.flush();
-        }
-        long stored = cluster.recordsIn(TOPIC);
-        if (stored != records) {
-            throw new IllegalStateException("preloaded " + stored + " records, not " + records);
-        }
+        cluster.preload(TOPIC, records,
+                i -> new ProducerRecord<>(TOPIC, Payloads.json100(i, DEVICES).getBytes(StandardCharsets.UTF_8)));
     }
 
     /** A consumer in its own group, as the worker's is, deserializing values to strings as the sink's converter does. */
