@@ -40,6 +40,13 @@ final class MemberProcesses implements AutoCloseable {
                         CompatibilityMatrixIT.TEST_JDK, lib, List.of("-Dhazelcast.config=" + config(dir, i)),
                         "com.hazelcast.core.server.HazelcastMemberStarter"), dir.resolve("member-" + i + ".log"),
                         ports.get(i), Duration.ofSeconds(60)));
+                // a member's port opens while it still looks for the others; one started next to it then may
+                // form a cluster of its own (each blacklists the other), and a "two-member" cluster is two
+                // clusters without backups: start the next only once this one has finished joining
+                members.get(i).awaitLogged("is STARTED", Duration.ofSeconds(60));
+            }
+            for (ServerProcess member : members) {
+                member.awaitLogged("Members {size:" + count + ",", Duration.ofSeconds(60));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
