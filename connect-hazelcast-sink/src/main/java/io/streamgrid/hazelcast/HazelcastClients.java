@@ -6,6 +6,7 @@ import com.hazelcast.client.config.RoutingMode;
 import com.hazelcast.client.config.SocketOptions;
 import com.hazelcast.client.config.XmlClientConfigBuilder;
 import com.hazelcast.client.config.YamlClientConfigBuilder;
+import com.hazelcast.client.properties.ClientProperty;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +30,13 @@ final class HazelcastClients {
         ClientConfig client = file ? load(config.clientConfigFile()) : new ClientConfig();
         client.setClassLoader(HazelcastClients.class.getClassLoader());
         client.setProperty("hazelcast.logging.type", "slf4j");
+        // A write counts only once its backup has it. By default the backup member acknowledges straight to the
+        // client, and a call whose owner dies before that acknowledgement still completes as done, its items
+        // possibly gone; an acknowledgement sent before the client has connected to the backup member is lost
+        // too (5 s, then the same). With the owner waiting for its backups and an unconfirmed call failing, the
+        // pipe sends such a batch again.
+        client.setBackupAckToClientEnabled(false);
+        client.setProperty(ClientProperty.FAIL_ON_INDETERMINATE_OPERATION_STATE.getName(), "true");
         client.setInstanceName(instanceName);
         config.clientLabels().forEach(client::addLabel);
         if (!file || config.isSet(HazelcastSinkConfig.CLUSTER_NAME_CONFIG)) {

@@ -89,7 +89,9 @@ public final class HazelcastSinkConfig extends AbstractConfig {
     public static final String CLIENT_CONFIG_FILE_CONFIG = PREFIX + ".client.config";
     private static final String CLIENT_CONFIG_FILE_DOC = "Path to a Hazelcast client config file (.xml, .yaml or "
             + ".yml) on the worker, for everything else: near cache, discovery, Hazelcast Cloud, TLS (Enterprise). "
-            + "Keys set in this connector config take precedence over the file.";
+            + "Keys set in this connector config take precedence over the file. The sink always sets "
+            + "hazelcast.client.operation.fail.on.indeterminate.state to true (a write whose backup was never "
+            + "confirmed is sent again, not counted as done).";
     public static final String CLIENT_NAME_CONFIG = PREFIX + ".client.name";
     private static final String CLIENT_NAME_DOC = "Client name shown in Management Center; each task adds '-<n>' to keep names unique."
             + " Empty means streamgrid-hazelcast-sink.";

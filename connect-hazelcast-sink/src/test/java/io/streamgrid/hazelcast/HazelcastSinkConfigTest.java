@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.client.config.RoutingMode;
+import com.hazelcast.client.properties.ClientProperty;
 import io.streamgrid.common.config.ConfigDocs;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -228,6 +229,28 @@ class HazelcastSinkConfigTest {
         assertThat(client.getNetworkConfig().getSocketOptions().isTcpNoDelay()).isFalse();
         assertThat(client.getLabels()).containsExactlyInAnyOrder("iot", "edge");
         assertThat(client.getInstanceName()).isEqualTo("name-1");
+    }
+
+    /**
+     * Without this, a call whose owner dies before the backup acknowledges it still counts as done: the probe in
+     * LargeCollectionCallsMemberKillIT lost a whole acknowledged 1,000-item addAll that way.
+     */
+    @Test
+    void anUnconfirmedBackupFailsTheCallSoTheBatchIsRetried(@TempDir Path dir) throws IOException {
+        ClientConfig plain = HazelcastClients.clientConfig(new HazelcastSinkConfig(props()), "t", 1000);
+        assertThat(plain.getProperty(ClientProperty.FAIL_ON_INDETERMINATE_OPERATION_STATE.getName())).isEqualTo("true");
+        assertThat(plain.isBackupAckToClientEnabled()).as("the owner waits for its backups before it answers").isFalse();
+        Path file = Files.writeString(dir.resolve("client.yaml"), """
+                hazelcast-client:
+                  properties:
+                    hazelcast.client.operation.fail.on.indeterminate.state: false
+                  backup-ack-to-client-enabled: true
+                """);
+        ClientConfig fromFile = HazelcastClients.clientConfig(new HazelcastSinkConfig(props(
+                "connect.hazelcast.client.config", file.toString())), "t", 1000);
+        assertThat(fromFile.getProperty(ClientProperty.FAIL_ON_INDETERMINATE_OPERATION_STATE.getName()))
+                .as("the sink's no-loss guarantee depends on it, whatever the file says").isEqualTo("true");
+        assertThat(fromFile.isBackupAckToClientEnabled()).isFalse();
     }
 
     @Test
