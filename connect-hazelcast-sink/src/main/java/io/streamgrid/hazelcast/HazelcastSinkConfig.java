@@ -105,15 +105,14 @@ public final class HazelcastSinkConfig extends AbstractConfig {
     public static final String BUFFER_SIZE_CONFIG = PREFIX + ".connection.buffer.size";
 
     public static final String BATCH_SIZE_CONFIG = PREFIX + ".batch.size";
-    private static final String BATCH_SIZE_DOC = "Most records one structure is sent in one call; a statement's "
-            + "BATCH clause overrides it. 0 (the default) takes 10,000 for maps, multimaps, caches and replicated "
-            + "maps (a map's setAll splits each call over the cluster's 271 partitions, so maps need large calls: "
-            + "10,000 entries per call write several times faster than 1,000) and 1,000 for the others "
-            + "(ringbuffers and reliable topics take at most 1000 per call; larger batches go as several calls, in "
-            + "order).";
-    /** What batch size 0 means, per kind of structure. */
-    private static final int KEYED_BATCH_SIZE = 10_000;
-    private static final int UNKEYED_BATCH_SIZE = 1_000;
+    private static final String BATCH_SIZE_DOC = "Most records one structure is sent in one batch; a statement's "
+            + "BATCH clause overrides it. 0 (the default) takes 10,000. A batch goes in calls of at most this many "
+            + "records; ringbuffers and reliable topics take at most 1,000 per call (Hazelcast's limit), so larger "
+            + "batches go to them as several calls, in order. A map's setAll splits each call over the cluster's "
+            + "partitions, so maps need large calls: 10,000 entries per call write several times faster than 1,000. "
+            + "While a batch is in flight, up to 4 x this many records wait behind it.";
+    /** What batch size 0 means. */
+    private static final int DEFAULT_BATCH_SIZE = 10_000;
     public static final String LINGER_CONFIG = PREFIX + ".linger.ms";
     private static final String LINGER_DOC = "Milliseconds records may wait in the task for more records to join their "
             + "batch. 0 sends what each put() brings at once, for the lowest latency. Records are always written "
@@ -296,10 +295,10 @@ public final class HazelcastSinkConfig extends AbstractConfig {
         return getInt(BUFFER_SIZE_CONFIG);
     }
 
-    /** The batch size for a structure of this type, where the statement has no BATCH clause. */
-    public int batchSize(StoreType type) {
+    /** The batch size where the statement has no BATCH clause. */
+    public int batchSize() {
         int configured = getInt(BATCH_SIZE_CONFIG);
-        return configured > 0 ? configured : type.keyed() ? KEYED_BATCH_SIZE : UNKEYED_BATCH_SIZE;
+        return configured > 0 ? configured : DEFAULT_BATCH_SIZE;
     }
 
     public Duration linger() {

@@ -87,7 +87,7 @@ public class HazelcastSinkTask extends SinkTask {
         for (int number = 1; number <= config.statements().size(); number++) {
             KcqlStatement statement = config.statements().get(number - 1);
             StoreTarget target = StoreTarget.of(statement);
-            int batchSize = statement.batch().orElse(config.batchSize(target.type()));
+            int batchSize = statement.batch().orElse(config.batchSize());
             Duration ttl = statement.ttl().isPresent() ? Duration.ofMillis(statement.ttl().getAsLong()) : null;
             routesByTopic.computeIfAbsent(statement.source(), t -> new ArrayList<>()).add(new Route(statement, number,
                     target, named -> pipeFor(named, ttl, batchSize, stats)));

@@ -51,10 +51,9 @@ class HazelcastSinkConfigTest {
         HazelcastSinkConfig config = new HazelcastSinkConfig(props());
         assertThat(config.members()).containsExactly("localhost:5701");
         assertThat(config.clusterName()).isEqualTo("dev");
-        assertThat(config.batchSize(StoreType.IMAP)).isEqualTo(10_000);
-        assertThat(config.batchSize(StoreType.LIST)).isEqualTo(1_000);
+        assertThat(config.batchSize()).isEqualTo(10_000);
         assertThat(new HazelcastSinkConfig(java.util.Map.of("connect.hazelcast.kcql", "INSERT INTO q SELECT * FROM t",
-                "connect.hazelcast.cluster.members", "h:5701", "connect.hazelcast.batch.size", "500")).batchSize(StoreType.IMAP))
+                "connect.hazelcast.cluster.members", "h:5701", "connect.hazelcast.batch.size", "500")).batchSize())
                 .isEqualTo(500);
         assertThat(config.linger().toMillis()).isZero();
         assertThat(config.errorPolicy().policy()).isEqualTo(io.streamgrid.common.config.ErrorPolicy.RETRY);

@@ -1,0 +1,56 @@
+package io.streamgrid.hazelcast.writer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Collections: a batch goes in order, in addAll calls of at most BATCH items. */
+class CollectionWriterTest {
+
+    /** A list that remembers the size of every addAll call. */
+    private static final class RecordingList extends ArrayList<Object> {
+        final List<Integer> calls = new ArrayList<>();
+
+        @Override
+        public boolean addAll(Collection<?> items) {
+            calls.add(items.size());
+            return super.addAll(items);
+        }
+    }
+
+    @Test
+    void aBatchWithinTheBatchSizeIsOneCall() {
+        RecordingList list = new RecordingList();
+        new CollectionWriter(list, "IList 'l'", Runnable::run, 10_000).write(entries(2_500)).toCompletableFuture()
+                .join();
+        assertThat(list.calls).containsExactly(2_500);
+        assertThat(list).containsExactlyElementsOf(values(2_500));
+    }
+
+    @Test
+    void aSmallerBatchSizeBoundsEveryCall() {
+        RecordingList list = new RecordingList();
+        new CollectionWriter(list, "IList 'l'", Runnable::run, 300).write(entries(700)).toCompletableFuture().join();
+        assertThat(list.calls).containsExactly(300, 300, 100);
+        assertThat(list).containsExactlyElementsOf(values(700));
+    }
+
+    private static List<WriteEntry> entries(int count) {
+        List<WriteEntry> batch = new ArrayList<>();
+        for (Object value : values(count)) {
+            batch.add(new WriteEntry(null, value));
+        }
+        return batch;
+    }
+
+    private static List<Object> values(int count) {
+        List<Object> values = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            values.add("v" + i);
+        }
+        return values;
+    }
+}
