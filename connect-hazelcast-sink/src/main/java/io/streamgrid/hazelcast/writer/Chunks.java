@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /** Helpers shared by the writers: calls in order over chunks, and last-write-wins per key. */
@@ -14,12 +15,16 @@ final class Chunks {
     private Chunks() {
     }
 
-    /** Runs {@code call} on consecutive chunks of at most {@code size} values, each after the previous one finished. */
-    static CompletionStage<Void> inOrder(List<Object> values, int size, Function<List<Object>, CompletionStage<?>> call) {
+    /**
+     * Runs {@code call} on consecutive chunks of at most {@code size} values, each on {@code executor} after the
+     * previous one finished.
+     */
+    static CompletionStage<Void> inOrder(List<Object> values, int size, Function<List<Object>, CompletionStage<?>> call,
+                                         Executor executor) {
         CompletionStage<?> chain = CompletableFuture.completedFuture(null);
         for (int from = 0; from < values.size(); from += size) {
             List<Object> chunk = values.subList(from, Math.min(values.size(), from + size));
-            chain = chain.thenCompose(ignored -> call.apply(chunk));
+            chain = chain.thenComposeAsync(ignored -> call.apply(chunk), executor);
         }
         return chain.thenApply(ignored -> null);
     }

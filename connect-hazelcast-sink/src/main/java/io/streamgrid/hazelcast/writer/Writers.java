@@ -90,7 +90,7 @@ public final class Writers {
         }
         return switch (target.type()) {
             case RING_BUFFER -> new RingbufferWriter(client.getRingbuffer(name), target.overflow(), batchSize);
-            case RELIABLE_TOPIC -> new ReliableTopicWriter(client.getReliableTopic(name), batchSize);
+            case RELIABLE_TOPIC -> new ReliableTopicWriter(client.getReliableTopic(name), batchSize, executor);
             case QUEUE -> new CollectionWriter(client.getQueue(name), target.describe(), executor, batchSize);
             case LIST -> new CollectionWriter(client.getList(name), target.describe(), executor, batchSize);
             case SET -> new CollectionWriter(client.getSet(name), target.describe(), executor, batchSize);

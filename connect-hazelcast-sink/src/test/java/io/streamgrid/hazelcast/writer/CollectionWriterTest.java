@@ -1,5 +1,7 @@
 package io.streamgrid.hazelcast.writer;
 
+import static io.streamgrid.hazelcast.writer.TestBatches.entries;
+import static io.streamgrid.hazelcast.writer.TestBatches.values;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -36,21 +38,5 @@ class CollectionWriterTest {
         new CollectionWriter(list, "IList 'l'", Runnable::run, 300).write(entries(700)).toCompletableFuture().join();
         assertThat(list.calls).containsExactly(300, 300, 100);
         assertThat(list).containsExactlyElementsOf(values(700));
-    }
-
-    private static List<WriteEntry> entries(int count) {
-        List<WriteEntry> batch = new ArrayList<>();
-        for (Object value : values(count)) {
-            batch.add(new WriteEntry(null, value));
-        }
-        return batch;
-    }
-
-    private static List<Object> values(int count) {
-        List<Object> values = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            values.add("v" + i);
-        }
-        return values;
     }
 }
