@@ -251,19 +251,30 @@ public class HazelcastSinkTask extends SinkTask {
             if (pipe.buffered() < 4 * pipe.batchSize()) {
                 return false; // it goes after the batch in flight
             }
-            awaitQuietly(pipe);
+            if (awaitBatchInFlight(pipe)) {
+                return false; // the follow-on sent the buffer: fill it again meanwhile
+            }
         }
         if (pipe.hasFailed()) {
             return false;
         }
         while (inFlightCount() >= config.maxInFlight()) {
-            pipes.values().stream().filter(Pipe::inFlight).findFirst().ifPresent(this::awaitQuietly);
+            pipes.values().stream().filter(Pipe::inFlight).findFirst().ifPresent(this::awaitBatchInFlight);
         }
         return pipe.dispatch();
     }
 
     private long inFlightCount() {
         return pipes.values().stream().filter(Pipe::inFlight).count();
+    }
+
+    private boolean awaitBatchInFlight(Pipe pipe) {
+        try {
+            return pipe.awaitBatchInFlight();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectException("Interrupted while waiting for Hazelcast", e);
+        }
     }
 
     private void awaitQuietly(Pipe pipe) {

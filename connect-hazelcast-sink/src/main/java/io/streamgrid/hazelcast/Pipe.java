@@ -287,25 +287,36 @@ final class Pipe {
      * last one. A batch the follow-on sent meanwhile is waited for too; after a failure nothing follows on.
      */
     void await() throws InterruptedException {
-        while (true) {
-            CompletableFuture<Void> result;
-            synchronized (this) {
-                if (inFlight == null) {
-                    return;
-                }
-                result = inFlightResult;
+        while (awaitBatchInFlight()) {
+            // the follow-on sent the next batch: wait for it too
+        }
+    }
+
+    /**
+     * Waits for the batch in flight now, not for one the follow-on sends behind it, and collects it unless the
+     * follow-on did. The task's back-pressure: it goes on filling the buffer while that next batch is written
+     * (waiting for it as well left the task idle for a whole batch, and the structure idle while the task refilled
+     * the buffer; issue #18). True when the follow-on's batch is in flight.
+     */
+    boolean awaitBatchInFlight() throws InterruptedException {
+        CompletableFuture<Void> result;
+        synchronized (this) {
+            if (inFlight == null) {
+                return false;
             }
-            try {
-                result.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
-            } catch (ExecutionException | TimeoutException e) {
-                // collect() records the failure
+            result = inFlightResult;
+        }
+        try {
+            result.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // collect() records the failure
+        }
+        synchronized (this) {
+            if (inFlightResult == result) {
+                collect();
+                return false;
             }
-            synchronized (this) {
-                if (inFlightResult == result) {
-                    collect();
-                    return;
-                }
-            }
+            return inFlight != null;
         }
     }
 

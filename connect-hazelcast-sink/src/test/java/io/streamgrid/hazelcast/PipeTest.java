@@ -90,6 +90,49 @@ class PipeTest {
         assertThat(writer.calls).hasSize(2);
     }
 
+    /**
+     * Back-pressure waits for the batch in flight when the task asked, not for the one the follow-on sent behind
+     * it: the task fills the buffer again while that one is written (it used to sit idle until then, and the
+     * structure idle after it while the task refilled: issue #18).
+     */
+    @Test
+    void waitingForTheBatchInFlightEndsWhenItIsAcknowledgedNotWhenTheFollowOnsIs() throws Exception {
+        ControlledWriter writer = new ControlledWriter();
+        List<Runnable> followOnTasks = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Pipe pipe = new Pipe(() -> writer, "IMAP 'm'", Duration.ofSeconds(30), 10,
+                new Pipe.Stats(metrics, new AtomicLong(), new AtomicLong()),
+                new Pipe.FollowOn(followOnTasks::add, Duration.ZERO));
+        pipe.add(pending(P0, 1, "first"));
+        assertThat(pipe.dispatch()).isTrue();
+        pipe.add(pending(P0, 2, "second"));
+        CompletableFuture<Boolean> waited = new CompletableFuture<>();
+        Thread task = new Thread(() -> {
+            try {
+                waited.complete(pipe.awaitBatchInFlight());
+            } catch (InterruptedException | RuntimeException e) {
+                waited.completeExceptionally(e);
+            }
+        }, "task");
+        task.start();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> task.getState() == Thread.State.TIMED_WAITING); // waiting for the first batch
+
+        synchronized (pipe) { // the follow-on takes the acknowledgement before the waiting task can
+            writer.results.get(0).complete(null);
+            followOnTasks.forEach(Runnable::run);
+        }
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(waited::isDone);
+        assertThat(waited.get()).as("the follow-on's batch is in flight").isTrue();
+        assertThat(writer.calls).hasSize(2);
+        assertThat(writer.calls.get(1)).extracting(WriteEntry::value).containsExactly("second");
+        assertThat(pipe.lowestPending(P0)).hasValue(2);
+        writer.results.get(1).complete(null);
+        pipe.await();
+        assertThat(pipe.inFlight()).isFalse();
+        assertThat(pipe.lowestPending(P0)).isEmpty();
+    }
+
     @Test
     void aFailedBatchIsLeftToTheTaskNothingFollowsItOnItsOwn() throws Exception {
         ControlledWriter writer = new ControlledWriter();
