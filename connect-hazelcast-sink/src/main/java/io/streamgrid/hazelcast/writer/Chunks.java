@@ -24,7 +24,7 @@ final class Chunks {
         CompletionStage<?> chain = CompletableFuture.completedFuture(null);
         for (int from = 0; from < values.size(); from += size) {
             List<Object> chunk = values.subList(from, Math.min(values.size(), from + size));
-            chain = chain.thenComposeAsync(ignored -> call.apply(chunk), executor);
+            chain = chain.thenComposeAsync(ignored -> HazelcastCalls.answered(call.apply(chunk)), executor);
         }
         return chain.thenApply(ignored -> null);
     }

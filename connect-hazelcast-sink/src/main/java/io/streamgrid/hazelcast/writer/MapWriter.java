@@ -38,20 +38,20 @@ public final class MapWriter implements StructureWriter {
         List<CompletableFuture<?>> calls = new ArrayList<>();
         for (WriteEntry entry : Chunks.lastPerKey(batch).values()) {
             if (entry.isDelete()) {
-                calls.add(map.deleteAsync(entry.key()).toCompletableFuture());
+                calls.add(HazelcastCalls.answered(map.deleteAsync(entry.key())));
             } else if (ttl != null) {
-                calls.add(map.setAsync(entry.key(), entry.value(), ttl.toMillis(), TimeUnit.MILLISECONDS)
-                        .toCompletableFuture());
+                calls.add(HazelcastCalls.answered(map.setAsync(entry.key(), entry.value(), ttl.toMillis(),
+                        TimeUnit.MILLISECONDS)));
             } else {
                 sets.put(entry.key(), entry.value());
                 if (sets.size() == callSize) {
-                    calls.add(map.setAllAsync(sets).toCompletableFuture());
+                    calls.add(HazelcastCalls.answered(map.setAllAsync(sets)));
                     sets = new LinkedHashMap<>();
                 }
             }
         }
         if (!sets.isEmpty()) {
-            calls.add(map.setAllAsync(sets).toCompletableFuture());
+            calls.add(HazelcastCalls.answered(map.setAllAsync(sets)));
         }
         return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new));
     }

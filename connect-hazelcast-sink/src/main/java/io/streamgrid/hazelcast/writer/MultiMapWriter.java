@@ -69,6 +69,6 @@ public final class MultiMapWriter implements StructureWriter {
             calls.add(call);
         }
         return chain.thenCompose(ignored -> CompletableFuture.allOf(calls.stream()
-                .map(c -> multiMap.putAllAsync(c).toCompletableFuture()).toArray(CompletableFuture[]::new)));
+                .map(c -> HazelcastCalls.answered(multiMap.putAllAsync(c))).toArray(CompletableFuture[]::new)));
     }
 }

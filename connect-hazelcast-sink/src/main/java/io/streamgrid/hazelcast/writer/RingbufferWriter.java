@@ -5,8 +5,12 @@ import com.hazelcast.ringbuffer.Ringbuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 
-/** {@code Ringbuffer.addAllAsync}, at most 1000 items per call. With overflow FAIL a full ringbuffer is a failure to retry. */
+/**
+ * {@code Ringbuffer.addAllAsync}, at most 1000 items per call, each made on the sink's writer threads (see
+ * {@link HazelcastCalls}). With overflow FAIL a full ringbuffer is a failure to retry.
+ */
 public final class RingbufferWriter implements StructureWriter {
 
     static final int MAX_PER_CALL = 1000;
@@ -14,10 +18,12 @@ public final class RingbufferWriter implements StructureWriter {
     private final Ringbuffer<Object> ringbuffer;
     private final OverflowPolicy overflow;
     private final int chunk;
+    private final Executor executor;
 
 @edu.umd.cs.findbugs.annotations.SuppressFBWarnings(value = "EI_EXPOSE_REP2", justification = "a writer writes through the structure's proxy (or "
             + "operations) it is given")
-    public RingbufferWriter(Ringbuffer<Object> ringbuffer, OverflowPolicy overflow, int batchSize) {
+    public RingbufferWriter(Ringbuffer<Object> ringbuffer, OverflowPolicy overflow, int batchSize, Executor executor) {
+        this.executor = executor;
         this.ringbuffer = ringbuffer;
         this.overflow = overflow;
         this.chunk = Math.min(MAX_PER_CALL, batchSize);
@@ -30,7 +36,7 @@ public final class RingbufferWriter implements StructureWriter {
         for (int from = 0; from < values.size(); from += chunk) {
             int written = from;
             List<Object> part = values.subList(from, Math.min(values.size(), from + chunk));
-            chain = chain.thenCompose(ignored -> ringbuffer.addAllAsync(part, overflow)).thenCompose(sequence ->
+            chain = chain.thenComposeAsync(ignored -> HazelcastCalls.answered(ringbuffer.addAllAsync(part, overflow)), executor).thenCompose(sequence ->
                     sequence == -1
                             ? CompletableFuture.failedFuture(new FullStructureException("ringbuffer '"
                             + ringbuffer.getName() + "' is full (capacity " + ringbuffer.capacity()

@@ -89,7 +89,7 @@ public final class Writers {
                     executor, stale, keyWriters, STATE_PARALLELISM);
         }
         return switch (target.type()) {
-            case RING_BUFFER -> new RingbufferWriter(client.getRingbuffer(name), target.overflow(), batchSize);
+            case RING_BUFFER -> new RingbufferWriter(client.getRingbuffer(name), target.overflow(), batchSize, executor);
             case RELIABLE_TOPIC -> new ReliableTopicWriter(client.getReliableTopic(name), batchSize, executor);
             case QUEUE -> new CollectionWriter(client.getQueue(name), target.describe(), executor, batchSize);
             case LIST -> new CollectionWriter(client.getList(name), target.describe(), executor, batchSize);
