@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /** Helpers shared by the writers: calls in order over chunks, and last-write-wins per key. */
 final class Chunks {
@@ -17,14 +17,16 @@ final class Chunks {
 
     /**
      * Runs {@code call} on consecutive chunks of at most {@code size} values, each on {@code executor} after the
-     * previous one finished.
+     * previous one finished (never on the thread that completed it: see {@link HazelcastCalls}). The call is given
+     * how many values went before its chunk, and the chunk.
      */
-    static CompletionStage<Void> inOrder(List<Object> values, int size, Function<List<Object>, CompletionStage<?>> call,
-                                         Executor executor) {
+    static CompletionStage<Void> inOrder(List<Object> values, int size,
+                                         BiFunction<Integer, List<Object>, CompletionStage<?>> call, Executor executor) {
         CompletionStage<?> chain = CompletableFuture.completedFuture(null);
         for (int from = 0; from < values.size(); from += size) {
+            int before = from;
             List<Object> chunk = values.subList(from, Math.min(values.size(), from + size));
-            chain = chain.thenComposeAsync(ignored -> HazelcastCalls.answered(call.apply(chunk)), executor);
+            chain = chain.thenComposeAsync(ignored -> call.apply(before, chunk), executor);
         }
         return chain.thenApply(ignored -> null);
     }

@@ -27,6 +27,7 @@ public final class ReliableTopicWriter implements StructureWriter {
 
     @Override
     public CompletionStage<Void> write(List<WriteEntry> batch) {
-        return Chunks.inOrder(Chunks.values(batch), chunk, topic::publishAllAsync, executor);
+        return Chunks.inOrder(Chunks.values(batch), chunk,
+                (before, part) -> HazelcastCalls.answered(topic.publishAllAsync(part)), executor);
     }
 }

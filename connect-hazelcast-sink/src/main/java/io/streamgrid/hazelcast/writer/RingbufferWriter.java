@@ -20,29 +20,22 @@ public final class RingbufferWriter implements StructureWriter {
     private final int chunk;
     private final Executor executor;
 
-@edu.umd.cs.findbugs.annotations.SuppressFBWarnings(value = "EI_EXPOSE_REP2", justification = "a writer writes through the structure's proxy (or "
+    @edu.umd.cs.findbugs.annotations.SuppressFBWarnings(value = "EI_EXPOSE_REP2", justification = "a writer writes through the structure's proxy (or "
             + "operations) it is given")
     public RingbufferWriter(Ringbuffer<Object> ringbuffer, OverflowPolicy overflow, int batchSize, Executor executor) {
-        this.executor = executor;
         this.ringbuffer = ringbuffer;
         this.overflow = overflow;
         this.chunk = Math.min(MAX_PER_CALL, batchSize);
+        this.executor = executor;
     }
 
     @Override
     public CompletionStage<Void> write(List<WriteEntry> batch) {
-        List<Object> values = Chunks.values(batch);
-        CompletionStage<?> chain = CompletableFuture.completedFuture(null);
-        for (int from = 0; from < values.size(); from += chunk) {
-            int written = from;
-            List<Object> part = values.subList(from, Math.min(values.size(), from + chunk));
-            chain = chain.thenComposeAsync(ignored -> HazelcastCalls.answered(ringbuffer.addAllAsync(part, overflow)), executor).thenCompose(sequence ->
-                    sequence == -1
-                            ? CompletableFuture.failedFuture(new FullStructureException("ringbuffer '"
-                            + ringbuffer.getName() + "' is full (capacity " + ringbuffer.capacity()
-                            + ", overflow FAIL); " + written + " items of the batch went in", written))
-                            : CompletableFuture.completedFuture(sequence));
-        }
-        return chain.thenApply(ignored -> null);
+        return Chunks.inOrder(Chunks.values(batch), chunk, (written, part) -> HazelcastCalls.answered(
+                ringbuffer.addAllAsync(part, overflow)).thenCompose(sequence -> sequence == -1
+                        ? CompletableFuture.failedFuture(new FullStructureException("ringbuffer '"
+                        + ringbuffer.getName() + "' is full (capacity " + ringbuffer.capacity()
+                        + ", overflow FAIL); " + written + " items of the batch went in", written))
+                        : CompletableFuture.completedFuture(sequence)), executor);
     }
 }
