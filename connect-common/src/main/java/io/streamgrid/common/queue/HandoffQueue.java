@@ -13,7 +13,8 @@ import org.apache.kafka.connect.errors.ConnectException;
  * The bounded queue between a client's callback thread (MQTT, CoAP) and {@code SourceTask.poll()}.
  * A full queue makes the producer wait (back-pressure) instead of growing; {@code poll} waits at most
  * its timeout and drains a batch; an error the producer reports is thrown to the caller of {@code poll}
- * once the items queued before it have been handed over, so none of them is lost.
+ * once the items queued before it have been handed over, so none of them is lost, and without waiting for the
+ * queue to empty, which under steady traffic it may never do.
  */
 public final class HandoffQueue<T> {
 
@@ -25,6 +26,8 @@ public final class HandoffQueue<T> {
     private final Condition notEmpty = lock.newCondition();
     private final Condition notFull = lock.newCondition();
     private Throwable failure;
+    /** After a failure: how many of the items queued before it are still to be taken. */
+    private int beforeFailure;
     private boolean closed;
     private long bytes;
 
@@ -127,12 +130,15 @@ public final class HandoffQueue<T> {
     private T take() {
         T item = items.pollFirst();
         bytes -= weigher.applyAsLong(item);
+        if (beforeFailure > 0) {
+            beforeFailure--;
+        }
         return item;
     }
 
     /**
      * Waits at most {@code timeout} for an item, then takes up to {@code maxItems}. Returns an empty list
-     * when nothing came. Throws the producer's error once the queue is empty.
+     * when nothing came. Throws the producer's error once the items queued before it have been taken.
      */
     public List<T> poll(int maxItems, Duration timeout) throws InterruptedException {
         long nanos = timeout.toNanos();
@@ -141,11 +147,13 @@ public final class HandoffQueue<T> {
             while (items.isEmpty() && failure == null && !closed && nanos > 0) {
                 nanos = notEmpty.awaitNanos(nanos);
             }
-            if (items.isEmpty()) {
+            if (failure != null && beforeFailure == 0) {
                 throwIfFailed();
+            }
+            if (items.isEmpty()) {
                 return List.of();
             }
-            int count = Math.min(maxItems, items.size());
+            int count = Math.min(maxItems, failure == null ? items.size() : beforeFailure);
             List<T> batch = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
                 batch.add(take());
@@ -165,6 +173,7 @@ public final class HandoffQueue<T> {
         try {
             if (failure == null) {
                 failure = error;
+                beforeFailure = items.size();
             }
             notEmpty.signalAll();
         } finally {

@@ -72,6 +72,38 @@ class HandoffQueueTest {
                 .hasMessage("connection refused").hasCauseInstanceOf(IllegalStateException.class);
     }
 
+    /**
+     * Under steady traffic the queue is never empty: the error must come once the items queued before it are
+     * taken, not wait for a pause in the traffic. What came after the error stays in the queue.
+     */
+    @Test
+    void producerErrorIsThrownOnceTheItemsQueuedBeforeItAreTakenThoughMoreKeepComing() throws Exception {
+        HandoffQueue<String> queue = new HandoffQueue<>(10);
+        queue.put("a");
+        queue.put("b");
+        queue.put("c");
+        queue.fail(new IllegalStateException("subscription lost"));
+        queue.put("d");
+        assertThat(queue.poll(2, Duration.ZERO)).containsExactly("a", "b");
+        queue.put("e");
+        assertThat(queue.poll(10, Duration.ZERO)).as("only what was queued before the error").containsExactly("c");
+        queue.put("f");
+        assertThatThrownBy(() -> queue.poll(10, Duration.ZERO)).isInstanceOf(ConnectException.class)
+                .hasMessage("subscription lost");
+        assertThat(queue.size()).as("what came after the error is not handed over").isEqualTo(3);
+    }
+
+    @Test
+    void itemsDroppedToMakeRoomCountAmongThoseBeforeTheError() throws Exception {
+        HandoffQueue<Integer> queue = new HandoffQueue<>(2);
+        queue.offerDroppingOldest(1);
+        queue.offerDroppingOldest(2);
+        queue.fail(new IllegalStateException("gone"));
+        assertThat(queue.offerDroppingOldest(3)).containsExactly(1);
+        assertThat(queue.poll(10, Duration.ZERO)).containsExactly(2);
+        assertThatThrownBy(() -> queue.poll(10, Duration.ZERO)).hasMessage("gone");
+    }
+
     @Test
     void errorWakesAWaitingPoll() throws Exception {
         HandoffQueue<String> queue = new HandoffQueue<>(1);
