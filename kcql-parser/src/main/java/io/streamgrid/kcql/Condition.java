@@ -6,7 +6,8 @@ import java.util.stream.Collectors;
 
 /**
  * A WHERE condition: comparisons between fields and literals, IS [NOT] NULL, [NOT] IN, [NOT] LIKE, joined with
- * AND, OR and NOT. Immutable; {@link #toString()} gives it back fully parenthesised, as the KCQL checker shows it.
+ * AND, OR and NOT ({@code a BETWEEN x AND y} is kept as {@code a >= x AND a <= y}). Immutable; {@link #toString()}
+ * gives it back fully parenthesised, as the KCQL checker shows it.
  */
 public sealed interface Condition {
 

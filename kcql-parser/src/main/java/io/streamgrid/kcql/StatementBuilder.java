@@ -1,6 +1,7 @@
 package io.streamgrid.kcql;
 
 import io.streamgrid.kcql.grammar.KcqlParser;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -16,6 +17,7 @@ import java.util.regex.PatternSyntaxException;
 import org.antlr.v4.runtime.ParserRuleContext;
 import org.antlr.v4.runtime.Token;
 import org.antlr.v4.runtime.misc.Interval;
+import org.antlr.v4.runtime.tree.TerminalNode;
 
 /** Builds the immutable {@link KcqlStatement} from one parse tree, checking what the grammar cannot. */
 final class StatementBuilder {
@@ -174,28 +176,48 @@ final class StatementBuilder {
         if (context instanceof KcqlParser.OrConditionContext c) {
             return new Condition.Or(condition(c.condition(0)), condition(c.condition(1)));
         }
-        if (context instanceof KcqlParser.IsNullConditionContext c) {
-            return new Condition.IsNull(operand(c.operand()), c.NOT() != null);
+        KcqlParser.PredicateConditionContext c = (KcqlParser.PredicateConditionContext) context;
+        Condition.Operand operand = operand(c.operand());
+        KcqlParser.PredicateContext predicate = c.predicate();
+        if (predicate instanceof KcqlParser.IsNullPredicateContext p) {
+            return new Condition.IsNull(operand, p.NOT() != null);
         }
-        if (context instanceof KcqlParser.InConditionContext c) {
-            List<Condition.Operand> values = new ArrayList<>();
-            for (int i = 1; i < c.operand().size(); i++) {
-                values.add(operand(c.operand(i)));
-            }
-            return new Condition.In(operand(c.operand(0)), values, c.NOT() != null, position(c.IN().getSymbol()));
+        if (predicate instanceof KcqlParser.NegatablePredicateContext p) {
+            return negatable(operand, p.negatable(), p.NOT() != null);
         }
-        if (context instanceof KcqlParser.LikeConditionContext c) {
-            return new Condition.Like(operand(c.operand()), unquote(c.pattern), c.NOT() != null,
-                    position(c.LIKE().getSymbol()));
+        KcqlParser.ComparisonPredicateContext p = (KcqlParser.ComparisonPredicateContext) predicate;
+        Token operator = p.comparator().start;
+        return comparison(operand, comparator(operator), operand(p.operand()), operator);
+    }
+
+    /** IN, LIKE and BETWEEN, which NOT before them negates. */
+    private Condition negatable(Condition.Operand operand, KcqlParser.NegatableContext test, boolean negated) {
+        if (test instanceof KcqlParser.InTestContext t) {
+            List<Condition.Operand> values = t.operand().stream().map(this::operand).toList();
+            return new Condition.In(operand, values, negated, position(t.IN().getSymbol()));
         }
-        KcqlParser.ComparisonConditionContext c = (KcqlParser.ComparisonConditionContext) context;
-        Condition.Operand left = operand(c.operand(0));
-        Condition.Operand right = operand(c.operand(1));
-        Token operator = c.comparator().start;
+        if (test instanceof KcqlParser.LikeTestContext t) {
+            return new Condition.Like(operand, unquote(t.pattern), negated, position(t.LIKE().getSymbol()));
+        }
+        KcqlParser.BetweenTestContext t = (KcqlParser.BetweenTestContext) test;
+        Condition range = between(operand, t);
+        return negated ? new Condition.Not(range) : range;
+    }
+
+    /** {@code a BETWEEN x AND y} is SQL's shorthand for {@code a >= x AND a <= y}, and is kept as that. */
+    private Condition between(Condition.Operand value, KcqlParser.BetweenTestContext t) {
+        Token between = t.BETWEEN().getSymbol();
+        return new Condition.And(
+                comparison(value, Condition.Comparator.GREATER_EQUAL, operand(t.low), between),
+                comparison(value, Condition.Comparator.LESS_EQUAL, operand(t.high), between));
+    }
+
+    private Condition.Comparison comparison(Condition.Operand left, Condition.Comparator comparator,
+                                            Condition.Operand right, Token operator) {
         if (left instanceof Condition.Operand.Literal && right instanceof Condition.Operand.Literal) {
             throw error(operator, "a comparison reads at least one field; both sides here are literals");
         }
-        return new Condition.Comparison(left, comparator(operator), right, position(operator));
+        return new Condition.Comparison(left, comparator, right, position(operator));
     }
 
     private static Condition.Comparator comparator(Token operator) {
@@ -217,15 +239,15 @@ final class StatementBuilder {
         if (context instanceof KcqlParser.BooleanOperandContext c) {
             return new Condition.Operand.Literal(c.TRUE() != null);
         }
-        KcqlParser.FieldContext field = ((KcqlParser.FieldOperandContext) context).field();
-        if (field.QUOTED_NAME() == null && field.getText().equalsIgnoreCase("null")) {
-            throw error(field.start, "a comparison with NULL is never true in SQL; write IS NULL or IS NOT NULL "
+        if (context instanceof KcqlParser.NullOperandContext c) {
+            throw error(c.start, "a comparison with NULL is never true in SQL; write IS NULL or IS NOT NULL "
                     + "(or `null` in backticks for a field of that name)");
         }
+        KcqlParser.ConditionFieldContext field = ((KcqlParser.FieldOperandContext) context).conditionField();
         if (field.QUOTED_NAME() == null && NUMBER.matcher(field.getText()).matches()) {
-            return new Condition.Operand.Literal(new java.math.BigDecimal(field.getText()));
+            return new Condition.Operand.Literal(new BigDecimal(field.getText()));
         }
-        return new Condition.Operand.Field(field(field), field.getText(), position(field.start));
+        return new Condition.Operand.Field(field(field.QUOTED_NAME(), field), field.getText(), position(field.start));
     }
 
     private static final Pattern NUMBER = Pattern.compile("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
@@ -271,8 +293,13 @@ final class StatementBuilder {
     }
 
     private FieldPath field(KcqlParser.FieldContext field) {
-        if (field.QUOTED_NAME() != null) {
-            return new FieldPath(FieldKind.VALUE, List.of(unquote(field.QUOTED_NAME().getSymbol())));
+        return field(field.QUOTED_NAME(), field);
+    }
+
+    /** A field as written: a `quoted name` is one value field, anything else a path. */
+    private FieldPath field(TerminalNode quoted, ParserRuleContext field) {
+        if (quoted != null) {
+            return new FieldPath(FieldKind.VALUE, List.of(unquote(quoted.getSymbol())));
         }
         return fieldPath(field.getText(), field.start);
     }

@@ -284,7 +284,7 @@ class KcqlParserTest {
             KcqlException e = error("INSERT INTO a SELECT * FROM b WITHFORMAT JSON STOREAS QUEUE FOO");
             assertThat(e.position()).isEqualTo(new Position(1, 61));
             assertThat(e.offendingText()).isEqualTo("FOO");
-            assertThat(e.expected()).contains("IGNORE", "PK", "STOREAS", "end of input", "';'");
+            assertThat(e.expected()).contains("IGNORE", "PK", "end of input", "';'").doesNotContain("STOREAS");
             assertThat(e.getMessage()).startsWith("KCQL error at line 1, column 61: unexpected 'FOO'")
                     .endsWith("  INSERT INTO a SELECT * FROM b WITHFORMAT JSON STOREAS QUEUE FOO"
                             + System.lineSeparator() + "  " + " ".repeat(60) + "^^^");
@@ -423,6 +423,123 @@ class KcqlParserTest {
             assertThat(lines).hasSize(3);
             assertThat(lines[1].length()).isLessThanOrEqualTo(202);
             assertThat(lines[1].charAt(lines[2].indexOf('^'))).isEqualTo('?');
+        }
+    }
+
+    /**
+     * AND, OR, NOT, IN, LIKE, IS, NULL and BETWEEN are reserved inside a WHERE condition (a field named so is written
+     * in backticks there); everywhere else they stay names.
+     */
+    @Nested
+    class ReservedWordsInConditions {
+
+        private static final String OPERAND = "a field, a number, a 'quoted string', TRUE, FALSE";
+
+        @Test
+        void aComparisonWithoutItsRightSideIsReportedAtTheWordAfterTheOperator() {
+            KcqlException e = error("INSERT INTO alerts SELECT device_id, temperature, ts FROM telemetry "
+                    + "WHERE temperature > AND battery < 5 STOREAS RELIABLE_TOPIC");
+            assertThat(e.position()).isEqualTo(new Position(1, 89));
+            assertThat(e.offendingText()).isEqualTo("AND");
+            assertThat(e.expected()).containsExactly("a field", "a number", "a 'quoted string'", "TRUE", "FALSE");
+            assertThat(e.reason()).isEqualTo("'>' has no right-hand side: unexpected 'AND' (AND is reserved in a "
+                    + "condition: write a field of that name as `AND`), expected one of: " + OPERAND);
+            assertThat(e.getMessage()).startsWith("KCQL error at line 1, column 89: '>' has no right-hand side");
+        }
+
+        @Test
+        void aComparisonAtTheEndOfTheInputIsReportedRightAfterTheOperator() {
+            KcqlException e = error("INSERT INTO a SELECT * FROM t WHERE x >");
+            assertThat(e.position()).isEqualTo(new Position(1, 40));
+            assertThat(e.reason()).isEqualTo("'>' has no right-hand side: unexpected end of input, expected one of: "
+                    + OPERAND);
+        }
+
+        @Test
+        void andOrAndNotWithoutAConditionAfterThem() {
+            KcqlException and = error("INSERT INTO a SELECT * FROM t WHERE x = 1 AND");
+            assertThat(and.position()).isEqualTo(new Position(1, 46));
+            assertThat(and.reason()).isEqualTo("'AND' has no condition on its right: unexpected end of input, "
+                    + "expected one of: '(', NOT, " + OPERAND);
+            KcqlException or = error("INSERT INTO a SELECT * FROM t WHERE x = 1 OR AND y = 2");
+            assertThat(or.position()).isEqualTo(new Position(1, 46));
+            assertThat(or.reason()).startsWith("'OR' has no condition on its right: unexpected 'AND' (AND is reserved");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"and", "or", "in", "like", "is", "between", "AND", "Between"})
+        void aReservedWordIsNoFieldInACondition(String word) {
+            KcqlException e = error("INSERT INTO t SELECT * FROM s WHERE " + word + " = 1");
+            assertThat(e.position()).isEqualTo(new Position(1, 37));
+            assertThat(e.offendingText()).isEqualTo(word);
+            assertThat(e.reason()).startsWith("unexpected '" + word + "' (" + word.toUpperCase(java.util.Locale.ROOT)
+                    + " is reserved in a condition: write a field of that name as `" + word + "`), expected one of: ");
+        }
+
+        @Test
+        void nullIsNoFieldButAComparisonWithNullIsExplained() {
+            KcqlException e = error("INSERT INTO t SELECT * FROM s WHERE null = 1");
+            assertThat(e.position()).isEqualTo(new Position(1, 37));
+            assertThat(e.reason()).isEqualTo("a comparison with NULL is never true in SQL; write IS NULL or IS NOT NULL "
+                    + "(or `null` in backticks for a field of that name)");
+        }
+
+        @Test
+        void notBeforeAnOperatorIsNoField() {
+            KcqlException e = error("INSERT INTO t SELECT * FROM s WHERE not = 1");
+            assertThat(e.position()).isEqualTo(new Position(1, 41));
+            assertThat(e.reason()).startsWith("'NOT' has no condition on its right: unexpected '=' (NOT is reserved in a "
+                    + "condition: write a field of that name as `not`)");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"and", "or", "not", "in", "like", "is", "null", "between"})
+        void aReservedWordInBackticksIsAFieldInAConditionAndABareNameElsewhere(String word) {
+            KcqlStatement s = one("INSERT INTO " + word + " SELECT " + word + ", x AS " + word + "2 FROM " + word
+                    + " IGNORE " + word + " PK " + word + " WITHKEY(" + word + ") WHERE `" + word + "` = 1 AND `"
+                    + word + "` IS NOT NULL");
+            assertThat(s.target()).isEqualTo(word);
+            assertThat(s.source()).isEqualTo(word);
+            assertThat(s.fields().get(0).path()).isEqualTo(FieldPath.value(word));
+            assertThat(s.primaryKeys()).containsExactly(FieldPath.value(word));
+            assertThat(s.where().orElseThrow().fields()).extracting(Condition.Operand.Field::path)
+                    .containsExactly(FieldPath.value(word), FieldPath.value(word));
+        }
+
+        @Test
+        void otherKeywordsStayFieldsInConditions() {
+            KcqlStatement s = one("INSERT INTO t SELECT * FROM s WHERE timestamp > 5 AND format = 'x' AND ttl < 3");
+            assertThat(s.where().orElseThrow().fields()).extracting(f -> f.path().toString())
+                    .containsExactly("timestamp", "format", "ttl");
+        }
+    }
+
+    /** A syntax error's list of what could come next never offers a clause the statement already has. */
+    @Nested
+    class ExpectedClauses {
+
+        @Test
+        void clausesAlreadyGivenAreNotOffered() {
+            KcqlException e = error("INSERT INTO a SELECT * FROM b WITHFORMAT JSON STOREAS QUEUE FOO");
+            assertThat(e.position()).isEqualTo(new Position(1, 61));
+            assertThat(e.expected()).containsExactly("end of input", "IGNORE", "PK", "WITHKEY", "KEYDELIMITER",
+                    "WITHCONVERTER", "WITHREGEX", "TTL", "BATCH", "LIMIT", "PROPERTIES", "WHERE", "';'");
+        }
+
+        @Test
+        void whereIsNotOfferedAfterAWhere() {
+            KcqlException e = error("INSERT INTO a SELECT * FROM b WHERE x = 1 FOO");
+            assertThat(e.position()).isEqualTo(new Position(1, 43));
+            assertThat(e.expected()).contains("AND", "OR", "STOREAS", "end of input").doesNotContain("WHERE");
+            KcqlException spelledWith = error("INSERT INTO a SELECT * FROM b WITH FORMAT JSON FOO");
+            assertThat(spelledWith.expected()).contains("STOREAS").doesNotContain("WITHFORMAT", "WITH");
+        }
+
+        @Test
+        void theClausesOfAnotherStatementDoNotCount() {
+            KcqlException e = error("INSERT INTO a SELECT * FROM b WHERE x = 1; INSERT INTO c SELECT * FROM d FOO");
+            assertThat(e.position()).isEqualTo(new Position(1, 74));
+            assertThat(e.expected()).contains("WHERE");
         }
     }
 

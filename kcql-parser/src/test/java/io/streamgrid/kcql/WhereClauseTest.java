@@ -37,6 +37,8 @@ class WhereClauseTest {
             "site NOT IN ('a')         | (site NOT IN ('a'))",
             "name LIKE 'dev-%'         | (name LIKE 'dev-%')",
             "name NOT LIKE '_x%'       | (name NOT LIKE '_x%')",
+            "t BETWEEN 1 AND 5         | ((t >= 1) AND (t <= 5))",
+            "t NOT BETWEEN -1 AND x.y  | (NOT ((t >= -1) AND (t <= x.y)))",
             "temperature>80            | (temperature > 80)",
             "`a b` = 1                 | (`a b` = 1)",
             "`3.5` = 1                 | (`3.5` = 1)"})
@@ -52,7 +54,9 @@ class WhereClauseTest {
             "NOT (a = 1 AND b = 2)                | (NOT ((a = 1) AND (b = 2)))",
             "(a = 1 OR b = 2) AND c = 3           | (((a = 1) OR (b = 2)) AND (c = 3))",
             "a = 1 OR NOT b IS NULL OR c > 3      | (((a = 1) OR (NOT (b IS NULL))) OR (c > 3))",
-            "NOT NOT a = 1                        | (NOT (NOT (a = 1)))"})
+            "NOT NOT a = 1                        | (NOT (NOT (a = 1)))",
+            "a BETWEEN 1 AND 2 AND b = 3          | (((a >= 1) AND (a <= 2)) AND (b = 3))",
+            "a = 0 OR a BETWEEN 1 AND 2           | ((a = 0) OR ((a >= 1) AND (a <= 2)))"})
     void precedenceIsSqls(String condition, String shown) {
         assertThat(where(condition)).hasToString(shown);
     }
@@ -86,7 +90,9 @@ class WhereClauseTest {
     @CsvSource(delimiter = '|', value = {
             "twice              | INSERT INTO a SELECT * FROM t WHERE x = 1 WHERE y = 2 | line 1, column 43: the WHERE clause is given twice (first at line 1, column 31)",
             "no condition       | INSERT INTO a SELECT * FROM t WHERE                    | line 1, column 36: unexpected end of input",
-            "dangling AND       | INSERT INTO a SELECT * FROM t WHERE x = 1 AND          | line 1, column 46: unexpected end of input",
+            "dangling AND       | INSERT INTO a SELECT * FROM t WHERE x = 1 AND          | line 1, column 46: 'AND' has no condition on its right: unexpected end of input",
+            "BETWEEN literals   | INSERT INTO a SELECT * FROM t WHERE 2 BETWEEN 1 AND 3  | line 1, column 39: a comparison reads at least one field; both sides here are literals",
+            "BETWEEN no AND     | INSERT INTO a SELECT * FROM t WHERE x BETWEEN 1 OR 3   | line 1, column 49: unexpected 'OR', expected AND",
             "no operator        | INSERT INTO a SELECT * FROM t WHERE x 1                | line 1, column 39: unexpected '1'",
             "two literals       | INSERT INTO a SELECT * FROM t WHERE 1 = 1              | line 1, column 39: a comparison reads at least one field; both sides here are literals",
             "open parenthesis   | INSERT INTO a SELECT * FROM t WHERE (x = 1             | line 1, column 43: unexpected end of input, expected ')'",

@@ -37,6 +37,7 @@ IS            : 'is';
 NULL          : 'null';
 IN            : 'in';
 LIKE          : 'like';
+BETWEEN       : 'between';
 TRUE          : 'true';
 FALSE         : 'false';
 

@@ -62,26 +62,49 @@ clause
   ;
 
 // SQL's precedence: comparisons, then NOT, then AND, then OR (earlier alternatives bind tighter).
+// An operand comes first and then what is said of it, so a condition cut short after its field is reported
+// with the operators that could follow.
 condition
   : LPAREN condition RPAREN                                            # groupedCondition
-  | operand IS NOT? NULL                                               # isNullCondition
-  | operand NOT? IN LPAREN operand (COMMA operand)* RPAREN             # inCondition
-  | operand NOT? LIKE pattern=STRING                                   # likeCondition
-  | operand comparator operand                                         # comparisonCondition
+  | operand predicate                                                  # predicateCondition
   | NOT condition                                                      # notCondition
   | condition AND condition                                            # andCondition
   | condition OR condition                                             # orCondition
+  ;
+
+// Each alternative is told apart by its first token, so an error names what could have followed.
+predicate
+  : IS NOT? NULL                                                       # isNullPredicate
+  | NOT? negatable                                                     # negatablePredicate
+  | comparator operand                                                 # comparisonPredicate
+  ;
+
+// BETWEEN's AND belongs to BETWEEN: a BETWEEN 1 AND 2 AND b = 3 is (a BETWEEN 1 AND 2) AND (b = 3).
+negatable
+  : IN LPAREN operand (COMMA operand)* RPAREN                          # inTest
+  | LIKE pattern=STRING                                                # likeTest
+  | BETWEEN low=operand AND high=operand                               # betweenTest
   ;
 
 comparator
   : EQUALS | NOT_EQUAL | LESS | LESS_EQUAL | GREATER | GREATER_EQUAL
   ;
 
-// A number is an INT or a NAME that reads as one (3.5, -2, 1e3); any other NAME is a field.
+// A number is an INT or a NAME that reads as one (3.5, -2, 1e3); any other NAME is a field. NULL is taken
+// here only to refuse "= NULL" with a reason (it is never true in SQL).
 operand
   : STRING                                                             # stringOperand
   | (TRUE | FALSE)                                                     # booleanOperand
-  | field                                                              # fieldOperand
+  | NULL                                                               # nullOperand
+  | conditionField                                                     # fieldOperand
+  ;
+
+// A field in a condition: the words that build conditions are reserved there (quote a field named so: `and`).
+conditionField
+  : NAME
+  | QUOTED_NAME
+  | INT
+  | conditionKeyword
   ;
 
 parameters
@@ -120,7 +143,19 @@ keyword
   ;
 
 fieldKeyword
+  : conditionKeyword
+  | reservedInCondition
+  | TRUE | FALSE
+  ;
+
+// The keywords that may name a field even inside a condition.
+conditionKeyword
   : INSERT | UPSERT | INTO | SELECT | AS | IGNORE | PK | WITHFORMAT | WITH | FORMAT
   | STOREAS | WITHKEY | KEYDELIMITER | WITHCONVERTER | WITHREGEX | TTL | BATCH | LIMIT | PROPERTIES
-  | WHERE | AND | OR | NOT | IS | NULL | IN | LIKE | TRUE | FALSE
+  | WHERE
+  ;
+
+// The words a condition is built of: names everywhere else, reserved inside a condition.
+reservedInCondition
+  : AND | OR | NOT | IS | NULL | IN | LIKE | BETWEEN
   ;
