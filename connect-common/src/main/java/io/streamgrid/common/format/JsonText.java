@@ -4,7 +4,7 @@ package io.streamgrid.common.format;
  * Whether a string is one whole JSON object or array (RFC 8259, strictly: no comments, no single quotes, no leading
  * zeros, no NaN), answered by a scan that allocates nothing. The sink asks this of every string value it stores as
  * JSON; a Jackson parser per record was most of the sink task's allocation (issue #18). {@code JsonTextTest} holds
- * it to Jackson's answers.
+ * it to Jackson's answers. The same scan tells an object's top-level members to {@link JsonMembers}.
  */
 final class JsonText {
 
@@ -24,13 +24,23 @@ final class JsonText {
         return end != INVALID && skipWhitespace(text, end) == text.length();
     }
 
+    /** Whether the text is one whole JSON object; each of its top-level members is told to {@code members}. */
+    static boolean object(String text, JsonMembers.Visitor members) {
+        int start = skipWhitespace(text, 0);
+        if (start >= text.length() || text.charAt(start) != '{') {
+            return false;
+        }
+        int end = object(text, start + 1, 1, members);
+        return end != INVALID && skipWhitespace(text, end) == text.length();
+    }
+
     /** The index after the value that starts at {@code at}, or INVALID. */
     private static int value(String text, int at, int depth) {
         if (at >= text.length()) {
             return INVALID;
         }
         return switch (text.charAt(at)) {
-            case '{' -> depth >= MAX_DEPTH ? INVALID : object(text, at + 1, depth + 1);
+            case '{' -> depth >= MAX_DEPTH ? INVALID : object(text, at + 1, depth + 1, null);
             case '[' -> depth >= MAX_DEPTH ? INVALID : array(text, at + 1, depth + 1);
             case '"' -> string(text, at + 1);
             case 't' -> literal(text, at, "true");
@@ -40,7 +50,8 @@ final class JsonText {
         };
     }
 
-    private static int object(String text, int at, int depth) {
+    /** {@code members}, when not null, is told each member once its value is scanned. */
+    private static int object(String text, int at, int depth, JsonMembers.Visitor members) {
         int i = skipWhitespace(text, at);
         if (i < text.length() && text.charAt(i) == '}') {
             return i + 1;
@@ -49,17 +60,23 @@ final class JsonText {
             if (i >= text.length() || text.charAt(i) != '"') {
                 return INVALID;
             }
-            i = string(text, i + 1);
+            int nameStart = i + 1;
+            i = string(text, nameStart);
             if (i == INVALID) {
                 return INVALID;
             }
+            int nameEnd = i - 1;
             i = skipWhitespace(text, i);
             if (i >= text.length() || text.charAt(i) != ':') {
                 return INVALID;
             }
-            i = value(text, skipWhitespace(text, i + 1), depth);
+            int valueStart = skipWhitespace(text, i + 1);
+            i = value(text, valueStart, depth);
             if (i == INVALID) {
                 return INVALID;
+            }
+            if (members != null) {
+                members.member(text, nameStart, nameEnd, JsonMembers.kind(text, valueStart, i));
             }
             i = skipWhitespace(text, i);
             if (i >= text.length()) {

@@ -72,7 +72,7 @@ class JsonTextTest {
         }
     }
 
-    private static String mutate(String document, Random random) {
+    static String mutate(String document, Random random) {
         StringBuilder text = new StringBuilder(document);
         int edits = 1 + random.nextInt(2);
         String pieces = "{}[]\",:\\ -+.eE0123456789tfnu\t\n\u0001x'";
@@ -101,7 +101,7 @@ class JsonTextTest {
         };
     }
 
-    private static String object(Random random, int depth) {
+    static String object(Random random, int depth) {
         StringBuilder text = new StringBuilder("{");
         int fields = random.nextInt(4);
         for (int i = 0; i < fields; i++) {
