@@ -2,8 +2,11 @@ package io.streamgrid.coap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -301,6 +304,41 @@ class CoapSourceTaskTest {
         }
         assertThat(records).isNotEmpty();
         assertThat(skipping.skippedResponses()).isPositive();
+    }
+
+    /**
+     * A CoAP response is never sent again: under FAIL the good responses queued behind a bad one in the same
+     * batch reach Kafka before the task fails, instead of being lost with the task.
+     */
+    @Test
+    void underFailTheResponsesBehindABadOneInTheSameBatchAreHandedOverBeforeTheTaskFails() throws Exception {
+        TestCoapServer server = server(TestCoapServer.Security.NONE);
+        String connector = "coap-fail-" + System.nanoTime();
+        Map<String, String> props = Tasks.props(server.uri(), "INSERT INTO t SELECT payload.x FROM sensors/temp");
+        props.put("name", connector);
+        server.temperature.publish("{\"x\":0}"); // the state the registration's first response carries
+        CoapSourceTask task = start(props);
+        List<SourceRecord> first = new ArrayList<>();
+        for (int i = 0; first.isEmpty(); i++) {
+            assertThat(i).as("the observation is in place").isLessThan(100);
+            server.temperature.publish("{\"x\":0}");
+            first.addAll(Tasks.poll(task, 1, 200));
+        }
+        Tasks.pollUntil(task, records -> false, 500); // whatever the set-up left behind
+
+        server.temperature.publishPaced("{\"x\":1}");
+        server.temperature.publishPaced("not json");
+        server.temperature.publishPaced("{\"x\":2}");
+        javax.management.ObjectName metrics = new javax.management.ObjectName(
+                "kafka.connect:type=plugins,connector=" + connector + ",task=0");
+        await().atMost(Duration.ofSeconds(10)).until(() -> ((Number) ManagementFactory.getPlatformMBeanServer()
+                .getAttribute(metrics, "queued-records")).intValue() == 3);
+
+        List<SourceRecord> batch = task.poll();
+        assertThat(batch).as("one batch, without the bad response").extracting(r -> ((Struct) r.value()).get("x"))
+                .containsExactly(1L, 2L);
+        assertThatThrownBy(task::poll).isInstanceOf(ConnectException.class)
+                .hasMessageContaining("the payload is not JSON").hasMessageContaining("bad.message.policy=FAIL");
     }
 
     @Test

@@ -2,15 +2,20 @@ package io.streamgrid.mqtt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.io.BinaryEncoder;
@@ -265,6 +270,34 @@ class MqttSourceTaskTest {
                 .hasMessageContaining("MQTT message on topic '" + root + "/x'")
                 .hasMessageContaining("not valid JSON")
                 .hasMessageContaining("connect.mqtt.bad.message.policy=FAIL");
+    }
+
+    /**
+     * Under FAIL the good messages queued behind a bad one in the same batch reach Kafka and are acknowledged
+     * before the task fails; the bad one stays unacknowledged, for the broker to send again.
+     */
+    @Test
+    void underFailTheMessagesBehindABadOneInTheSameBatchAreHandedOverBeforeTheTaskFails() throws Exception {
+        String root = unique("fail-batch");
+        String connector = unique("fail-batch-connector");
+        MqttSourceTask task = start("INSERT INTO t SELECT * FROM " + root + "/# WITHCONVERTER=`json`",
+                "name", connector);
+        Tasks.publish(device, root + "/x", "{\"n\":1}", 1);
+        Tasks.publish(device, root + "/x", "not json", 1);
+        Tasks.publish(device, root + "/x", "{\"n\":2}", 1);
+        MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+        ObjectName metrics = new ObjectName("kafka.connect:type=plugins,connector=" + connector + ",task=0");
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                ((Number) jmx.getAttribute(metrics, "queued-records")).intValue() == 3);
+
+        List<SourceRecord> batch = task.poll();
+        assertThat(batch).as("one batch, without the bad message").extracting(r -> ((Struct) r.value()).get("n"))
+                .containsExactly(1L, 2L);
+        batch.forEach(r -> task.commitRecord(r, null));
+        assertThat(jmx.getAttribute(metrics, "acknowledged-total")).as("the good ones").isEqualTo(2.0);
+        assertThatThrownBy(task::poll).isInstanceOf(ConnectException.class)
+                .hasMessageContaining("not valid JSON").hasMessageContaining("connect.mqtt.bad.message.policy=FAIL");
+        assertThat(jmx.getAttribute(metrics, "acknowledged-total")).as("not the bad one").isEqualTo(2.0);
     }
 
     @Test

@@ -36,7 +36,8 @@ public enum BadMessagePolicy {
         def.define(prefix + "." + SUFFIX, Type.STRING, FAIL.name(),
                 ConfigDef.CaseInsensitiveValidString.in(Arrays.stream(values()).map(Enum::name).toArray(String[]::new)),
                 Importance.MEDIUM, "What to do with " + bad + ". FAIL: the task fails with the reason and where the "
-                        + "message came from" + onFail + ". SKIP: log it at WARN, count it in the skipped-total metric"
+                        + "message came from, once the records of the other messages polled with it have been "
+                        + "handed over" + onFail + ". SKIP: log it at WARN, count it in the skipped-total metric"
                         + onSkip + ". DLQ: write it, as it came (its payload bytes as a BYTES value, which the "
                         + "connector's value converter writes), to the Kafka topic " + prefix + "." + TOPIC_SUFFIX
                         + ", with headers streamgrid.error.reason, streamgrid.error.policy, streamgrid.error.time and "

@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The poll and commit steps both push sources share: drain a batch from the handoff queue, turn each item into
  * records under the bad-message policy, and count what Kafka acknowledges. A bad item is skipped and counted
- * (SKIP), or fails the task (FAIL) once the records made before it have been handed over, so none of those waits
- * for a restart.
+ * (SKIP), dead-lettered (DLQ), or fails the task (FAIL) once the records of every other item of its batch, before
+ * and after it, have been handed over: none of those waits for a restart, and none is lost (a CoAP response is
+ * never sent again; an MQTT message taken from the broker comes again only with a persistent session).
  */
 public final class SourcePoller<T> {
 
@@ -91,6 +92,7 @@ public final class SourcePoller<T> {
         }
         metrics.batch(System.currentTimeMillis() - items.arrivalMs(batch.get(0)));
         List<SourceRecord> records = new ArrayList<>(batch.size());
+        List<ConnectException> failures = new ArrayList<>(0);
         for (T item : batch) {
             try {
                 records.addAll(items.records(item));
@@ -113,17 +115,32 @@ public final class SourcePoller<T> {
                     items.skipped(item);
                     continue;
                 }
-                ConnectException failure = new ConnectException("Cannot turn the " + items.describe(item)
-                        + " into a record: " + e.getMessage() + " (" + policyKey + "=FAIL" + onFail + ")", e);
-                if (records.isEmpty()) {
-                    throw failure;
-                }
-                failureAfterBatch = failure; // hand over the good records first; the task fails on the next poll
-                break;
+                failures.add(new ConnectException("Cannot turn the " + items.describe(item)
+                        + " into a record: " + e.getMessage() + " (" + policyKey + "=FAIL" + onFail + ")", e));
             }
+        }
+        if (!failures.isEmpty()) {
+            ConnectException failure = oneFailure(failures);
+            if (records.isEmpty()) {
+                throw failure;
+            }
+            failureAfterBatch = failure; // hand over the good records first; the task fails on the next poll
         }
         inFlight.addAndGet(records.size());
         return records.isEmpty() ? null : records;
+    }
+
+    /** The first bad item's failure, naming how many more the batch held; theirs are suppressed in it. */
+    private static ConnectException oneFailure(List<ConnectException> failures) {
+        ConnectException first = failures.get(0);
+        if (failures.size() == 1) {
+            return first;
+        }
+        int more = failures.size() - 1;
+        ConnectException failure = new ConnectException(first.getMessage() + "; and " + more + " more bad item"
+                + (more == 1 ? "" : "s") + " in the same batch (each a suppressed exception)", first.getCause());
+        failures.subList(1, failures.size()).forEach(failure::addSuppressed);
+        return failure;
     }
 
     /** {@code SourceTask.commitRecord}: Kafka has the record (metadata null: a transform dropped it). */
