@@ -19,7 +19,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Observes one resource and keeps observing: after an error, a refusal or a cancellation it registers again
  * with back-off (1 s doubling to 30 s); when the resource is silent for the silence timeout (a restarted
- * server forgets its observers) it registers again; a resource that turns out not to be observable is polled.
+ * server forgets its observers) it registers again; a resource whose answer to a registration has no Observe
+ * option is not observable and is polled. A later response without it only ends that observation (RFC 7641
+ * §3.2: a server that stops notifying, or the answer to Californium's own re-registration), so the watch
+ * registers again rather than poll for good.
  *
  * <p>Every transition runs on this resource's own thread; Californium's callbacks only hand it events, each
  * tagged with the registration it belongs to. So transitions cannot interleave, an event of a replaced
@@ -209,8 +212,11 @@ final class ObservedResource implements ResourceWatch {
             sequence.incrementAndGet();
             context.sink().accept(new CoapEvent(statement, resource,
                     CoapRecords.value(advanced, resource, System.currentTimeMillis()), number));
-            if (!observable || first.compareAndSet(true, false)) {
+            if (first.compareAndSet(true, false)) {
                 post(() -> answered(registration, observable));
+            } else if (!observable) {
+                post(() -> failed(registration, "the server ended the observation: a response without the Observe "
+                        + "option"));
             }
         }
 

@@ -70,6 +70,36 @@ class ObservedResourceTest {
         }
     }
 
+    /**
+     * Only a registration's first response tells whether a resource is observable. A later response without the
+     * Observe option (here: to the re-registration Californium's client sends by itself once Max-Age has passed
+     * without a notification) ends that observation: the watch registers again, it does not poll for good.
+     */
+    @Test
+    void aLaterResponseWithoutTheObserveOptionIsFollowedByANewRegistrationNotByPolling() throws Exception {
+        try (WatchFixture fixture = new WatchFixture(KCQL + " PROPERTIES('interval.ms' = '600000')")) {
+            TestCoapServer.Sensor sensor = fixture.server.temperature;
+            sensor.maxAge(1);
+            sensor.publish("{\"n\":0}");
+            fixture.start(new ObservedResource(fixture.context(), fixture.statement, fixture.resource()));
+            await().atMost(Duration.ofSeconds(10)).until(() -> fixture.payloads().contains("{\"n\":0}")
+                    && sensor.observers() == 1);
+
+            fixture.server.endNextObservation();
+            await().atMost(Duration.ofSeconds(20)).until(() -> fixture.payloads().size() >= 2); // the stripped one
+
+            AtomicInteger n = new AtomicInteger();
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                int previous = n.get();
+                sensor.publishPaced("{\"n\":" + n.incrementAndGet() + "}");
+                assertThat(previous).as("a reading published after the ended observation").isPositive();
+                assertThat(fixture.payloads()).as("readings notified (polling would bring one in 10 minutes)")
+                        .contains("{\"n\":" + previous + "}");
+            });
+            assertThat(sensor.observers()).as("observe relations the server holds").isEqualTo(1);
+        }
+    }
+
     @Test
     void stopEndsTheResourcesThread() throws Exception {
         try (WatchFixture fixture = new WatchFixture(KCQL)) {

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.Certificate;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.californium.core.CoapResource;
@@ -19,6 +20,7 @@ import org.eclipse.californium.core.coap.MessageObserverAdapter;
 import org.eclipse.californium.core.coap.Response;
 import org.eclipse.californium.core.config.CoapConfig;
 import org.eclipse.californium.core.network.CoapEndpoint;
+import org.eclipse.californium.core.network.interceptors.MessageInterceptorAdapter;
 import org.eclipse.californium.core.server.resources.CoapExchange;
 import org.eclipse.californium.elements.auth.RawPublicKeyIdentity;
 import org.eclipse.californium.elements.config.CertificateAuthenticationMode;
@@ -55,6 +57,7 @@ final class TestCoapServer implements AutoCloseable {
     final Value version = new Value("version", "{\"version\":1}");
     final Binary blob = new Binary("blob");
     private final int port = freeUdpPort();
+    private final AtomicBoolean endNextObservation = new AtomicBoolean();
     private final Security security;
     private CoapServer server;
 
@@ -87,13 +90,30 @@ final class TestCoapServer implements AutoCloseable {
         } else {
             endpoint.setConnector(new DTLSConnector(dtls(config, address)));
         }
-        server.addEndpoint(endpoint.build());
+        CoapEndpoint built = endpoint.build();
+        built.addInterceptor(new MessageInterceptorAdapter() {
+            @Override
+            public void sendResponse(Response response) {
+                if (response.getOptions().hasObserve() && endNextObservation.compareAndSet(true, false)) {
+                    response.getOptions().removeObserve();
+                }
+            }
+        });
+        server.addEndpoint(built);
         CoapResource sensors = new CoapResource("sensors");
         sensors.add(temperature, humidity);
         CoapResource config1 = new CoapResource("config");
         config1.add(version);
         server.add(sensors, config1, blob);
         server.start();
+    }
+
+    /**
+     * The next response that would carry the Observe option leaves without it: a 2.05 that, by RFC 7641, ends the
+     * observation (as from a server that no longer lets the resource be observed).
+     */
+    void endNextObservation() {
+        endNextObservation.set(true);
     }
 
     /** Adds a resource at run time, as a device that grows a sensor. */
@@ -160,6 +180,7 @@ final class TestCoapServer implements AutoCloseable {
     static final class Sensor extends CoapResource {
         private final AtomicReference<String> state = new AtomicReference<>("{}");
         private final AtomicInteger refusals = new AtomicInteger();
+        private final AtomicInteger maxAgeSeconds = new AtomicInteger(30);
         final java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
 
         Sensor(String name, String resourceType) {
@@ -194,6 +215,14 @@ final class TestCoapServer implements AutoCloseable {
             refusals.set(count);
         }
 
+        /**
+         * The Max-Age of its responses: an observer that hears nothing for that long (plus its back-off) registers
+         * again by itself (Californium's client does).
+         */
+        void maxAge(int seconds) {
+            maxAgeSeconds.set(seconds);
+        }
+
         /** The observe relations the server holds for this resource. */
         int observers() {
             return getObserverCount();
@@ -207,7 +236,7 @@ final class TestCoapServer implements AutoCloseable {
             }
             Response response = new Response(CoAP.ResponseCode.CONTENT);
             response.setPayload(state.get());
-            response.getOptions().setContentFormat(MediaTypeRegistry.APPLICATION_JSON).setMaxAge(30);
+            response.getOptions().setContentFormat(MediaTypeRegistry.APPLICATION_JSON).setMaxAge(maxAgeSeconds.get());
             response.addMessageObserver(new MessageObserverAdapter() {
                 @Override
                 public void onSent(boolean retransmission) {
