@@ -6,8 +6,8 @@ import io.streamgrid.common.config.ConfigDocs;
 import io.streamgrid.common.config.KcqlConfig;
 import io.streamgrid.common.config.SourceQueueConfig;
 import io.streamgrid.common.config.TlsConfig;
-import io.streamgrid.kcql.Clause;
 import io.streamgrid.kcql.KcqlCapabilities;
+import io.streamgrid.kcql.KcqlConnector;
 import io.streamgrid.kcql.KcqlStatement;
 import java.time.Duration;
 import java.util.List;
@@ -26,9 +26,8 @@ public final class CoapSourceConfig extends AbstractConfig {
 
     public static final String PREFIX = "connect.coap";
 
-    public static final KcqlCapabilities KCQL = KcqlCapabilities.forConnector("CoAP source")
-            .clauses(Clause.IGNORE, Clause.PROPERTIES, Clause.WHERE)
-            .build();
+    /** What the CoAP source accepts of KCQL, declared in kcql-parser so the KCQL checker applies it too. */
+    public static final KcqlCapabilities KCQL = KcqlConnector.COAP.capabilities();
 
     private static final String SERVER_GROUP = "Server";
     private static final String DTLS_GROUP = "DTLS";

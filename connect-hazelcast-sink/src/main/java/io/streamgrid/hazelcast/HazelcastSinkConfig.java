@@ -5,12 +5,9 @@ import io.streamgrid.common.config.ConfigDocs;
 import io.streamgrid.common.config.ErrorPolicy;
 import io.streamgrid.common.config.ErrorPolicyConfig;
 import io.streamgrid.common.config.KcqlConfig;
-import io.streamgrid.kcql.Clause;
-import io.streamgrid.kcql.FieldKind;
-import io.streamgrid.kcql.Format;
 import io.streamgrid.kcql.KcqlCapabilities;
+import io.streamgrid.kcql.KcqlConnector;
 import io.streamgrid.kcql.KcqlStatement;
-import io.streamgrid.kcql.WriteMode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,14 +22,11 @@ public final class HazelcastSinkConfig extends AbstractConfig {
 
     public static final String PREFIX = "connect.hazelcast";
 
-    public static final KcqlCapabilities KCQL = KcqlCapabilities.forConnector("Hazelcast sink")
-            .writeModes(WriteMode.INSERT, WriteMode.UPSERT)
-            .clauses(Clause.IGNORE, Clause.PK, Clause.WITHFORMAT, Clause.STOREAS, Clause.KEYDELIMITER, Clause.TTL,
-                    Clause.BATCH, Clause.WHERE)
-            .storeAsTypes(StoreType.names())
-            .formats(Format.JSON, Format.AVRO, Format.TEXT, Format.BINARY, Format.COMPACT)
-            .fieldKinds(FieldKind.VALUE, FieldKind.KEY, FieldKind.HEADER, FieldKind.METADATA)
-            .build();
+    /**
+     * What the sink accepts of KCQL, declared in kcql-parser so the KCQL checker applies it too; its STOREAS types
+     * are {@link StoreType}'s (StoreTypeTest holds the two lists together).
+     */
+    public static final KcqlCapabilities KCQL = KcqlConnector.SINK.capabilities();
 
     private static final String KCQL_GROUP = "KCQL";
     private static final String CLUSTER_GROUP = "Cluster";

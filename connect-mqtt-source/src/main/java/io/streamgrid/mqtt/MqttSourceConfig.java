@@ -6,9 +6,8 @@ import io.streamgrid.common.config.ConfigDocs;
 import io.streamgrid.common.config.KcqlConfig;
 import io.streamgrid.common.config.SourceQueueConfig;
 import io.streamgrid.common.config.TlsConfig;
-import io.streamgrid.kcql.Clause;
-import io.streamgrid.kcql.FieldKind;
 import io.streamgrid.kcql.KcqlCapabilities;
+import io.streamgrid.kcql.KcqlConnector;
 import io.streamgrid.kcql.KcqlStatement;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -29,11 +28,8 @@ public final class MqttSourceConfig extends AbstractConfig {
 
     public static final String PREFIX = "connect.mqtt";
 
-    public static final KcqlCapabilities KCQL = KcqlCapabilities.forConnector("MQTT source")
-            .clauses(Clause.WITHCONVERTER, Clause.WITHKEY, Clause.KEYDELIMITER, Clause.IGNORE, Clause.PROPERTIES,
-                    Clause.WHERE)
-            .whereFieldKinds(FieldKind.VALUE, FieldKind.HEADER, FieldKind.METADATA)
-            .build();
+    /** What the MQTT source accepts of KCQL, declared in kcql-parser so the KCQL checker applies it too. */
+    public static final KcqlCapabilities KCQL = KcqlConnector.MQTT.capabilities();
 
     private static final String CONNECTION_GROUP = "Connection";
     private static final String TLS_GROUP = "TLS";

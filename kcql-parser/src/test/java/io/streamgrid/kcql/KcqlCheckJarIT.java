@@ -55,4 +55,17 @@ class KcqlCheckJarIT {
         assertThat(result.out()).isEmpty();
         assertThat(result.err()).startsWith("KCQL error at line 1, column 22: unexpected 'FROM'").contains("^^^^");
     }
+
+    @Test
+    void appliesAConnectorsCapabilitiesWhenNamed() throws Exception {
+        Result sink = run("", "--connector", "sink", "INSERT INTO a SELECT * FROM b STOREAS QUEUE");
+        assertThat(sink.exitCode()).isZero();
+        Result mqtt = run("", "--connector", "mqtt", "INSERT INTO a SELECT * FROM b STOREAS QUEUE");
+        assertThat(mqtt.exitCode()).isEqualTo(1);
+        assertThat(mqtt.err()).startsWith("KCQL error at line 1, column 31: the MQTT source does not support the "
+                + "STOREAS clause");
+        Result unknown = run("", "--connector", "kafka", "INSERT INTO a SELECT * FROM b");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).startsWith("unknown connector 'kafka'");
+    }
 }

@@ -52,4 +52,71 @@ class KcqlCheckTest {
         run("", "INSERT INTO `a\"b\\c` SELECT * FROM t");
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"target\": \"a\\\"b\\\\c\"");
     }
+
+    @Test
+    void withAConnectorItAppliesThatConnectorsCapabilities() throws IOException {
+        assertThat(run("", "--connector", "sink", "UPSERT INTO m SELECT * FROM t PK id STOREAS IMAP")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"type\": \"IMAP\"");
+        assertThat(err.size()).isZero();
+
+        int code = run("", "--connector", "mqtt", "INSERT INTO a SELECT * FROM b STOREAS QUEUE");
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("KCQL error at line 1, column 31: the MQTT source "
+                + "does not support the STOREAS clause; it accepts IGNORE, KEYDELIMITER, PROPERTIES, WHERE, "
+                + "WITHCONVERTER, WITHKEY" + System.lineSeparator());
+    }
+
+    @Test
+    void theConnectorMayBeGivenWithAnEqualsSignAndInAnyCase() throws IOException {
+        int code = run("", "--connector=CoAP", "INSERT INTO a SELECT _key.x FROM b");
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("KCQL error at line 1, column 22: the CoAP "
+                + "source cannot read '_key.x': it reads VALUE fields only");
+    }
+
+    @Test
+    void withAConnectorASyntaxErrorListsOnlyWhatThatConnectorAccepts() throws IOException {
+        int code = run("", "--connector", "sink", "INSERT INTO a SELECT * FROM b WITHFORMAT JSON STOREAS QUEUE FOO");
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("KCQL error at line 1, column 61: unexpected "
+                + "'FOO', expected one of: end of input, IGNORE, PK, KEYDELIMITER, TTL, BATCH, WHERE, ';'");
+    }
+
+    @Test
+    void withAConnectorTheStatementsMayComeOnStandardInput() throws IOException {
+        int code = run("INSERT INTO a SELECT * FROM b;\nUPSERT INTO c SELECT * FROM d", "--connector", "mqtt");
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("KCQL error at line 2, column 1: the MQTT source "
+                + "does not support UPSERT INTO; use INSERT INTO");
+    }
+
+    @Test
+    void withoutAConnectorOnlyTheGrammarIsChecked() throws IOException {
+        assertThat(run("", "INSERT INTO a SELECT * FROM b STOREAS QUEUE WITHCONVERTER = `json`")).isZero();
+    }
+
+    @Test
+    void anUnknownConnectorIsAUsageErrorNamingTheChoices() throws IOException {
+        assertThat(run("", "--connector", "kafka", "INSERT INTO a SELECT * FROM b")).isEqualTo(2);
+        assertThat(out.size()).isZero();
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("unknown connector 'kafka' for --connector; "
+                + "use sink, mqtt or coap" + System.lineSeparator() + "usage: java -jar kcql-parser-<version>.jar");
+    }
+
+    @Test
+    void aMissingConnectorNameOrAnUnknownOptionIsAUsageError() throws IOException {
+        assertThat(run("", "--connector")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("--connector needs a value: sink, mqtt or coap");
+        err.reset();
+        assertThat(run("", "--conector", "sink", "INSERT INTO a SELECT * FROM b")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("unknown option '--conector'");
+    }
+
+    @Test
+    void helpNamesTheConnectorOption() throws IOException {
+        assertThat(run("", "--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .startsWith("usage: java -jar kcql-parser-<version>.jar [--connector sink|mqtt|coap]")
+                .contains("exits 0", "exits 1", "exits 2");
+    }
 }
