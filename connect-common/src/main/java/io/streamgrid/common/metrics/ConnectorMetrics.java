@@ -12,6 +12,7 @@ import static io.streamgrid.common.metrics.StreamGridMetric.END_TO_END_LAG_MAX;
 import static io.streamgrid.common.metrics.StreamGridMetric.FILTERED_TOTAL;
 import static io.streamgrid.common.metrics.StreamGridMetric.FAILED_BATCHES_TOTAL;
 import static io.streamgrid.common.metrics.StreamGridMetric.IN_FLIGHT_BATCHES;
+import static io.streamgrid.common.metrics.StreamGridMetric.OPEN_STRUCTURES;
 import static io.streamgrid.common.metrics.StreamGridMetric.QUEUED_BYTES;
 import static io.streamgrid.common.metrics.StreamGridMetric.QUEUED_RECORDS;
 import static io.streamgrid.common.metrics.StreamGridMetric.RECORDS_IN_RATE;
@@ -50,9 +51,19 @@ public final class ConnectorMetrics implements AutoCloseable {
     /** Numbers task instances, so a restarted task's sensors never meet its predecessor's. */
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
-    /** What the task can report at any moment; each may be read on any thread. */
+    /**
+     * What the task can report at any moment; each may be read on any thread.
+     *
+     * @param openStructures the Hazelcast structures a sink task has open (sources: none)
+     */
     public record Gauges(LongSupplier inFlight, LongSupplier queuedRecords, LongSupplier queuedBytes,
-                         BooleanSupplier connected) {
+                         BooleanSupplier connected, LongSupplier openStructures) {
+
+        /** A task that opens no structures (the sources). */
+        public Gauges(LongSupplier inFlight, LongSupplier queuedRecords, LongSupplier queuedBytes,
+                      BooleanSupplier connected) {
+            this(inFlight, queuedRecords, queuedBytes, connected, () -> 0);
+        }
     }
 
     private final MetricsRegistry registry;
@@ -103,6 +114,7 @@ public final class ConnectorMetrics implements AutoCloseable {
         gauge(QUEUED_RECORDS, gauges.queuedRecords());
         gauge(QUEUED_BYTES, gauges.queuedBytes());
         gauge(CONNECTED, () -> gauges.connected().getAsBoolean() ? 1 : 0);
+        gauge(OPEN_STRUCTURES, gauges.openStructures());
     }
 
     /**

@@ -51,6 +51,11 @@ public enum StreamGridMetric {
     SPARKPLUG_SEQ_GAPS_TOTAL("sparkplug-seq-gaps-total", "Sparkplug B messages whose seq did not follow their edge "
             + "node's previous one: messages were lost or reordered on the way. Always 0 for the CoAP source and the "
             + "sink.", "0."),
+    OPEN_STRUCTURES("open-structures", "Hazelcast structures the sink task has open: one per STOREAS target with a "
+            + "fixed name, and one per name taken from the data (INSERT INTO `telemetry_${site}`) while it is in use; "
+            + "such a structure closes once a whole offset commit interval passed without records for it and its last "
+            + "batch is acknowledged, and opens again with its next record. Always 0 for sources.", "Steady, and "
+            + "below connect.hazelcast.max.structures; close to the bound means records would soon be refused."),
     QUEUED_RECORDS("queued-records", "Records waiting in the task: in the source's handoff queue, or buffered "
             + "for Hazelcast in the sink.", "Well below the queue size; a full queue means the downstream is slower."),
     QUEUED_BYTES("queued-bytes", "Payload bytes of the queued records (sources; the sink counts 0).",
