@@ -80,7 +80,8 @@ public final class MqttSourceConfig extends AbstractConfig {
     static final ConfigAliases ALIASES = new ConfigAliases(
             Map.of(PREFIX + ".timeout", CONNECTION_TIMEOUT_CONFIG,
                     PREFIX + ".polling.timeout", POLL_TIMEOUT_CONFIG),
-            Map.of(PREFIX + ".converter.throw.on.error", "use " + BAD_MESSAGE_POLICY_CONFIG + " (FAIL or SKIP)",
+            Map.of(PREFIX + ".converter.throw.on.error", "use " + BAD_MESSAGE_POLICY_CONFIG + " ("
+                            + BadMessagePolicy.choices() + ")",
                     PREFIX + ".log.message", "message contents are never logged above DEBUG",
                     PREFIX + ".process.duplicates", "messages flagged duplicate are always processed (at least once)",
                     PREFIX + ".share.replicate", "a $share statement always runs on every task",

@@ -2,11 +2,13 @@ package io.streamgrid.mqtt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamgrid.common.config.BadMessagePolicy;
 import io.streamgrid.common.config.ConfigDocs;
 import io.streamgrid.kcql.Kcql;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +52,7 @@ class MqttSourceConfigTest {
         assertThat(config.connectionTimeoutSeconds()).isEqualTo(30);
         assertThat(config.queue().size()).isEqualTo(10_000);
         assertThat(config.queue().maxBytes()).isEqualTo(32L * 1024 * 1024);
-        assertThat(config.badMessagePolicy()).isEqualTo(io.streamgrid.common.config.BadMessagePolicy.FAIL);
+        assertThat(config.badMessagePolicy()).isEqualTo(BadMessagePolicy.FAIL);
         assertThat(config.clientId()).isEqualTo("mqtt-source-0");
     }
 
@@ -126,7 +128,8 @@ class MqttSourceConfigTest {
         assertThat(errors(props("connect.mqtt.timeout", "7", "connect.mqtt.connection.timeout", "9")))
                 .containsOnlyKeys("connect.mqtt.connection.timeout");
         assertThat(MqttSourceConfig.ALIASES.warnings(Map.of("connect.mqtt.converter.throw.on.error", "true")))
-                .singleElement().asString().contains("use connect.mqtt.bad.message.policy");
+                .singleElement().asString().contains("use connect.mqtt.bad.message.policy")
+                .as("offers every policy").contains(Arrays.stream(BadMessagePolicy.values()).map(Enum::name).toList());
     }
 
     @Test

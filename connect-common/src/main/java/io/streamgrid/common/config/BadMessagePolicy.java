@@ -1,6 +1,7 @@
 package io.streamgrid.common.config;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -71,6 +72,12 @@ public enum BadMessagePolicy {
     }
 
     private static final String NEEDS_TOPIC = "the bad-message policy DLQ needs a topic to write bad messages to";
+
+    /** Every policy, as a sentence lists them ("FAIL, SKIP or DLQ"), for messages that name the choices. */
+    public static String choices() {
+        List<String> names = Arrays.stream(values()).map(Enum::name).toList();
+        return String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.get(names.size() - 1);
+    }
 
     public static BadMessagePolicy from(AbstractConfig config, String prefix) {
         return valueOf(config.getString(prefix + "." + SUFFIX).trim().toUpperCase(Locale.ROOT));
