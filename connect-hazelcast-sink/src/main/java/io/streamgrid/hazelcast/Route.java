@@ -63,7 +63,7 @@ final class Route {
         this.format = stored == Format.COMPACT ? null : ValueFormat.of(stored);
         this.keys = new KeyMaker(statement);
         this.state = target.guarded() ? StateValuesFor.target(target) : null;
-        this.compact = stored == Format.COMPACT && !target.guarded() ? new CompactRecords() : null;
+        this.compact = stored == Format.COMPACT && !target.guarded() ? new CompactRecords(target.sqlMapping()) : null;
     }
 
     /** The pipe of the structure this record goes to; a name the record cannot give is a DataException. */

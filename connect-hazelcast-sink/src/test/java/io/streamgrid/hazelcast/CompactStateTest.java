@@ -151,6 +151,27 @@ class CompactStateTest {
     }
 
     @Test
+    void aMergeKeepsTheStoredKindWhereTheValueConvertsWithoutLossInEitherDirection() {
+        HazelcastSinkTask task = start("UPSERT INTO " + map + " SELECT * FROM " + topic
+                + " PK device_id WITHFORMAT COMPACT STOREAS IMAP (merge = true)");
+        putAndFlush(task, List.of(record(0, Schema.STRING_SCHEMA,
+                "{\"device_id\":\"d1\",\"count\":5,\"level\":0.5}")));
+        putAndFlush(task, List.of(record(1, Schema.STRING_SCHEMA,
+                "{\"device_id\":\"d1\",\"count\":6.0,\"level\":1}")));
+
+        GenericRecord state = stored("d1");
+        assertThat(state.getFieldKind("count")).as("6.0 is a whole number: the INT64 field stays INT64")
+                .isEqualTo(FieldKind.NULLABLE_INT64);
+        assertThat(state.getNullableInt64("count")).isEqualTo(6L);
+        assertThat(state.getFieldKind("level")).isEqualTo(FieldKind.NULLABLE_FLOAT64);
+        assertThat(state.getNullableFloat64("level")).isEqualTo(1.0);
+
+        putAndFlush(task, List.of(record(2, Schema.STRING_SCHEMA, "{\"device_id\":\"d1\",\"count\":6.5}")));
+        assertThat(stored("d1").getNullableFloat64("count")).as("6.5 does not convert: it brings its own kind")
+                .isEqualTo(6.5);
+    }
+
+    @Test
     void aFieldAddedToTheKafkaSchemaBecomesANewCompactSchemaVersion() {
         Schema v1 = SchemaBuilder.struct().name("Reading").field("device_id", Schema.STRING_SCHEMA)
                 .field("temperature", Schema.FLOAT64_SCHEMA).field("ts", Schema.INT64_SCHEMA).build();

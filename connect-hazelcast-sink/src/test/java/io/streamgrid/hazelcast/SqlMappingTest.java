@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.sql.SqlResult;
 import com.hazelcast.sql.SqlRow;
+import io.streamgrid.common.testing.RecordingSinkTaskContext;
+import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -18,6 +22,8 @@ import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code sqlMapping = true}: queries work right after the sink's first write, on a member with SQL. */
 class SqlMappingTest {
@@ -38,6 +44,10 @@ class SqlMappingTest {
 
     private SinkRecord json(long offset, String value) {
         return new SinkRecord(topic, 0, null, null, Schema.STRING_SCHEMA, value, offset);
+    }
+
+    private static BigDecimal dec(String value) {
+        return new BigDecimal(value);
     }
 
     private List<List<Object>> query(String sql) {
@@ -65,7 +75,7 @@ class SqlMappingTest {
                 json(3, "{\"device_id\":\"d3\",\"battery\":50,\"ts\":0}")));
 
         assertThat(query("SELECT device_id, battery FROM \"" + map + "\" WHERE battery < 20 ORDER BY device_id"))
-                .containsExactly(List.of("d2", 12L), List.of("d3", 5L));
+                .containsExactly(List.of("d2", dec("12")), List.of("d3", dec("5"))); // JSON numbers: DECIMAL
     }
 
     @Test
@@ -95,6 +105,133 @@ class SqlMappingTest {
         assertThat(query("SELECT device_id, temperature, humidity FROM \"" + map + "\" ORDER BY device_id"))
                 .as("the older entry reads NULL for the field its schema does not have")
                 .containsExactly(java.util.Arrays.asList("d1", 20.0, null), List.of("d2", 21.0, 40));
+    }
+
+    /** The map's value columns and their SQL types, as the cluster has them. */
+    private Map<String, String> columns() {
+        Map<String, String> columns = new LinkedHashMap<>();
+        for (List<Object> row : query("SELECT column_name, data_type FROM information_schema.columns "
+                + "WHERE table_name = '" + map + "' ORDER BY ordinal_position")) {
+            if (!row.get(0).equals("__key") && !row.get(0).equals("this")) {
+                columns.put((String) row.get(0), (String) row.get(1));
+            }
+        }
+        return columns;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jsonValue = true", "merge = true, jsonValue = true"})
+    void aJsonColumnFirstSeenWholeWidensToDoubleWhenAFractionArrives(String options) {
+        HazelcastSinkTask task = WITH_SQL.start("UPSERT INTO " + map + " SELECT * FROM " + topic
+                + " PK device_id STOREAS IMAP (" + options + ", sqlMapping = true)");
+        putAndFlush(task, List.of(json(0, "{\"device_id\":\"d1\",\"temp\":21}")));
+        putAndFlush(task, List.of(json(1, "{\"device_id\":\"d1\",\"temp\":21.5}"),
+                json(2, "{\"device_id\":\"d2\",\"temp\":20}")));
+
+        assertThat(query("SELECT __key, temp FROM \"" + map + "\" ORDER BY __key"))
+                .containsExactly(List.of("d1", 21.5), List.of("d2", 20.0));
+        assertThat(columns()).containsEntry("temp", "DOUBLE");
+
+        putAndFlush(task, List.of(json(3, "{\"device_id\":\"d3\",\"temp\":19,\"site\":\"roof\"}")));
+        assertThat(columns()).as("a column is never narrowed").containsEntry("temp", "DOUBLE")
+                .containsEntry("site", "VARCHAR");
+    }
+
+    @Test
+    void aJsonFieldWhoseKindsConflictBecomesAVarcharColumnThatReadsEveryValue() {
+        HazelcastSinkTask task = WITH_SQL.start("UPSERT INTO " + map + " SELECT * FROM " + topic
+                + " PK device_id STOREAS IMAP (jsonValue = true, sqlMapping = true)");
+        putAndFlush(task, List.of(json(0, "{\"device_id\":\"d1\",\"status\":1}")));
+        putAndFlush(task, List.of(json(1, "{\"device_id\":\"d2\",\"status\":\"ok\"}"),
+                json(2, "{\"device_id\":\"d3\",\"status\":true}")));
+        putAndFlush(task, List.of(json(3, "{\"device_id\":\"d4\",\"status\":2.5}")));
+
+        assertThat(columns()).containsEntry("status", "VARCHAR");
+        assertThat(query("SELECT __key, status FROM \"" + map + "\" ORDER BY __key")).containsExactly(
+                List.of("d1", "1"), List.of("d2", "ok"), List.of("d3", "true"), List.of("d4", "2.5"));
+    }
+
+    @Test
+    void aJsonFieldOnlyInTheMiddleOfABatchGetsAColumn() {
+        HazelcastSinkTask task = WITH_SQL.start("UPSERT INTO " + map + " SELECT * FROM " + topic
+                + " PK device_id STOREAS IMAP (jsonValue = true, sqlMapping = true)");
+        putAndFlush(task, List.of(json(0, "{\"device_id\":\"d1\",\"temp\":21.5}"),
+                json(1, "{\"device_id\":\"d2\",\"temp\":20.5,\"humidity\":40}"),
+                json(2, "{\"device_id\":\"d3\",\"temp\":19.5}")));
+
+        assertThat(query("SELECT __key, humidity FROM \"" + map + "\" ORDER BY __key")).containsExactly(
+                Arrays.asList("d1", null), List.of("d2", 40L), Arrays.asList("d3", null));
+    }
+
+    @Test
+    void compactStateWithAWholeNumberThenAFractionStaysQueryableForThatKeyAndTheWholeMap() {
+        HazelcastSinkTask task = WITH_SQL.start("UPSERT INTO " + map + " SELECT * FROM " + topic
+                + " PK device_id WITHFORMAT COMPACT STOREAS IMAP (merge = true, compactType = 'State" + suffix
+                + "', sqlMapping = true)");
+        putAndFlush(task, List.of(json(0, "{\"device_id\":\"d1\",\"temp\":21}"),
+                json(1, "{\"device_id\":\"d2\",\"temp\":20,\"battery\":87}")));
+        putAndFlush(task, List.of(json(2, "{\"device_id\":\"d1\",\"temp\":21.5}")));
+
+        assertThat(query("SELECT temp FROM \"" + map + "\" WHERE __key = 'd1'")).containsExactly(List.of(dec("21.5")));
+        assertThat(query("SELECT __key, temp, battery FROM \"" + map + "\" ORDER BY __key"))
+                .containsExactly(Arrays.asList("d1", dec("21.5"), null), List.of("d2", dec("20"), dec("87")));
+        assertThat(columns()).containsEntry("temp", "DECIMAL");
+        assertThat(query("SELECT * FROM \"" + map + "\"")).hasSize(2);
+    }
+
+    @Test
+    void aCompactValueItsColumnCannotHoldIsBadDataAndTheRestIsWritten() {
+        RecordingSinkTaskContext context = new RecordingSinkTaskContext(true);
+        HazelcastSinkTask task = WITH_SQL.start(context, "UPSERT INTO " + map + " SELECT * FROM " + topic
+                + " PK device_id WITHFORMAT COMPACT STOREAS IMAP (merge = true, compactType = 'State" + suffix
+                + "', sqlMapping = true)");
+        putAndFlush(task, List.of(json(0, "{\"device_id\":\"d1\",\"temp\":21.5}")));
+        task.put(List.of(json(1, "{\"device_id\":\"d2\",\"temp\":\"hot\"}"),
+                json(2, "{\"device_id\":\"d3\",\"temp\":19}")));
+        task.preCommit(Map.of());
+        putAndFlush(task, List.of(json(3, "{\"device_id\":\"d4\",\"temp\":18.5}"))); // the failed batch first
+
+        assertThat(context.deadLetters).extracting(SinkRecord::kafkaOffset).containsExactly(1L);
+        assertThat(context.deadLetterErrors.get(0)).hasMessageContaining("'d2'")
+                .hasMessageContaining("'temp'").hasMessageContaining("DECIMAL").hasMessageContaining("hot");
+        assertThat(query("SELECT __key, temp FROM \"" + map + "\" ORDER BY __key"))
+                .containsExactly(List.of("d1", dec("21.5")), List.of("d3", dec("19")), List.of("d4", dec("18.5")));
+    }
+
+    @Test
+    void aCompactColumnKeepsItsKindAndTakesEveryValueThatConvertsWithoutLoss() {
+        Schema reading = SchemaBuilder.struct().field("device_id", Schema.STRING_SCHEMA)
+                .field("temperature", Schema.FLOAT64_SCHEMA).field("count", Schema.INT64_SCHEMA).build();
+        RecordingSinkTaskContext context = new RecordingSinkTaskContext(true);
+        HazelcastSinkTask task = WITH_SQL.start(context, "UPSERT INTO " + map + " SELECT * FROM " + topic
+                + " PK device_id WITHFORMAT COMPACT STOREAS IMAP (compactType = 'Reading" + suffix
+                + "', sqlMapping = true)");
+        putAndFlush(task, List.of(new SinkRecord(topic, 0, null, null, reading,
+                new Struct(reading).put("device_id", "d1").put("temperature", 20.0).put("count", 1L), 0)));
+        putAndFlush(task, List.of(json(1, "{\"device_id\":\"d2\",\"temperature\":21.53,\"count\":7}"),
+                json(2, "{\"device_id\":\"d3\",\"temperature\":22,\"count\":8.0}")));
+
+        assertThat(columns()).containsEntry("temperature", "DOUBLE").containsEntry("count", "BIGINT");
+        assertThat(query("SELECT __key, temperature, \"count\" FROM \"" + map + "\" ORDER BY __key")).containsExactly(
+                List.of("d1", 20.0, 1L), List.of("d2", 21.53, 7L), List.of("d3", 22.0, 8L));
+        assertThat(context.deadLetters).isEmpty();
+    }
+
+    @Test
+    void aColumnAnotherTaskMadeOrWidenedIsKeptWhenThisTaskAddsOne() {
+        String kcql = "UPSERT INTO " + map + " SELECT * FROM " + topic
+                + " PK device_id STOREAS IMAP (jsonValue = true, sqlMapping = true)";
+        HazelcastSinkTask first = WITH_SQL.start(kcql);
+        HazelcastSinkTask second = WITH_SQL.start(kcql);
+        putAndFlush(first, List.of(json(0, "{\"device_id\":\"d1\",\"temp\":21}")));
+        putAndFlush(second, List.of(json(1, "{\"device_id\":\"d2\",\"temp\":20.5,\"humidity\":40}")));
+        putAndFlush(first, List.of(json(2, "{\"device_id\":\"d3\",\"temp\":19,\"pressure\":1013}")));
+
+        assertThat(columns()).containsEntry("temp", "DOUBLE").containsEntry("humidity", "BIGINT")
+                .containsEntry("pressure", "BIGINT");
+        assertThat(query("SELECT __key, temp, humidity, pressure FROM \"" + map + "\" ORDER BY __key"))
+                .containsExactly(Arrays.asList("d1", 21.0, null, null), Arrays.asList("d2", 20.5, 40L, null),
+                        Arrays.asList("d3", 19.0, null, 1013L));
     }
 
     @Test

@@ -58,6 +58,7 @@ final class RecordFields {
                 case FLOAT64 -> record.getFloat64(name);
                 case NULLABLE_FLOAT32 -> record.getNullableFloat32(name);
                 case NULLABLE_FLOAT64 -> record.getNullableFloat64(name);
+                case DECIMAL -> record.getDecimal(name); // JSON numbers of a map with an SQL mapping
                 default -> kind.name(); // arrays, nested records, dates: the dashboard names their kind
             };
             fields.put(name, value);

@@ -8,13 +8,16 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
+import java.time.temporal.Temporal;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongFunction;
 
 /**
  * Reads and writes a Compact field of any kind as a plain Java value (boxed scalars, arrays, GenericRecords),
- * so that fields can be copied from one record into another without a switch at every use.
+ * so that fields can be copied from one record into another without a switch at every use, and converts a
+ * field to another kind where no information is lost.
  */
 final class CompactFields {
 
@@ -122,6 +125,120 @@ final class CompactFields {
 
     static void set(GenericRecordBuilder builder, String name, Field field) {
         access(field.kind()).setter().set(builder, name, field.value());
+    }
+
+    /**
+     * The field as a field of kind {@code target}, or null when its value does not convert without loss: a
+     * number converts to any number kind that reads back as the same number (21 to FLOAT64 21.0, 21.0 to INT64
+     * 21, DECIMAL 21.53 to FLOAT64 21.53; not 21.5 to INT64, nor a whole number beyond 2^53 to FLOAT64), a null
+     * to any nullable kind; other values only to their own kind. Never to text: {@link #asText} says when that
+     * is wanted.
+     */
+    static Field convert(Field field, FieldKind target) {
+        if (field.kind() == target) {
+            return field;
+        }
+        Object value = field.value();
+        if (value == null) {
+            return NOT_NULLABLE.contains(target) ? null : new Field(target, null);
+        }
+        Object converted = switch (target) {
+            case BOOLEAN, NULLABLE_BOOLEAN -> value instanceof Boolean ? value : null;
+            case INT8, NULLABLE_INT8 -> whole(value, Byte.MIN_VALUE, Byte.MAX_VALUE, l -> (byte) l);
+            case INT16, NULLABLE_INT16 -> whole(value, Short.MIN_VALUE, Short.MAX_VALUE, l -> (short) l);
+            case INT32, NULLABLE_INT32 -> whole(value, Integer.MIN_VALUE, Integer.MAX_VALUE, l -> (int) l);
+            case INT64, NULLABLE_INT64 -> whole(value, Long.MIN_VALUE, Long.MAX_VALUE, l -> l);
+            case FLOAT32, NULLABLE_FLOAT32 -> float32(value);
+            case FLOAT64, NULLABLE_FLOAT64 -> float64(value);
+            case DECIMAL -> decimal(value);
+            default -> null; // text, points in time, records and arrays convert only to their own kind
+        };
+        return converted == null ? null : new Field(target, converted);
+    }
+
+    /** A scalar field as a STRING field of its text (a whole FLOAT64 without ".0"); null for records and arrays. */
+    static Field asText(Field field) {
+        Object value = field.value();
+        if (value == null || value instanceof String) {
+            return new Field(FieldKind.STRING, value);
+        }
+        String text;
+        if (value instanceof Double || value instanceof Float) {
+            double d = ((Number) value).doubleValue();
+            text = Double.isFinite(d) ? BigDecimal.valueOf(d).stripTrailingZeros().toPlainString() : value.toString();
+        } else if (value instanceof BigDecimal decimal) {
+            text = decimal.toPlainString();
+        } else if (value instanceof Number || value instanceof Boolean || value instanceof Temporal) {
+            text = value.toString();
+        } else {
+            return null;
+        }
+        return new Field(FieldKind.STRING, text);
+    }
+
+    /** A number's exact value; null for a value that is no number, NaN or infinite. */
+    private static BigDecimal exact(Object value) {
+        if (value instanceof BigDecimal decimal) {
+            return decimal;
+        }
+        if (value instanceof Double || value instanceof Float) {
+            double d = ((Number) value).doubleValue();
+            return Double.isFinite(d) ? new BigDecimal(d) : null;
+        }
+        if (value instanceof Byte || value instanceof Short || value instanceof Integer || value instanceof Long) {
+            return BigDecimal.valueOf(((Number) value).longValue());
+        }
+        return null;
+    }
+
+    private static Object whole(Object value, long min, long max, LongFunction<Object> box) {
+        BigDecimal exact = exact(value);
+        if (exact == null) {
+            return null;
+        }
+        try {
+            long whole = exact.longValueExact();
+            return whole >= min && whole <= max ? box.apply(whole) : null;
+        } catch (ArithmeticException e) {
+            return null; // a fraction, or beyond 64 bits
+        }
+    }
+
+    /** A double that reads back as the same number (21.53 from DECIMAL 21.53: its shortest text is "21.53"). */
+    private static Object float64(Object value) {
+        if (value instanceof Double || value instanceof Float) {
+            return ((Number) value).doubleValue();
+        }
+        BigDecimal exact = exact(value);
+        if (exact == null) {
+            return null;
+        }
+        double d = exact.doubleValue();
+        return Double.isFinite(d) && BigDecimal.valueOf(d).compareTo(exact) == 0 ? d : null;
+    }
+
+    private static Object float32(Object value) {
+        if (value instanceof Float) {
+            return value;
+        }
+        if (value instanceof Double d && !Double.isFinite(d)) {
+            return d.floatValue(); // NaN and the infinities are floats too
+        }
+        BigDecimal exact = value instanceof Double d ? BigDecimal.valueOf(d) : exact(value);
+        if (exact == null) {
+            return null;
+        }
+        float f = exact.floatValue();
+        return Float.isFinite(f) && new BigDecimal(Float.toString(f)).compareTo(exact) == 0 ? f : null;
+    }
+
+    /** The decimal a number was written as (21.5, not the binary fraction a double holds); null for NaN, infinity. */
+    private static Object decimal(Object value) {
+        if (value instanceof Double || value instanceof Float) {
+            double d = ((Number) value).doubleValue();
+            return Double.isFinite(d) ? BigDecimal.valueOf(d) : null;
+        }
+        return exact(value);
     }
 
     private static Access access(FieldKind kind) {

@@ -31,10 +31,14 @@ import org.apache.kafka.connect.errors.DataException;
 /**
  * Builds Hazelcast Compact {@link GenericRecord}s from Connect values. The Compact schema follows the Connect
  * schema (optional fields become nullable kinds, so a null fits), or, for schemaless JSON, the schema inferred
- * from the document (every field nullable). A struct field becomes a nested record of type
+ * from the document (every field nullable; whole numbers INT64, others FLOAT64). For a map with an SQL mapping,
+ * schemaless numbers are DECIMAL instead ({@code numbersAsDecimal}): JSON has one number type, and a Compact field
+ * must keep one kind in every record for SQL to read it, whether a device sent 21 or 21.5; DECIMAL holds every
+ * JSON number as written (21, 21.5, an epoch-milliseconds timestamp, a 64-bit id), which FLOAT64 does not (arrays
+ * keep the inferred kinds: SQL does not read them). A struct field becomes a nested record of type
  * {@code <type>.<field>} unless its schema is named. Kafka's Date, Time and Timestamp become Compact DATE, TIME
- * and TIMESTAMP_WITH_TIMEZONE (UTC), Decimal becomes DECIMAL, bytes an array of INT8. Compact has no map type:
- * a map field is bad data, named.
+ * and TIMESTAMP_WITH_TIMEZONE (UTC), Decimal becomes DECIMAL, bytes an array of INT8. Compact has no map type: a
+ * map field is bad data, named.
  */
 public final class CompactRecords {
 
@@ -42,12 +46,24 @@ public final class CompactRecords {
     private static final long MILLIS_PER_DAY = 86_400_000L;
 
     private final JsonValueFormat json = new JsonValueFormat();
+    private final boolean numbersAsDecimal;
+
+    /** Records whose schemaless numbers are INT64 or FLOAT64, as inferred. */
+    public CompactRecords() {
+        this(false);
+    }
+
+    /** @param numbersAsDecimal whether schemaless numbers become DECIMAL fields (for an SQL mapping) */
+    public CompactRecords(boolean numbersAsDecimal) {
+        this.numbersAsDecimal = numbersAsDecimal;
+    }
 
     /** The record of a projected value; a value that is not a struct or object is a {@code DataException}. */
     public GenericRecord of(String typeName, SchemaAndValue projected) {
         Schema schema = projected.schema();
         Object value = projected.value();
-        if (schema == null || value instanceof String || value instanceof byte[]) {
+        boolean schemaless = schema == null || value instanceof String || value instanceof byte[];
+        if (schemaless) {
             SchemaAndValue inferred = infer(value);
             schema = inferred.schema();
             value = inferred.value();
@@ -56,7 +72,7 @@ public final class CompactRecords {
             throw new DataException("a Compact value is a record: the value is " + schema.type()
                     + ", not a struct or a JSON object");
         }
-        return record(typeName, struct);
+        return record(typeName, struct, schemaless && numbersAsDecimal);
     }
 
     /** The schema and struct of schemaless data: a Map, or JSON text as a string or bytes. */
@@ -71,16 +87,17 @@ public final class CompactRecords {
         }
     }
 
-    private static GenericRecord record(String typeName, Struct struct) {
+    /** @param decimals whether numbers become DECIMAL fields (schemaless JSON for an SQL mapping) */
+    private static GenericRecord record(String typeName, Struct struct, boolean decimals) {
         GenericRecordBuilder builder = GenericRecordBuilder.compact(typeName);
         for (Field field : struct.schema().fields()) {
             CompactFields.set(builder, field.name(),
-                    field(typeName + "." + field.name(), field.schema(), struct.get(field)));
+                    field(typeName + "." + field.name(), field.schema(), struct.get(field), decimals));
         }
         return builder.build();
     }
 
-    private static CompactFields.Field field(String path, Schema schema, Object value) {
+    private static CompactFields.Field field(String path, Schema schema, Object value, boolean decimals) {
         String logical = schema.name();
         if (Decimal.LOGICAL_NAME.equals(logical)) {
             return new CompactFields.Field(FieldKind.DECIMAL, value);
@@ -99,15 +116,19 @@ public final class CompactRecords {
             case INT8 -> scalar(nullable, FieldKind.NULLABLE_INT8, FieldKind.INT8, value);
             case INT16 -> scalar(nullable, FieldKind.NULLABLE_INT16, FieldKind.INT16, value);
             case INT32 -> scalar(nullable, FieldKind.NULLABLE_INT32, FieldKind.INT32, value);
-            case INT64 -> scalar(nullable, FieldKind.NULLABLE_INT64, FieldKind.INT64, value);
+            case INT64 -> decimals && value instanceof Long whole
+                    ? new CompactFields.Field(FieldKind.DECIMAL, BigDecimal.valueOf(whole))
+                    : scalar(nullable, FieldKind.NULLABLE_INT64, FieldKind.INT64, value);
             case FLOAT32 -> scalar(nullable, FieldKind.NULLABLE_FLOAT32, FieldKind.FLOAT32, value);
-            case FLOAT64 -> scalar(nullable, FieldKind.NULLABLE_FLOAT64, FieldKind.FLOAT64, value);
+            case FLOAT64 -> decimals && value instanceof Double d && Double.isFinite(d)
+                    ? new CompactFields.Field(FieldKind.DECIMAL, BigDecimal.valueOf(d)) // 21.53 as written
+                    : scalar(nullable, FieldKind.NULLABLE_FLOAT64, FieldKind.FLOAT64, value);
             case BOOLEAN -> scalar(nullable, FieldKind.NULLABLE_BOOLEAN, FieldKind.BOOLEAN, value);
             case STRING -> new CompactFields.Field(FieldKind.STRING, value);
             case BYTES -> new CompactFields.Field(FieldKind.ARRAY_OF_INT8,
                     value instanceof ByteBuffer buffer ? Buffers.toArray(buffer) : value);
             case STRUCT -> new CompactFields.Field(FieldKind.COMPACT,
-                    value == null ? null : record(nestedType(path, schema), (Struct) value));
+                    value == null ? null : record(nestedType(path, schema), (Struct) value, decimals));
             case ARRAY -> array(path, schema.valueSchema(), (List<?>) value);
             case MAP -> throw new DataException("field '" + path + "' is a map, and Compact has no map type; select "
                     + "its entries as fields, or store the value as JSON");
@@ -143,7 +164,8 @@ public final class CompactRecords {
                 return objects(FieldKind.ARRAY_OF_STRING, list, String[]::new, v -> v);
             case STRUCT:
                 String type = nestedType(path, element);
-                return objects(FieldKind.ARRAY_OF_COMPACT, list, GenericRecord[]::new, v -> record(type, (Struct) v));
+                return objects(FieldKind.ARRAY_OF_COMPACT, list, GenericRecord[]::new,
+                        v -> record(type, (Struct) v, false));
             case INT8:
                 return nullable ? objects(FieldKind.ARRAY_OF_NULLABLE_INT8, list, Byte[]::new, v -> v)
                         : primitives(FieldKind.ARRAY_OF_INT8, list, n -> new byte[n],

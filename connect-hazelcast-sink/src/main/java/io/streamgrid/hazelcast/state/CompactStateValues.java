@@ -4,25 +4,33 @@ import com.hazelcast.nio.serialization.FieldKind;
 import com.hazelcast.nio.serialization.genericrecord.GenericRecord;
 import com.hazelcast.nio.serialization.genericrecord.GenericRecordBuilder;
 import java.math.BigDecimal;
-import java.util.Set;
 import org.apache.kafka.connect.data.SchemaAndValue;
 
 /**
- * Device state as Compact records of one type name. A merge keeps the stored field's kind where the update's
- * value fits it (a null in a nullable field; a whole number in a FLOAT64 field, as schemaless JSON writes
- * {@code 21} for {@code 21.0}), so a field keeps one SQL type across updates.
+ * Device state as Compact records of one type name. A field keeps one kind across a key's updates:
+ * <ul>
+ * <li>with {@code sqlMapping = true} the update's kinds win, since {@link SqlMapping} has brought every value to
+ * its columns' kinds before the merge, the kinds every record of the map shares (SQL reads a field only as the
+ * kind of its column);</li>
+ * <li>without it, a merge keeps the stored field's kind where the update's value converts to it without loss, in
+ * either direction (21 in a FLOAT64 field is 21.0, 21.0 in an INT64 field is 21, a null in a nullable field);
+ * a value that does not convert (21.5 for an INT64 field) brings its own kind.</li>
+ * </ul>
  */
 public final class CompactStateValues implements StateValues {
 
-    private static final Set<FieldKind> WHOLE_NUMBERS = Set.of(FieldKind.INT8, FieldKind.INT16, FieldKind.INT32,
-            FieldKind.INT64, FieldKind.NULLABLE_INT8, FieldKind.NULLABLE_INT16, FieldKind.NULLABLE_INT32,
-            FieldKind.NULLABLE_INT64);
-
-    private final CompactRecords records = new CompactRecords();
+    private final CompactRecords records;
     private final String typeName;
+    private final boolean kindsFromColumns;
 
-    public CompactStateValues(String typeName) {
+    /**
+     * @param kindsFromColumns whether an SQL mapping's columns decide the kinds: the update's kinds win, and
+     *                         schemaless numbers are DECIMAL ({@link CompactRecords})
+     */
+    public CompactStateValues(String typeName, boolean kindsFromColumns) {
         this.typeName = typeName;
+        this.kindsFromColumns = kindsFromColumns;
+        this.records = new CompactRecords(kindsFromColumns);
     }
 
     @Override
@@ -57,24 +65,16 @@ public final class CompactStateValues implements StateValues {
         for (String name : changes.getFieldNames()) {
             CompactFields.Field change = CompactFields.get(changes, name);
             FieldKind storedKind = old.getFieldKind(name);
-            CompactFields.set(merged, name, storedKind == FieldKind.NOT_AVAILABLE ? change : fit(change, storedKind));
+            CompactFields.set(merged, name, kindsFromColumns || storedKind == FieldKind.NOT_AVAILABLE ? change
+                    : fit(change, storedKind));
         }
         return merged.build();
     }
 
-    /** The change in the stored field's kind where its value fits that kind, else as it is. */
+    /** The change in the stored field's kind where its value converts to it without loss, else as it is. */
     private static CompactFields.Field fit(CompactFields.Field change, FieldKind storedKind) {
-        if (change.kind() == storedKind) {
-            return change;
-        }
-        if (change.value() == null) {
-            return CompactFields.NOT_NULLABLE.contains(storedKind) ? change : new CompactFields.Field(storedKind, null);
-        }
-        if ((storedKind == FieldKind.FLOAT64 || storedKind == FieldKind.NULLABLE_FLOAT64)
-                && WHOLE_NUMBERS.contains(change.kind())) {
-            return new CompactFields.Field(storedKind, ((Number) change.value()).doubleValue());
-        }
-        return change;
+        CompactFields.Field converted = CompactFields.convert(change, storedKind);
+        return converted != null ? converted : change;
     }
 
     @Override

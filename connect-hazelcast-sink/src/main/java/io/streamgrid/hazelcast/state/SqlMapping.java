@@ -1,90 +1,196 @@
 package io.streamgrid.hazelcast.state;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastJsonValue;
 import com.hazelcast.nio.serialization.FieldKind;
 import com.hazelcast.nio.serialization.genericrecord.GenericRecord;
+import com.hazelcast.nio.serialization.genericrecord.GenericRecordBuilder;
 import com.hazelcast.sql.SqlResult;
 import com.hazelcast.sql.SqlRow;
 import io.streamgrid.hazelcast.writer.WriteEntry;
-import java.io.IOException;
-import java.util.Iterator;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.BinaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the Hazelcast SQL mapping of a map in step with the values the sink writes
- * ({@code STOREAS IMAP (sqlMapping = true)}), so {@code SELECT ... FROM <map>} works with no manual step.
- * Columns come from the written values' fields (Compact field kinds, or JSON value types for
- * {@code jsonValue = true}); a value with a field no column has yet makes the mapping again with the union
- * of the columns it had and the new ones, so a field added in Kafka becomes a column. Nested records and
- * arrays are not mapped: SQL reads only top-level scalar fields here. The sink owns this mapping: it is
- * replaced ({@code CREATE OR REPLACE MAPPING}) when columns are added.
+ * ({@code STOREAS IMAP (sqlMapping = true)}), so {@code SELECT ... FROM <map>} works with no manual step and
+ * answers what the map holds. Every top-level scalar field of every value of a batch counts (JSON texts are
+ * scanned, not parsed: {@link JsonColumns}); nested records and arrays are not mapped. The sink owns this
+ * mapping and makes it again ({@code CREATE OR REPLACE MAPPING}) when a field needs a column it has not:
+ * <ul>
+ * <li><b>JSON</b> ({@code json-flat}): SQL converts each stored value to its column's type as it reads it, so a
+ * column takes the widest type its values need ({@link ColumnTypes#widest}: BIGINT then 21.5 makes it DOUBLE, a
+ * number and a string make it VARCHAR) and is never narrowed.</li>
+ * <li><b>Compact</b>: SQL reads a field only as the type of its Compact kind (a DOUBLE column fails on an INT64
+ * field), so a field must have one kind in every record of the map. A column's type, once made, is that kind for
+ * good: each value is brought to its columns' kinds before it is written where that loses nothing (21 to 21.0 for
+ * a DOUBLE column, any scalar to text for a VARCHAR one), and a value that does not fit (21.5 or "hot" for a
+ * BIGINT column) is bad data, named, rather than a record that breaks every query of the map. Widening such a
+ * column would mean rewriting every stored record while other tasks go on writing the old kind; instead
+ * schemaless JSON numbers are DECIMAL from the start ({@link CompactRecords}), so 21 then 21.5 needs no widening.
+ * A new field's column takes the widest type of the batch that brings it.</li>
+ * </ul>
+ * Before it makes the mapping again, and at least every {@link #RECHECK}, it reads the mapping the cluster has, so
+ * a column another task made or widened is kept, and one a concurrent {@code CREATE OR REPLACE} lost is made again.
  */
 public final class SqlMapping {
 
+    /** How often the cluster's mapping is read back even when no value asks for a change. */
+    static final Duration RECHECK = Duration.ofSeconds(30);
+
     private static final Logger LOG = LoggerFactory.getLogger(SqlMapping.class);
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     /** Names SQL gives the key and the whole value: never value columns. */
     private static final List<String> RESERVED = List.of("__key", "this");
 
     private final HazelcastInstance client;
     private final String mapName;
     private final String compactType;
+    private final long recheckNanos;
     /** The mapping's columns as last made or read, by name; empty until the first batch. */
     private final Map<String, String> columns = new LinkedHashMap<>();
+    private final JsonColumns jsonColumns = new JsonColumns();
     private String keyType;
+    private long checkedAt;
 
     /** @param compactType the values' Compact type name, or null for JSON values */
-    @edu.umd.cs.findbugs.annotations.SuppressFBWarnings(value = "EI_EXPOSE_REP2", justification = "it runs SQL "
-            + "through the task's client")
     public SqlMapping(HazelcastInstance client, String mapName, String compactType) {
+        this(client, mapName, compactType, RECHECK);
+    }
+
+    /** @param recheck how often the cluster's mapping is read back when nothing asks for a change */
+    SqlMapping(HazelcastInstance client, String mapName, String compactType, Duration recheck) {
         this.client = client;
         this.mapName = mapName;
         this.compactType = compactType;
+        this.recheckNanos = recheck.toNanos();
     }
 
-    /** Makes or widens the mapping for the columns this batch's values have; blocks on SQL. */
-    public synchronized void ensure(List<WriteEntry> batch) {
+    /**
+     * Makes, widens or mends the mapping for the columns this batch's values need; blocks on SQL. Returns the
+     * batch to write: for Compact values, each brought to its columns' kinds.
+     *
+     * @throws IllegalArgumentException for a Compact value with a field its column cannot hold without loss
+     */
+    public synchronized List<WriteEntry> ensure(List<WriteEntry> batch) {
         Map<String, String> seen = new LinkedHashMap<>();
-        String batchKeyType = null;
-        for (int i = 0; i < batch.size(); i++) {
-            WriteEntry entry = batch.get(i);
-            if (batchKeyType == null && entry.key() != null) {
-                batchKeyType = keyType(entry.key());
+        for (WriteEntry entry : batch) {
+            if (keyType == null && entry.key() != null) {
+                keyType = keyType(entry.key());
             }
-            Object value = entry.value() instanceof StateUpdate update ? update.document() : entry.value();
-            if (value instanceof HazelcastJsonValue json && i != 0 && i != batch.size() - 1) {
-                continue; // JSON text is parsed for its fields only at the ends of a batch: parsing is not free
+            columnsOf(document(entry), seen);
+        }
+        jsonColumns.drainInto(seen);
+        RESERVED.forEach(seen::remove);
+        if (keyType != null && (asksForChange(seen) || !columns.isEmpty()
+                && System.nanoTime() - checkedAt >= recheckNanos)) {
+            reconcile(seen);
+        }
+        return compactType == null ? batch : fitted(batch);
+    }
+
+    /** Whether a field has no column yet, or (JSON) a column narrower than its values need. */
+    private boolean asksForChange(Map<String, String> seen) {
+        for (Map.Entry<String, String> field : seen.entrySet()) {
+            String column = columns.get(field.getKey());
+            if (column == null || compactType == null && !ColumnTypes.widest(column, field.getValue()).equals(column)) {
+                return true;
             }
-            columnsOf(value, seen);
         }
-        if (keyType == null) {
-            keyType = batchKeyType;
-        }
-        if (keyType == null || seen.isEmpty() || columns.keySet().containsAll(seen.keySet()) && !columns.isEmpty()) {
-            return; // nothing (new) to map: SQL takes no mapping without value columns
-        }
-        if (columns.isEmpty()) {
-            columns.putAll(existingColumns());
-        }
-        Map<String, String> wanted = new LinkedHashMap<>(columns);
-        seen.forEach(wanted::putIfAbsent);
-        if (wanted.equals(columns) && !columns.isEmpty()) {
-            return;
-        }
-        String ddl = createMapping(wanted);
-        try (SqlResult ignored = client.getSql().execute(ddl)) {
-            LOG.info("SQL mapping of map '{}' now has the columns {}", mapName, wanted.keySet());
+        return false;
+    }
+
+    /**
+     * Makes the mapping again, if it changes, with the columns the cluster has, those this task made before (a
+     * concurrent replacement may have lost them) and those the batch needs: JSON columns widened to what all of
+     * them need; Compact columns keep the type they have.
+     */
+    private void reconcile(Map<String, String> seen) {
+        Map<String, String> cluster = existingColumns();
+        checkedAt = System.nanoTime();
+        Map<String, String> wanted = new LinkedHashMap<>(cluster);
+        BinaryOperator<String> join = compactType == null ? ColumnTypes::widest : (kept, other) -> kept;
+        columns.forEach((name, type) -> wanted.merge(name, type, join));
+        seen.forEach((name, type) -> wanted.merge(name, type, join));
+        if (!wanted.isEmpty() && !wanted.equals(cluster)) { // SQL takes no mapping without value columns
+            try (SqlResult ignored = client.getSql().execute(createMapping(wanted))) {
+                LOG.info("SQL mapping of map '{}' now has the columns {}", mapName, wanted);
+            }
         }
         columns.clear();
         columns.putAll(wanted);
+    }
+
+    /** The batch with each Compact value brought to its columns' kinds; the batch itself when none needed it. */
+    private List<WriteEntry> fitted(List<WriteEntry> batch) {
+        List<WriteEntry> fitted = null;
+        for (int i = 0; i < batch.size(); i++) {
+            WriteEntry entry = batch.get(i);
+            if (!(document(entry) instanceof GenericRecord record)) {
+                continue;
+            }
+            GenericRecord fit = fit(record, entry.key());
+            if (fit != record) {
+                if (fitted == null) {
+                    fitted = new ArrayList<>(batch);
+                }
+                fitted.set(i, new WriteEntry(entry.key(), entry.value() instanceof StateUpdate update
+                        ? new StateUpdate(fit, update.version()) : fit));
+            }
+        }
+        return fitted == null ? batch : fitted;
+    }
+
+    private GenericRecord fit(GenericRecord record, Object key) {
+        Set<String> names = record.getFieldNames();
+        boolean fits = true;
+        for (String name : names) {
+            String column = columns.get(name);
+            fits &= column == null || column.equals(ColumnTypes.of(record.getFieldKind(name)));
+        }
+        if (fits) {
+            return record;
+        }
+        GenericRecordBuilder builder = GenericRecordBuilder.compact(compactType);
+        for (String name : names) {
+            CompactFields.Field field = CompactFields.get(record, name);
+            String column = columns.get(name);
+            boolean nullable = field.value() == null || !CompactFields.NOT_NULLABLE.contains(field.kind());
+            FieldKind target = column == null || column.equals(ColumnTypes.of(field.kind())) ? null
+                    : ColumnTypes.kind(column, nullable);
+            if (target != null) {
+                CompactFields.Field converted = target == FieldKind.STRING ? CompactFields.asText(field)
+                        : CompactFields.convert(field, target);
+                if (converted == null) {
+                    throw new IllegalArgumentException("The field '" + name + "' of key '" + key + "' is "
+                            + describe(field) + ", which the SQL column '" + name + "' " + column + " of map '"
+                            + mapName + "' cannot hold without loss: a Compact field keeps the kind of its column in "
+                            + "every record of the map (SQL reads a field only as that kind); send this field as "
+                            + column + ", or write it to a map of its own");
+                }
+                field = converted;
+            }
+            CompactFields.set(builder, name, field);
+        }
+        return builder.build();
+    }
+
+    private static String describe(CompactFields.Field field) {
+        Object value = field.value();
+        String text = value instanceof String s ? '"' + s + '"' : String.valueOf(value);
+        return (text.length() > 40 ? text.substring(0, 37) + "..." : text) + " (" + field.kind() + ")";
+    }
+
+    private static Object document(WriteEntry entry) {
+        return entry.value() instanceof StateUpdate update ? update.document() : entry.value();
     }
 
     /** The statement that makes the mapping with these value columns. */
@@ -118,62 +224,37 @@ public final class SqlMapping {
         return existing;
     }
 
-    private static void columnsOf(Object value, Map<String, String> seen) {
+    private void columnsOf(Object value, Map<String, String> seen) {
         if (value instanceof GenericRecord record) {
             for (String name : record.getFieldNames()) {
                 FieldKind kind = record.getFieldKind(name);
                 if (kind == FieldKind.STRING && record.getString(name) == null) {
                     continue; // schemaless JSON's null: its kind says nothing of the field's type
                 }
-                String type = sqlType(kind);
-                if (type != null && !RESERVED.contains(name)) {
-                    seen.putIfAbsent(name, type);
+                String type = ColumnTypes.of(kind);
+                if (type != null) {
+                    seen.merge(name, type, ColumnTypes::widest);
                 }
             }
         } else if (value instanceof ObjectNode node) {
-            jsonColumns(node, seen);
-        } else if (value instanceof HazelcastJsonValue json) {
-            try {
-                JsonNode node = MAPPER.readTree(json.getValue());
-                if (node instanceof ObjectNode object) {
-                    jsonColumns(object, seen);
+            for (Map.Entry<String, JsonNode> field : node.properties()) {
+                String type = jsonType(field.getValue());
+                if (type != null) {
+                    seen.merge(field.getKey(), type, ColumnTypes::widest);
                 }
-            } catch (IOException e) {
-                // not JSON: nothing to map; Hazelcast stores it all the same
             }
+        } else if (value instanceof HazelcastJsonValue json) {
+            jsonColumns.add(json.getValue()); // not JSON: nothing to map; Hazelcast stores it all the same
         }
     }
 
-    private static void jsonColumns(ObjectNode node, Map<String, String> seen) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
-            JsonNode value = field.getValue();
-            String type = value.isIntegralNumber() ? "BIGINT" : value.isNumber() ? "DOUBLE"
-                    : value.isTextual() ? "VARCHAR" : value.isBoolean() ? "BOOLEAN" : null;
-            if (type != null && !RESERVED.contains(field.getKey())) {
-                seen.putIfAbsent(field.getKey(), type);
-            }
+    /** As {@link ColumnTypes#of(io.streamgrid.common.format.JsonMembers.Kind)}, for a parsed value. */
+    private static String jsonType(JsonNode value) {
+        if (value.isIntegralNumber()) {
+            return value.canConvertToLong() ? ColumnTypes.BIGINT : ColumnTypes.DOUBLE;
         }
-    }
-
-    /** The SQL type of a Compact field kind; null for kinds SQL cannot read as a column (records, arrays). */
-    static String sqlType(FieldKind kind) {
-        return switch (kind) {
-            case BOOLEAN, NULLABLE_BOOLEAN -> "BOOLEAN";
-            case INT8, NULLABLE_INT8 -> "TINYINT";
-            case INT16, NULLABLE_INT16 -> "SMALLINT";
-            case INT32, NULLABLE_INT32 -> "INTEGER";
-            case INT64, NULLABLE_INT64 -> "BIGINT";
-            case FLOAT32, NULLABLE_FLOAT32 -> "REAL";
-            case FLOAT64, NULLABLE_FLOAT64 -> "DOUBLE";
-            case STRING -> "VARCHAR";
-            case DECIMAL -> "DECIMAL";
-            case TIME -> "TIME";
-            case DATE -> "DATE";
-            case TIMESTAMP -> "TIMESTAMP";
-            case TIMESTAMP_WITH_TIMEZONE -> "TIMESTAMP WITH TIME ZONE";
-            default -> null;
-        };
+        return value.isNumber() ? ColumnTypes.DOUBLE : value.isTextual() ? ColumnTypes.VARCHAR
+                : value.isBoolean() ? ColumnTypes.BOOLEAN : null;
     }
 
     private static String keyType(Object key) {

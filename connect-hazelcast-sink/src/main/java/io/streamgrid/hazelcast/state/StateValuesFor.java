@@ -10,7 +10,7 @@ public final class StateValuesFor {
     }
 
     public static StateValues target(StoreTarget target) {
-        return target.format() == Format.COMPACT ? new CompactStateValues(target.compactType())
+        return target.format() == Format.COMPACT ? new CompactStateValues(target.compactType(), target.sqlMapping())
                 : new JsonStateValues(target.jsonValue());
     }
 }

@@ -58,9 +58,9 @@ public final class Writers {
             public CompletionStage<Void> write(List<WriteEntry> batch) {
                 java.util.concurrent.atomic.AtomicReference<CompletableFuture<Void>> written =
                         new java.util.concurrent.atomic.AtomicReference<>();
-                CompletableFuture<Void> result = CompletableFuture.runAsync(() -> mapping.ensure(batch), executor)
-                        .thenCompose(made -> {
-                            CompletableFuture<Void> write = writer.write(batch).toCompletableFuture();
+                CompletableFuture<Void> result = CompletableFuture.supplyAsync(() -> mapping.ensure(batch), executor)
+                        .thenCompose(fitted -> { // Compact values brought to their columns' kinds
+                            CompletableFuture<Void> write = writer.write(fitted).toCompletableFuture();
                             written.set(write);
                             return write;
                         });

@@ -1,0 +1,87 @@
+package io.streamgrid.hazelcast.state;
+
+import io.streamgrid.common.format.JsonMembers;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * The columns a batch's JSON texts need: every top-level field of every text with the widest type its values
+ * need. A name already met in the batch is found by its place in the text (a hash and a region compare), so a
+ * batch of records with the same fields allocates nothing per record; only a new name is copied out.
+ */
+final class JsonColumns implements JsonMembers.Visitor {
+
+    /** Names as written in the texts (escapes undecoded), in a table with open addressing. */
+    private String[] names = new String[32];
+    private String[] types = new String[32];
+    private int[] hashes = new int[32];
+    private int size;
+
+    /** Adds the fields of one JSON text; a text that is not a JSON object adds nothing. */
+    void add(String text) {
+        JsonMembers.visit(text, this);
+    }
+
+    @Override
+    public void member(String text, int nameStart, int nameEnd, JsonMembers.Kind kind) {
+        String type = ColumnTypes.of(kind);
+        if (type == null) {
+            return; // null, objects and arrays give no column
+        }
+        int length = nameEnd - nameStart;
+        int hash = 0;
+        for (int i = nameStart; i < nameEnd; i++) {
+            hash = 31 * hash + text.charAt(i);
+        }
+        int mask = names.length - 1;
+        int slot = hash & mask;
+        while (names[slot] != null) {
+            if (hashes[slot] == hash && names[slot].length() == length
+                    && text.regionMatches(nameStart, names[slot], 0, length)) {
+                types[slot] = ColumnTypes.widest(types[slot], type);
+                return;
+            }
+            slot = (slot + 1) & mask;
+        }
+        names[slot] = text.substring(nameStart, nameEnd);
+        types[slot] = type;
+        hashes[slot] = hash;
+        if (++size * 2 > names.length) {
+            grow();
+        }
+    }
+
+    /** Merges the fields gathered into {@code columns} (name to type, widest kept), and starts empty again. */
+    void drainInto(Map<String, String> columns) {
+        for (int slot = 0; slot < names.length; slot++) {
+            if (names[slot] != null) {
+                columns.merge(JsonMembers.name(names[slot], 0, names[slot].length()), types[slot],
+                        ColumnTypes::widest);
+            }
+        }
+        Arrays.fill(names, null);
+        Arrays.fill(types, null);
+        size = 0;
+    }
+
+    private void grow() {
+        String[] oldNames = names;
+        String[] oldTypes = types;
+        int[] oldHashes = hashes;
+        names = new String[oldNames.length * 2];
+        types = new String[names.length];
+        hashes = new int[names.length];
+        int mask = names.length - 1;
+        for (int i = 0; i < oldNames.length; i++) {
+            if (oldNames[i] != null) {
+                int slot = oldHashes[i] & mask;
+                while (names[slot] != null) {
+                    slot = (slot + 1) & mask;
+                }
+                names[slot] = oldNames[i];
+                types[slot] = oldTypes[i];
+                hashes[slot] = oldHashes[i];
+            }
+        }
+    }
+}
