@@ -79,10 +79,11 @@ public final class CoapSourceConfig extends AbstractConfig {
                     Map.entry(PREFIX + ".public.key.file", PUBLIC_KEY_CONFIG),
                     Map.entry(PREFIX + ".truststore.path", TRUSTSTORE_CONFIG),
                     Map.entry(PREFIX + ".keystore.path", KEYSTORE_CONFIG),
+                    Map.entry(PREFIX + ".truststore.pass", TRUSTSTORE_PASSWORD_CONFIG),
+                    Map.entry(PREFIX + ".keystore.pass", KEYSTORE_PASSWORD_CONFIG),
                     Map.entry(PREFIX + ".batch.size", POLL_BATCH_SIZE_CONFIG),
                     Map.entry(PREFIX + ".poll.wait", POLL_TIMEOUT_CONFIG)),
-            Map.of(PREFIX + ".truststore.pass", "use " + TRUSTSTORE_PASSWORD_CONFIG,
-                    PREFIX + ".keystore.pass", "use " + KEYSTORE_PASSWORD_CONFIG));
+            Map.of());
 
     public static final ConfigDef CONFIG_DEF = configDef();
 
@@ -131,7 +132,9 @@ public final class CoapSourceConfig extends AbstractConfig {
                         DTLS_GROUP, ++order, Width.MEDIUM, "PSK secret");
         order = TlsConfig.define(def, DTLS_PREFIX, "server", DTLS_GROUP, order, Map.of(
                 TlsConfig.KEY, "connect.coap.private.key.file", TlsConfig.TRUSTSTORE, "connect.coap.truststore.path",
-                TlsConfig.KEYSTORE, "connect.coap.keystore.path"));
+                TlsConfig.TRUSTSTORE_PASSWORD, "connect.coap.truststore.pass",
+                TlsConfig.KEYSTORE, "connect.coap.keystore.path",
+                TlsConfig.KEYSTORE_PASSWORD, "connect.coap.keystore.pass"));
         def.define(RPK_CONFIG, Type.BOOLEAN, false, Importance.LOW,
                         "Authenticate with a raw public key (RFC 7250) instead of a certificate: the key pair of "
                                 + KEY_CONFIG + " and " + PUBLIC_KEY_CONFIG + " (or of the certificate).",

@@ -143,6 +143,16 @@ class CoapSourceConfigTest {
         assertThat(config.tlsFiles().key()).isEqualTo("/k.pem");
     }
 
+    /** stream-reactor's store passwords mean what ours do: they are applied, not dropped with a warning. */
+    @Test
+    void oldStorePasswordKeysAreApplied() {
+        CoapSourceConfig config = new CoapSourceConfig(props("connect.coap.truststore.path", "/trust.p12",
+                "connect.coap.truststore.pass", "trust-secret", "connect.coap.keystore.path", "/keys.p12",
+                "connect.coap.keystore.pass", "key-secret"));
+        assertThat(config.tlsFiles().truststorePassword().value()).isEqualTo("trust-secret");
+        assertThat(config.tlsFiles().keystorePassword().value()).isEqualTo("key-secret");
+    }
+
     @Test
     void committedConfigReferenceMatchesTheConfigDef() throws IOException {
         assertThat(Files.readString(Path.of("..", "docs", "coap-source-config.md")))
