@@ -5,13 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -51,6 +58,11 @@ class PluginPackagesTest {
                     .containsPattern("\\(.+\\) .*\\(" + Pattern.quote(groupOf(thirdParty, nameAndVersion.group(1)))
                             + ":" + Pattern.quote(nameAndVersion.group(1)) + ":" + Pattern.quote(nameAndVersion.group(2)));
         }
+        assertThat(thirdParty).as("the ANTLR runtime, relocated inside kcql-parser, is named with its license")
+                .containsPattern("\\(BSD-3-Clause\\) ANTLR 4 Runtime \\(org\\.antlr:antlr4-runtime:"
+                        + Pattern.quote(pomProperty("antlr.version")) + " - .*\\) inside kcql-parser-"
+                        + Pattern.quote(version) + "\\.jar, relocated to io\\.streamgrid\\.kcql\\.shaded\\.antlr");
+        assertThat(plugin.resolve("doc/licenses/antlr4-runtime/LICENSE.txt")).isRegularFile();
         try (Stream<Path> licenses = Files.walk(plugin.resolve("doc/licenses"))) {
             assertThat(licenses.filter(Files::isRegularFile).count()).as("license files the jars carry").isPositive();
         }
@@ -75,10 +87,45 @@ class PluginPackagesTest {
         assertThat(manifest.path("features").path("delivery_guarantee").get(0).asText()).isEqualTo("at_least_once");
     }
 
+    /**
+     * A zip's pages are read where the zip is unpacked, without the repository: every relative link in them leads
+     * to a file in the zip (and to a heading in it).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"connect-hazelcast-sink", "connect-mqtt-source", "connect-coap-source"})
+    void everyLinkInTheZipsPagesLeadsIntoTheZip(String module) throws IOException {
+        Map<String, byte[]> entries = new HashMap<>();
+        try (ZipFile zip = new ZipFile(ROOT.resolve("target/plugins/streamgrid-" + module + "-" + projectVersion()
+                + ".zip").toFile())) {
+            for (ZipEntry entry : Collections.list(zip.entries())) {
+                try (InputStream in = zip.getInputStream(entry)) {
+                    entries.put(entry.getName(), in.readAllBytes());
+                }
+            }
+        }
+        MarkdownLinks.Tree tree = new MarkdownLinks.Tree(
+                path -> entries.containsKey(path) || entries.keySet().stream().anyMatch(e -> e.startsWith(path + "/")),
+                path -> new String(entries.get(path), StandardCharsets.UTF_8));
+        List<String> pages = entries.keySet().stream().filter(name -> name.endsWith(".md")).sorted().toList();
+        assertThat(pages).as("the zip's pages").anyMatch(name -> name.endsWith("/doc/" + PAGES.get(module) + ".md"));
+        List<String> broken = new ArrayList<>();
+        for (String page : pages) {
+            broken.addAll(MarkdownLinks.broken(tree, page));
+        }
+        assertThat(broken).as("links in the zip that lead out of it").isEmpty();
+    }
+
     /** THIRD-PARTY.txt lines read "(License) Name (group:artifact:version - url)". */
     private static String groupOf(String thirdParty, String artifact) {
         Matcher line = Pattern.compile("\\(([^():\\s]+):" + Pattern.quote(artifact) + ":").matcher(thirdParty);
         return line.find() ? line.group(1) : "?";
+    }
+
+    private static String pomProperty(String name) throws IOException {
+        Matcher value = Pattern.compile("<" + Pattern.quote(name) + ">([^<]+)</").matcher(
+                Files.readString(ROOT.resolve("pom.xml")));
+        assertThat(value.find()).as(name + " in pom.xml").isTrue();
+        return value.group(1);
     }
 
     private static String projectVersion() throws IOException {
