@@ -45,6 +45,13 @@ final class ConnectRest {
         assertThat(response.statusCode()).as(action + " " + connector + ": " + response.body()).isEqualTo(202);
     }
 
+    /** DELETE connectors/&lt;name&gt;: the connector and its tasks stop and are gone from the cluster. */
+    static void delete(String restUrl, String connector) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(restUrl + "connectors/" + connector))
+                .DELETE().build());
+        assertThat(response.statusCode()).as("DELETE " + connector + ": " + response.body()).isIn(204, 404);
+    }
+
     static JsonNode status(String restUrl, String connector) {
         try {
             return ConnectCluster.JSON.readTree(send(HttpRequest.newBuilder(URI.create(restUrl + "connectors/"

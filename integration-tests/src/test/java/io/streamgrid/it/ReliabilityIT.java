@@ -42,11 +42,18 @@ class ReliabilityIT {
 
     private static Path dir;
     private static KafkaRelease kafka;
+    /** Sessions and queued messages in memory: for the scenarios where the broker stays up. */
     private static Mosquitto mosquitto;
+    /**
+     * Saves every change to disk, for the scenario that kills the broker. Each save writes the whole store, so a
+     * message costs more the longer the backlog: only that scenario pays for it, with a backlog sized to match.
+     */
+    private static Mosquitto persistentMosquitto;
 
     @BeforeAll
     static void start() throws Exception {
-        mosquitto = Mosquitto.start(true);
+        mosquitto = Mosquitto.start(false);
+        persistentMosquitto = Mosquitto.start(true);
         dir = Files.createDirectories(Path.of("target", "reliability", String.valueOf(System.nanoTime()))).toAbsolutePath();
         kafka = new KafkaRelease("4.3", CompatibilityMatrixIT.TEST_JDK, dir, 2,
                 Map.of("scheduled.rebalance.max.delay.ms", "3000"));
@@ -60,6 +67,9 @@ class ReliabilityIT {
         if (mosquitto != null) {
             mosquitto.close();
         }
+        if (persistentMosquitto != null) {
+            persistentMosquitto.close();
+        }
     }
 
     private static void createTopic(String topic, int partitions) throws Exception {
@@ -69,18 +79,14 @@ class ReliabilityIT {
     }
 
     /** An MQTT source (QoS 1, persistent sessions) from {@code filter} into topic rel_<name>, payloads as they are. */
-    private static void postMqttSource(String name, int tasks, String filter) {
-        postMqttSource(name, tasks, filter, "3.1.1");
-    }
-
-    private static void postMqttSource(String name, int tasks, String filter, String mqttVersion) {
+    private static void postMqttSource(Mosquitto broker, String name, int tasks, String filter, String mqttVersion) {
         ConnectRest.post(kafka.restUrl(), ConnectRest.connector("mqtt-" + name, Map.of(
                 "connect.mqtt.version", mqttVersion,
                 "connector.class", "io.streamgrid.mqtt.MqttSourceConnector",
                 "tasks.max", String.valueOf(tasks),
                 "key.converter", "org.apache.kafka.connect.storage.StringConverter",
                 "value.converter", "org.apache.kafka.connect.storage.StringConverter",
-                "connect.mqtt.hosts", mosquitto.url(),
+                "connect.mqtt.hosts", broker.url(),
                 "connect.mqtt.client.id", "rel-" + name,
                 "connect.mqtt.service.quality", "1",
                 "connect.mqtt.kcql", "INSERT INTO rel_" + name + " SELECT * FROM " + filter + " WITHCONVERTER=`string`")));
@@ -148,10 +154,10 @@ class ReliabilityIT {
         int sent = 20_000;
         try (MemberProcesses members = new MemberProcesses(1, dir.resolve(name))) {
             createTopic("rel_" + name, 2);
-            postMqttSource(name, 2, "$share/rel/rel/" + name + "/#", mqttVersion);
+            postMqttSource(mosquitto, name, 2, "$share/rel/rel/" + name + "/#", mqttVersion);
             postSink(name, "rel_" + name, members, Map.of());
             java.util.concurrent.CompletableFuture<Void> device = java.util.concurrent.CompletableFuture.runAsync(
-                    () -> publishResending("rel/" + name + "/d", sent, 4_000));
+                    () -> publishResending(mosquitto, "rel/" + name + "/d", sent, 4_000));
             IMap<Object, Object> ids = members.client().getMap("ids_" + name);
             await().atMost(Duration.ofSeconds(60)).until(() -> ids.size() >= sent / 10);
             assertThat(device).as("the worker dies while the device publishes").isNotDone();
@@ -161,33 +167,37 @@ class ReliabilityIT {
                     + "subscription, tasks.max=2",
                     members, name, sent);
             kafka.restartWorker(1);
-            // the scenarios share the Connect cluster: let the rebalance that brings worker 1 back end, and take
-            // this scenario's connectors away, before the next scenario starts its own
+            // the scenarios share the Connect cluster: let the rebalance that brings worker 1 back end before the
+            // next scenario starts its own connectors
             ConnectRest.awaitRunning(kafka.restUrl(), "mqtt-" + name, 2);
             ConnectRest.awaitRunning(kafka.restUrl(), "sink-" + name, 2);
+        } finally {
+            deleteConnectors(name);
         }
     }
 
     @Test
     void theMqttBrokerKilledAndRestartedFromItsPersistenceLosesNothing() throws Exception {
         String name = "broker";
-        int sent = 20_000;
+        int sent = 5_000;
         try (MemberProcesses members = new MemberProcesses(1, dir.resolve(name))) {
             createTopic("rel_" + name, 2);
-            postMqttSource(name, 1, "rel/" + name + "/#");
+            postMqttSource(persistentMosquitto, name, 1, "rel/" + name + "/#", "3.1.1");
             postSink(name, "rel_" + name, members, Map.of());
             // mosquitto acknowledges a QoS 1 message before it saves it (docs/reliability.md): the backlog is
             // published, and so saved, while the source is paused; the broker dies while the source drains it
             ConnectRest.put(kafka.restUrl(), "mqtt-" + name, "pause");
-            publishResending("rel/" + name + "/d", sent, 1_000_000);
+            publishResending(persistentMosquitto, "rel/" + name + "/d", sent, 1_000_000);
             ConnectRest.put(kafka.restUrl(), "mqtt-" + name, "resume");
             IMap<Object, Object> ids = members.client().getMap("ids_" + name);
             await().atMost(Duration.ofSeconds(60)).until(() -> ids.size() >= sent / 10);
             assertThat(ids.size()).as("the broker dies mid-stream").isLessThan(sent);
-            mosquitto.kill();
-            mosquitto.restart();
+            persistentMosquitto.kill();
+            persistentMosquitto.restart();
             assertNothingLost("mosquitto killed and restarted from its persistence file while the source drains it",
                     members, name, sent);
+        } finally {
+            deleteConnectors(name);
         }
     }
 
@@ -206,6 +216,8 @@ class ReliabilityIT {
             members.member(1).kill();
             producing.get(120, java.util.concurrent.TimeUnit.SECONDS);
             assertNothingLost("one of two Hazelcast members (backup count 1) killed mid-stream", members, name, sent);
+        } finally {
+            deleteConnectors(name);
         }
     }
 
@@ -226,6 +238,8 @@ class ReliabilityIT {
             assertNothingLost("the only Hazelcast member killed, away 8 s (connect timeout 2 s), restarted", members,
                     name, sent);
             ConnectRest.awaitRunning(kafka.restUrl(), "sink-" + name, 2);
+        } finally {
+            deleteConnectors(name);
         }
     }
 
@@ -267,6 +281,8 @@ class ReliabilityIT {
                     .until(() -> restartedReadingsArrived(readings));
             System.out.printf("RELIABILITY | CoAP device (Max-Age 3600 s) killed and restarted | re-observed by the "
                     + "silence watchdog (2 s) | %d readings in all%n", readings.size());
+        } finally {
+            deleteConnectors(name);
         }
     }
 
@@ -285,14 +301,24 @@ class ReliabilityIT {
         return false;
     }
 
+    /**
+     * The scenarios share the Connect cluster: a scenario's connectors would otherwise run on through the next
+     * ones, moved at every rebalance and competing for the machine.
+     */
+    private static void deleteConnectors(String name) {
+        for (String prefix : List.of("mqtt-", "coap-", "sink-")) {
+            ConnectRest.delete(kafka.restUrl(), prefix + name);
+        }
+    }
+
     /** Publishes ids 0..count-1 at QoS 1, paced; what the broker did not acknowledge is sent again after reconnecting. */
-    private static void publishResending(String topic, int count, int perSecond) {
+    private static void publishResending(Mosquitto broker, String topic, int count, int perSecond) {
         MqttClient publisher = null;
         long start = System.nanoTime();
         for (int i = 0; i < count; ) {
             try {
                 if (publisher == null || !publisher.isConnected()) {
-                    publisher = new MqttClient(mosquitto.url(), "device-" + System.nanoTime(), new MemoryPersistence());
+                    publisher = new MqttClient(broker.url(), "device-" + System.nanoTime(), new MemoryPersistence());
                     MqttConnectOptions options = new MqttConnectOptions();
                     options.setCleanSession(true);
                     publisher.connect(options);
