@@ -8,6 +8,7 @@ import io.streamgrid.common.config.KcqlConfig;
 import io.streamgrid.kcql.KcqlCapabilities;
 import io.streamgrid.kcql.KcqlConnector;
 import io.streamgrid.kcql.KcqlStatement;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
 
 /** The Hazelcast sink's configuration: the single place its keys, defaults, docs and validators live. */
 public final class HazelcastSinkConfig extends AbstractConfig {
@@ -113,15 +115,20 @@ public final class HazelcastSinkConfig extends AbstractConfig {
             + "before their offsets are committed.";
     public static final String MAX_IN_FLIGHT_CONFIG = PREFIX + ".max.in.flight";
     private static final String MAX_IN_FLIGHT_DOC = "Most batches the task has in flight at once, over all "
-            + "structures. Each structure has at most one batch in flight, so Kafka order within a partition is kept.";
+            + "structures, whether the task sends them or its follow-on thread sends the entries waiting behind an "
+            + "acknowledged batch. Each structure has at most one batch in flight, so Kafka order within a partition is "
+            + "kept.";
     public static final String MAX_STRUCTURES_CONFIG = PREFIX + ".max.structures";
     private static final String MAX_STRUCTURES_DOC = "Most Hazelcast structures one task writes to. A target named "
             + "from the data (INSERT INTO `telemetry_${site}`) opens a structure per value; a record that would open "
             + "one more is bad data (dead-letter queue or the error policy), so a typo in the data cannot open a "
-            + "million ringbuffers.";
+            + "million ringbuffers. Such a structure closes again once a whole offset commit interval passed without "
+            + "records for it, and counts no longer (metric open-structures).";
     public static final String WRITE_TIMEOUT_CONFIG = PREFIX + ".write.timeout";
     private static final String WRITE_TIMEOUT_DOC = "Milliseconds a batch may take before it counts as failed and the "
-            + "error policy applies.";
+            + "error policy applies. The timed-out batch makes no further call to Hazelcast, and nothing more is sent to "
+            + "its structure (neither its retry nor newer records) until the calls it had made have ended, so that "
+            + "none of them can land over a newer value.";
 
     static final ConfigAliases ALIASES = new ConfigAliases(
             Map.of(PREFIX + ".sink.kcql", KCQL_CONFIG,
@@ -323,7 +330,7 @@ public final class HazelcastSinkConfig extends AbstractConfig {
 
 
     /** Writes docs/...-config.md (see the module's exec-maven-plugin), or prints it. */
-    public static void main(String[] args) throws java.io.IOException {
+    public static void main(String[] args) throws IOException {
         ConfigDocs.writeReference("Hazelcast sink configuration", CONFIG_DEF, args);
     }
 
@@ -333,7 +340,7 @@ public final class HazelcastSinkConfig extends AbstractConfig {
         public void ensureValid(String name, Object value) {
             List<?> list = (List<?>) value;
             if (list == null || list.stream().allMatch(v -> v == null || v.toString().isBlank())) {
-                throw new org.apache.kafka.common.config.ConfigException(name, value, "must name at least one member");
+                throw new ConfigException(name, value, "must name at least one member");
             }
         }
 

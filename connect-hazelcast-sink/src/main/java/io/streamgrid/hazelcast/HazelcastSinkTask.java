@@ -1,6 +1,5 @@
 package io.streamgrid.hazelcast;
 
-import com.hazelcast.core.HazelcastInstance;
 import io.streamgrid.common.Version;
 import io.streamgrid.common.config.SinkErrorHandler;
 import io.streamgrid.common.metrics.ConnectorMetrics;
@@ -12,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -38,6 +36,10 @@ import org.slf4j.LoggerFactory;
  * offsets below the first record not yet acknowledged. A failed batch stays at the head of its structure
  * and is retried before anything behind it; the error policy decides between retry (RetriableException
  * with the worker's back-off), failing the task, or dropping it (NOOP).
+ * <p>
+ * The task decides what to do with records and failures; {@link Pipes} holds the structures it writes and the
+ * places for batches in flight, and each {@link Pipe} the state of one structure. The worker calls the task on one
+ * thread; besides it only the follow-on thread (inside a pipe) and Hazelcast's threads (completing calls) run.
  */
 public class HazelcastSinkTask extends SinkTask {
 
@@ -50,13 +52,11 @@ public class HazelcastSinkTask extends SinkTask {
     private ExecutorService blockingWrites;
     /** The compare-and-set of merging and version-guarded writes, shared by the task's structures. */
     private ExecutorService keyWriters;
-    /** Sends what waits behind an acknowledged batch at once, not at the next put() (see {@link Pipe.FollowOn}). */
+    /** Sends what waits behind an acknowledged batch at once, not at the next put() (see {@link Pipe}). */
     private ExecutorService followOn;
-    /** How each opened structure is written: a second statement naming it must write it the same way. */
-    private final Map<String, PipeSettings> pipeSettings = new HashMap<>();
     private SinkErrorHandler errors;
     private final Map<String, List<Route>> routesByTopic = new HashMap<>();
-    private final Map<String, Pipe> pipes = new LinkedHashMap<>();
+    private Pipes pipes;
     /** Per partition, the highest offset taken into a pipe: a redelivery after a retry is not taken twice. */
     private final Map<TopicPartition, Taken> taken = new HashMap<>();
     /** The partition of the previous record: a put() brings long runs of one partition. */
@@ -72,62 +72,32 @@ public class HazelcastSinkTask extends SinkTask {
     @Override
     public void start(Map<String, String> props) {
         config = new HazelcastSinkConfig(HazelcastSinkConfig.ALIASES.resolveAndWarn(props));
-        AtomicLong inFlightBatches = new AtomicLong();
+        InFlightBudget budget = new InFlightBudget(config.maxInFlight());
         AtomicLong buffered = new AtomicLong();
         metrics = ConnectorMetrics.register(context, props,
-                new ConnectorMetrics.Gauges(inFlightBatches::get, buffered::get, () -> 0,
-                        () -> connection != null && connection.connected()));
-        Pipe.Stats stats = new Pipe.Stats(metrics, inFlightBatches, buffered);
+                new ConnectorMetrics.Gauges(budget::inUse, buffered::get, () -> 0,
+                        () -> connection != null && connection.connected(), () -> pipes == null ? 0 : pipes.count()));
         errors = new SinkErrorHandler(config.errorPolicy(), context, metrics);
         String name = config.clientName() + "-" + INSTANCES.incrementAndGet();
         blockingWrites = Executors.newFixedThreadPool(config.maxInFlight(), daemonThreads(name + "-writer"));
         keyWriters = Executors.newFixedThreadPool(Writers.STATE_PARALLELISM, daemonThreads(name + "-keys"));
         followOn = Executors.newSingleThreadExecutor(daemonThreads(name + "-follow-on"));
         connection = new ClusterConnection(config, name);
+        pipes = new Pipes(config.maxStructures(), (target, ttl, batchSize) -> Writers.create(connection.client(),
+                target, ttl, batchSize, blockingWrites, metrics::stale, keyWriters),
+                new Pipe.Shared(metrics, buffered, budget, followOn, config.linger(), config.writeTimeout()));
         for (int number = 1; number <= config.statements().size(); number++) {
             KcqlStatement statement = config.statements().get(number - 1);
             StoreTarget target = StoreTarget.of(statement);
             int batchSize = statement.batch().orElse(config.batchSize());
             Duration ttl = statement.ttl().isPresent() ? Duration.ofMillis(statement.ttl().getAsLong()) : null;
+            boolean fromData = !target.nameTemplate().isConstant();
             routesByTopic.computeIfAbsent(statement.source(), t -> new ArrayList<>()).add(new Route(statement, number,
-                    target, named -> pipeFor(named, ttl, batchSize, stats)));
+                    target, named -> pipes.open(named, ttl, batchSize, fromData)));
         }
         awaitCluster();
         LOG.info("Hazelcast sink task started: client {} in cluster '{}', {} statements over {} structures",
-                name, config.clusterName(), config.statements().size(), pipes.size());
-    }
-
-    /**
-     * The pipe of a structure, opened at its first record. A target named from the data opens one per name, at
-     * most {@code connect.hazelcast.max.structures} in all: one more is an IllegalStateException.
-     */
-    private Pipe pipeFor(StoreTarget target, Duration ttl, int batchSize, Pipe.Stats stats) {
-        String key = target.type() + "/" + target.name();
-        PipeSettings settings = new PipeSettings(target, ttl, batchSize);
-        Pipe pipe = pipes.get(key);
-        if (pipe != null) {
-            if (!pipeSettings.get(key).equals(settings)) {
-                throw new IllegalStateException(target.describe() + " is written by another statement in another way "
-                        + "(WITHFORMAT, STOREAS parameters, TTL or BATCH); a name taken from the data must not name "
-                        + "a structure another statement writes");
-            }
-            return pipe;
-        }
-        if (pipes.size() >= config.maxStructures()) {
-            throw new IllegalStateException("it would open " + target.describe() + ", but this task already writes "
-                    + pipes.size() + " structures, the most " + HazelcastSinkConfig.MAX_STRUCTURES_CONFIG + " allows; "
-                    + "check the field the target is named after, or raise the setting");
-        }
-        pipe = new Pipe(() -> Writers.create(connection.client(), target, ttl, batchSize, blockingWrites,
-                metrics::stale, keyWriters), target.describe(), config.writeTimeout(), batchSize, stats,
-                new Pipe.FollowOn(followOn, config.linger()));
-        pipes.put(key, pipe);
-        pipeSettings.put(key, settings);
-        return pipe;
-    }
-
-    /** How a structure is written. */
-    private record PipeSettings(StoreTarget target, Duration ttl, int batchSize) {
+                name, config.clusterName(), config.statements().size(), pipes.count());
     }
 
     /** Waits a while for the cluster at start; without it the task runs all the same and its records wait. */
@@ -159,14 +129,7 @@ public class HazelcastSinkTask extends SinkTask {
             route(record, from.partition);
         }
         metrics.recordsIn(taken);
-        for (Pipe pipe : pipes.values()) {
-            while (pipe.buffered() >= pipe.batchSize()
-                    || (pipe.buffered() > 0 && pipe.bufferAge().compareTo(config.linger()) >= 0)) {
-                if (!send(pipe)) {
-                    break;
-                }
-            }
-        }
+        pipes.sendDue();
         collectResults();
     }
 
@@ -241,54 +204,9 @@ public class HazelcastSinkTask extends SinkTask {
         }
     }
 
-    /**
-     * Sends a pipe's next batch, first waiting for room when the task already has the most batches in flight.
-     * False when it sends nothing: the pipe's failed batch waits for its retry, or its buffer may still grow
-     * behind the batch in flight (up to four batches, then the task waits: back-pressure).
-     */
-    private boolean send(Pipe pipe) {
-        if (pipe.inFlight()) {
-            if (pipe.buffered() < 4 * pipe.batchSize()) {
-                return false; // it goes after the batch in flight
-            }
-            if (awaitBatchInFlight(pipe)) {
-                return false; // the follow-on sent the buffer: fill it again meanwhile
-            }
-        }
-        if (pipe.hasFailed()) {
-            return false;
-        }
-        while (inFlightCount() >= config.maxInFlight()) {
-            pipes.values().stream().filter(Pipe::inFlight).findFirst().ifPresent(this::awaitBatchInFlight);
-        }
-        return pipe.dispatch();
-    }
-
-    private long inFlightCount() {
-        return pipes.values().stream().filter(Pipe::inFlight).count();
-    }
-
-    private boolean awaitBatchInFlight(Pipe pipe) {
-        try {
-            return pipe.awaitBatchInFlight();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ConnectException("Interrupted while waiting for Hazelcast", e);
-        }
-    }
-
-    private void awaitQuietly(Pipe pipe) {
-        try {
-            pipe.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ConnectException("Interrupted while waiting for Hazelcast", e);
-        }
-    }
-
     /** Takes finished batches; a batch that failed now goes to the error policy. */
     private void collectResults() {
-        for (Pipe pipe : pipes.values()) {
+        for (Pipe pipe : pipes.all()) {
             if (pipe.collect()) {
                 if (pipe.hasFailed()) {
                     applyPolicy(pipe);
@@ -303,20 +221,21 @@ public class HazelcastSinkTask extends SinkTask {
 
     /**
      * Failed batches are written again, in order, before any record behind them: as they were after a failure
-     * that may heal; one entry at a time after one that cannot (see {@link #applyPolicy}).
+     * that may heal; one entry at a time after one that cannot (see {@link #applyPolicy}). Not before every call
+     * of the batch that failed has ended: a call still on its way could land after the retry's.
      */
     private void retryFailedBatches() {
-        List<Pipe> failed = pipes.values().stream().filter(Pipe::hasFailed).toList();
+        List<Pipe> failed = pipes.failed();
         for (Pipe pipe : failed) {
-            awaitQuietly(pipe);
+            pipes.awaitInFlight(pipe);
             if (WriteFailures.of(pipe.failure()) == WriteFailures.PERMANENT) {
                 applyPolicy(pipe);
             } else {
-                pipe.dispatch();
+                pipes.retry(pipe);
             }
         }
         for (Pipe pipe : failed) {
-            awaitQuietly(pipe);
+            pipes.awaitInFlight(pipe);
             if (pipe.hasFailed()) {
                 applyPolicy(pipe);
             } else {
@@ -337,20 +256,15 @@ public class HazelcastSinkTask extends SinkTask {
         if (WriteFailures.of(cause) == WriteFailures.PERMANENT) {
             LOG.warn("{} failed with an error no retry can mend; writing its {} records one at a time to find the "
                     + "bad ones: {}", pipe.description(), pipe.failedCount(), cause.toString());
-            try {
-                cause = pipe.isolateFailed(failure -> WriteFailures.of(failure) == WriteFailures.PERMANENT,
-                        (pending, failure) -> errors.badRecord(pending.record(), failure));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ConnectException("Interrupted while writing to Hazelcast", e);
-            }
+            cause = pipes.isolate(pipe, failure -> WriteFailures.of(failure) == WriteFailures.PERMANENT,
+                    (pending, failure) -> errors.badRecord(pending.record(), failure));
             if (cause == null) {
                 return;
             }
         }
         if (WriteFailures.of(cause) == WriteFailures.CLIENT_GONE || !connection.connected()) {
             if (connection.replaceIfShutDown()) {
-                pipes.values().forEach(Pipe::resetWriter);
+                pipes.resetWriters();
             }
             errors.serverAway("Writing " + pipe.failedCount() + " records to " + pipe.description(),
                     pipe.failedCount(), cause, outageRetryInterval(), config.clusterOutageTimeout());
@@ -370,8 +284,8 @@ public class HazelcastSinkTask extends SinkTask {
 
     @Override
     public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
-        flushAll();
-        for (Pipe pipe : pipes.values()) {
+        pipes.flush();
+        for (Pipe pipe : pipes.all()) {
             if (pipe.hasFailed()) {
                 LOG.warn("{} failed; its records stay uncommitted and are retried with the next records: {}",
                         pipe.description(), pipe.failure().toString());
@@ -381,41 +295,19 @@ public class HazelcastSinkTask extends SinkTask {
         Map<TopicPartition, OffsetAndMetadata> committable = new HashMap<>();
         for (Map.Entry<TopicPartition, OffsetAndMetadata> current : currentOffsets.entrySet()) {
             long offset = current.getValue().offset();
-            for (Pipe pipe : pipes.values()) {
-                OptionalLong lowest = pipe.lowestPending(current.getKey());
-                if (lowest.isPresent() && lowest.getAsLong() < offset) {
-                    offset = lowest.getAsLong();
-                }
+            OptionalLong lowest = pipes.lowestPending(current.getKey());
+            if (lowest.isPresent() && lowest.getAsLong() < offset) {
+                offset = lowest.getAsLong();
             }
             committable.put(current.getKey(), new OffsetAndMetadata(offset, current.getValue().metadata()));
         }
+        pipes.closeIdle();
         return committable;
-    }
-
-    /**
-     * Writes every buffered entry, a batch at a time per structure, all structures at once; stops at a failure.
-     * Whether anything is left is asked after the wait: the follow-on may have taken a batch's acknowledgement and
-     * left a young buffer to linger.
-     */
-    private void flushAll() {
-        boolean left = true;
-        while (left) {
-            for (Pipe pipe : pipes.values()) {
-                if (!pipe.hasFailed()) {
-                    pipe.dispatch();
-                }
-            }
-            left = false;
-            for (Pipe pipe : pipes.values()) {
-                awaitQuietly(pipe);
-                left |= !pipe.hasFailed() && pipe.buffered() > 0;
-            }
-        }
     }
 
     @Override
     public void close(Collection<TopicPartition> partitions) {
-        pipes.values().forEach(pipe -> pipe.drop(partitions));
+        pipes.drop(partitions);
         partitions.forEach(taken::remove);
         current = null;
     }
@@ -434,12 +326,8 @@ public class HazelcastSinkTask extends SinkTask {
         if (followOn != null) {
             followOn.shutdownNow();
         }
-        for (Pipe pipe : pipes.values()) {
-            try {
-                pipe.close();
-            } catch (RuntimeException e) {
-                LOG.warn("Closing the writer of {} failed: {}", pipe.description(), e.toString());
-            }
+        if (pipes != null) {
+            pipes.closeAll();
         }
         if (connection != null) {
             connection.close();

@@ -1,39 +1,58 @@
 package io.streamgrid.hazelcast;
 
 import io.streamgrid.common.metrics.ConnectorMetrics;
+import io.streamgrid.hazelcast.writer.Fence;
 import io.streamgrid.hazelcast.writer.FullStructureException;
 import io.streamgrid.hazelcast.writer.StructureWriter;
 import io.streamgrid.hazelcast.writer.WriteEntry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The entries on their way to one structure: a buffer, at most one batch in flight (so Kafka order is kept; the
- * writer may split it into overlapping calls that share no key), and a failed batch waiting to be retried before
- * anything after it. Every entry remembers its Kafka partition and offset, so the task never commits an offset whose
- * write is not acknowledged.
+ * The entries on their way to one structure, and the one owner of their state: a buffer, at most one batch in
+ * flight (so Kafka order is kept; the writer may split it into overlapping calls that share no key), a failed batch
+ * waiting to be retried before anything after it, and the calls of a batch that timed out, which may still be
+ * running. Every entry remembers its Kafka partition and offset, so the task never commits an offset whose write is
+ * not acknowledged.
  * <p>
- * The task thread does everything but one thing: when a batch is acknowledged and entries wait behind it, the
- * {@link FollowOn} executor sends them at once. Without it they would wait for the task's next {@code put}, which at
- * a low rate comes a whole record interval later (issue #18). Failures are always left to the task thread. Hence
- * the methods are synchronized.
+ * <b>A batch that timed out</b> may still be executing (calls already sent, a writer thread between two calls).
+ * Each batch is fenced ({@link Fence}): when it times out its generation ends, and its writer makes no further call.
+ * Calls already made cannot be taken back, so nothing else is sent to the structure (neither the retry nor a newer
+ * batch) until every call of the timed-out batch has ended; otherwise an older value could land over a newer one.
+ * <p>
+ * <b>Threads.</b> The task thread calls everything here. One other thread enters: the task's follow-on thread, only
+ * through {@link #followOn}, when a batch is acknowledged and entries wait behind it: it takes the batch's result
+ * and sends them at once, in the acknowledged batch's place among the task's batches in flight
+ * ({@link InFlightBudget}). Without it they would wait for the task's next {@code put}, which at a low rate comes
+ * a whole record interval later (issue #18). Failures are always left to the task thread. Hazelcast's threads and
+ * the writers' executors only complete a batch's futures and close its fence; they never touch the state.
+ * Every method that reads or changes the state holds the pipe's monitor, and no method waits while holding it.
  */
 final class Pipe {
 
     private static final Logger LOG = LoggerFactory.getLogger(Pipe.class);
+    /** How much longer than the write timeout the task waits for a batch's result (it carries the timeout itself). */
+    private static final long AWAIT_MARGIN_MS = 1000;
 
     /**
      * An entry with the place of its record in Kafka and the record's timestamp (-1 when it has none); the
@@ -42,60 +61,88 @@ final class Pipe {
     record Pending(WriteEntry entry, TopicPartition partition, long offset, long timestamp, SinkRecord record) {
     }
 
-    /** What the task's pipes count together for the metrics; the gauges read the counts from other threads. */
-    record Stats(ConnectorMetrics metrics, AtomicLong inFlightBatches, AtomicLong buffered) {
-    }
-
     /**
-     * Who sends what waits behind an acknowledged batch, and how long entries may linger for more to join them; a
-     * null executor leaves every send to the task thread.
+     * What a task's pipes share.
+     *
+     * @param buffered the entries buffered in all of them (the gauge queued-records reads it on other threads)
+     * @param followOn sends what waits behind an acknowledged batch; null leaves every send to the task thread
+     * @param linger   how long entries may wait for more to join them
+     * @param timeout  how long a batch may take before it counts as failed (connect.hazelcast.write.timeout)
      */
-    record FollowOn(java.util.concurrent.Executor executor, Duration linger) {
-        static final FollowOn NONE = new FollowOn(null, Duration.ZERO);
+    record Shared(ConnectorMetrics metrics, AtomicLong buffered, InFlightBudget budget, Executor followOn,
+                  Duration linger, Duration timeout) {
     }
 
-    private final java.util.function.Supplier<StructureWriter> writers;
-    private final FollowOn followOn;
-    private boolean closed;
-    private boolean acknowledgedUnseen;
-    private StructureWriter writer;
+    /** A batch sent: its entries, the fence its calls pass, and when they have ended. */
+    private static final class Batch {
+        final List<Pending> entries;
+        final Fence fence;
+        /** Completes once every call the writer made for the batch has ended. */
+        final CompletableFuture<Void> calls;
+        /** The calls' result, or a TimeoutException after the write timeout. */
+        final CompletableFuture<Void> result;
+        final long sentNanos = System.nanoTime();
+        /** Whether the batch holds a place in the task's budget (the one-at-a-time writes of a failed batch do not). */
+        final boolean holdsPlace;
+
+        Batch(List<Pending> entries, Fence fence, CompletableFuture<Void> calls, Duration timeout, boolean holdsPlace) {
+            this.entries = entries;
+            this.fence = fence;
+            this.calls = calls;
+            this.result = calls.copy().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            this.holdsPlace = holdsPlace;
+            result.whenComplete((ok, failure) -> {
+                if (failure != null) {
+                    fence.close(); // the batch is given up: its writer makes no further call
+                }
+            });
+        }
+
+        boolean running() {
+            return !calls.isDone();
+        }
+    }
+
+    private final Supplier<StructureWriter> writers;
     private final String description;
-    private final Duration timeout;
     private final int batchSize;
-    private final Stats stats;
-    private List<Pending> buffer;
+    private final Shared shared;
+    /** Generations of this structure's batches: a batch's fence is open while the generation is still its own. */
+    private final AtomicLong generation = new AtomicLong();
+
+    private final PendingBuffer buffer;
     private long firstBufferedNanos;
-    private List<Pending> inFlight;
-    private long inFlightSinceNanos;
-    private CompletableFuture<Void> inFlightResult;
+    private Batch inFlight;
+    /** The latest batch sent; after its result was taken its calls may still run (it timed out). */
+    private Batch last;
     private List<Pending> failed;
     private Throwable failure;
     /** Partitions the task lost while a batch holding their entries was in flight: never retried. */
-    private final java.util.Set<TopicPartition> lostInFlight = new java.util.HashSet<>();
+    private final Set<TopicPartition> lostInFlight = new HashSet<>();
+    private StructureWriter writer;
+    private boolean closed;
+    private boolean acknowledgedUnseen;
+    private boolean takenSinceIdleCheck;
 
     /**
      * @param writers   makes the structure's writer, at the first write and again after {@link #resetWriter()}
      *                  (a new client); a writer that cannot be made is a failed write
      * @param batchSize the statement's batch size, the most entries one write call to the structure takes
      */
-    Pipe(java.util.function.Supplier<StructureWriter> writers, String description, Duration timeout, int batchSize,
-         Stats stats) {
-        this(writers, description, timeout, batchSize, stats, FollowOn.NONE);
-    }
-
-    Pipe(java.util.function.Supplier<StructureWriter> writers, String description, Duration timeout, int batchSize,
-         Stats stats, FollowOn followOn) {
+    Pipe(Supplier<StructureWriter> writers, String description, int batchSize, Shared shared) {
         this.writers = writers;
-        this.followOn = followOn;
-        this.batchSize = batchSize;
-        this.stats = stats;
-        this.buffer = new ArrayList<>(batchSize);
         this.description = description;
-        this.timeout = timeout;
+        this.batchSize = batchSize;
+        this.shared = shared;
+        this.buffer = new PendingBuffer(batchSize);
     }
 
     String description() {
         return description;
+    }
+
+    int batchSize() {
+        return batchSize;
     }
 
     synchronized void add(Pending pending) {
@@ -103,19 +150,26 @@ final class Pipe {
             firstBufferedNanos = System.nanoTime();
         }
         buffer.add(pending);
-        stats.buffered().incrementAndGet();
+        takenSinceIdleCheck = true;
+        shared.buffered().incrementAndGet();
     }
 
     synchronized int buffered() {
         return buffer.size();
     }
 
-    int batchSize() {
-        return batchSize;
+    /** The slots the buffer holds now (it grows with use). */
+    synchronized int bufferCapacity() {
+        return buffer.capacity();
     }
 
     synchronized boolean inFlight() {
         return inFlight != null;
+    }
+
+    /** Whether a batch is in flight, or calls of a batch that timed out are still running: nothing may go now. */
+    synchronized boolean busy() {
+        return inFlight != null || (last != null && last.running());
     }
 
     synchronized boolean hasFailed() {
@@ -130,74 +184,100 @@ final class Pipe {
         return failed == null ? 0 : failed.size();
     }
 
+    /** Whether the buffer should go now: a whole batch, or entries that lingered long enough. */
+    synchronized boolean due() {
+        return buffer.size() >= batchSize || (!buffer.isEmpty() && bufferAge().compareTo(shared.linger()) >= 0);
+    }
+
+    /** Whether what is buffered can go now: nothing in flight or running, no failed batch before it. */
+    synchronized boolean canSendBuffered() {
+        return !closed && failed == null && !buffer.isEmpty() && !busy();
+    }
+
+    /** Whether the failed batch can be sent again now: nothing in flight or running. */
+    synchronized boolean canRetry() {
+        return !closed && failed != null && !busy();
+    }
+
     /** How long the oldest buffered entry has waited. */
-    synchronized Duration bufferAge() {
+    private Duration bufferAge() {
         return buffer.isEmpty() ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - firstBufferedNanos);
     }
 
     /**
      * Sends the failed batch again, or else everything buffered as one batch, which the writer sends in calls of at
-     * most {@code batchSize} entries (concurrent where they hold different keys); false when a batch is in flight or
-     * nothing waits. One batch in flight per structure keeps Kafka order.
+     * most {@code batchSize} entries (concurrent where they hold different keys), in a place it takes from the
+     * task's budget. False when a batch is in flight or still running, nothing waits, or no place is free. One batch
+     * in flight per structure keeps Kafka order.
      */
     synchronized boolean dispatch() {
-        if (inFlight != null) {
+        if (closed || busy() || (failed == null && buffer.isEmpty()) || !shared.budget().tryTake()) {
             return false;
         }
-        if (failed != null) {
-            inFlight = failed;
-            failed = null;
-            failure = null;
-            stats.metrics().retry();
-        } else if (!buffer.isEmpty()) {
-            inFlight = buffer; // everything waiting: the writer makes calls of at most batchSize of it
-            buffer = new ArrayList<>(batchSize);
-            stats.buffered().addAndGet(-inFlight.size());
-        } else {
-            return false;
-        }
-        stats.inFlightBatches().incrementAndGet();
-        inFlightSinceNanos = System.nanoTime();
-        List<WriteEntry> entries = new ArrayList<>(inFlight.size());
-        inFlight.forEach(p -> entries.add(p.entry()));
-        CompletableFuture<Void> result;
-        try {
-            result = writer().write(entries).toCompletableFuture();
-        } catch (RuntimeException | LinkageError e) {
-            // a writer that cannot be made or called (a class the plugin cannot load, too) is a failed write, never
-            // a batch left in flight with no result: on the follow-on thread nobody would see the error
-            result = CompletableFuture.failedFuture(e);
-        }
-        CompletableFuture<Void> sent = result.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        inFlightResult = sent;
-        if (followOn.executor() != null) {
-            sent.whenCompleteAsync((ok, failed) -> {
-                if (failed == null) {
-                    followOn(sent);
-                }
-            }, followOn.executor());
-        }
+        sendNext(true);
         return true;
     }
 
+    /** Sends the failed batch, or else the buffer; the caller made sure one waits and nothing is in the way. */
+    private void sendNext(boolean holdsPlace) {
+        List<Pending> entries;
+        if (failed != null) {
+            entries = failed;
+            failed = null;
+            failure = null;
+            shared.metrics().retry();
+        } else {
+            entries = buffer.takeAll(); // everything waiting: the writer makes calls of at most batchSize of it
+            shared.buffered().addAndGet(-entries.size());
+        }
+        send(entries, holdsPlace);
+    }
+
+    private Batch send(List<Pending> entries, boolean holdsPlace) {
+        List<WriteEntry> writes = new ArrayList<>(entries.size());
+        entries.forEach(p -> writes.add(p.entry()));
+        Fence fence = Fence.next(generation);
+        CompletableFuture<Void> calls;
+        try {
+            calls = writer().write(writes, fence).toCompletableFuture();
+        } catch (RuntimeException | LinkageError e) {
+            // a writer that cannot be made or called (a class the plugin cannot load, too) is a failed write, never
+            // a batch left in flight with no result: on the follow-on thread nobody would see the error
+            calls = CompletableFuture.failedFuture(e);
+        }
+        Batch batch = new Batch(entries, fence, calls, shared.timeout(), holdsPlace);
+        inFlight = batch;
+        last = batch;
+        if (holdsPlace && shared.followOn() != null) {
+            batch.result.thenRunAsync(() -> followOn(batch), shared.followOn());
+        }
+        return batch;
+    }
+
     /**
-     * The batch {@code acknowledged} was written: takes its result (unless the task thread got there first or the
-     * pipe is closed) and sends what waits behind it, unless that may still linger.
+     * The follow-on thread's way in: the batch {@code acknowledged} was written. Takes its result (unless the task
+     * thread got there first or the pipe is closed) and sends what waits behind it in its place, unless that may
+     * still linger or the task thread waits for a place (it then gets this one, and sends the entries itself).
      */
-    private synchronized void followOn(CompletableFuture<Void> acknowledged) {
-        if (closed || inFlightResult != acknowledged) {
+    private synchronized void followOn(Batch acknowledged) {
+        if (closed || inFlight != acknowledged) {
             return;
         }
+        boolean placeUsed = false;
         try {
-            collect();
+            take(acknowledged);
             acknowledgedUnseen = true;
-            if (!buffer.isEmpty()
-                    && (buffer.size() >= batchSize || bufferAge().compareTo(followOn.linger()) >= 0)) {
-                dispatch();
+            if (!shared.budget().taskWaits() && failed == null && due()) {
+                sendNext(true);
+                placeUsed = true;
             }
         } catch (RuntimeException e) {
             LOG.warn("Sending the entries behind an acknowledged batch to {} failed; the task sends them with its next"
                     + " records: {}", description, e.toString());
+        } finally {
+            if (!placeUsed) {
+                shared.budget().giveBack();
+            }
         }
     }
 
@@ -210,74 +290,101 @@ final class Pipe {
 
     /** Takes the result of the batch in flight if it has finished; true when it finished in this call. */
     synchronized boolean collect() {
-        if (inFlight == null || !inFlightResult.isDone()) {
+        if (inFlight == null || !inFlight.result.isDone()) {
             return false;
         }
-        stats.inFlightBatches().decrementAndGet();
-        int written = inFlight.size();
+        Batch batch = inFlight;
+        take(batch);
+        if (batch.holdsPlace) {
+            shared.budget().giveBack();
+        }
+        return true;
+    }
+
+    /** Records the finished batch in flight: delivered, or (from the first entry not written) failed. */
+    private void take(Batch batch) {
+        List<Pending> entries = batch.entries;
+        int written = entries.size();
         try {
-            inFlightResult.join();
+            batch.result.join();
         } catch (RuntimeException e) {
             failure = unwrap(e);
             written = failure instanceof FullStructureException full ? full.written() : 0;
-            failed = new ArrayList<>(inFlight.subList(written, inFlight.size()));
+            failed = new ArrayList<>(entries.subList(written, entries.size()));
             failed.removeIf(p -> lostInFlight.contains(p.partition()));
-            stats.metrics().failedBatch();
+            shared.metrics().failedBatch();
             if (failed.isEmpty()) {
                 dropFailed(); // every entry belonged to a lost partition: its new owner writes it
             }
         }
         lostInFlight.clear();
-        recordDelivered(inFlight.subList(0, written));
+        recordDelivered(entries.subList(0, written), batch.sentNanos);
         inFlight = null;
-        inFlightResult = null;
-        return true;
     }
 
     /**
      * Writes the failed batch again one entry at a time, in order, so that a failure no retry can mend is pinned
      * to its entry: each entry that fails with such a failure is handed to {@code failedForGood} (which reports
      * it, or throws to fail the task) and leaves the batch. A transient failure stops the walk and leaves that
-     * entry and the rest failed. Returns that transient failure, or null when nothing is left.
+     * entry and the rest failed. Returns that transient failure, or null when nothing is left. The caller holds a
+     * place for these writes and made sure nothing is in flight or running.
      */
-    synchronized Throwable isolateFailed(java.util.function.Predicate<Throwable> forGood, BiConsumer<Pending, Throwable> failedForGood)
+    Throwable isolateFailed(Predicate<Throwable> forGood, BiConsumer<Pending, Throwable> failedForGood)
             throws InterruptedException {
-        List<Pending> rest = failed;
+        List<Pending> rest;
+        synchronized (this) {
+            rest = failed;
+        }
         for (int i = 0; rest != null && i < rest.size(); i++) {
             Pending pending = rest.get(i);
-            long started = System.nanoTime();
-            inFlightSinceNanos = started;
-            try {
-                writer().write(List.of(pending.entry())).toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                recordDelivered(List.of(pending));
-            } catch (ExecutionException | TimeoutException | RuntimeException e) {
-                Throwable cause = unwrap(e);
+            Batch one;
+            synchronized (this) {
+                one = send(List.of(pending), false);
+            }
+            Throwable cause = outcome(one);
+            synchronized (this) {
+                inFlight = null;
+                if (cause == null) {
+                    recordDelivered(one.entries, one.sentNanos);
+                    continue;
+                }
                 failed = new ArrayList<>(rest.subList(i, rest.size()));
                 failure = cause;
-                stats.metrics().failedBatch();
-                if (!forGood.test(cause)) {
-                    return cause;
-                }
-                failedForGood.accept(pending, cause);
+                shared.metrics().failedBatch();
             }
+            if (!forGood.test(cause)) {
+                return cause;
+            }
+            failedForGood.accept(pending, cause);
         }
         dropFailed();
         return null;
     }
 
-    private void recordDelivered(List<Pending> delivered) {
+    /** Waits for a batch's result; null when it was written. */
+    private Throwable outcome(Batch batch) throws InterruptedException {
+        try {
+            batch.result.get(shared.timeout().toMillis() + AWAIT_MARGIN_MS, TimeUnit.MILLISECONDS);
+            return null;
+        } catch (ExecutionException | TimeoutException e) {
+            return unwrap(e);
+        }
+    }
+
+    private void recordDelivered(List<Pending> delivered, long sentNanos) {
         if (delivered.isEmpty()) {
             return; // a failed batch: counted in failed-batches-total
         }
+        ConnectorMetrics metrics = shared.metrics();
         long now = System.currentTimeMillis();
-        long latency = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - inFlightSinceNanos);
+        long latency = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sentNanos);
         for (int calls = (delivered.size() + batchSize - 1) / batchSize; calls > 0; calls--) {
-            stats.metrics().batch(latency); // batches-total counts write calls of at most batchSize
+            metrics.batch(latency); // batches-total counts write calls of at most batchSize
         }
-        stats.metrics().recordsOut(delivered.size());
+        metrics.recordsOut(delivered.size());
         for (Pending pending : delivered) {
             if (pending.timestamp() >= 0) {
-                stats.metrics().lag(now - pending.timestamp());
+                metrics.lag(now - pending.timestamp());
             }
         }
     }
@@ -286,7 +393,7 @@ final class Pipe {
      * Waits until no batch is in flight (each at most the write timeout, which the batch carries) and collects the
      * last one. A batch the follow-on sent meanwhile is waited for too; after a failure nothing follows on.
      */
-    void await() throws InterruptedException {
+    void awaitInFlight() throws InterruptedException {
         while (awaitBatchInFlight()) {
             // the follow-on sent the next batch: wait for it too
         }
@@ -299,25 +406,50 @@ final class Pipe {
      * the buffer; issue #18). True when the follow-on's batch is in flight.
      */
     boolean awaitBatchInFlight() throws InterruptedException {
-        CompletableFuture<Void> result;
+        Batch batch;
         synchronized (this) {
             if (inFlight == null) {
                 return false;
             }
-            result = inFlightResult;
+            batch = inFlight;
         }
-        try {
-            result.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            // collect() records the failure
-        }
+        outcome(batch); // collect() records a failure
         synchronized (this) {
-            if (inFlightResult == result) {
+            if (inFlight == batch) {
                 collect();
                 return false;
             }
             return inFlight != null;
         }
+    }
+
+    /**
+     * Waits, at most the write timeout, until every call of the last batch has ended; true when they have. While a
+     * failed batch waits behind calls still running, its failure says so.
+     */
+    boolean awaitCallsEnded() throws InterruptedException {
+        Batch batch;
+        synchronized (this) {
+            batch = last;
+        }
+        if (batch == null || !batch.running()) {
+            return true;
+        }
+        try {
+            batch.calls.get(shared.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | CancellationException e) {
+            // ended: how is the batch's own result
+        } catch (TimeoutException e) {
+            synchronized (this) {
+                if (failed != null && last == batch) {
+                    failure = new TimeoutException("calls of the batch that timed out " + TimeUnit.NANOSECONDS
+                            .toMillis(System.nanoTime() - batch.sentNanos) + " ms ago are still running at Hazelcast; "
+                            + "it is written again once they have ended");
+                }
+            }
+            return false;
+        }
+        return true;
     }
 
     /** The failed batch is given up (error policy NOOP): its records count as done. */
@@ -328,17 +460,24 @@ final class Pipe {
 
     /** The lowest offset of {@code partition} not yet acknowledged in this pipe. */
     synchronized OptionalLong lowestPending(TopicPartition partition) {
-        long lowest = Long.MAX_VALUE;
-        for (List<Pending> list : new List[] {failed, inFlight, buffer}) {
-            if (list != null) {
-                for (Pending p : list) {
-                    if (p.offset() < lowest && p.partition().equals(partition)) {
-                        lowest = p.offset();
-                    }
-                }
-            }
+        long lowest = buffer.lowestOffset(partition);
+        if (failed != null) {
+            lowest = Math.min(lowest, lowestOffset(failed, partition));
+        }
+        if (inFlight != null) {
+            lowest = Math.min(lowest, lowestOffset(inFlight.entries, partition));
         }
         return lowest == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(lowest);
+    }
+
+    private static long lowestOffset(List<Pending> entries, TopicPartition partition) {
+        long lowest = Long.MAX_VALUE;
+        for (Pending p : entries) {
+            if (p.offset() < lowest && p.partition().equals(partition)) {
+                lowest = p.offset();
+            }
+        }
+        return lowest;
     }
 
     /**
@@ -350,15 +489,23 @@ final class Pipe {
         if (inFlight != null) {
             lostInFlight.addAll(partitions);
         }
-        int before = buffer.size();
-        buffer.removeIf(p -> partitions.contains(p.partition()));
-        stats.buffered().addAndGet(buffer.size() - before);
+        shared.buffered().addAndGet(-buffer.removeIf(p -> partitions.contains(p.partition())));
         if (failed != null) {
             failed.removeIf(p -> partitions.contains(p.partition()));
             if (failed.isEmpty()) {
                 dropFailed();
             }
         }
+    }
+
+    /**
+     * Whether the pipe is idle: nothing buffered, in flight, failed or still running, and no entry taken since the
+     * previous check. Each check starts the next period.
+     */
+    synchronized boolean idleSinceLastCheck() {
+        boolean idle = !takenSinceIdleCheck && buffer.isEmpty() && failed == null && !busy();
+        takenSinceIdleCheck = false;
+        return idle;
     }
 
     private synchronized StructureWriter writer() {
@@ -376,9 +523,13 @@ final class Pipe {
         writer = null;
     }
 
-    /** Releases the writer's own resources; the task closes the client. Nothing follows on after it. */
+    /**
+     * Releases the writer's own resources; the task closes the client. Nothing follows on after it, and a batch
+     * still in flight makes no further call.
+     */
     synchronized void close() {
         closed = true;
+        generation.incrementAndGet();
         if (writer != null) {
             writer.close();
         }
@@ -386,7 +537,7 @@ final class Pipe {
 
     private static Throwable unwrap(Throwable e) {
         Throwable cause = e;
-        while ((cause instanceof java.util.concurrent.CompletionException || cause instanceof ExecutionException)
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
                 && cause.getCause() != null) {
             cause = cause.getCause();
         }

@@ -2,17 +2,22 @@ package io.streamgrid.hazelcast;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MapStoreConfig;
 import com.hazelcast.config.QueueConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.MapStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 /** Real Hazelcast members in the test JVM, on free loopback ports, in a cluster of their own. */
 final class HazelcastMembers implements AutoCloseable {
@@ -26,14 +31,14 @@ final class HazelcastMembers implements AutoCloseable {
     private final List<Integer> ports = new ArrayList<>();
     private final List<HazelcastInstance> members = new ArrayList<>();
 
-    private final java.util.function.UnaryOperator<Config> configure;
+    private final UnaryOperator<Config> configure;
 
     HazelcastMembers(int count) {
         this(count, config -> config);
     }
 
     /** @param configure changes each member's configuration before it starts (e.g. to enable Jet for SQL) */
-    HazelcastMembers(int count, java.util.function.UnaryOperator<Config> configure) {
+    HazelcastMembers(int count, UnaryOperator<Config> configure) {
         this.configure = configure;
         for (int i = 0; i < count; i++) {
             ports.add(freePort());
@@ -58,8 +63,8 @@ final class HazelcastMembers implements AutoCloseable {
         ports.forEach(p -> join.getTcpIpConfig().addMember("127.0.0.1:" + p));
         config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
         config.addQueueConfig(new QueueConfig(SMALL_QUEUE).setMaxSize(SMALL_QUEUE_CAPACITY));
-        config.addMapConfig(new com.hazelcast.config.MapConfig(REJECTING_MAP).setMapStoreConfig(
-                new com.hazelcast.config.MapStoreConfig().setEnabled(true).setWriteDelaySeconds(0)
+        config.addMapConfig(new MapConfig(REJECTING_MAP).setMapStoreConfig(
+                new MapStoreConfig().setEnabled(true).setWriteDelaySeconds(0)
                         .setImplementation(new RejectingStore())));
         HazelcastInstance member = Hazelcast.newHazelcastInstance(configure.apply(config));
         if (i < members.size()) {
@@ -71,7 +76,7 @@ final class HazelcastMembers implements AutoCloseable {
     }
 
     /** A write-through store that refuses poison, as a member-side validation would. */
-    static final class RejectingStore implements com.hazelcast.map.MapStore<Object, Object> {
+    static final class RejectingStore extends StoreOnly {
         @Override
         public void store(Object key, Object value) {
             if (String.valueOf(value).contains("poison")) {
@@ -89,16 +94,19 @@ final class HazelcastMembers implements AutoCloseable {
         }
 
         @Override
-        public void deleteAll(java.util.Collection<Object> keys) {
+        public void deleteAll(Collection<Object> keys) {
         }
+    }
 
+    /** A map store that loads nothing: the tests' stores only watch or refuse what is written. */
+    abstract static class StoreOnly implements MapStore<Object, Object> {
         @Override
         public Object load(Object key) {
             return null;
         }
 
         @Override
-        public Map<Object, Object> loadAll(java.util.Collection<Object> keys) {
+        public Map<Object, Object> loadAll(Collection<Object> keys) {
             return Map.of();
         }
 

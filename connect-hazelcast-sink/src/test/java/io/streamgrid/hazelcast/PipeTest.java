@@ -1,17 +1,23 @@
 package io.streamgrid.hazelcast;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.streamgrid.common.metrics.ConnectorMetrics;
 import io.streamgrid.common.metrics.TaskIds;
+import io.streamgrid.hazelcast.writer.Fence;
 import io.streamgrid.hazelcast.writer.StructureWriter;
 import io.streamgrid.hazelcast.writer.WriteEntry;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
@@ -22,15 +28,18 @@ class PipeTest {
 
     private static final TopicPartition P0 = new TopicPartition("t", 0);
     private static final TopicPartition P1 = new TopicPartition("t", 1);
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    /** Records every call; each call's result is completed by the test. */
+    /** Records every call and its fence; each call's result is completed by the test. */
     private static final class ControlledWriter implements StructureWriter {
-        final List<List<WriteEntry>> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
-        final List<CompletableFuture<Void>> results = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<List<WriteEntry>> calls = new CopyOnWriteArrayList<>();
+        final List<Fence> fences = new CopyOnWriteArrayList<>();
+        final List<CompletableFuture<Void>> results = new CopyOnWriteArrayList<>();
 
         @Override
-        public CompletionStage<Void> write(List<WriteEntry> batch) {
+        public CompletionStage<Void> write(List<WriteEntry> batch, Fence fence) {
             calls.add(List.copyOf(batch));
+            fences.add(fence);
             CompletableFuture<Void> result = new CompletableFuture<>();
             results.add(result);
             return result;
@@ -42,7 +51,7 @@ class PipeTest {
             new ConnectorMetrics.Gauges(() -> 0, () -> 0, () -> 0, () -> true));
 
     /** Sends what waits behind an acknowledged batch, as the task's follow-on thread does. */
-    private final java.util.concurrent.ExecutorService followOn = java.util.concurrent.Executors.newSingleThreadExecutor();
+    private final ExecutorService followOn = Executors.newSingleThreadExecutor();
 
     @AfterEach
     void closeMetrics() {
@@ -50,14 +59,16 @@ class PipeTest {
         followOn.shutdownNow();
     }
 
-    private Pipe pipe(ControlledWriter writer, int batchSize) {
-        return new Pipe(() -> writer, "IMAP 'm'", Duration.ofSeconds(30), batchSize,
-                new Pipe.Stats(metrics, new AtomicLong(), new AtomicLong()));
+    private Pipe.Shared shared(Executor followOnThread, InFlightBudget budget, Duration timeout) {
+        return new Pipe.Shared(metrics, new AtomicLong(), budget, followOnThread, Duration.ZERO, timeout);
     }
 
-    private Pipe pipeWithFollowOn(ControlledWriter writer, int batchSize, Duration linger) {
-        return new Pipe(() -> writer, "IMAP 'm'", Duration.ofSeconds(30), batchSize,
-                new Pipe.Stats(metrics, new AtomicLong(), new AtomicLong()), new Pipe.FollowOn(followOn, linger));
+    private Pipe pipe(ControlledWriter writer, int batchSize) {
+        return new Pipe(() -> writer, "IMAP 'm'", batchSize, shared(null, new InFlightBudget(16), TIMEOUT));
+    }
+
+    private Pipe pipeWithFollowOn(ControlledWriter writer, int batchSize) {
+        return new Pipe(() -> writer, "IMAP 'm'", batchSize, shared(followOn, new InFlightBudget(16), TIMEOUT));
     }
 
     private static Pipe.Pending pending(TopicPartition partition, long offset, String value) {
@@ -71,7 +82,7 @@ class PipeTest {
     @Test
     void entriesBufferedBehindTheBatchInFlightGoOutWhenItIsAcknowledgedWithoutAnotherCall() throws Exception {
         ControlledWriter writer = new ControlledWriter();
-        Pipe pipe = pipeWithFollowOn(writer, 10, Duration.ZERO);
+        Pipe pipe = pipeWithFollowOn(writer, 10);
         pipe.add(pending(P0, 1, "first"));
         assertThat(pipe.dispatch()).isTrue();
         pipe.add(pending(P0, 2, "second"));
@@ -80,12 +91,11 @@ class PipeTest {
 
         writer.results.get(0).complete(null);
 
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> writer.calls.size() == 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> writer.calls.size() == 2);
         assertThat(writer.calls.get(1)).extracting(WriteEntry::value).containsExactly("second", "third");
         assertThat(pipe.lowestPending(P0)).hasValue(2);
         writer.results.get(1).complete(null);
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
-                .until(() -> pipe.lowestPending(P0).isEmpty());
+        await().atMost(Duration.ofSeconds(10)).until(() -> pipe.lowestPending(P0).isEmpty());
         assertThat(pipe.inFlight()).as("the follow-on took the acknowledgement").isFalse();
         assertThat(writer.calls).hasSize(2);
     }
@@ -98,10 +108,8 @@ class PipeTest {
     @Test
     void waitingForTheBatchInFlightEndsWhenItIsAcknowledgedNotWhenTheFollowOnsIs() throws Exception {
         ControlledWriter writer = new ControlledWriter();
-        List<Runnable> followOnTasks = new java.util.concurrent.CopyOnWriteArrayList<>();
-        Pipe pipe = new Pipe(() -> writer, "IMAP 'm'", Duration.ofSeconds(30), 10,
-                new Pipe.Stats(metrics, new AtomicLong(), new AtomicLong()),
-                new Pipe.FollowOn(followOnTasks::add, Duration.ZERO));
+        List<Runnable> followOnTasks = new CopyOnWriteArrayList<>();
+        Pipe pipe = new Pipe(() -> writer, "IMAP 'm'", 10, shared(followOnTasks::add, new InFlightBudget(16), TIMEOUT));
         pipe.add(pending(P0, 1, "first"));
         assertThat(pipe.dispatch()).isTrue();
         pipe.add(pending(P0, 2, "second"));
@@ -114,7 +122,7 @@ class PipeTest {
             }
         }, "task");
         task.start();
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+        await().atMost(Duration.ofSeconds(10))
                 .until(() -> task.getState() == Thread.State.TIMED_WAITING); // waiting for the first batch
 
         synchronized (pipe) { // the follow-on takes the acknowledgement before the waiting task can
@@ -122,13 +130,13 @@ class PipeTest {
             followOnTasks.forEach(Runnable::run);
         }
 
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(waited::isDone);
+        await().atMost(Duration.ofSeconds(10)).until(waited::isDone);
         assertThat(waited.get()).as("the follow-on's batch is in flight").isTrue();
         assertThat(writer.calls).hasSize(2);
         assertThat(writer.calls.get(1)).extracting(WriteEntry::value).containsExactly("second");
         assertThat(pipe.lowestPending(P0)).hasValue(2);
         writer.results.get(1).complete(null);
-        pipe.await();
+        pipe.awaitInFlight();
         assertThat(pipe.inFlight()).isFalse();
         assertThat(pipe.lowestPending(P0)).isEmpty();
     }
@@ -136,7 +144,7 @@ class PipeTest {
     @Test
     void aFailedBatchIsLeftToTheTaskNothingFollowsItOnItsOwn() throws Exception {
         ControlledWriter writer = new ControlledWriter();
-        Pipe pipe = pipeWithFollowOn(writer, 10, Duration.ZERO);
+        Pipe pipe = pipeWithFollowOn(writer, 10);
         pipe.add(pending(P0, 1, "first"));
         assertThat(pipe.dispatch()).isTrue();
         pipe.add(pending(P0, 2, "second"));
@@ -149,6 +157,113 @@ class PipeTest {
         assertThat(pipe.lowestPending(P0)).hasValue(1);
     }
 
+    /**
+     * A batch that timed out may still be running (a call on its way, a writer thread between two calls). Its fence
+     * closes, so its writer makes no further call; and neither its retry nor anything newer is sent before its
+     * calls have ended, or a call of the old batch could land over the newer value.
+     */
+    @Test
+    void aTimedOutBatchIsFencedOffAndNothingIsSentBeforeItsCallsHaveEnded() throws Exception {
+        ControlledWriter writer = new ControlledWriter();
+        Pipe pipe = new Pipe(() -> writer, "IMAP 'm'", 10,
+                shared(null, new InFlightBudget(16), Duration.ofMillis(200)));
+        pipe.add(pending(P0, 1, "old"));
+        assertThat(pipe.dispatch()).isTrue();
+
+        pipe.awaitInFlight(); // the write timeout passes: the batch fails
+        assertThat(pipe.hasFailed()).isTrue();
+        assertThat(pipe.failure()).isInstanceOf(TimeoutException.class);
+        assertThat(writer.fences.get(0).isOpen()).as("the timed-out batch makes no further call").isFalse();
+        assertThat(pipe.canRetry()).as("its call is still on its way").isFalse();
+        assertThat(pipe.dispatch()).isFalse();
+        assertThat(pipe.awaitCallsEnded()).isFalse();
+        assertThat(pipe.failure()).hasMessageContaining("still running at Hazelcast");
+
+        pipe.dropFailed(); // NOOP gives it up; a newer entry must wait all the same
+        pipe.add(pending(P0, 2, "new"));
+        assertThat(pipe.canSendBuffered()).isFalse();
+        assertThat(pipe.dispatch()).isFalse();
+
+        writer.results.get(0).completeExceptionally(new IllegalStateException("answered at last"));
+        assertThat(pipe.awaitCallsEnded()).isTrue();
+        assertThat(pipe.dispatch()).isTrue();
+        assertThat(writer.calls).hasSize(2);
+        assertThat(writer.calls.get(1)).extracting(WriteEntry::value).containsExactly("new");
+        assertThat(writer.fences.get(1).isOpen()).as("the newer batch's own fence").isTrue();
+    }
+
+    /**
+     * The follow-on sends the batch behind an acknowledged one only in that batch's place among the task's
+     * connect.hazelcast.max.in.flight, and gives the place back to a task thread waiting for one.
+     */
+    @Test
+    void theFollowOnSendsOnlyInThePlaceOfTheBatchItTookAndLeavesThePlaceToAWaitingTask() throws Exception {
+        ControlledWriter first = new ControlledWriter();
+        ControlledWriter second = new ControlledWriter();
+        InFlightBudget budget = new InFlightBudget(1);
+        Pipe a = new Pipe(() -> first, "IMAP 'a'", 10, shared(followOn, budget, TIMEOUT));
+        Pipe b = new Pipe(() -> second, "IMAP 'b'", 10, shared(followOn, budget, TIMEOUT));
+        a.add(pending(P0, 1, "a1"));
+        b.add(pending(P0, 2, "b1"));
+        assertThat(a.dispatch()).isTrue();
+        assertThat(b.dispatch()).as("max.in.flight = 1").isFalse();
+        a.add(pending(P0, 3, "a2"));
+
+        first.results.get(0).complete(null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> first.calls.size() == 2);
+        assertThat(budget.inUse()).as("a2 went in a1's place").isEqualTo(1);
+        assertThat(b.dispatch()).isFalse();
+
+        a.add(pending(P0, 4, "a3"));
+        budget.taskWaits(true); // the task thread waits for a place for b
+        first.results.get(1).complete(null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> budget.inUse() == 0);
+        assertThat(first.calls).as("a3 is left to the task").hasSize(2);
+        assertThat(b.dispatch()).isTrue();
+        assertThat(budget.inUse()).isEqualTo(1);
+        assertThat(second.calls).hasSize(1);
+    }
+
+    /**
+     * Buffers grow with use: a structure that gets a few entries at a time keeps a small one (each used to take
+     * the whole batch size at once, and again after every batch), a busy one starts its next at the last batch's size.
+     */
+    @Test
+    void aBufferGrowsWithUseAndStartsAgainAtTheSizeTheLastBatchHad() {
+        ControlledWriter writer = new ControlledWriter();
+        Pipe pipe = pipe(writer, 10_000);
+        assertThat(pipe.bufferCapacity()).isEqualTo(PendingBuffer.SMALLEST);
+        for (int i = 0; i < 3; i++) {
+            pipe.add(pending(P0, i, "v" + i));
+        }
+        pipe.dispatch();
+        assertThat(pipe.bufferCapacity()).as("after a batch of 3").isEqualTo(PendingBuffer.SMALLEST);
+        writer.results.get(0).complete(null);
+        pipe.collect();
+
+        for (int i = 3; i < 5_003; i++) {
+            pipe.add(pending(P0, i, "v" + i));
+        }
+        assertThat(pipe.bufferCapacity()).isBetween(5_000, 7_500);
+        pipe.dispatch();
+        assertThat(pipe.bufferCapacity()).as("after a batch of 5,000").isEqualTo(5_000);
+        assertThat(writer.calls.get(1)).hasSize(5_000);
+    }
+
+    @Test
+    void aPipeIsIdleAfterACheckPeriodWithNothingTakenAndNothingPending() {
+        ControlledWriter writer = new ControlledWriter();
+        Pipe pipe = pipe(writer, 10);
+        assertThat(pipe.idleSinceLastCheck()).isTrue();
+        pipe.add(pending(P0, 1, "v"));
+        assertThat(pipe.idleSinceLastCheck()).as("buffered").isFalse();
+        pipe.dispatch();
+        assertThat(pipe.idleSinceLastCheck()).as("in flight").isFalse();
+        writer.results.get(0).complete(null);
+        pipe.collect();
+        assertThat(pipe.idleSinceLastCheck()).as("written, nothing taken since the last check").isTrue();
+    }
+
     @Test
     void entriesOfPartitionsLostWhileTheirBatchWasInFlightAreNeverWrittenAgain() throws Exception {
         ControlledWriter writer = new ControlledWriter();
@@ -159,7 +274,7 @@ class PipeTest {
 
         pipe.drop(List.of(P0)); // partition 0 is lost (close() without preCommit()); its new owner writes "new"
         writer.results.get(0).completeExceptionally(new IllegalStateException("member gone"));
-        pipe.await();
+        pipe.awaitInFlight();
 
         assertThat(pipe.hasFailed()).as("partition 1's entry is still to be retried").isTrue();
         assertThat(pipe.failedCount()).isEqualTo(1);
@@ -176,7 +291,7 @@ class PipeTest {
         pipe.dispatch();
         pipe.drop(List.of(P0));
         writer.results.get(0).completeExceptionally(new IllegalStateException("member gone"));
-        pipe.await();
+        pipe.awaitInFlight();
         assertThat(pipe.hasFailed()).isFalse();
         assertThat(pipe.dispatch()).as("nothing left to send").isFalse();
         assertThat(writer.calls).hasSize(1);

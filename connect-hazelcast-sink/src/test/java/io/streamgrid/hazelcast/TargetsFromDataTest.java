@@ -4,8 +4,12 @@ import static io.streamgrid.hazelcast.SinkTaskFixture.putAndFlush;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamgrid.common.testing.RecordingSinkTaskContext;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import javax.management.ObjectName;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.Test;
@@ -56,6 +60,70 @@ class TargetsFromDataTest {
         assertThat(context.deadLetterErrors.get(1)).hasMessageContaining("offset=3")
                 .hasMessageContaining("QUEUE 'by_site_" + suffix + "_rofo'")
                 .hasMessageContaining("already writes 2 structures, the most connect.hazelcast.max.structures allows");
+    }
+
+    /**
+     * A thousand structures named from the data, each sent one small batch: their buffers take little memory. Each
+     * took the whole batch size at once (10,000 slots) and again after every batch: ~40 MB of empty buffers.
+     */
+    @Test
+    void aThousandStructuresNamedFromTheDataKeepSmallBuffers() throws Exception {
+        HazelcastSinkTask task = FIXTURE.start("INSERT INTO `buffers_" + suffix + "_${site}` SELECT * FROM " + topic
+                + " STOREAS QUEUE", "connect.hazelcast.max.structures", "2000");
+        putAndFlush(task, List.of(json(0, null, "{\"site\":\"warm\"}"))); // classes loaded, client connected
+        long before = usedHeapAfterGc();
+        List<SinkRecord> records = new ArrayList<>();
+        for (int i = 1; i <= 1000; i++) {
+            records.add(json(i, null, "{\"site\":\"s" + i + "\"}"));
+        }
+        putAndFlush(task, records);
+        long grown = usedHeapAfterGc() - before;
+        assertThat(FIXTURE.member().getQueue("buffers_" + suffix + "_s1000").size()).isEqualTo(1);
+        assertThat(grown).as("heap kept by 1,000 open structures (with their queues on the member in this JVM)")
+                .isLessThan(15L << 20);
+    }
+
+    /**
+     * A structure named from the data closes once a whole commit interval passed without records for it (and its
+     * last batch is acknowledged), and opens again with its next record; one with a fixed name stays open. The
+     * metric open-structures counts them.
+     */
+    @Test
+    void structuresNamedFromTheDataCloseWhenIdleForACommitIntervalAndOpenAgain() throws Exception {
+        String connector = "idle-" + suffix;
+        String fixed = "fixed_" + suffix;
+        HazelcastSinkTask task = FIXTURE.start("INSERT INTO `idle_" + suffix + "_${site}` SELECT * FROM " + topic
+                + " STOREAS QUEUE; INSERT INTO " + fixed + " SELECT * FROM " + topic + " STOREAS QUEUE",
+                "name", connector);
+        assertThat(openStructures(connector)).as("the fixed one").isEqualTo(1);
+        putAndFlush(task, List.of(json(0, null, "{\"site\":\"a\"}"), json(1, null, "{\"site\":\"b\"}"),
+                json(2, null, "{\"site\":\"c\"}")));
+        assertThat(openStructures(connector)).as("records for a, b and c in this interval").isEqualTo(4);
+
+        putAndFlush(task, List.of(json(3, null, "{\"site\":\"a\"}")));
+        assertThat(openStructures(connector)).as("b and c had no record for a whole interval").isEqualTo(2);
+        putAndFlush(task, List.of());
+        assertThat(openStructures(connector)).as("nor has a now").isEqualTo(1);
+
+        putAndFlush(task, List.of(json(4, null, "{\"site\":\"b\"}")));
+        assertThat(openStructures(connector)).isEqualTo(2);
+        assertThat(FIXTURE.member().getQueue("idle_" + suffix + "_a").size()).isEqualTo(2);
+        assertThat(FIXTURE.member().getQueue("idle_" + suffix + "_b").size()).isEqualTo(2);
+        assertThat(FIXTURE.member().getQueue("idle_" + suffix + "_c").size()).isEqualTo(1);
+        assertThat(FIXTURE.member().getQueue(fixed).size()).isEqualTo(5);
+    }
+
+    private static long openStructures(String connector) throws Exception {
+        return ((Number) ManagementFactory.getPlatformMBeanServer().getAttribute(
+                new ObjectName("kafka.connect:type=plugins,connector=" + connector + ",task=0"), "open-structures"))
+                .longValue();
+    }
+
+    private static long usedHeapAfterGc() {
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        System.gc();
+        System.gc();
+        return memory.getHeapMemoryUsage().getUsed();
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.streamgrid.hazelcast.state;
 
+import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;
+import io.streamgrid.hazelcast.writer.Fence;
 import io.streamgrid.hazelcast.writer.StructureWriter;
 import io.streamgrid.hazelcast.writer.WriteEntry;
 import java.math.BigDecimal;
@@ -11,6 +13,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.function.LongConsumer;
 
 /**
@@ -20,6 +24,10 @@ import java.util.function.LongConsumer;
  * ({@code putIfAbsent} for a new key, {@code replace(key, old, new)} otherwise). A key another writer changed
  * in between is read and folded again, so no update is lost to a concurrent writer (another task, another
  * connector, an application). Tombstones delete unconditionally, then the updates behind them apply.
+ * <p>
+ * Every call to the structure is made only while the batch's {@link Fence} is open: a batch that timed out stops at
+ * its next call, for a run that went on after its retry had begun could delete what a newer batch wrote, or fold
+ * its old fields over newer ones.
  */
 public final class StateWriter implements StructureWriter {
 
@@ -46,10 +54,10 @@ public final class StateWriter implements StructureWriter {
     private final StateValues values;
     private final boolean merge;
     private final String versionField;
-    private final java.util.concurrent.Executor executor;
+    private final Executor executor;
     private final LongConsumer stale;
     private final int parallelism;
-    private final java.util.concurrent.Executor keyWriters;
+    private final Executor keyWriters;
 
     /**
      * @param executor    runs a batch (the task's write executor)
@@ -57,11 +65,9 @@ public final class StateWriter implements StructureWriter {
      * @param keyWriters  compares-and-sets slices of a batch's keys at once (the task's pool, shared by its writers)
      * @param parallelism how many slices a batch is cut into
      */
-    @edu.umd.cs.findbugs.annotations.SuppressFBWarnings(value = "EI_EXPOSE_REP2", justification = "a writer writes "
-            + "through the operations it is given")
-    public StateWriter(AtomicOps ops, StateValues values, boolean merge, String versionField,
-                       java.util.concurrent.Executor executor, LongConsumer stale,
-                       java.util.concurrent.Executor keyWriters, int parallelism) {
+    @SuppressFBWarnings(value = "EI_EXPOSE_REP2", justification = "a writer writes through the operations it is given")
+    public StateWriter(AtomicOps ops, StateValues values, boolean merge, String versionField, Executor executor,
+                       LongConsumer stale, Executor keyWriters, int parallelism) {
         this.ops = ops;
         this.values = values;
         this.merge = merge;
@@ -72,23 +78,12 @@ public final class StateWriter implements StructureWriter {
         this.parallelism = parallelism;
     }
 
-    /**
-     * The stage the pipe waits for. When it fails (the pipe's write timeout completes it), the batch stops at its
-     * next key: a run that went on after its retry had been sent could fold its old fields over newer writes.
-     */
     @Override
-    public CompletionStage<Void> write(List<WriteEntry> batch) {
-        java.util.concurrent.atomic.AtomicBoolean givenUp = new java.util.concurrent.atomic.AtomicBoolean();
-        CompletableFuture<Void> result = CompletableFuture.runAsync(() -> apply(batch, givenUp), executor);
-        result.whenComplete((done, failure) -> {
-            if (failure != null) {
-                givenUp.set(true);
-            }
-        });
-        return result;
+    public CompletionStage<Void> write(List<WriteEntry> batch, Fence fence) {
+        return CompletableFuture.runAsync(() -> apply(batch, fence), executor);
     }
 
-    private void apply(List<WriteEntry> batch, java.util.concurrent.atomic.AtomicBoolean givenUp) {
+    private void apply(List<WriteEntry> batch, Fence fence) {
         Map<Object, List<StateUpdate>> updates = new LinkedHashMap<>();
         Set<Object> deletes = new LinkedHashSet<>();
         for (WriteEntry entry : batch) {
@@ -99,58 +94,55 @@ public final class StateWriter implements StructureWriter {
                 updates.computeIfAbsent(entry.key(), k -> new ArrayList<>()).add((StateUpdate) entry.value());
             }
         }
-        deletes.forEach(ops::delete);
+        for (Object key : deletes) {
+            fence.check();
+            ops.delete(key);
+        }
         updates.values().removeIf(List::isEmpty);
         for (int attempt = 1; !updates.isEmpty(); attempt++) {
             if (attempt > MAX_ATTEMPTS) {
                 throw new IllegalStateException(updates.size() + " keys changed under every one of " + MAX_ATTEMPTS
                         + " attempts to update them, e.g. '" + updates.keySet().iterator().next() + "'");
             }
-            stopIfGivenUp(givenUp);
+            fence.check();
             Map<Object, Object> stored = ops.getAll(updates.keySet());
-            Set<Object> changedMeanwhile = casAll(updates, stored, givenUp);
+            Set<Object> changedMeanwhile = casAll(updates, stored, fence);
             updates.keySet().retainAll(changedMeanwhile);
         }
     }
 
     /** Writes every key's folded value; returns the keys another writer changed since {@code stored} was read. */
-    private static void stopIfGivenUp(java.util.concurrent.atomic.AtomicBoolean givenUp) {
-        if (givenUp.get()) {
-            throw new java.util.concurrent.CancellationException("the batch timed out and is written again");
-        }
-    }
-
-    private Set<Object> casAll(Map<Object, List<StateUpdate>> updates, Map<Object, Object> stored,
-                               java.util.concurrent.atomic.AtomicBoolean givenUp) {
+    private Set<Object> casAll(Map<Object, List<StateUpdate>> updates, Map<Object, Object> stored, Fence fence) {
         List<Object> keys = new ArrayList<>(updates.keySet());
-        Set<Object> retry = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Set<Object> retry = ConcurrentHashMap.newKeySet();
         int slices = Math.min(parallelism, Math.max(1, keys.size() / 16));
         if (slices <= 1) {
-            casSlice(keys, updates, stored, retry, givenUp);
+            casSlice(keys, updates, stored, retry, fence);
             return retry;
         }
         List<CompletableFuture<Void>> running = new ArrayList<>(slices);
         int size = (keys.size() + slices - 1) / slices;
         for (int from = 0; from < keys.size(); from += size) {
             List<Object> slice = keys.subList(from, Math.min(keys.size(), from + size));
-            running.add(CompletableFuture.runAsync(() -> casSlice(slice, updates, stored, retry, givenUp), keyWriters));
+            running.add(CompletableFuture.runAsync(() -> casSlice(slice, updates, stored, retry, fence), keyWriters));
         }
         CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).join();
         return retry;
     }
 
     private void casSlice(List<Object> keys, Map<Object, List<StateUpdate>> updates, Map<Object, Object> stored,
-                          Set<Object> retry, java.util.concurrent.atomic.AtomicBoolean givenUp) {
+                          Set<Object> retry, Fence fence) {
         for (Object key : keys) {
-            stopIfGivenUp(givenUp);
             Object old = stored.get(key);
             Fold fold = fold(key, old, updates.get(key));
             boolean written;
             if (fold.stored() == null) {
                 written = true; // every update was older than the stored value: nothing to write
             } else if (old == null) {
+                fence.check();
                 written = ops.insert(key, fold.stored());
             } else {
+                fence.check();
                 written = ops.replace(key, old, fold.stored());
             }
             if (!written) {

@@ -17,16 +17,20 @@ final class Chunks {
 
     /**
      * Runs {@code call} on consecutive chunks of at most {@code size} values, each on {@code executor} after the
-     * previous one finished (never on the thread that completed it: see {@link HazelcastCalls}). The call is given
-     * how many values went before its chunk, and the chunk.
+     * previous one finished (never on the thread that completed it: see {@link HazelcastCalls}) and only while the
+     * batch's fence is open. The call is given how many values went before its chunk, and the chunk.
      */
     static CompletionStage<Void> inOrder(List<Object> values, int size,
-                                         BiFunction<Integer, List<Object>, CompletionStage<?>> call, Executor executor) {
+                                         BiFunction<Integer, List<Object>, CompletionStage<?>> call, Executor executor,
+                                         Fence fence) {
         CompletionStage<?> chain = CompletableFuture.completedFuture(null);
         for (int from = 0; from < values.size(); from += size) {
             int before = from;
             List<Object> chunk = values.subList(from, Math.min(values.size(), from + size));
-            chain = chain.thenComposeAsync(ignored -> call.apply(before, chunk), executor);
+            chain = chain.thenComposeAsync(ignored -> {
+                fence.check();
+                return call.apply(before, chunk);
+            }, executor);
         }
         return chain.thenApply(ignored -> null);
     }

@@ -1,6 +1,7 @@
 package io.streamgrid.hazelcast.writer;
 
 import com.hazelcast.collection.IQueue;
+import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -18,7 +19,7 @@ public final class CollectionWriter implements StructureWriter {
     private final Executor executor;
     private final int chunk;
 
-@edu.umd.cs.findbugs.annotations.SuppressFBWarnings(value = "EI_EXPOSE_REP2", justification = "a writer writes through the structure's proxy (or "
+    @SuppressFBWarnings(value = "EI_EXPOSE_REP2", justification = "a writer writes through the structure's proxy (or "
             + "operations) it is given")
     public CollectionWriter(Collection<Object> collection, String description, Executor executor, int batchSize) {
         this.collection = collection;
@@ -28,13 +29,14 @@ public final class CollectionWriter implements StructureWriter {
     }
 
     @Override
-    public CompletionStage<Void> write(List<WriteEntry> batch) {
+    public CompletionStage<Void> write(List<WriteEntry> batch, Fence fence) {
         List<Object> values = Chunks.values(batch);
         return CompletableFuture.runAsync(() -> {
             int written = 0;
             while (written < values.size()) {
                 int size = Math.min(chunk, values.size() - written);
-                written += add(values.subList(written, written + size), written, values.size());
+                fence.check();
+                written += add(values.subList(written, written + size), written, values.size(), fence);
             }
         }, executor);
     }
@@ -43,7 +45,7 @@ public final class CollectionWriter implements StructureWriter {
      * Adds a chunk in one call. A bounded queue's addAll takes all or nothing, so only when it refuses is the
      * remaining capacity asked for (a second round trip) and what fits added; returns how many went in.
      */
-    private int add(List<Object> chunkValues, int writtenBefore, int batchSize) {
+    private int add(List<Object> chunkValues, int writtenBefore, int batchSize, Fence fence) {
         boolean refused;
         try {
             refused = !collection.addAll(chunkValues) && collection instanceof IQueue;
@@ -53,12 +55,14 @@ public final class CollectionWriter implements StructureWriter {
             }
             refused = true;
         }
-        return refused ? addWhatFits((IQueue<Object>) collection, chunkValues, writtenBefore, batchSize)
+        return refused ? addWhatFits((IQueue<Object>) collection, chunkValues, writtenBefore, batchSize, fence)
                 : chunkValues.size();
     }
 
-    private int addWhatFits(IQueue<Object> queue, List<Object> chunkValues, int writtenBefore, int batchSize) {
+    private int addWhatFits(IQueue<Object> queue, List<Object> chunkValues, int writtenBefore, int batchSize,
+                            Fence fence) {
         int fits = Math.min(queue.remainingCapacity(), chunkValues.size());
+        fence.check();
         try {
             if (fits > 0 && queue.addAll(chunkValues.subList(0, fits))) {
                 return fits;

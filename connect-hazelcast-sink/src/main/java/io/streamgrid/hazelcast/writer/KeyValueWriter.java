@@ -1,5 +1,6 @@
 package io.streamgrid.hazelcast.writer;
 
+import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,9 +30,9 @@ public final class KeyValueWriter implements StructureWriter {
     private final Executor executor;
     private final int callSize;
 
-@edu.umd.cs.findbugs.annotations.SuppressFBWarnings(value = "EI_EXPOSE_REP2", justification = "a writer writes through the structure's proxy (or "
-            + "operations) it is given")
     /** {@code callSize}: the most entries one putAll takes (the statement's BATCH); larger batches take several. */
+    @SuppressFBWarnings(value = "EI_EXPOSE_REP2", justification = "a writer writes through the structure's proxy (or "
+            + "operations) it is given")
     public KeyValueWriter(Operations operations, Duration ttl, Executor executor, int callSize) {
         this.operations = operations;
         this.ttl = ttl;
@@ -40,21 +41,24 @@ public final class KeyValueWriter implements StructureWriter {
     }
 
     @Override
-    public CompletionStage<Void> write(List<WriteEntry> batch) {
+    public CompletionStage<Void> write(List<WriteEntry> batch, Fence fence) {
         return CompletableFuture.runAsync(() -> {
             Map<Object, Object> puts = new LinkedHashMap<>(); // replaced after each full call
             for (WriteEntry entry : Chunks.lastPerKey(batch).values()) {
                 if (entry.isDelete()) {
+                    fence.check();
                     operations.remove(entry.key());
                 } else {
                     puts.put(entry.key(), entry.value());
                     if (puts.size() == callSize) {
+                        fence.check();
                         operations.putAll(puts, ttl);
                         puts = new LinkedHashMap<>();
                     }
                 }
             }
             if (!puts.isEmpty()) {
+                fence.check();
                 operations.putAll(puts, ttl);
             }
         }, executor);

@@ -1,12 +1,11 @@
 package io.streamgrid.hazelcast.writer;
 
 import com.hazelcast.map.IMap;
+import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
@@ -24,7 +23,7 @@ public final class MapWriter implements StructureWriter {
     private final Duration ttl;
     private final int callSize;
 
-@edu.umd.cs.findbugs.annotations.SuppressFBWarnings(value = "EI_EXPOSE_REP2", justification = "a writer writes through the structure's proxy (or "
+    @SuppressFBWarnings(value = "EI_EXPOSE_REP2", justification = "a writer writes through the structure's proxy (or "
             + "operations) it is given")
     public MapWriter(IMap<Object, Object> map, Duration ttl, int callSize) {
         this.map = map;
@@ -33,26 +32,27 @@ public final class MapWriter implements StructureWriter {
     }
 
     @Override
-    public CompletionStage<Void> write(List<WriteEntry> batch) {
+    public CompletionStage<Void> write(List<WriteEntry> batch, Fence fence) {
         Map<Object, Object> sets = new LinkedHashMap<>();
-        List<CompletableFuture<?>> calls = new ArrayList<>();
+        CallsAtOnce calls = new CallsAtOnce(fence);
         for (WriteEntry entry : Chunks.lastPerKey(batch).values()) {
             if (entry.isDelete()) {
-                calls.add(HazelcastCalls.answered(map.deleteAsync(entry.key())));
+                calls.make(() -> map.deleteAsync(entry.key()));
             } else if (ttl != null) {
-                calls.add(HazelcastCalls.answered(map.setAsync(entry.key(), entry.value(), ttl.toMillis(),
-                        TimeUnit.MILLISECONDS)));
+                calls.make(() -> map.setAsync(entry.key(), entry.value(), ttl.toMillis(), TimeUnit.MILLISECONDS));
             } else {
                 sets.put(entry.key(), entry.value());
                 if (sets.size() == callSize) {
-                    calls.add(HazelcastCalls.answered(map.setAllAsync(sets)));
+                    Map<Object, Object> call = sets;
+                    calls.make(() -> map.setAllAsync(call));
                     sets = new LinkedHashMap<>();
                 }
             }
         }
         if (!sets.isEmpty()) {
-            calls.add(HazelcastCalls.answered(map.setAllAsync(sets)));
+            Map<Object, Object> call = sets;
+            calls.make(() -> map.setAllAsync(call));
         }
-        return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new));
+        return calls.ended();
     }
 }

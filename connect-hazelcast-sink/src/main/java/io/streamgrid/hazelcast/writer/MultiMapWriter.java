@@ -1,6 +1,7 @@
 package io.streamgrid.hazelcast.writer;
 
 import com.hazelcast.multimap.MultiMap;
+import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -20,9 +21,9 @@ public final class MultiMapWriter implements StructureWriter {
     private final Executor executor;
     private final int callSize;
 
-@edu.umd.cs.findbugs.annotations.SuppressFBWarnings(value = "EI_EXPOSE_REP2", justification = "a writer writes through the structure's proxy (or "
-            + "operations) it is given")
     /** {@code callSize}: about the most values one putAllAsync takes (a key's values always go in one call). */
+    @SuppressFBWarnings(value = "EI_EXPOSE_REP2", justification = "a writer writes through the structure's proxy (or "
+            + "operations) it is given")
     public MultiMapWriter(MultiMap<Object, Object> multiMap, Executor executor, int callSize) {
         this.multiMap = multiMap;
         this.executor = executor;
@@ -30,26 +31,28 @@ public final class MultiMapWriter implements StructureWriter {
     }
 
     @Override
-    public CompletionStage<Void> write(List<WriteEntry> batch) {
+    public CompletionStage<Void> write(List<WriteEntry> batch, Fence fence) {
         CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
         Map<Object, List<Object>> puts = new LinkedHashMap<>();
         for (WriteEntry entry : batch) {
             if (entry.isDelete()) {
-                chain = putAll(chain, puts).thenCompose(ignored -> CompletableFuture.runAsync(
-                        () -> multiMap.delete(entry.key()), executor));
+                chain = putAll(chain, puts, fence).thenCompose(ignored -> CompletableFuture.runAsync(() -> {
+                    fence.check();
+                    multiMap.delete(entry.key());
+                }, executor));
                 puts = new LinkedHashMap<>();
             } else {
                 puts.computeIfAbsent(entry.key(), k -> new ArrayList<>()).add(entry.value());
             }
         }
-        return putAll(chain, puts);
+        return putAll(chain, puts, fence);
     }
 
     /**
      * After {@code chain}, the values in calls of about {@code callSize} values, all in flight together: each key's
      * values are in one call, so no two calls hold the same key.
      */
-    private CompletionStage<Void> putAll(CompletionStage<Void> chain, Map<Object, List<Object>> puts) {
+    private CompletionStage<Void> putAll(CompletionStage<Void> chain, Map<Object, List<Object>> puts, Fence fence) {
         if (puts.isEmpty()) {
             return chain;
         }
@@ -68,7 +71,10 @@ public final class MultiMapWriter implements StructureWriter {
         if (!call.isEmpty()) {
             calls.add(call);
         }
-        return chain.thenCompose(ignored -> CompletableFuture.allOf(calls.stream()
-                .map(c -> HazelcastCalls.answered(multiMap.putAllAsync(c))).toArray(CompletableFuture[]::new)));
+        return chain.thenCompose(ignored -> {
+            CallsAtOnce made = new CallsAtOnce(fence);
+            calls.forEach(keyValues -> made.make(() -> multiMap.putAllAsync(keyValues)));
+            return made.ended();
+        });
     }
 }

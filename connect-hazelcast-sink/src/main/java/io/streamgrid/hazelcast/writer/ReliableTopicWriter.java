@@ -1,6 +1,7 @@
 package io.streamgrid.hazelcast.writer;
 
 import com.hazelcast.topic.ITopic;
+import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -17,7 +18,7 @@ public final class ReliableTopicWriter implements StructureWriter {
     private final int chunk;
     private final Executor executor;
 
-    @edu.umd.cs.findbugs.annotations.SuppressFBWarnings(value = "EI_EXPOSE_REP2", justification = "a writer writes through the structure's proxy (or "
+    @SuppressFBWarnings(value = "EI_EXPOSE_REP2", justification = "a writer writes through the structure's proxy (or "
             + "operations) it is given")
     public ReliableTopicWriter(ITopic<Object> topic, int batchSize, Executor executor) {
         this.topic = topic;
@@ -26,8 +27,8 @@ public final class ReliableTopicWriter implements StructureWriter {
     }
 
     @Override
-    public CompletionStage<Void> write(List<WriteEntry> batch) {
+    public CompletionStage<Void> write(List<WriteEntry> batch, Fence fence) {
         return Chunks.inOrder(Chunks.values(batch), chunk,
-                (before, part) -> HazelcastCalls.answered(topic.publishAllAsync(part)), executor);
+                (before, part) -> HazelcastCalls.answered(topic.publishAllAsync(part)), executor, fence);
     }
 }

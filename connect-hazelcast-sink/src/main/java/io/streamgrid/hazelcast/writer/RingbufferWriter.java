@@ -2,6 +2,7 @@ package io.streamgrid.hazelcast.writer;
 
 import com.hazelcast.ringbuffer.OverflowPolicy;
 import com.hazelcast.ringbuffer.Ringbuffer;
+import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -20,7 +21,7 @@ public final class RingbufferWriter implements StructureWriter {
     private final int chunk;
     private final Executor executor;
 
-    @edu.umd.cs.findbugs.annotations.SuppressFBWarnings(value = "EI_EXPOSE_REP2", justification = "a writer writes through the structure's proxy (or "
+    @SuppressFBWarnings(value = "EI_EXPOSE_REP2", justification = "a writer writes through the structure's proxy (or "
             + "operations) it is given")
     public RingbufferWriter(Ringbuffer<Object> ringbuffer, OverflowPolicy overflow, int batchSize, Executor executor) {
         this.ringbuffer = ringbuffer;
@@ -30,12 +31,12 @@ public final class RingbufferWriter implements StructureWriter {
     }
 
     @Override
-    public CompletionStage<Void> write(List<WriteEntry> batch) {
+    public CompletionStage<Void> write(List<WriteEntry> batch, Fence fence) {
         return Chunks.inOrder(Chunks.values(batch), chunk, (written, part) -> HazelcastCalls.answered(
                 ringbuffer.addAllAsync(part, overflow)).thenCompose(sequence -> sequence == -1
                         ? CompletableFuture.failedFuture(new FullStructureException("ringbuffer '"
                         + ringbuffer.getName() + "' is full (capacity " + ringbuffer.capacity()
                         + ", overflow FAIL); " + written + " items of the batch went in", written))
-                        : CompletableFuture.completedFuture(sequence)), executor);
+                        : CompletableFuture.completedFuture(sequence)), executor, fence);
     }
 }

@@ -55,21 +55,11 @@ public final class Writers {
         SqlMapping mapping = new SqlMapping(client, target.name(), target.compactType());
         return new StructureWriter() {
             @Override
-            public CompletionStage<Void> write(List<WriteEntry> batch) {
-                java.util.concurrent.atomic.AtomicReference<CompletableFuture<Void>> written =
-                        new java.util.concurrent.atomic.AtomicReference<>();
-                CompletableFuture<Void> result = CompletableFuture.supplyAsync(() -> mapping.ensure(batch), executor)
-                        .thenCompose(fitted -> { // Compact values brought to their columns' kinds
-                            CompletableFuture<Void> write = writer.write(fitted).toCompletableFuture();
-                            written.set(write);
-                            return write;
-                        });
-                result.whenComplete((done, failure) -> { // a timed-out batch stops writing, as the writer's own would
-                    if (failure != null && written.get() != null) {
-                        written.get().completeExceptionally(failure);
-                    }
-                });
-                return result;
+            public CompletionStage<Void> write(List<WriteEntry> batch, Fence fence) {
+                return CompletableFuture.supplyAsync(() -> {
+                    fence.check();
+                    return mapping.ensure(batch); // Compact values brought to their columns' kinds
+                }, executor).thenCompose(fitted -> writer.write(fitted, fence));
             }
 
             @Override

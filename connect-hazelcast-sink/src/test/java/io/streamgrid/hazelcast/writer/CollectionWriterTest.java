@@ -26,8 +26,8 @@ class CollectionWriterTest {
     @Test
     void aBatchWithinTheBatchSizeIsOneCall() {
         RecordingList list = new RecordingList();
-        new CollectionWriter(list, "IList 'l'", Runnable::run, 10_000).write(entries(2_500)).toCompletableFuture()
-                .join();
+        new CollectionWriter(list, "IList 'l'", Runnable::run, 10_000).write(entries(2_500), Fence.open())
+                .toCompletableFuture().join();
         assertThat(list.calls).containsExactly(2_500);
         assertThat(list).containsExactlyElementsOf(values(2_500));
     }
@@ -35,7 +35,8 @@ class CollectionWriterTest {
     @Test
     void aSmallerBatchSizeBoundsEveryCall() {
         RecordingList list = new RecordingList();
-        new CollectionWriter(list, "IList 'l'", Runnable::run, 300).write(entries(700)).toCompletableFuture().join();
+        new CollectionWriter(list, "IList 'l'", Runnable::run, 300).write(entries(700), Fence.open())
+                .toCompletableFuture().join();
         assertThat(list.calls).containsExactly(300, 300, 100);
         assertThat(list).containsExactlyElementsOf(values(700));
     }

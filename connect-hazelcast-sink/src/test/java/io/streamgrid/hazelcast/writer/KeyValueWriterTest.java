@@ -28,7 +28,7 @@ class KeyValueWriterTest {
         for (int i = 0; i < 10; i++) {
             batch.add(new WriteEntry("k" + i, i));
         }
-        writer.write(batch).toCompletableFuture().join();
+        writer.write(batch, Fence.open()).toCompletableFuture().join();
         assertThat(calls).extracting(Map::size).containsExactly(4, 4, 2);
     }
 }

@@ -3,6 +3,7 @@ package io.streamgrid.hazelcast.writer;
 import static io.streamgrid.hazelcast.writer.TestBatches.entries;
 import static io.streamgrid.hazelcast.writer.TestBatches.values;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.hazelcast.topic.ITopic;
 import java.lang.reflect.Proxy;
@@ -37,6 +38,7 @@ class ReliableTopicWriterTest {
         final List<Object> published = new ArrayList<>();
         final List<Integer> calls = new ArrayList<>();
         final List<String> callingThreads = new ArrayList<>();
+        Runnable afterCall = () -> { };
 
         @SuppressWarnings("unchecked")
         ITopic<Object> proxy() {
@@ -52,6 +54,7 @@ class ReliableTopicWriterTest {
             calls.add(messages.size());
             callingThreads.add(Thread.currentThread().getName());
             published.addAll(messages);
+            afterCall.run();
             return CompletableFuture.runAsync(() -> { }, responses);
         }
     }
@@ -59,16 +62,29 @@ class ReliableTopicWriterTest {
     @Test
     void aBatchGoesInOrderInCallsOfAtMostOneThousandEachMadeOnTheWriterThreads() {
         RecordingTopic topic = new RecordingTopic();
-        new ReliableTopicWriter(topic.proxy(), 10_000, writers).write(entries(3_500)).toCompletableFuture().join();
+        new ReliableTopicWriter(topic.proxy(), 10_000, writers).write(entries(3_500), Fence.open()).toCompletableFuture().join();
         assertThat(topic.calls).containsExactly(1_000, 1_000, 1_000, 500);
         assertThat(topic.published).containsExactlyElementsOf(values(3_500));
         assertThat(topic.callingThreads).containsOnly("sink-writer");
     }
 
+    /** The batch timed out after its first call: the calls behind it are never made. */
+    @Test
+    void aBatchWhoseFenceClosedMakesNoFurtherCall() {
+        RecordingTopic topic = new RecordingTopic();
+        Fence fence = Fence.open();
+        topic.afterCall = fence::close;
+        CompletableFuture<Void> written = new ReliableTopicWriter(topic.proxy(), 300, writers).write(entries(700), fence)
+                .toCompletableFuture();
+        assertThatThrownBy(written::join).hasCauseInstanceOf(Fence.FencedOffException.class);
+        assertThat(topic.calls).containsExactly(300);
+        assertThat(topic.published).containsExactlyElementsOf(values(300));
+    }
+
     @Test
     void aSmallerBatchSizeBoundsEveryCall() {
         RecordingTopic topic = new RecordingTopic();
-        new ReliableTopicWriter(topic.proxy(), 300, writers).write(entries(700)).toCompletableFuture().join();
+        new ReliableTopicWriter(topic.proxy(), 300, writers).write(entries(700), Fence.open()).toCompletableFuture().join();
         assertThat(topic.calls).containsExactly(300, 300, 100);
         assertThat(topic.published).containsExactlyElementsOf(values(700));
     }
