@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.connect.data.Struct;
@@ -97,7 +98,7 @@ final class KeyMaker {
         if (value instanceof Map<?, ?> || value instanceof Collection<?>) {
             return json.encode(null, value);
         }
-        if (value instanceof java.util.Date date) {
+        if (value instanceof Date date) {
             return date.getTime();
         }
         return value;

@@ -5,20 +5,23 @@ import io.streamgrid.common.format.ValueFormat;
 import io.streamgrid.common.projection.FieldProjection;
 import io.streamgrid.common.projection.RecordFields;
 import io.streamgrid.common.projection.RecordFilter;
-import io.streamgrid.common.template.NameTemplate;
-import io.streamgrid.kcql.FieldPath;
-import java.util.List;
-import org.apache.kafka.connect.data.Struct;
 import io.streamgrid.common.projection.RecordView;
+import io.streamgrid.common.template.NameTemplate;
 import io.streamgrid.hazelcast.state.CompactRecords;
 import io.streamgrid.hazelcast.state.StateUpdate;
 import io.streamgrid.hazelcast.state.StateValues;
 import io.streamgrid.hazelcast.state.StateValuesFor;
 import io.streamgrid.hazelcast.writer.WriteEntry;
-import java.math.BigDecimal;
+import io.streamgrid.kcql.FieldPath;
 import io.streamgrid.kcql.Format;
 import io.streamgrid.kcql.KcqlStatement;
+import java.math.BigDecimal;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import org.apache.kafka.connect.data.SchemaAndValue;
+import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 
 /** One KCQL statement at work: turns a record of its topic into the entry its structure stores. */
@@ -28,7 +31,7 @@ final class Route {
     private final StoreTarget target;
     /** The structure's pipe when the name is constant; else null, and {@code pipes} finds one per record. */
     private final Pipe pipe;
-    private final java.util.function.Function<StoreTarget, Pipe> pipes;
+    private final Function<StoreTarget, Pipe> pipes;
     private final NameTemplate name;
     private final List<FieldPath> nameFields;
     private final RecordFields fields = new RecordFields();
@@ -49,7 +52,7 @@ final class Route {
      *              and refuses (IllegalStateException) a structure beyond the task's bound
      */
     Route(KcqlStatement statement, int number, StoreTarget target,
-          java.util.function.Function<StoreTarget, Pipe> pipes) {
+          Function<StoreTarget, Pipe> pipes) {
         this.statement = statement;
         this.number = number;
         this.pipes = pipes;
@@ -89,7 +92,7 @@ final class Route {
 
     private Object nameValue(RecordView record, String reference) {
         Object value = fields.read(record, nameFields.get(name.references().indexOf(reference)));
-        if (value instanceof Struct || value instanceof java.util.Map || value instanceof java.util.Collection
+        if (value instanceof Struct || value instanceof Map || value instanceof Collection
                 || value instanceof byte[]) {
             throw new IllegalArgumentException("'${" + reference + "}' is a " + value.getClass().getSimpleName()
                     + ", not a value a name can hold");

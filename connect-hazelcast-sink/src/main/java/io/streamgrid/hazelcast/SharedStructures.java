@@ -5,6 +5,7 @@ import io.streamgrid.kcql.KcqlStatement;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Checks each statement's target, and that statements writing one structure agree on how: they share its writer
@@ -55,7 +56,7 @@ final class SharedStructures implements KcqlConfig.StatementCheck {
                 {"TTL =", ttl(first), ttl(second)},
                 {"BATCH =", batch(first), batch(second)}};
         for (Object[] setting : settings) {
-            if (!java.util.Objects.equals(setting[1], setting[2])) {
+            if (!Objects.equals(setting[1], setting[2])) {
                 return setting[0] + " " + shown(setting[1]) + "|" + setting[0] + " " + shown(setting[2]);
             }
         }

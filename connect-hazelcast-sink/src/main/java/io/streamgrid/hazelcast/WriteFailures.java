@@ -4,6 +4,7 @@ import com.hazelcast.client.HazelcastClientNotActiveException;
 import com.hazelcast.client.HazelcastClientOfflineException;
 import com.hazelcast.core.HazelcastInstanceNotActiveException;
 import com.hazelcast.nio.serialization.HazelcastSerializationException;
+import java.io.NotSerializableException;
 
 /**
  * What kind of failure a write failed with, so that only what can heal is retried (as Debezium's error
@@ -34,7 +35,7 @@ enum WriteFailures {
         for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
             if (cause instanceof HazelcastSerializationException || cause instanceof IllegalArgumentException
                     || cause instanceof ClassCastException || cause instanceof UnsupportedOperationException
-                    || cause instanceof java.io.NotSerializableException) {
+                    || cause instanceof NotSerializableException) {
                 return PERMANENT;
             }
         }

@@ -9,11 +9,14 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastJsonValue;
 import com.hazelcast.map.IMap;
 import io.streamgrid.common.testing.RecordingSinkTaskContext;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import javax.management.ObjectName;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.data.Schema;
@@ -56,9 +59,9 @@ class DeviceStateTest {
     }
 
     private static double metric(String connector, String name) throws Exception {
-        javax.management.ObjectName metrics = new javax.management.ObjectName(
+        ObjectName metrics = new ObjectName(
                 "kafka.connect:type=plugins,connector=" + connector + ",task=0");
-        return (Double) java.lang.management.ManagementFactory.getPlatformMBeanServer().getAttribute(metrics, name);
+        return (Double) ManagementFactory.getPlatformMBeanServer().getAttribute(metrics, name);
     }
 
     @Test
@@ -142,7 +145,7 @@ class DeviceStateTest {
         }
         putAndFlush(task, first);
         putAndFlush(task, second);
-        Map<Object, Object> before = new java.util.HashMap<>(FIXTURE.member().getMap(map));
+        Map<Object, Object> before = new HashMap<>(FIXTURE.member().getMap(map));
 
         // the worker restarts from an old offset: a fresh task sees the first batch again
         HazelcastSinkTask replaying = start("UPSERT INTO " + map + " SELECT * FROM " + telemetry

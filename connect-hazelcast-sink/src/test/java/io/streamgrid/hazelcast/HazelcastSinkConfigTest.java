@@ -7,6 +7,8 @@ import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.client.config.RoutingMode;
 import com.hazelcast.client.properties.ClientProperty;
 import io.streamgrid.common.config.ConfigDocs;
+import io.streamgrid.common.config.ErrorPolicy;
+import io.streamgrid.common.testing.ConfigEdges;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -52,11 +54,11 @@ class HazelcastSinkConfigTest {
         assertThat(config.members()).containsExactly("localhost:5701");
         assertThat(config.clusterName()).isEqualTo("dev");
         assertThat(config.batchSize()).isEqualTo(10_000);
-        assertThat(new HazelcastSinkConfig(java.util.Map.of("connect.hazelcast.kcql", "INSERT INTO q SELECT * FROM t",
+        assertThat(new HazelcastSinkConfig(Map.of("connect.hazelcast.kcql", "INSERT INTO q SELECT * FROM t",
                 "connect.hazelcast.cluster.members", "h:5701", "connect.hazelcast.batch.size", "500")).batchSize())
                 .isEqualTo(500);
         assertThat(config.linger().toMillis()).isZero();
-        assertThat(config.errorPolicy().policy()).isEqualTo(io.streamgrid.common.config.ErrorPolicy.RETRY);
+        assertThat(config.errorPolicy().policy()).isEqualTo(ErrorPolicy.RETRY);
         assertThat(config.errorPolicy().maxRetries()).isEqualTo(20);
         assertThat(config.statements()).singleElement().extracting(s -> s.target()).isEqualTo("dev");
     }
@@ -279,7 +281,7 @@ class HazelcastSinkConfigTest {
     @Test
     void everyKeySetToNullOrEmptyGetsAClearErrorOnItOrWorks() {
         try (HazelcastMembers members = new HazelcastMembers(1)) {
-            io.streamgrid.common.testing.ConfigEdges.everyKeyTakesNullAndEmpty(HazelcastSinkConfig.CONFIG_DEF,
+            ConfigEdges.everyKeyTakesNullAndEmpty(HazelcastSinkConfig.CONFIG_DEF,
                     p -> new HazelcastSinkConnector().validate(p), HazelcastSinkConfig::new,
                     members.sinkProps(GOOD));
         }

@@ -1,15 +1,19 @@
 package io.streamgrid.hazelcast;
 
-import io.streamgrid.common.testing.RecordingSinkTaskContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.map.IMap;
+import com.hazelcast.nio.serialization.genericrecord.GenericRecord;
+import io.streamgrid.common.testing.RecordingSinkTaskContext;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import javax.management.ObjectName;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -130,8 +134,8 @@ class HazelcastSinkResilienceTest {
                 IMap<Object, Object> state = members.member(0).getMap("device_state");
                 assertThat(state.size()).isEqualTo(devices);
                 for (int d = 0; d < devices; d++) {
-                    com.hazelcast.nio.serialization.genericrecord.GenericRecord value =
-                            (com.hazelcast.nio.serialization.genericrecord.GenericRecord) state.get("d" + d);
+                    GenericRecord value =
+                            (GenericRecord) state.get("d" + d);
                     assertThat(value.getNullableInt64("ts")).as("d" + d).isEqualTo(rounds - 1L);
                     assertThat(value.getNullableInt64("temperature")).as("d" + d).isEqualTo(rounds - 1L);
                     assertThat(value.getString("installed")).as("d" + d + " keeps the first round's field")
@@ -144,7 +148,7 @@ class HazelcastSinkResilienceTest {
     }
 
     private static SinkRecord json(long offset, String value) {
-        return new SinkRecord(TOPIC, 0, null, null, org.apache.kafka.connect.data.Schema.STRING_SCHEMA, value, offset);
+        return new SinkRecord(TOPIC, 0, null, null, Schema.STRING_SCHEMA, value, offset);
     }
 
     /** Puts a batch as the worker does: again after each retriable failure, until all of it is committed. */
@@ -191,8 +195,8 @@ class HazelcastSinkResilienceTest {
     }
 
     private static double metric(String connector, String name) throws Exception {
-        return (Double) java.lang.management.ManagementFactory.getPlatformMBeanServer().getAttribute(
-                new javax.management.ObjectName("kafka.connect:type=plugins,connector=" + connector + ",task=0"), name);
+        return (Double) ManagementFactory.getPlatformMBeanServer().getAttribute(
+                new ObjectName("kafka.connect:type=plugins,connector=" + connector + ",task=0"), name);
     }
 
     /** What the worker does after a RetriableException: wait as asked (at most {@code cap}), then put again. */

@@ -1,22 +1,31 @@
 package io.streamgrid.hazelcast;
 
-import io.streamgrid.common.testing.RecordingSinkTaskContext;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastJsonValue;
+import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryUpdatedListener;
 import com.hazelcast.query.Predicates;
 import com.hazelcast.topic.ITopic;
 import io.streamgrid.common.format.AvroValueFormat;
+import io.streamgrid.common.testing.RecordingSinkTaskContext;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.data.Schema;
@@ -253,7 +262,7 @@ class HazelcastSinkTaskTest {
                 "INSERT INTO " + map + " SELECT * FROM " + topic + " PK sensor_id STOREAS IMAP TTL = 1500",
                 "INSERT INTO " + cache + " SELECT * FROM " + topic + " PK sensor_id STOREAS ICACHE TTL = 1500",
                 "INSERT INTO " + replicated + " SELECT * FROM " + topic + " PK sensor_id STOREAS REPLICATED_MAP TTL = 1500"));
-        putAndCommit(task, readings(2));
+        assertThat(putAndCommit(task, readings(2))).isEqualTo(2);
         assertThat(member.getMap(map).get("s-1")).isNotNull();
         assertThat(member.getCacheManager().getCache(cache).get("s-1")).isNotNull();
         assertThat(member.getReplicatedMap(replicated).get("s-1")).isNotNull();
@@ -344,9 +353,9 @@ class HazelcastSinkTaskTest {
         records.add(record(2, null, "not json at all"));
         assertThat(putAndCommit(task, records)).as("the dropped record's offset commits too").isEqualTo(3);
         assertThat(member.getQueue(queue)).hasSize(2).allSatisfy(e -> assertThat((String) e).contains("sensor_id"));
-        javax.management.ObjectName metrics = new javax.management.ObjectName(
+        ObjectName metrics = new ObjectName(
                 "kafka.connect:type=plugins,connector=" + connector + ",task=0");
-        javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
         assertThat(jmx.getAttribute(metrics, "dropped-total")).isEqualTo(1.0);
         assertThat(jmx.getAttribute(metrics, "records-in-total")).isEqualTo(3.0);
         assertThat(jmx.getAttribute(metrics, "records-out-total")).isEqualTo(2.0);
@@ -461,9 +470,9 @@ class HazelcastSinkTaskTest {
                 "name", connector);
         assertThat(putAndCommit(task, readings(35))).isEqualTo(35);
         assertThat(member.getMap(map).size()).isEqualTo(35);
-        javax.management.ObjectName metrics = new javax.management.ObjectName(
+        ObjectName metrics = new ObjectName(
                 "kafka.connect:type=plugins,connector=" + connector + ",task=0");
-        assertThat(java.lang.management.ManagementFactory.getPlatformMBeanServer().getAttribute(metrics, "batches-total"))
+        assertThat(ManagementFactory.getPlatformMBeanServer().getAttribute(metrics, "batches-total"))
                 .as("35 entries in calls of at most 10").isEqualTo(4.0);
     }
 
@@ -476,7 +485,7 @@ class HazelcastSinkTaskTest {
         String map = name("order");
         HazelcastSinkTask task = start(new RecordingSinkTaskContext(false), "INSERT INTO " + map + " SELECT * FROM "
                 + topic + " PK sensor_id STOREAS IMAP BATCH = 7", "connect.hazelcast.linger.ms", "0");
-        Map<Object, List<Long>> seen = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<Object, List<Long>> seen = new ConcurrentHashMap<>();
         member.getMap(map).addEntryListener(new OrderListener(seen), true);
         int keys = 20;
         int versions = 60;
@@ -501,22 +510,22 @@ class HazelcastSinkTaskTest {
 
     /** Every value a key takes, added or updated (setAll publishes either), in the order the member applied them. */
     private record OrderListener(Map<Object, List<Long>> seen) implements
-            com.hazelcast.map.listener.EntryAddedListener<Object, Object>,
-            com.hazelcast.map.listener.EntryUpdatedListener<Object, Object> {
+            EntryAddedListener<Object, Object>,
+            EntryUpdatedListener<Object, Object> {
         @Override
-        public void entryAdded(com.hazelcast.core.EntryEvent<Object, Object> event) {
+        public void entryAdded(EntryEvent<Object, Object> event) {
             entryUpdated(event);
         }
 
         @Override
-        public void entryUpdated(com.hazelcast.core.EntryEvent<Object, Object> event) {
+        public void entryUpdated(EntryEvent<Object, Object> event) {
             seen.computeIfAbsent(event.getKey(), k -> new CopyOnWriteArrayList<>()).add(versionOf(event.getValue()));
         }
     }
 
     /** The reading's timestamp field, which the test sets to its version. */
     private static long versionOf(Object value) {
-        java.util.regex.Matcher ts = java.util.regex.Pattern.compile("\"timestamp\":(\\d+)")
+        Matcher ts = Pattern.compile("\"timestamp\":(\\d+)")
                 .matcher(String.valueOf(value));
         assertThat(ts.find()).as(String.valueOf(value)).isTrue();
         return Long.parseLong(ts.group(1));

@@ -1,13 +1,15 @@
 package io.streamgrid.hazelcast;
 
-import com.hazelcast.core.HazelcastInstance;
-import io.streamgrid.common.testing.RecordingSinkTaskContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.hazelcast.config.Config;
+import com.hazelcast.core.HazelcastInstance;
+import io.streamgrid.common.testing.RecordingSinkTaskContext;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -23,7 +25,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 final class SinkTaskFixture implements BeforeAllCallback, AfterAllCallback, AfterEachCallback {
 
     private final int memberCount;
-    private final java.util.function.UnaryOperator<com.hazelcast.config.Config> configure;
+    private final UnaryOperator<Config> configure;
     private HazelcastMembers members;
     private final List<HazelcastSinkTask> tasks = new ArrayList<>();
 
@@ -32,7 +34,7 @@ final class SinkTaskFixture implements BeforeAllCallback, AfterAllCallback, Afte
     }
 
     /** @param configure changes each member's configuration before it starts */
-    SinkTaskFixture(int memberCount, java.util.function.UnaryOperator<com.hazelcast.config.Config> configure) {
+    SinkTaskFixture(int memberCount, UnaryOperator<Config> configure) {
         this.memberCount = memberCount;
         this.configure = configure;
     }

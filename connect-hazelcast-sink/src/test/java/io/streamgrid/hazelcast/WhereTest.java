@@ -3,12 +3,19 @@ package io.streamgrid.hazelcast;
 import static io.streamgrid.hazelcast.SinkTaskFixture.putAndFlush;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.hazelcast.topic.Message;
+import com.hazelcast.topic.ReliableMessageListener;
 import io.streamgrid.common.testing.RecordingSinkTaskContext;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.management.ObjectName;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.sink.SinkRecord;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -26,17 +33,17 @@ class WhereTest {
     }
 
     private static double metric(String connector, String statement, String name) throws Exception {
-        javax.management.ObjectName metrics = new javax.management.ObjectName("kafka.connect:type=plugins,connector="
+        ObjectName metrics = new ObjectName("kafka.connect:type=plugins,connector="
                 + connector + ",task=0" + (statement == null ? "" : ",statement=" + statement));
-        return (Double) java.lang.management.ManagementFactory.getPlatformMBeanServer().getAttribute(metrics, name);
+        return (Double) ManagementFactory.getPlatformMBeanServer().getAttribute(metrics, name);
     }
 
     /** Every message of a reliable topic from its first, through a listener that starts at sequence 0. */
     private static List<Object> messages(String topic, int expected) {
-        List<Object> messages = new java.util.concurrent.CopyOnWriteArrayList<>();
-        FIXTURE.member().getReliableTopic(topic).addMessageListener(new com.hazelcast.topic.ReliableMessageListener<>() {
+        List<Object> messages = new CopyOnWriteArrayList<>();
+        FIXTURE.member().getReliableTopic(topic).addMessageListener(new ReliableMessageListener<>() {
             @Override
-            public void onMessage(com.hazelcast.topic.Message<Object> message) {
+            public void onMessage(Message<Object> message) {
                 messages.add(message.getMessageObject());
             }
 
@@ -59,7 +66,7 @@ class WhereTest {
                 return true;
             }
         });
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        Awaitility.await().atMost(Duration.ofSeconds(10))
                 .until(() -> messages.size() >= expected);
         return messages;
     }

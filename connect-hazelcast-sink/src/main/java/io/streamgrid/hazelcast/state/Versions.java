@@ -9,6 +9,8 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Date;
+import java.util.Optional;
 
 /**
  * Version values made comparable: numbers as they are, points in time (Connect timestamps, Compact dates and
@@ -55,7 +57,7 @@ public final class Versions {
         if (value instanceof Number number) {
             return BigDecimal.valueOf(number.longValue());
         }
-        if (value instanceof java.util.Date date) {
+        if (value instanceof Date date) {
             return BigDecimal.valueOf(date.getTime());
         }
         if (value instanceof OffsetDateTime time) {
@@ -81,7 +83,7 @@ public final class Versions {
     }
 
     private static BigDecimal ofText(String text, String where) {
-        java.util.Optional<Instant> time = IsoTimes.instant(text);
+        Optional<Instant> time = IsoTimes.instant(text);
         if (time.isPresent()) {
             return millis(time.get());
         }

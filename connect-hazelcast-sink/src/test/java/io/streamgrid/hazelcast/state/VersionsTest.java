@@ -9,6 +9,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Date;
 import org.junit.jupiter.api.Test;
 
 class VersionsTest {
@@ -25,7 +26,7 @@ class VersionsTest {
         assertThat(v("2026-12-01T09:00:00Z")).isEqualByComparingTo(millis);
         assertThat(v("2026-12-01T10:00:00+01:00")).isEqualByComparingTo(millis);
         assertThat(v("2026-12-01T09:00:00")).as("no offset: UTC").isEqualByComparingTo(millis);
-        assertThat(v(new java.util.Date(NINE_O_CLOCK))).isEqualByComparingTo(millis);
+        assertThat(v(new Date(NINE_O_CLOCK))).isEqualByComparingTo(millis);
         assertThat(v(OffsetDateTime.of(2026, 12, 1, 9, 0, 0, 0, ZoneOffset.UTC))).isEqualByComparingTo(millis);
         assertThat(v(LocalDateTime.of(2026, 12, 1, 9, 0))).isEqualByComparingTo(millis);
         assertThat(v(LocalDate.of(2026, 12, 1))).isLessThan(millis);
