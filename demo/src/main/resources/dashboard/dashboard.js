@@ -1,4 +1,5 @@
-// Polls /api/snapshot every second and redraws; plain DOM and canvas, no libraries.
+// Polls /api/snapshot every second and redraws; plain DOM and canvas, no libraries. Text from devices and servers
+// is only ever set as textContent, never parsed as HTML.
 'use strict';
 
 const byId = (id) => document.getElementById(id);
@@ -12,20 +13,50 @@ function element(tag, attributes, text) {
   return node;
 }
 
-function show(value) {
-  if (typeof value === 'number' && !Number.isInteger(value)) {
-    return value.toFixed(2);
+// A field shows two decimals once any of its values had a fraction, so that 21 and 21.5 line up as 21.00 and 21.50.
+const fractionalFields = new Set();
+
+function number(name, value) {
+  if (!Number.isInteger(value)) {
+    fractionalFields.add(name);
   }
-  return String(value);
+  return fractionalFields.has(name) ? value.toFixed(2) : String(value);
 }
 
-function renderDevices(devices) {
+const TIME_FIELD = /^(ts|timestamp|time)$|_(ts|time|at)$/i;
+
+function isTime(name, value) {
+  return typeof value === 'number' && TIME_FIELD.test(name) && value > 1e11; // epoch milliseconds
+}
+
+function clock(millis) {
+  return new Date(millis).toLocaleTimeString();
+}
+
+function age(millis, now) {
+  const seconds = Math.max(0, Math.round((now - millis) / 1000));
+  if (seconds < 120) {
+    return `${seconds} s ago`;
+  }
+  return seconds < 7200 ? `${Math.floor(seconds / 60)} min ago` : `${Math.floor(seconds / 3600)} h ago`;
+}
+
+// A device value as people read it: points in time as local time and age, numbers with consistent decimals.
+function show(name, value, now) {
+  if (isTime(name, value)) {
+    return `${clock(value)} (${age(value, now)})`;
+  }
+  return typeof value === 'number' ? number(name, value) : String(value);
+}
+
+function renderDevices(snapshot) {
   const box = byId('devices');
-  if (devices.length === 0) {
+  const now = snapshot.takenAtMillis;
+  if (snapshot.devices.length === 0) {
     box.textContent = 'no device state yet';
     return;
   }
-  devices.forEach((device) => {
+  snapshot.devices.forEach((device) => {
     let tile = box.querySelector(`.device[data-id="${CSS.escape(device.id)}"]`);
     if (!tile) {
       if (box.querySelector('.device') === null) {
@@ -33,6 +64,7 @@ function renderDevices(devices) {
       }
       tile = element('div', { class: 'tile device', 'data-id': device.id });
       tile.appendChild(element('h3', {}, device.id));
+      tile.appendChild(element('div', { class: 'seen' }));
       box.appendChild(tile);
     }
     let changed = false;
@@ -42,16 +74,21 @@ function renderDevices(devices) {
         row = element('div', { class: 'field', 'data-name': name });
         row.appendChild(element('span', {}, name));
         row.appendChild(element('span', { class: 'value' }));
-        tile.appendChild(row);
+        tile.insertBefore(row, tile.querySelector('.seen'));
       }
-      const text = show(value);
-      const cell = row.querySelector('.value');
-      if (cell.textContent !== text) {
-        cell.textContent = text;
+      const raw = JSON.stringify(value);
+      if (row.dataset.raw !== raw) {
+        row.dataset.raw = raw;
         changed = true;
       }
+      row.querySelector('.value').textContent = show(name, value, now);
     });
-    if (changed) {
+    const silentFor = now - device.updatedAtMillis;
+    const silent = silentFor > snapshot.deviceSilentAfterMillis;
+    tile.classList.toggle('silent', silent);
+    tile.querySelector('.seen').textContent = silent ? `silent for ${Math.round(silentFor / 1000)} s`
+      : `updated ${age(device.updatedAtMillis, now)}`;
+    if (changed && !silent) {
       tile.classList.remove('changed');
       void tile.offsetWidth; // restarts the flash
       tile.classList.add('changed');
@@ -59,19 +96,44 @@ function renderDevices(devices) {
   });
 }
 
-function sparkline(canvas, values) {
+// A rate over the last minute, with its axes: the rate's unit and scale on the left, the time below.
+function chart(canvas, values, unit) {
   const context = canvas.getContext('2d');
+  const left = 34;
+  const bottom = canvas.height - 14;
+  const top = 12;
+  const right = canvas.width - 4;
+  const scale = Math.max(1, ...values);
   context.clearRect(0, 0, canvas.width, canvas.height);
+  context.strokeStyle = '#c4ccd4';
+  context.lineWidth = 1;
+  context.beginPath();
+  context.moveTo(left, top);
+  context.lineTo(left, bottom);
+  context.lineTo(right, bottom);
+  context.stroke();
+  context.fillStyle = '#6b7785';
+  context.font = '10px system-ui, sans-serif';
+  context.textAlign = 'right';
+  context.textBaseline = 'middle';
+  context.fillText(scale.toFixed(1), left - 4, top);
+  context.fillText('0', left - 4, bottom);
+  context.textAlign = 'left';
+  context.textBaseline = 'top';
+  context.fillText(unit, left + 4, 0);
+  context.fillText('60 s ago', left, bottom + 3);
+  context.textAlign = 'right';
+  context.fillText('now', right, bottom + 3);
+  canvas.setAttribute('aria-label', `${unit} over the last 60 s, from 0 to ${scale.toFixed(1)} ${unit}`);
   if (values.length < 2) {
     return;
   }
-  const top = Math.max(1, ...values);
   context.strokeStyle = '#2f80ed';
   context.lineWidth = 1.5;
   context.beginPath();
   values.forEach((value, i) => {
-    const x = (i / (values.length - 1)) * (canvas.width - 2) + 1;
-    const y = canvas.height - 2 - (value / top) * (canvas.height - 4);
+    const x = left + 1 + (i / (values.length - 1)) * (right - left - 1);
+    const y = bottom - 1 - (value / scale) * (bottom - top - 1);
     if (i === 0) {
       context.moveTo(x, y);
     } else {
@@ -90,11 +152,45 @@ function renderStructures(structures) {
       tile.appendChild(element('h3', {}, `${structure.name}`));
       tile.appendChild(element('div', { class: 'muted' }, structure.kind));
       tile.appendChild(element('div', { class: 'field total' }));
-      tile.appendChild(element('canvas', { width: 180, height: 40 }));
+      tile.appendChild(element('canvas', { width: 220, height: 72, role: 'img' }));
       box.appendChild(tile);
     }
-    tile.querySelector('.total').textContent = `${structure.total} total, ${structure.perSecond.toFixed(1)}/s`;
-    sparkline(tile.querySelector('canvas'), structure.history);
+    tile.querySelector('.total').textContent = `${structure.total.toLocaleString('en')} ${structure.totalUnit}, `
+      + `${structure.perSecond.toFixed(1)} ${structure.rateUnit}`;
+    chart(tile.querySelector('canvas'), structure.history, structure.rateUnit);
+  });
+}
+
+function renderConnectors(snapshot) {
+  const body = byId('connectors').querySelector('tbody');
+  body.textContent = '';
+  snapshot.connectors.forEach((connector) => {
+    const row = element('tr', { 'data-name': connector.name });
+    row.appendChild(element('td', {}, connector.name));
+    row.appendChild(element('td', { class: `state-${connector.state.toLowerCase()}` }, connector.state));
+    const tasks = element('td');
+    connector.tasks.forEach((task) => {
+      tasks.appendChild(element('div', { class: `task state-${task.state.toLowerCase()}` }, `task ${task.id} ${task.state}`));
+    });
+    [connector.trace, ...connector.tasks.map((task) => task.trace)].filter((trace) => trace)
+      .forEach((trace) => tasks.appendChild(element('div', { class: 'trace' }, trace)));
+    row.appendChild(tasks);
+    body.appendChild(row);
+  });
+  byId('connect-rest').textContent = `GET ${snapshot.connectRest}?expand=status`;
+}
+
+function renderDeadLetters(snapshot) {
+  const list = byId('dead-letters');
+  list.textContent = '';
+  snapshot.deadLetters.forEach((topic) => {
+    const item = element('li', { 'data-connector': topic.connector },
+      `${topic.connector}: ${topic.count.toLocaleString('en')} in topic ${topic.topic}`);
+    if (topic.count > 0) {
+      item.appendChild(element('div', { class: 'reason' },
+        `last ${clock(topic.lastAtMillis)} (${age(topic.lastAtMillis, snapshot.takenAtMillis)}): ${topic.lastReason}`));
+    }
+    list.appendChild(item);
   });
 }
 
@@ -103,20 +199,22 @@ function renderLatency(snapshot) {
   body.textContent = '';
   [['MQTT', snapshot.mqttLatency], ['CoAP', snapshot.coapLatency]].forEach(([flow, latency]) => {
     const row = element('tr', { 'data-flow': flow });
+    const ms = (value) => `${Math.round(value)} ms`;
     const cells = latency.samples === 0 ? [flow, '-', '-', '-', '0']
-      : [flow, `${latency.p50Millis} ms`, `${latency.p99Millis} ms`, `${latency.maxMillis} ms`, latency.samples];
-    cells.forEach((cell) => row.appendChild(element('td', {}, String(cell))));
+      : [flow, ms(latency.p50Millis), ms(latency.p99Millis), ms(latency.maxMillis), latency.samples.toLocaleString('en')];
+    cells.forEach((cell, i) => row.appendChild(element('td', i === 0 ? {} : { class: 'number' }, String(cell))));
     body.appendChild(row);
   });
 }
 
-function renderAlerts(alerts) {
+function renderAlerts(snapshot) {
   const list = byId('alerts');
   list.textContent = '';
-  alerts.forEach((alert) => {
-    list.appendChild(element('li', {}, Object.entries(alert).map(([k, v]) => `${k} ${show(v)}`).join('  ')));
+  snapshot.alerts.forEach((alert) => {
+    list.appendChild(element('li', {}, Object.entries(alert)
+      .map(([name, value]) => `${name} ${show(name, value, snapshot.takenAtMillis)}`).join('  ')));
   });
-  if (alerts.length === 0) {
+  if (snapshot.alerts.length === 0) {
     list.appendChild(element('li', { class: 'muted' }, 'none yet'));
   }
 }
@@ -145,11 +243,13 @@ async function refresh() {
     if (response.ok) {
       const snapshot = await response.json();
       byId('running').textContent = snapshot.devicesRunning;
-      byId('updated').textContent = `updated ${new Date(snapshot.takenAtMillis).toLocaleTimeString()}`;
-      renderDevices(snapshot.devices);
+      byId('updated').textContent = `updated ${clock(snapshot.takenAtMillis)}`;
+      renderDevices(snapshot);
       renderStructures(snapshot.structures);
+      renderConnectors(snapshot);
+      renderDeadLetters(snapshot);
       renderLatency(snapshot);
-      renderAlerts(snapshot.alerts);
+      renderAlerts(snapshot);
       renderSql(snapshot.sql);
     }
   } catch (e) {

@@ -3,7 +3,6 @@ package io.streamgrid.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,7 +29,7 @@ public final class ApicurioRegistry implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
 
     public ApicurioRegistry() throws IOException, InterruptedException {
-        this(freePort());
+        this(Loopback.freeTcpPort());
     }
 
     public ApicurioRegistry(int port) throws IOException, InterruptedException {
@@ -97,11 +96,5 @@ public final class ApicurioRegistry implements AutoCloseable {
         }
         process.destroyForcibly();
         TempFiles.deleteQuietly(dir);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

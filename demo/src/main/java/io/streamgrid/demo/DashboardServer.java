@@ -1,6 +1,7 @@
 package io.streamgrid.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -8,7 +9,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -16,21 +19,30 @@ import java.util.function.Supplier;
 /**
  * The web dashboard: three static files and {@code GET /api/snapshot}, the latest snapshot as JSON, which the page
  * polls every second. The JDK's own HTTP server, on 127.0.0.1 only: nothing to add to the demo's class path.
+ *
+ * <p>Loopback alone does not keep other sites out: a page elsewhere can point a host name of its own at 127.0.0.1
+ * (DNS rebinding) and read the dashboard as same-origin. So a request must name the dashboard's own address in its
+ * {@code Host} header, or it is refused. Every answer forbids the browser to sniff types or to run anything but the
+ * dashboard's own files ({@code Content-Security-Policy}), and to be framed by another page.
  */
 final class DashboardServer implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The dashboard's own files and API only: no inline code, no other origin, no frames, no forms. */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
+            + "connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
     private static final Map<String, String> FILES = Map.of("/", "index.html", "/index.html", "index.html",
             "/dashboard.js", "dashboard.js", "/dashboard.css", "dashboard.css");
 
     private final HttpServer server;
     private final ExecutorService executor;
     private final Supplier<Snapshot> snapshots;
+    private final Set<String> hosts;
 
     /** {@code port} 0 takes any free port. */
     DashboardServer(int port, Supplier<Snapshot> snapshots) throws IOException {
         this.snapshots = snapshots;
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 16);
+        server = HttpServer.create(new InetSocketAddress(Loopback.HOST, port), 16);
         executor = Executors.newFixedThreadPool(2, runnable -> {
             Thread thread = new Thread(runnable, "dashboard-http");
             thread.setDaemon(true);
@@ -38,17 +50,24 @@ final class DashboardServer implements AutoCloseable {
         });
         server.setExecutor(executor);
         server.createContext("/", this::handle);
+        int bound = server.getAddress().getPort();
+        hosts = Set.of(Loopback.HOST + ":" + bound, "localhost:" + bound);
         server.start();
     }
 
     String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/";
+        return "http://" + Loopback.HOST + ":" + server.getAddress().getPort() + "/";
     }
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
-            if (!exchange.getRequestMethod().equals("GET")) {
+            String host = exchange.getRequestHeaders().getFirst("Host");
+            if (host == null || !hosts.contains(host.toLowerCase(Locale.ROOT))) {
+                send(exchange, 403, "text/plain", ("this dashboard answers only requests for " + url()
+                        + " (Host " + Loopback.HOST + ":" + server.getAddress().getPort() + ")")
+                        .getBytes(StandardCharsets.UTF_8));
+            } else if (!exchange.getRequestMethod().equals("GET")) {
                 send(exchange, 405, "text/plain", "only GET".getBytes(StandardCharsets.UTF_8));
             } else if (path.equals("/api/snapshot")) {
                 Snapshot snapshot = snapshots.get();
@@ -81,8 +100,13 @@ final class DashboardServer implements AutoCloseable {
     }
 
     private static void send(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", type);
-        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        Headers headers = exchange.getResponseHeaders();
+        headers.set("Content-Type", type);
+        headers.set("Cache-Control", "no-store");
+        headers.set("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+        headers.set("X-Content-Type-Options", "nosniff");
+        headers.set("X-Frame-Options", "DENY");
+        headers.set("Referrer-Policy", "no-referrer");
         exchange.sendResponseHeaders(status, body.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);

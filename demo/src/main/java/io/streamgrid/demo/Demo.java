@@ -20,30 +20,34 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
-import org.apache.kafka.connect.util.clusters.WorkerHandle;
 
 /**
  * The whole flow on one machine, on embedded defaults (README command 1): a Kafka broker and a Connect worker whose
  * plugin.path holds the packaged plugins and Apicurio's AvroConverter, Apicurio Registry, a Hazelcast member, an
- * MQTT broker, CoAP sensors and MQTT devices. The config examples are POSTed to the worker's REST API with Avro
- * values; the terminal and a web dashboard show what arrives in Hazelcast. Options: {@link DemoOptions#USAGE}.
+ * MQTT broker, CoAP sensors and MQTT devices, every one of them on 127.0.0.1 only. The config examples are POSTed to
+ * the worker's REST API with Avro values and the error handling the docs recommend; the terminal and a web dashboard
+ * show what arrives in Hazelcast, the connectors' states and what was set aside. Options: {@link DemoOptions#USAGE}.
  */
 public final class Demo implements AutoCloseable {
 
     /**
-     * The MQTT sink's statements: readings into a ringbuffer; device state (README, "Device state"), each device's
-     * readings merged into one Compact record that an older reading never overwrites, with the SQL mapping the
-     * views query; and alerts, the readings over 28 degrees, on a reliable topic. The config example keeps plain
-     * JSON values, which any cluster can take.
+     * The MQTT sink's statements: device state (README, "Device state"), each device's readings merged into one
+     * Compact record that an older reading never overwrites, with the SQL mapping the views query; readings into a
+     * ringbuffer; and alerts, the readings over 28 degrees, on a reliable topic. The config example keeps plain
+     * JSON values, which any cluster can take. A reading without its version ({@code ts}) is bad data: set aside
+     * in the sink's dead-letter topic with the reason the device-state statement gives.
      */
-    static final String MQTT_SINK_KCQL = "INSERT INTO readings SELECT device_id, temperature, humidity, ts FROM "
-            + "telemetry STOREAS RING_BUFFER;UPSERT INTO device_state SELECT * FROM telemetry PK device_id "
+    static final String MQTT_SINK_KCQL = "UPSERT INTO device_state SELECT * FROM telemetry PK device_id "
             + "WITHFORMAT COMPACT STOREAS IMAP (merge = true, version = ts, compactType = 'DeviceState', "
-            + "sqlMapping = true);INSERT INTO alerts SELECT device_id, temperature, ts FROM telemetry "
+            + "sqlMapping = true);INSERT INTO readings SELECT device_id, temperature, humidity, ts FROM "
+            + "telemetry STOREAS RING_BUFFER;INSERT INTO alerts SELECT device_id, temperature, ts FROM telemetry "
             + "WHERE temperature > 28 STOREAS RELIABLE_TOPIC";
+    /** The connectors the demo POSTs (config-examples/NAME.json), each with a dead-letter topic NAME-dead-letters. */
+    private static final List<String> CONNECTORS = List.of("coap-source", "hazelcast-sink-coap", "mqtt-source",
+            "hazelcast-sink-mqtt");
+    static final List<DeadLetters.Topic> DEAD_LETTER_TOPICS = CONNECTORS.stream()
+            .map(connector -> new DeadLetters.Topic(connector, connector + "-dead-letters")).toList();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long VIEW_MILLIS = 2000;
 
@@ -53,7 +57,8 @@ public final class Demo implements AutoCloseable {
     private volatile GridWatch watch;
     private volatile Snapshot latest;
     private ApicurioRegistry registry;
-    private EmbeddedConnectCluster connect;
+    private LocalConnect connect;
+    private DeadLetters deadLetters;
     private CoapSensorSimulator sensors;
     private MqttDeviceSimulator devices;
     private DashboardServer dashboard;
@@ -74,13 +79,13 @@ public final class Demo implements AutoCloseable {
             return;
         }
         Screen screen = Screen.open(options.plain(), System.out);
-        // Kafka's storage formatter prints its bootstrap metadata to System.out; the demo speaks through its screen
+        // Kafka and its libraries may print to System.out; the demo speaks through its screen
         System.setOut(new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8));
         Demo demo = new Demo(options, screen);
         Thread stopOnSignal = new Thread(() -> {
             demo.close();
-            // everything is stopped (or was given its time): do not wait for other hooks, such as the Connect
-            // worker's, which waits without limit for a herder whose broker is gone
+            // everything is stopped (or was given its time): do not wait for a library's own hooks, which may
+            // wait without limit for a server the demo has stopped
             Runtime.getRuntime().halt(130);
         }, "demo-stop");
         Runtime.getRuntime().addShutdownHook(stopOnSignal); // Ctrl-C
@@ -111,7 +116,9 @@ public final class Demo implements AutoCloseable {
                 "org.slf4j.simpleLogger.showDateTime", "false",
                 "org.slf4j.simpleLogger.showShortLogName", "true",
                 // "Performing controller activation. The metadata log appears to be empty": a new KRaft cluster
-                "org.slf4j.simpleLogger.log.org.apache.kafka.controller.QuorumController", "error");
+                "org.slf4j.simpleLogger.log.org.apache.kafka.controller.QuorumController", "error",
+                // "Sending the MQTT message ... to the dead-letter topic": the views show every dead letter
+                "org.slf4j.simpleLogger.log.io.streamgrid.common.queue.SourcePoller", "error");
         levels.forEach((key, value) -> {
             if (System.getProperty(key) == null) {
                 System.setProperty(key, value);
@@ -124,44 +131,46 @@ public final class Demo implements AutoCloseable {
         Path converters = Path.of(System.getProperty("streamgrid.converter.plugins", "target/converter-plugins"))
                 .toAbsolutePath();
         Path examples = Path.of(System.getProperty("streamgrid.config.examples", "config-examples")).toAbsolutePath();
+        String host = Loopback.HOST;
 
-        screen.line("Starting Hazelcast on 127.0.0.1:" + options.hazelcastPort() + " ...");
+        screen.line("Starting Hazelcast on " + host + ":" + options.hazelcastPort() + " ...");
         HazelcastInstance hazelcast = hazelcast(options.hazelcastPort());
         stoppables.add("Hazelcast", hazelcast::shutdown); // one member: nothing to migrate, so quick
-        screen.line("Starting the MQTT broker on tcp://127.0.0.1:" + options.mqttPort() + " ...");
+        screen.line("Starting the MQTT broker on tcp://" + host + ":" + options.mqttPort() + " ...");
         MqttBrokers.Running mqtt = MqttBrokers.startInOwnDirectory(options.mqttPort());
         stoppables.add("MQTT broker", mqtt::close);
-        screen.line("Starting " + options.coapSensors() + " CoAP sensors on coap://127.0.0.1:" + options.coapPort()
+        screen.line("Starting " + options.coapSensors() + " CoAP sensors on coap://" + host + ":" + options.coapPort()
                 + "/sensors ...");
-        sensors = new CoapSensorSimulator("127.0.0.1", options.coapPort(), options.coapSensors());
+        sensors = new CoapSensorSimulator(host, options.coapPort(), options.coapSensors());
         stoppables.add("CoAP sensors", sensors::close);
-        screen.line("Starting Apicurio Registry on http://127.0.0.1:" + options.registryPort() + " ...");
+        screen.line("Starting Apicurio Registry on http://" + host + ":" + options.registryPort() + " ...");
         registry = new ApicurioRegistry(options.registryPort());
         stoppables.add("Apicurio Registry", registry::close);
+        screen.line("Starting Kafka on " + host + " ...");
+        LocalKafka kafka = LocalKafka.start();
+        stoppables.add("Kafka", kafka::close);
         String pluginPath = plugins + "," + converters;
-        screen.line("Starting Kafka and a Connect worker with plugin.path=" + pluginPath + " ...");
-        Properties broker = new Properties();
-        broker.put("controlled.shutdown.enable", "false"); // one broker: nobody to hand partitions to
-        connect = new EmbeddedConnectCluster.Builder().name("demo").numWorkers(1).brokerProps(broker)
-                .workerProps(new HashMap<>(Map.of("plugin.path", pluginPath, "plugin.discovery", "service_load",
-                        "offset.flush.interval.ms", "1000", "task.shutdown.graceful.timeout.ms", "2000")))
-                .build(); // the builder changes the maps
-        stoppables.add("Kafka and Connect", this::stopConnectThenKafka, 15_000);
-        connect.start();
-        withoutWorkerShutdownHooks(connect);
-        devices = new MqttDeviceSimulator("tcp://127.0.0.1:" + options.mqttPort(), options.mqttDevices());
+        screen.line("Starting a Connect worker with plugin.path=" + pluginPath + " ...");
+        connect = LocalConnect.start(kafka.bootstrapServers(), Map.of("plugin.path", pluginPath,
+                "plugin.discovery", "service_load", "offset.flush.interval.ms", "1000",
+                "task.shutdown.graceful.timeout.ms", "2000"));
+        stoppables.add("Connect worker", connect::close, 15_000);
+        devices = new MqttDeviceSimulator("tcp://" + host + ":" + options.mqttPort(), options.mqttDevices());
         stoppables.add("MQTT devices", devices::close);
 
-        for (String topic : List.of("coap_sensor_topic", "coap_readings", "telemetry")) {
-            connect.kafka().createTopic(topic, 1);
-        }
+        List<String> topics = new ArrayList<>(List.of("coap_sensor_topic", "coap_readings", "telemetry"));
+        DEAD_LETTER_TOPICS.forEach(topic -> topics.add(topic.name()));
+        kafka.createTopics(topics);
+        deadLetters = new DeadLetters(kafka.bootstrapServers(), DEAD_LETTER_TOPICS);
+        stoppables.add("dead-letter reader", deadLetters::close);
         // values as Avro, their schemas registered in Apicurio Registry (Apicurio's converter is on plugin.path)
         Map<String, String> coap = new HashMap<>(registry.avroValueConverter());
-        coap.put("connect.coap.uri", "coap://127.0.0.1:" + options.coapPort());
+        coap.put("connect.coap.uri", "coap://" + host + ":" + options.coapPort());
+        coap.put("connect.coap.bind.host", host);
         Map<String, String> mqttHosts = new HashMap<>(registry.avroValueConverter());
-        mqttHosts.put("connect.mqtt.hosts", "tcp://127.0.0.1:" + options.mqttPort());
+        mqttHosts.put("connect.mqtt.hosts", "tcp://" + host + ":" + options.mqttPort());
         Map<String, String> members = new HashMap<>(registry.avroValueConverter());
-        members.put("connect.hazelcast.cluster.members", "127.0.0.1:" + options.hazelcastPort());
+        members.put("connect.hazelcast.cluster.members", host + ":" + options.hazelcastPort());
         post(examples, "coap-source", coap);
         post(examples, "hazelcast-sink-coap", members);
         post(examples, "mqtt-source", mqttHosts);
@@ -169,7 +178,7 @@ public final class Demo implements AutoCloseable {
         mqttSink.put("connect.hazelcast.kcql", MQTT_SINK_KCQL);
         post(examples, "hazelcast-sink-mqtt", mqttSink);
 
-        watch = new GridWatch("127.0.0.1:" + options.hazelcastPort(), "dev");
+        watch = new GridWatch(host + ":" + options.hazelcastPort(), "dev");
         stoppables.add("dashboard client", watch::close);
         dashboard = new DashboardServer(options.dashboardPort(), () -> latest);
         stoppables.add("dashboard", dashboard::close);
@@ -183,7 +192,8 @@ public final class Demo implements AutoCloseable {
     private void showUntil(long seconds) throws InterruptedException {
         long started = System.nanoTime();
         long views = 0;
-        String restUrl = connect.endpointForResource("connectors");
+        String restUrl = connect.endpoint("connectors");
+        ConnectorStates connectors = new ConnectorStates(restUrl);
         List<String> schemas = List.of();
         for (long tick = 0; (seconds == 0 || System.nanoTime() - started < TimeUnit.SECONDS.toNanos(seconds))
                 && !stoppables.stopping(); tick++) {
@@ -191,10 +201,14 @@ public final class Demo implements AutoCloseable {
                 schemas = schemas();
             }
             Snapshot previous = latest;
-            latest = watch.snapshot(restUrl, options.devicesDescription(), sensors.published(), devices.published(),
-                    schemas, previous == null ? null : previous.sql(), tick % 2 == 0);
+            long now = System.currentTimeMillis();
+            GridWatch.Reading grid = watch.read(now, previous == null ? null : previous.sql(), tick % 2 == 0);
+            latest = new Snapshot(now, restUrl, options.devicesDescription(), 3 * options.mqttIntervalMs(),
+                    sensors.published(), devices.published(), grid.structures(), grid.devices(), grid.mqttLatency(),
+                    grid.coapLatency(), grid.alerts(), grid.recentCoapReadings(), grid.sql(), schemas,
+                    connectors.read(), deadLetters.snapshot());
             if (tick % (VIEW_MILLIS / 1000) == 0) {
-                screen.view(TerminalView.render(latest, dashboard.url()));
+                screen.view(TerminalView.render(latest, dashboard.url(), screen.size()));
                 views++;
             }
             Thread.sleep(1000);
@@ -202,44 +216,6 @@ public final class Demo implements AutoCloseable {
         if (!stoppables.stopping()) {
             screen.line("Ran " + seconds + " s (" + views + " views).");
         }
-    }
-
-    /**
-     * The Connect worker registers a shutdown hook of its own, which on Ctrl-C would stop it at the same time as the
-     * demo's hook stops everything in order (devices, then the worker, then the servers it needs); the two stops race
-     * and the worker's can wait without limit for a broker the other has stopped. The demo stops the worker itself,
-     * so it takes the worker's hook away. Kafka 4.3's field names; should they change, the hook stays and the demo's
-     * stop still ends by halting the JVM.
-     */
-    private void withoutWorkerShutdownHooks(EmbeddedConnectCluster cluster) {
-        for (WorkerHandle worker : cluster.workers()) {
-            try {
-                java.lang.reflect.Field connectField = WorkerHandle.class.getDeclaredField("worker");
-                connectField.setAccessible(true);
-                Object connectRuntime = connectField.get(worker);
-                java.lang.reflect.Field hookField = connectRuntime.getClass().getDeclaredField("shutdownHook");
-                hookField.setAccessible(true);
-                Runtime.getRuntime().removeShutdownHook((Thread) hookField.get(connectRuntime));
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                screen.line("  (the Connect worker keeps its own shutdown hook: " + e + ")");
-            }
-        }
-    }
-
-    /**
-     * Should the worker's own shutdown hook still be there, a second stop returns at once; the broker must wait for
-     * the worker's herder to finish, else its producers wait for a broker that is gone.
-     */
-    private void stopConnectThenKafka() throws Exception {
-        for (WorkerHandle worker : connect.workers()) {
-            worker.stop();
-            try {
-                worker.herderTask().get(10, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-                screen.line("  the Connect worker did not stop cleanly: " + e);
-            }
-        }
-        connect.stop();
     }
 
     private List<String> schemas() {
@@ -254,14 +230,35 @@ public final class Demo implements AutoCloseable {
 
     private void post(Path examples, String name, Map<String, String> changes) throws Exception {
         ObjectNode body = (ObjectNode) JSON.readTree(examples.resolve(name + ".json").toFile());
-        changes.forEach(((ObjectNode) body.get("config"))::put);
+        ObjectNode config = (ObjectNode) body.get("config");
+        changes.forEach(config::put);
+        setAside(name).forEach(config::put);
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(connect.endpointForResource("connectors"))).header("Content-Type", "application/json")
+                URI.create(connect.endpoint("connectors"))).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 201) {
             throw new IllegalStateException("POST " + name + " failed: " + response.statusCode() + " " + response.body());
         }
         screen.line("POSTed config-examples/" + name + ".json");
+    }
+
+    /**
+     * The error handling the docs recommend, added to every connector the demo runs: a reading the flow cannot take
+     * (not JSON, no version field, ...) is set aside in the connector's dead-letter topic with the reason, and the
+     * flow goes on. The sources do it themselves ({@code bad.message.policy=DLQ}); the sink through Kafka Connect's
+     * dead-letter queue, with the context headers that carry the reason.
+     */
+    static Map<String, String> setAside(String connector) {
+        String topic = connector + "-dead-letters";
+        return switch (connector) {
+            case "coap-source" -> Map.of("connect.coap.bad.message.policy", "DLQ", "connect.coap.dead.letter.topic",
+                    topic);
+            case "mqtt-source" -> Map.of("connect.mqtt.bad.message.policy", "DLQ", "connect.mqtt.dead.letter.topic",
+                    topic);
+            default -> Map.of("errors.tolerance", "all", "errors.deadletterqueue.topic.name", topic,
+                    "errors.deadletterqueue.context.headers.enable", "true",
+                    "errors.deadletterqueue.topic.replication.factor", "1");
+        };
     }
 
     private static HazelcastInstance hazelcast(int port) {
@@ -273,8 +270,9 @@ public final class Demo implements AutoCloseable {
         config.getNetworkConfig().setPort(port).setPortAutoIncrement(false);
         config.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
         config.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
-        config.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(true).addMember("127.0.0.1:" + port);
-        config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+        config.getNetworkConfig().getJoin().getTcpIpConfig().setEnabled(true).addMember(Loopback.HOST + ":" + port);
+        config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface(Loopback.HOST);
+        config.setProperty("hazelcast.socket.bind.any", "false"); // else it listens on every interface
         config.getJetConfig().setEnabled(true); // SQL runs on Jet: the device-state query needs it
         return Hazelcast.newHazelcastInstance(config);
     }

@@ -13,28 +13,27 @@ import com.hazelcast.ringbuffer.Ringbuffer;
 import com.hazelcast.ringbuffer.StaleSequenceException;
 import com.hazelcast.sql.SqlResult;
 import com.hazelcast.sql.SqlRow;
+import java.math.BigDecimal;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Reads the grid the way a user's dashboard would: a Hazelcast client, a map listener for device state, blocking
  * ringbuffer readers and a reliable-topic listener for what arrives (each reading's latency is measured when it
- * arrives), a queue consumer (the seed's {@code q.take}), and SQL. {@link #snapshot} gathers it for the views.
+ * arrives), a queue consumer (the seed's {@code q.take}), and SQL. {@link #read} gathers it for the views.
  */
 final class GridWatch implements AutoCloseable {
 
     /** The query both views show; the sink makes the mapping with its first write to the map. */
     static final String DEVICE_STATE_SQL = "SELECT __key, temperature, humidity, ts FROM device_state ORDER BY __key";
-    private static final Logger LOG = LoggerFactory.getLogger(GridWatch.class);
     private static final long WINDOW_MILLIS = 60_000;
     private static final int RECENT = 8;
 
@@ -42,7 +41,7 @@ final class GridWatch implements AutoCloseable {
     private final Ringbuffer<Object> sensorReadings;
     private final Ringbuffer<Object> readings;
     private final IMap<Object, Object> deviceState;
-    private final Map<String, Map<String, Object>> devices = new ConcurrentSkipListMap<>();
+    private final Map<String, Snapshot.Device> devices = new ConcurrentSkipListMap<>();
     private final LatencyWindow mqttLatency = new LatencyWindow(WINDOW_MILLIS, 200_000);
     private final LatencyWindow coapLatency = new LatencyWindow(WINDOW_MILLIS, 200_000);
     private final Deque<String> recentCoap = new ArrayDeque<>();
@@ -81,7 +80,7 @@ final class GridWatch implements AutoCloseable {
     }
 
     /** Reads every value written from now on, measuring each one's latency from its device timestamp. */
-    private Step reader(Ringbuffer<Object> ringbuffer, String timestampField, LatencyWindow latency) {
+    private ReaderThread.Step reader(Ringbuffer<Object> ringbuffer, String timestampField, LatencyWindow latency) {
         long[] next = {ringbuffer.tailSequence() + 1};
         return () -> {
             ReadResultSet<Object> batch;
@@ -105,61 +104,47 @@ final class GridWatch implements AutoCloseable {
         };
     }
 
-    /** One step of a reader thread's loop. */
-    @FunctionalInterface
-    private interface Step {
-        void run() throws Exception;
+    private void start(String name, ReaderThread.Step step) {
+        ReaderThread.start("dashboard-" + name, step, () -> closed);
     }
 
-    private void start(String name, Step step) {
-        Thread thread = new Thread(() -> {
-            while (!closed) {
-                try {
-                    step.run();
-                } catch (InterruptedException e) {
-                    return;
-                } catch (Exception e) {
-                    if (closed) {
-                        return;
-                    }
-                    LOG.warn("Dashboard reader {} failed, retrying in a second: {}", name, e.toString());
-                    pause();
-                }
-            }
-        }, "dashboard-" + name);
-        thread.setDaemon(true);
-        thread.start();
+    /** What the grid holds now, for the views. */
+    record Reading(List<Snapshot.Structure> structures, List<Snapshot.Device> devices, Snapshot.Latency mqttLatency,
+            Snapshot.Latency coapLatency, List<Map<String, Object>> alerts, List<String> recentCoapReadings,
+            Snapshot.SqlTable sql) {
     }
 
-    /** What the views show now; {@code runQuery} runs the SQL query too (it costs the member a job). */
-    Snapshot snapshot(String connectRest, String devicesRunning, long coapPublished, long mqttPublished,
-            List<String> schemas, Snapshot.SqlTable lastSql, boolean runQuery) {
-        long now = System.currentTimeMillis();
+    /** What the grid holds now; {@code runQuery} runs the SQL query too (it costs the member a job). */
+    Reading read(long now, Snapshot.SqlTable lastSql, boolean runQuery) {
         List<Snapshot.Structure> structures = List.of(
                 structure(now, "dev", "QUEUE (taken)", taken.get()),
                 structure(now, "sensor_ringbuffer", "RING_BUFFER", sensorReadings.tailSequence() + 1),
                 structure(now, "readings", "RING_BUFFER", readings.tailSequence() + 1),
-                structure(now, "device_state", "IMAP", deviceState.size(), stateUpdates.get()),
+                mapStructure(now, "device_state", deviceState.size(), stateUpdates.get()),
                 structure(now, "alerts", "RELIABLE_TOPIC", alerts.get()));
-        List<Snapshot.Device> deviceList = new ArrayList<>();
-        devices.forEach((id, fields) -> deviceList.add(new Snapshot.Device(id, fields)));
+        List<Snapshot.Device> deviceList = new ArrayList<>(devices.values());
         List<Map<String, Object>> alertList;
         List<String> coapList;
         synchronized (this) {
             alertList = new ArrayList<>(recentAlerts);
             coapList = new ArrayList<>(recentCoap);
         }
-        return new Snapshot(now, connectRest, devicesRunning, coapPublished, mqttPublished, structures, deviceList,
-                latency(mqttLatency, now), latency(coapLatency, now), alertList, coapList,
-                runQuery || lastSql == null ? query() : lastSql, schemas);
+        return new Reading(structures, deviceList, latency(mqttLatency, now), latency(coapLatency, now), alertList,
+                coapList, runQuery || lastSql == null ? query() : lastSql);
     }
 
-    private Snapshot.Structure structure(long now, String name, String kind, long total) {
-        return structure(now, name, kind, total, total);
+    /** A structure that only grows: its count and its rate are records. */
+    private Snapshot.Structure structure(long now, String name, String kind, long written) {
+        return structure(now, name, kind, written, "records", written, "records/s");
     }
 
-    /** {@code written}: what the rate counts (for a map, updates; its total is its entries). */
-    private Snapshot.Structure structure(long now, String name, String kind, long total, long written) {
+    /** A map: its count is its entries, its rate the updates (entries stay put while their values change). */
+    private Snapshot.Structure mapStructure(long now, String name, long entries, long updates) {
+        return structure(now, name, "IMAP", entries, "entries", updates, "updates/s");
+    }
+
+    private Snapshot.Structure structure(long now, String name, String kind, long total, String totalUnit,
+            long written, String rateUnit) {
         Deque<long[]> samples;
         synchronized (totals) {
             samples = totals.computeIfAbsent(name, n -> new ArrayDeque<>());
@@ -176,7 +161,7 @@ final class GridWatch implements AutoCloseable {
                 previous = sample;
             }
             double perSecond = history.isEmpty() ? 0 : history.get(history.size() - 1);
-            return new Snapshot.Structure(name, kind, total, perSecond, history);
+            return new Snapshot.Structure(name, kind, total, totalUnit, perSecond, rateUnit, history);
         }
     }
 
@@ -193,7 +178,7 @@ final class GridWatch implements AutoCloseable {
             for (SqlRow row : result) {
                 List<String> cells = new ArrayList<>();
                 for (int i = 0; i < columns.size(); i++) {
-                    cells.add(String.valueOf((Object) row.getObject(i)));
+                    cells.add(cell(row.getObject(i)));
                 }
                 rows.add(cells);
             }
@@ -201,6 +186,15 @@ final class GridWatch implements AutoCloseable {
         } catch (RuntimeException e) { // no mapping before the sink's first write
             return new Snapshot.SqlTable(DEVICE_STATE_SQL, List.of(), List.of(), String.valueOf(e.getMessage()));
         }
+    }
+
+    /** A cell as text; fractions with two decimals, so a column's values line up. */
+    private static String cell(Object value) {
+        if (value instanceof Double || value instanceof Float) {
+            return String.format(Locale.ROOT, "%.2f", ((Number) value).doubleValue());
+        }
+        return value instanceof BigDecimal decimal ? String.format(Locale.ROOT, "%.2f", decimal)
+                : String.valueOf(value);
     }
 
     private <T> void remember(Deque<T> recent, T value) {
@@ -212,21 +206,13 @@ final class GridWatch implements AutoCloseable {
         }
     }
 
-    private static void pause() {
-        try {
-            Thread.sleep(1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @Override
     public void close() {
         closed = true; // the readers' blocked calls fail as the client goes: no interrupts, which Hazelcast logs
         client.shutdown();
     }
 
-    /** Keeps each device's latest fields, pushed by the member as the sink writes them. */
+    /** Keeps each device's latest fields and when they came, pushed by the member as the sink writes them. */
     private final class DeviceStateListener implements EntryAddedListener<Object, Object>,
             EntryUpdatedListener<Object, Object> {
         @Override
@@ -241,7 +227,8 @@ final class GridWatch implements AutoCloseable {
 
         private void update(EntryEvent<Object, Object> event) {
             stateUpdates.incrementAndGet();
-            devices.put(String.valueOf(event.getKey()), RecordFields.of(event.getValue()));
+            String id = String.valueOf(event.getKey());
+            devices.put(id, new Snapshot.Device(id, RecordFields.of(event.getValue()), System.currentTimeMillis()));
         }
     }
 }

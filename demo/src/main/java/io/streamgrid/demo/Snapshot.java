@@ -4,20 +4,27 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the terminal view and the web dashboard show at one moment, read from Hazelcast; the dashboard receives it
- * as JSON ({@code GET /api/snapshot}).
+ * What the terminal view and the web dashboard show at one moment, read from Hazelcast, the Connect REST API and the
+ * dead-letter topics; the dashboard receives it as JSON ({@code GET /api/snapshot}).
+ *
+ * @param deviceSilentAfterMillis how long a device may send nothing before the views call it silent (three of its
+ *                                intervals)
  */
-record Snapshot(long takenAtMillis, String connectRest, String devicesRunning, long coapPublished,
-        long mqttPublished, List<Structure> structures, List<Device> devices, Latency mqttLatency,
+record Snapshot(long takenAtMillis, String connectRest, String devicesRunning, long deviceSilentAfterMillis,
+        long coapPublished, long mqttPublished, List<Structure> structures, List<Device> devices, Latency mqttLatency,
         Latency coapLatency, List<Map<String, Object>> alerts, List<String> recentCoapReadings, SqlTable sql,
-        List<String> schemas) {
+        List<String> schemas, List<ConnectorState> connectors, List<DeadLetterTopic> deadLetters) {
 
-    /** A Hazelcast structure: entries written so far and records/s over the last minute, one value per second. */
-    record Structure(String name, String kind, long total, double perSecond, List<Double> history) {
+    /**
+     * A Hazelcast structure: its count (records written so far, or a map's entries) and the rate over the last
+     * minute, one value per second (records/s, or a map's updates/s: its entries stay put while values change).
+     */
+    record Structure(String name, String kind, long total, String totalUnit, double perSecond, String rateUnit,
+            List<Double> history) {
     }
 
-    /** A device's latest state, from map {@code device_state}. */
-    record Device(String id, Map<String, Object> fields) {
+    /** A device's latest state, from map {@code device_state}, and when the map last changed it. */
+    record Device(String id, Map<String, Object> fields, long updatedAtMillis) {
     }
 
     /** Device to Hazelcast, per reading, over the last minute. */
@@ -26,5 +33,17 @@ record Snapshot(long takenAtMillis, String connectRest, String devicesRunning, l
 
     /** One SQL query and its result (or why it has none yet). */
     record SqlTable(String query, List<String> columns, List<List<String>> rows, String error) {
+    }
+
+    /** A connector's state from the Connect REST API; {@code trace}: the first line of a failure's, or null. */
+    record ConnectorState(String name, String state, String trace, List<TaskState> tasks) {
+    }
+
+    /** A task's state; {@code trace}: the first line of its failure's, or null. */
+    record TaskState(int id, String state, String trace) {
+    }
+
+    /** What a connector set aside as bad input: how many, and the latest one's reason and time (0: none yet). */
+    record DeadLetterTopic(String connector, String topic, long count, String lastReason, long lastAtMillis) {
     }
 }
