@@ -14,6 +14,8 @@ public enum Clause {
     BATCH("BATCH"),
     LIMIT("LIMIT"),
     PROPERTIES("PROPERTIES"),
+    /** What kind of structure a source reads: {@code WITHTYPE RELIABLE_TOPIC} (stream-reactor's JMS source has it). */
+    WITHTYPE("WITHTYPE"),
     WHERE("WHERE");
 
     private final String keyword;

@@ -20,20 +20,29 @@ import java.util.stream.Stream;
  * @param storeAsTypes    the STOREAS types accepted, upper-case (compared ignoring case)
  * @param whereFieldKinds the field kinds a WHERE condition may read (a source's condition sees headers and
  *                        metadata that its SELECT list cannot take)
+ * @param withTypes       the WITHTYPE types accepted, upper-case (compared ignoring case)
+ * @param required        the clauses every statement must have (a source that reads several kinds of structure
+ *                        must be told which one: WITHTYPE), so a statement without one is refused, not guessed at
  */
 public record KcqlCapabilities(String connector, Set<WriteMode> writeModes, Set<Clause> clauses,
                                Set<String> storeAsTypes, Set<Format> formats, Set<FieldKind> fieldKinds,
-                               Set<FieldKind> whereFieldKinds) {
+                               Set<FieldKind> whereFieldKinds, Set<String> withTypes, Set<Clause> required) {
 
     public KcqlCapabilities {
         writeModes = Set.copyOf(writeModes);
         clauses = Set.copyOf(clauses);
-        Set<String> upperCase = new LinkedHashSet<>();
-        storeAsTypes.forEach(type -> upperCase.add(type.toUpperCase(Locale.ROOT)));
-        storeAsTypes = Collections.unmodifiableSet(upperCase);
+        storeAsTypes = Collections.unmodifiableSet(upperCase(storeAsTypes));
+        withTypes = Collections.unmodifiableSet(upperCase(withTypes));
+        required = Set.copyOf(required);
         formats = Set.copyOf(formats);
         fieldKinds = Set.copyOf(fieldKinds);
         whereFieldKinds = Set.copyOf(whereFieldKinds);
+    }
+
+    private static LinkedHashSet<String> upperCase(Set<String> types) {
+        LinkedHashSet<String> upperCase = new LinkedHashSet<>();
+        types.forEach(type -> upperCase.add(type.toUpperCase(Locale.ROOT)));
+        return upperCase;
     }
 
     public static Builder forConnector(String connector) {
@@ -89,6 +98,20 @@ public record KcqlCapabilities(String connector, Set<WriteMode> writeModes, Set<
                         + connector + " cannot STOREAS " + storeAs.type() + "; use one of " + join(storeAsTypes));
             }
         });
+        for (Clause clause : required) {
+            if (!statement.has(clause)) {
+                throw statement.errorAt(statement.positionAfter("FROM", statement.source()), statement.source(),
+                        "the " + connector + " needs a " + clause.keyword() + " clause, which this statement does not "
+                                + "have" + (clause == Clause.WITHTYPE ? ": write what '" + statement.source()
+                                + "' is after it, WITHTYPE " + String.join(" | ", withTypes) : ""));
+            }
+        }
+        statement.withType().ifPresent(type -> {
+            if (!withTypes.contains(type.toUpperCase(Locale.ROOT))) {
+                throw statement.errorAt(statement.positionIn(Clause.WITHTYPE, type), type, "the " + connector
+                        + " cannot read WITHTYPE " + type + "; use one of " + join(withTypes));
+            }
+        });
         statement.format().ifPresent(format -> {
             if (!formats.contains(format)) {
                 throw statement.errorAt(statement.clausePositions().get(Clause.WITHFORMAT), "WITHFORMAT", "the "
@@ -127,6 +150,8 @@ public record KcqlCapabilities(String connector, Set<WriteMode> writeModes, Set<
         private final Set<Format> formats = EnumSet.noneOf(Format.class);
         private final Set<FieldKind> fieldKinds = EnumSet.of(FieldKind.VALUE);
         private Set<FieldKind> whereFieldKinds;
+        private final Set<String> withTypes = new LinkedHashSet<>();
+        private final Set<Clause> required = EnumSet.noneOf(Clause.class);
 
         private Builder(String connector) {
             this.connector = connector;
@@ -165,9 +190,22 @@ public record KcqlCapabilities(String connector, Set<WriteMode> writeModes, Set<
             return this;
         }
 
+        /** The WITHTYPE types accepted, in the order messages list them. */
+        public Builder withTypes(Collection<String> types) {
+            withTypes.addAll(types);
+            return this;
+        }
+
+        /** Clauses every statement must have; each is accepted too. */
+        public Builder requires(Clause... needed) {
+            required.addAll(Arrays.asList(needed));
+            clauses.addAll(Arrays.asList(needed));
+            return this;
+        }
+
         public KcqlCapabilities build() {
             return new KcqlCapabilities(connector, writeModes, clauses, storeAsTypes, formats, fieldKinds,
-                    whereFieldKinds == null ? fieldKinds : whereFieldKinds);
+                    whereFieldKinds == null ? fieldKinds : whereFieldKinds, withTypes, required);
         }
     }
 }

@@ -9,7 +9,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The KCQL checker: {@code java -jar kcql-parser-<version>.jar [--connector sink|mqtt|coap] "<statements>"}, or
+ * The KCQL checker: {@code java -jar kcql-parser-<version>.jar [--connector sink|mqtt|coap|hazelcast-source]
+ * "<statements>"}, or
  * the statements on standard input. Without {@code --connector} it checks the grammar; with it, also what that
  * connector accepts ({@link KcqlConnector}, the same capabilities its {@code kcql} key applies). Prints each
  * statement as JSON and exits 0, prints the error with its line:column and a caret and exits 1, or exits 2 on a
@@ -46,8 +47,8 @@ public final class KcqlCheck {
             out.println(USAGE);
             out.println("Prints each statement as JSON and exits 0, or the first error with line:column and exits 1;"
                     + " exits 2 on a command line it does not understand.");
-            out.println("--connector checks what that connector accepts (write modes, clauses, STOREAS types, formats,"
-                    + " field kinds), as its kcql key does; without it, the grammar only. The connector's validate"
+            out.println("--connector checks what that connector accepts (write modes, clauses, STOREAS and WITHTYPE"
+                    + " types, formats, field kinds), as its kcql key does; without it, the grammar only. The connector's validate"
                     + " also checks what needs its own code (STOREAS parameters, converters, topic names).");
             return 0;
         }
@@ -98,7 +99,7 @@ public final class KcqlCheck {
         return new Request(connector, Arrays.asList(args).subList(i, args.length));
     }
 
-    /** {@code sink, mqtt or coap}. */
+    /** {@code sink, mqtt, coap or hazelcast-source}. */
     private static String choices() {
         String[] options = KcqlConnector.options().split("\\|");
         return String.join(", ", Arrays.copyOf(options, options.length - 1)) + " or " + options[options.length - 1];

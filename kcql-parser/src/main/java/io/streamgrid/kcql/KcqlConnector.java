@@ -34,6 +34,19 @@ public enum KcqlConnector {
     /** The CoAP source: the fields of a CoAP response. */
     COAP("coap", KcqlCapabilities.forConnector("CoAP source")
             .clauses(Clause.IGNORE, Clause.PROPERTIES, Clause.WHERE)
+            .build()),
+
+    /**
+     * The Hazelcast source: every statement says what it reads (WITHTYPE); fields of the item, of a map entry's key
+     * and of the hazelcast.* headers.
+     */
+    HAZELCAST_SOURCE("hazelcast-source", KcqlCapabilities.forConnector("Hazelcast source")
+            .requires(Clause.WITHTYPE)
+            .withTypes(List.of("RELIABLE_TOPIC", "RING_BUFFER", "MAP_JOURNAL"))
+            .clauses(Clause.IGNORE, Clause.WITHFORMAT, Clause.WITHKEY, Clause.KEYDELIMITER, Clause.BATCH,
+                    Clause.PROPERTIES, Clause.WHERE)
+            .formats(Format.JSON, Format.TEXT)
+            .fieldKinds(FieldKind.VALUE, FieldKind.KEY, FieldKind.HEADER)
             .build());
 
     private final String option;
@@ -44,7 +57,10 @@ public enum KcqlConnector {
         this.capabilities = capabilities;
     }
 
-    /** The name the KCQL checker's {@code --connector} option takes: {@code sink}, {@code mqtt}, {@code coap}. */
+    /**
+     * The name the KCQL checker's {@code --connector} option takes: {@code sink}, {@code mqtt}, {@code coap},
+     * {@code hazelcast-source}.
+     */
     public String option() {
         return option;
     }
@@ -59,7 +75,7 @@ public enum KcqlConnector {
         return Arrays.stream(values()).filter(c -> c.option.equals(lower)).findFirst();
     }
 
-    /** The option values, for usage and error messages: {@code sink|mqtt|coap}. */
+    /** The option values, for usage and error messages: {@code sink|mqtt|coap|hazelcast-source}. */
     public static String options() {
         return Arrays.stream(values()).map(KcqlConnector::option).collect(Collectors.joining("|"));
     }

@@ -40,6 +40,7 @@ public final class KcqlJson {
         m.put("batch", unwrap(s.batch()));
         m.put("limit", unwrap(s.limit()));
         m.put("properties", s.properties());
+        m.put("withType", unwrap(s.withType()));
         m.put("where", s.where().map(Condition::toString).orElse(null));
         return m;
     }

@@ -13,6 +13,8 @@ import java.util.OptionalLong;
  * One parsed KCQL statement. Immutable: every collection is unmodifiable, and an absent clause is
  * an empty {@code Optional} or an empty collection, never {@code null}.
  *
+ * @param withType        {@code WITHTYPE type}: the kind of structure a source reads, as written (connectors compare it
+ *                        ignoring case)
  * @param where           the WHERE condition, if any
  * @param text            the statement as written, from its first to its last token
  * @param start           where the statement starts in the whole KCQL input
@@ -35,6 +37,7 @@ public record KcqlStatement(
         OptionalInt batch,
         OptionalInt limit,
         Map<String, String> properties,
+        Optional<String> withType,
         Optional<Condition> where,
         String text,
         Position start,

@@ -42,6 +42,7 @@ final class StatementBuilder {
     private OptionalInt batch = OptionalInt.empty();
     private OptionalInt limit = OptionalInt.empty();
     private Map<String, String> properties = Map.of();
+    private Optional<String> withType = Optional.empty();
     private Optional<Condition> where = Optional.empty();
 
     StatementBuilder(KcqlParser.StatementContext tree) {
@@ -60,7 +61,8 @@ final class StatementBuilder {
             apply(clause);
         }
         return new KcqlStatement(mode, target, source, fields, ignore, primaryKeys, format, storeAs, keyFields,
-                keyDelimiter, converter, regex, ttl, batch, limit, properties, where, text, start, clausePositions);
+                keyDelimiter, converter, regex, ttl, batch, limit, properties, withType, where, text, start,
+                clausePositions);
     }
 
     private List<SelectedField> selection(KcqlParser.SelectionContext selection) {
@@ -155,6 +157,9 @@ final class StatementBuilder {
         } else if (clause instanceof KcqlParser.PropertiesClauseContext c) {
             mark(Clause.PROPERTIES, c);
             properties = parameters(c.parameters());
+        } else if (clause instanceof KcqlParser.WithTypeClauseContext c) {
+            mark(Clause.WITHTYPE, c);
+            withType = Optional.of(entityName(c.sourceType, "WITHTYPE type"));
         } else if (clause instanceof KcqlParser.WhereClauseContext c) {
             mark(Clause.WHERE, c);
             where = Optional.of(condition(c.condition()));

@@ -91,4 +91,51 @@ class KcqlCapabilitiesTest {
                 () -> bare.parse("INSERT INTO k SELECT * FROM t TTL 1"));
         assertThat(e.reason()).isEqualTo("the test does not support the TTL clause");
     }
+
+    @Test
+    void aRequiredClauseThatIsMissingIsAnErrorAtTheSource() {
+        KcqlCapabilities hazelcastSource = KcqlConnector.HAZELCAST_SOURCE.capabilities();
+        KcqlException e = catchThrowableOfType(KcqlException.class,
+                () -> hazelcastSource.parse("INSERT INTO a SELECT * FROM a; INSERT INTO commands SELECT * FROM cmds"));
+        assertThat(e).as("the first statement lacks it too").isNotNull();
+        assertThat(e.position()).isEqualTo(new Position(1, 29));
+        assertThat(e.reason()).isEqualTo("the Hazelcast source needs a WITHTYPE clause, which this statement does not "
+                + "have: write what 'a' is after it, WITHTYPE RELIABLE_TOPIC | RING_BUFFER | MAP_JOURNAL");
+    }
+
+    @Test
+    void aWithTypeTheConnectorDoesNotReadIsAnErrorAtTheType() {
+        KcqlCapabilities hazelcastSource = KcqlConnector.HAZELCAST_SOURCE.capabilities();
+        assertThatCode(() -> hazelcastSource.parse("INSERT INTO a SELECT * FROM t WITHTYPE reliable_topic; "
+                + "INSERT INTO b SELECT * FROM r WITHTYPE RING_BUFFER; INSERT INTO c SELECT * FROM m WITHTYPE "
+                + "MAP_JOURNAL")).doesNotThrowAnyException();
+        KcqlException e = catchThrowableOfType(KcqlException.class,
+                () -> hazelcastSource.parse("INSERT INTO a SELECT * FROM q\n  WITHTYPE  QUEUE"));
+        assertThat(e.position()).isEqualTo(new Position(2, 13));
+        assertThat(e.reason()).isEqualTo("the Hazelcast source cannot read WITHTYPE QUEUE; use one of MAP_JOURNAL, "
+                + "RELIABLE_TOPIC, RING_BUFFER");
+    }
+
+    @Test
+    void aConnectorWithoutWithTypeRefusesTheClause() {
+        KcqlException e = catchThrowableOfType(KcqlException.class,
+                () -> KcqlConnector.SINK.capabilities().parse("INSERT INTO q SELECT * FROM t WITHTYPE RING_BUFFER"));
+        assertThat(e.position()).isEqualTo(new Position(1, 31));
+        assertThat(e.reason()).startsWith("the Hazelcast sink does not support the WITHTYPE clause");
+    }
+
+    @Test
+    void theHazelcastSourceReadsValueKeyAndHeaderFieldsButNoStoreAs() {
+        KcqlCapabilities hazelcastSource = KcqlConnector.HAZELCAST_SOURCE.capabilities();
+        assertThatCode(() -> hazelcastSource.parse("INSERT INTO a SELECT x, _key.id FROM m WITHTYPE MAP_JOURNAL "
+                + "WHERE _header.hazelcast.event = 'ADDED'")).doesNotThrowAnyException();
+        KcqlException e = catchThrowableOfType(KcqlException.class,
+                () -> hazelcastSource.parse("INSERT INTO a SELECT * FROM m WITHTYPE MAP_JOURNAL STOREAS IMAP"));
+        assertThat(e.reason()).isEqualTo("the Hazelcast source does not support the STOREAS clause; it accepts BATCH, "
+                + "IGNORE, KEYDELIMITER, PROPERTIES, WHERE, WITHFORMAT, WITHKEY, WITHTYPE");
+        KcqlException syntax = catchThrowableOfType(KcqlException.class,
+                () -> hazelcastSource.parse("INSERT INTO a SELECT * FROM m WITHTYPE MAP_JOURNAL FOO"));
+        assertThat(syntax.expected()).containsExactly("end of input", "IGNORE", "WITHFORMAT", "WITH", "WITHKEY",
+                "KEYDELIMITER", "BATCH", "PROPERTIES", "WHERE", "';'");
+    }
 }

@@ -67,6 +67,17 @@ class KcqlCheckTest {
     }
 
     @Test
+    void theHazelcastSourceIsAConnectorOfItsOwn() throws IOException {
+        assertThat(run("", "--connector", "hazelcast-source", "INSERT INTO commands SELECT * FROM cmds WITHTYPE "
+                + "RELIABLE_TOPIC")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"withType\": \"RELIABLE_TOPIC\"");
+        int code = run("", "--connector", "Hazelcast-Source", "INSERT INTO commands SELECT * FROM cmds");
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("KCQL error at line 1, column 36: the Hazelcast "
+                + "source needs a WITHTYPE clause");
+    }
+
+    @Test
     void theConnectorMayBeGivenWithAnEqualsSignAndInAnyCase() throws IOException {
         int code = run("", "--connector=CoAP", "INSERT INTO a SELECT _key.x FROM b");
         assertThat(code).isEqualTo(1);
@@ -100,13 +111,13 @@ class KcqlCheckTest {
         assertThat(run("", "--connector", "kafka", "INSERT INTO a SELECT * FROM b")).isEqualTo(2);
         assertThat(out.size()).isZero();
         assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("unknown connector 'kafka' for --connector; "
-                + "use sink, mqtt or coap" + System.lineSeparator() + "usage: java -jar kcql-parser-<version>.jar");
+                + "use sink, mqtt, coap or hazelcast-source" + System.lineSeparator() + "usage: java -jar kcql-parser-<version>.jar");
     }
 
     @Test
     void aMissingConnectorNameOrAnUnknownOptionIsAUsageError() throws IOException {
         assertThat(run("", "--connector")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("--connector needs a value: sink, mqtt or coap");
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("--connector needs a value: sink, mqtt, coap or hazelcast-source");
         err.reset();
         assertThat(run("", "--conector", "sink", "INSERT INTO a SELECT * FROM b")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("unknown option '--conector'");
@@ -116,7 +127,7 @@ class KcqlCheckTest {
     void helpNamesTheConnectorOption() throws IOException {
         assertThat(run("", "--help")).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8))
-                .startsWith("usage: java -jar kcql-parser-<version>.jar [--connector sink|mqtt|coap]")
+                .startsWith("usage: java -jar kcql-parser-<version>.jar [--connector sink|mqtt|coap|hazelcast-source]")
                 .contains("exits 0", "exits 1", "exits 2");
     }
 }

@@ -132,7 +132,7 @@ class KcqlParserTest {
             KcqlStatement s = one("UPSERT INTO target SELECT a, b FROM source IGNORE c, d.e PK a, b "
                     + "WITHFORMAT AVRO STOREAS RING_BUFFER (overflow = FAIL, capacity = 100) WITHKEY(a, b.c) "
                     + "KEYDELIMITER = '|' WITHCONVERTER = `com.example.Conv` WITHREGEX = `^dev-[0-9]+$` "
-                    + "TTL = 60000 BATCH = 500 LIMIT = 10 PROPERTIES('k1'='v1', 'k2' = 'v 2') WHERE a > 1");
+                    + "TTL = 60000 BATCH = 500 LIMIT = 10 PROPERTIES('k1'='v1', 'k2' = 'v 2') WITHTYPE = X WHERE a > 1");
             assertThat(s.writeMode()).isEqualTo(WriteMode.UPSERT);
             assertThat(s.ignore()).containsExactly(FieldPath.value("c"), FieldPath.value("d", "e"));
             assertThat(s.primaryKeys()).containsExactly(FieldPath.value("a"), FieldPath.value("b"));
@@ -149,6 +149,7 @@ class KcqlParserTest {
             assertThat(s.batch()).hasValue(500);
             assertThat(s.limit()).hasValue(10);
             assertThat(s.properties()).containsExactly(Map.entry("k1", "v1"), Map.entry("k2", "v 2"));
+            assertThat(s.withType()).contains("X");
             assertThat(s.clausePositions()).containsOnlyKeys(Clause.values());
         }
 
@@ -523,7 +524,7 @@ class KcqlParserTest {
             KcqlException e = error("INSERT INTO a SELECT * FROM b WITHFORMAT JSON STOREAS QUEUE FOO");
             assertThat(e.position()).isEqualTo(new Position(1, 61));
             assertThat(e.expected()).containsExactly("end of input", "IGNORE", "PK", "WITHKEY", "KEYDELIMITER",
-                    "WITHCONVERTER", "WITHREGEX", "TTL", "BATCH", "LIMIT", "PROPERTIES", "WHERE", "';'");
+                    "WITHCONVERTER", "WITHREGEX", "TTL", "BATCH", "LIMIT", "PROPERTIES", "WITHTYPE", "WHERE", "';'");
         }
 
         @Test
@@ -540,6 +541,60 @@ class KcqlParserTest {
             KcqlException e = error("INSERT INTO a SELECT * FROM b WHERE x = 1; INSERT INTO c SELECT * FROM d FOO");
             assertThat(e.position()).isEqualTo(new Position(1, 74));
             assertThat(e.expected()).contains("WHERE");
+        }
+    }
+
+    /** {@code WITHTYPE type}: what kind of structure a source reads (stream-reactor's JMS source has the clause). */
+    @Nested
+    class WithType {
+
+        @Test
+        void theTypeIsKeptAsWrittenWithItsPosition() {
+            KcqlStatement s = one("INSERT INTO commands SELECT * FROM device-commands WITHTYPE reliable_topic");
+            assertThat(s.withType()).contains("reliable_topic");
+            assertThat(s.clausePositions()).containsEntry(Clause.WITHTYPE, new Position(1, 52));
+            assertThat(one("INSERT INTO a SELECT * FROM m WITHTYPE = MAP_JOURNAL").withType()).contains("MAP_JOURNAL");
+            assertThat(one("INSERT INTO a SELECT * FROM m WithType `RING_BUFFER`").withType()).contains("RING_BUFFER");
+            assertThat(one("INSERT INTO a SELECT * FROM m").withType()).isEmpty();
+        }
+
+        @Test
+        void itComesInAnyOrderAmongTheOtherClauses() {
+            KcqlStatement s = one("INSERT INTO a SELECT x FROM m WHERE x > 1 WITHTYPE MAP_JOURNAL PROPERTIES('start' = "
+                    + "'earliest')");
+            assertThat(s.withType()).contains("MAP_JOURNAL");
+            assertThat(s.where()).isPresent();
+            assertThat(s.properties()).containsEntry("start", "earliest");
+        }
+
+        @Test
+        void aFieldMayBeNamedWithtype() {
+            KcqlStatement s = one("INSERT INTO a SELECT withtype FROM m WHERE withtype = 'x' WITHTYPE RING_BUFFER");
+            assertThat(s.fields()).extracting(SelectedField::path).containsExactly(FieldPath.value("withtype"));
+            assertThat(s.withType()).contains("RING_BUFFER");
+        }
+
+        @Test
+        void givenTwiceIsAnErrorAtTheSecond() {
+            KcqlException e = error("INSERT INTO a SELECT * FROM m WITHTYPE RING_BUFFER\n  WITHTYPE MAP_JOURNAL");
+            assertThat(e.position()).isEqualTo(new Position(2, 3));
+            assertThat(e.reason()).isEqualTo("the WITHTYPE clause is given twice (first at line 1, column 31)");
+        }
+
+        @Test
+        void withoutATypeTheErrorSaysANameWasExpected() {
+            KcqlException e = error("INSERT INTO a SELECT * FROM m WITHTYPE");
+            assertThat(e.position()).isEqualTo(new Position(1, 39));
+            assertThat(e.expected()).contains("a name");
+            assertThat(error("INSERT INTO a SELECT * FROM m WITHTYPE ''").reason())
+                    .isEqualTo("the WITHTYPE type must not be empty");
+        }
+
+        @Test
+        void theCheckerPrintsIt() {
+            assertThat(KcqlJson.write(List.of(one("INSERT INTO a SELECT * FROM m WITHTYPE MAP_JOURNAL"))))
+                    .contains("\"withType\": \"MAP_JOURNAL\"");
+            assertThat(KcqlJson.write(List.of(one("INSERT INTO a SELECT * FROM m")))).contains("\"withType\": null");
         }
     }
 

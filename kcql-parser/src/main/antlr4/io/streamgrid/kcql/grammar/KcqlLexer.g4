@@ -29,6 +29,7 @@ TTL           : 'ttl';
 BATCH         : 'batch';
 LIMIT         : 'limit';
 PROPERTIES    : 'properties';
+WITHTYPE      : 'withtype';
 WHERE         : 'where';
 AND           : 'and';
 OR            : 'or';

@@ -58,6 +58,7 @@ clause
   | BATCH EQUALS? batch=INT                                            # batchClause
   | LIMIT EQUALS? limit=INT                                            # limitClause
   | PROPERTIES LPAREN parameters RPAREN                                # propertiesClause
+  | WITHTYPE EQUALS? sourceType=entityName                             # withTypeClause
   | WHERE condition                                                    # whereClause
   ;
 
@@ -152,7 +153,7 @@ fieldKeyword
 conditionKeyword
   : INSERT | UPSERT | INTO | SELECT | AS | IGNORE | PK | WITHFORMAT | WITH | FORMAT
   | STOREAS | WITHKEY | KEYDELIMITER | WITHCONVERTER | WITHREGEX | TTL | BATCH | LIMIT | PROPERTIES
-  | WHERE
+  | WITHTYPE | WHERE
   ;
 
 // The words a condition is built of: names everywhere else, reserved inside a condition.
