@@ -47,6 +47,16 @@ public enum KcqlConnector {
                     Clause.PROPERTIES, Clause.WHERE)
             .formats(Format.JSON, Format.TEXT)
             .fieldKinds(FieldKind.VALUE, FieldKind.KEY, FieldKind.HEADER)
+            .build()),
+
+    /**
+     * The MQTT sink: the payload is the selected fields (JSON) or one of them (TEXT, BINARY); SELECT, WHERE and the
+     * templates of the MQTT topic and the PROPERTIES read value, key, header and metadata fields.
+     */
+    MQTT_SINK("mqtt-sink", KcqlCapabilities.forConnector("MQTT sink")
+            .clauses(Clause.IGNORE, Clause.WITHFORMAT, Clause.PROPERTIES, Clause.WHERE)
+            .formats(Format.JSON, Format.TEXT, Format.BINARY)
+            .fieldKinds(FieldKind.VALUE, FieldKind.KEY, FieldKind.HEADER, FieldKind.METADATA)
             .build());
 
     private final String option;
@@ -59,7 +69,7 @@ public enum KcqlConnector {
 
     /**
      * The name the KCQL checker's {@code --connector} option takes: {@code sink}, {@code mqtt}, {@code coap},
-     * {@code hazelcast-source}.
+     * {@code hazelcast-source}, {@code mqtt-sink}.
      */
     public String option() {
         return option;
@@ -75,7 +85,7 @@ public enum KcqlConnector {
         return Arrays.stream(values()).filter(c -> c.option.equals(lower)).findFirst();
     }
 
-    /** The option values, for usage and error messages: {@code sink|mqtt|coap|hazelcast-source}. */
+    /** The option values, for usage and error messages: {@code sink|mqtt|coap|hazelcast-source|mqtt-sink}. */
     public static String options() {
         return Arrays.stream(values()).map(KcqlConnector::option).collect(Collectors.joining("|"));
     }

@@ -78,6 +78,16 @@ class KcqlCheckTest {
     }
 
     @Test
+    void theMqttSinkPublishesJsonTextOrBinaryAndStoresNothing() throws IOException {
+        assertThat(run("", "--connector", "mqtt-sink", "INSERT INTO devices/${device_id}/cmd SELECT action, value, "
+                + "device_id FROM commands WHERE _header.kind = 'led' WITHFORMAT TEXT PROPERTIES('qos' = '2')")).isZero();
+        int code = run("", "--connector", "mqtt-sink", "INSERT INTO cmd SELECT * FROM commands WITHFORMAT AVRO");
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("KCQL error at line 1, column 40: the MQTT sink "
+                + "does not support WITHFORMAT AVRO; use one of BINARY, JSON, TEXT");
+    }
+
+    @Test
     void theConnectorMayBeGivenWithAnEqualsSignAndInAnyCase() throws IOException {
         int code = run("", "--connector=CoAP", "INSERT INTO a SELECT _key.x FROM b");
         assertThat(code).isEqualTo(1);
@@ -111,13 +121,13 @@ class KcqlCheckTest {
         assertThat(run("", "--connector", "kafka", "INSERT INTO a SELECT * FROM b")).isEqualTo(2);
         assertThat(out.size()).isZero();
         assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("unknown connector 'kafka' for --connector; "
-                + "use sink, mqtt, coap or hazelcast-source" + System.lineSeparator() + "usage: java -jar kcql-parser-<version>.jar");
+                + "use sink, mqtt, coap, hazelcast-source or mqtt-sink" + System.lineSeparator() + "usage: java -jar kcql-parser-<version>.jar");
     }
 
     @Test
     void aMissingConnectorNameOrAnUnknownOptionIsAUsageError() throws IOException {
         assertThat(run("", "--connector")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("--connector needs a value: sink, mqtt, coap or hazelcast-source");
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("--connector needs a value: sink, mqtt, coap, hazelcast-source or mqtt-sink");
         err.reset();
         assertThat(run("", "--conector", "sink", "INSERT INTO a SELECT * FROM b")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("unknown option '--conector'");
@@ -127,7 +137,7 @@ class KcqlCheckTest {
     void helpNamesTheConnectorOption() throws IOException {
         assertThat(run("", "--help")).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8))
-                .startsWith("usage: java -jar kcql-parser-<version>.jar [--connector sink|mqtt|coap|hazelcast-source]")
+                .startsWith("usage: java -jar kcql-parser-<version>.jar [--connector sink|mqtt|coap|hazelcast-source|mqtt-sink]")
                 .contains("exits 0", "exits 1", "exits 2");
     }
 }
