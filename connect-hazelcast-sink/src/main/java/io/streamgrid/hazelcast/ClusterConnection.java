@@ -7,6 +7,7 @@ import com.hazelcast.config.ListenerConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.core.LifecycleListener;
+import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;
 import java.time.Duration;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -17,14 +18,15 @@ import org.slf4j.LoggerFactory;
  * The task's Hazelcast client, which never gives up on the cluster: it starts without waiting for it and
  * reconnects, with back-off, for as long as the task runs, failing operations at once while it is away (so
  * the task's retries decide what waits). Should the client shut down all the same (the cluster refused it, or
- * someone shut it down), {@link #replaceIfShutDown()} makes a new one.
+ * someone shut it down), {@link #replaceIfShutDown()} makes a new one. The sink and the source each run theirs.
  */
-final class ClusterConnection implements AutoCloseable {
+public final class ClusterConnection implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterConnection.class);
 
-    private final HazelcastSinkConfig config;
+    private final HazelcastClusterConfig config;
     private final String name;
+    private final String whileAway;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private volatile HazelcastInstance client;
@@ -32,22 +34,30 @@ final class ClusterConnection implements AutoCloseable {
     private volatile boolean closing;
     private int generation;
 
-    ClusterConnection(HazelcastSinkConfig config, String name) {
+    /**
+     * @param name      the client's instance name
+     * @param whileAway what the task does while the cluster is away, for the warning ("records wait (they are
+     *                  retried) until then")
+     */
+    public ClusterConnection(HazelcastClusterConfig config, String name, String whileAway) {
         this.config = config;
         this.name = name;
+        this.whileAway = whileAway;
         this.client = newClient();
     }
 
-    HazelcastInstance client() {
+    /** The current client, whose proxies the task reads and writes through. */
+    @SuppressFBWarnings(value = "EI_EXPOSE_REP", justification = "the connection exists to hand out its client")
+    public HazelcastInstance client() {
         return client;
     }
 
-    boolean connected() {
+    public boolean connected() {
         return connected;
     }
 
     /** Waits at most {@code timeout} for the client to be connected; true when it is. */
-    boolean awaitConnected(Duration timeout) throws InterruptedException {
+    public boolean awaitConnected(Duration timeout) throws InterruptedException {
         long nanos = timeout.toNanos();
         lock.lock();
         try {
@@ -61,7 +71,7 @@ final class ClusterConnection implements AutoCloseable {
     }
 
     /** Makes a new client when the current one has shut down; true when it did (the caller remakes its proxies). */
-    boolean replaceIfShutDown() {
+    public boolean replaceIfShutDown() {
         if (closing || client.getLifecycleService().isRunning()) {
             return false;
         }
@@ -96,8 +106,7 @@ final class ClusterConnection implements AutoCloseable {
             case CLIENT_DISCONNECTED -> {
                 if (!closing) {
                     LOG.warn("Lost the Hazelcast cluster '{}' at {}; the client reconnects with back-off for as long "
-                            + "as it takes, and records wait (they are retried) until then", config.clusterName(),
-                            config.members());
+                            + "as it takes, and {}", config.clusterName(), config.members(), whileAway);
                 }
                 setConnected(false);
             }

@@ -1,6 +1,5 @@
 package io.streamgrid.hazelcast;
 
-import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.sql.SqlResult;
 import io.streamgrid.common.Version;
@@ -70,7 +69,7 @@ public class HazelcastSinkConnector extends SinkConnector {
         if (validation.noErrors()) { // the network checks last, and only for an otherwise valid config
             ClusterCheck check = checkCluster(validation.resolved());
             if (check.unreachable() != null) {
-                validation.value(HazelcastSinkConfig.MEMBERS_CONFIG).addErrorMessage(check.unreachable());
+                validation.value(HazelcastClusterConfig.MEMBERS_CONFIG).addErrorMessage(check.unreachable());
             }
             if (check.withoutSql() != null) {
                 validation.value(HazelcastSinkConfig.KCQL_CONFIG).addErrorMessage(check.withoutSql());
@@ -121,19 +120,16 @@ public class HazelcastSinkConnector extends SinkConnector {
      */
     static ClusterCheck checkCluster(Map<String, String> props) {
         HazelcastSinkConfig config = new HazelcastSinkConfig(props);
-        long timeout = Math.min(VALIDATE_CONNECT_TIMEOUT_MS, config.clusterConnectTimeoutMs());
-        HazelcastInstance client = null;
+        HazelcastInstance client;
         try {
-            client = HazelcastClient.newHazelcastClient(
-                    HazelcastClients.clientConfig(config, "streamgrid-validate-" + System.nanoTime(), timeout));
-        } catch (RuntimeException e) {
-            return new ClusterCheck("Cannot reach the Hazelcast cluster '" + config.clusterName() + "' at "
-                    + config.members() + " within " + timeout + " ms: " + e.getMessage(), null);
+            client = HazelcastClients.validationClient(config.cluster(), VALIDATE_CONNECT_TIMEOUT_MS);
+        } catch (HazelcastClients.UnreachableException e) {
+            return new ClusterCheck(e.getMessage(), null);
         }
         try {
             List<String> mapped = config.statements().stream().map(StoreTarget::of).filter(StoreTarget::sqlMapping)
                     .map(StoreTarget::name).toList();
-            return new ClusterCheck(null, mapped.isEmpty() ? null : sqlRefusal(client, config.clusterName(), mapped));
+            return new ClusterCheck(null, mapped.isEmpty() ? null : sqlRefusal(client, config.cluster().clusterName(), mapped));
         } finally {
             client.shutdown();
         }

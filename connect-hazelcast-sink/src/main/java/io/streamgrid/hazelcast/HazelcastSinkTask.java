@@ -78,11 +78,11 @@ public class HazelcastSinkTask extends SinkTask {
                 new ConnectorMetrics.Gauges(budget::inUse, buffered::get, () -> 0,
                         () -> connection != null && connection.connected(), () -> pipes == null ? 0 : pipes.count()));
         errors = new SinkErrorHandler(config.errorPolicy(), context, metrics);
-        String name = config.clientName() + "-" + INSTANCES.incrementAndGet();
+        String name = config.cluster().clientName() + "-" + INSTANCES.incrementAndGet();
         blockingWrites = Executors.newFixedThreadPool(config.maxInFlight(), daemonThreads(name + "-writer"));
         keyWriters = Executors.newFixedThreadPool(Writers.STATE_PARALLELISM, daemonThreads(name + "-keys"));
         followOn = Executors.newSingleThreadExecutor(daemonThreads(name + "-follow-on"));
-        connection = new ClusterConnection(config, name);
+        connection = new ClusterConnection(config.cluster(), name, "records wait (they are retried) until then");
         pipes = new Pipes(config.maxStructures(), (target, ttl, batchSize) -> Writers.create(connection.client(),
                 target, ttl, batchSize, blockingWrites, metrics::stale, keyWriters),
                 new Pipe.Shared(metrics, buffered, budget, followOn, config.linger(), config.writeTimeout()));
@@ -97,16 +97,17 @@ public class HazelcastSinkTask extends SinkTask {
         }
         awaitCluster();
         LOG.info("Hazelcast sink task started: client {} in cluster '{}', {} statements over {} structures",
-                name, config.clusterName(), config.statements().size(), pipes.count());
+                name, config.cluster().clusterName(), config.statements().size(), pipes.count());
     }
 
     /** Waits a while for the cluster at start; without it the task runs all the same and its records wait. */
     private void awaitCluster() {
         try {
-            if (!connection.awaitConnected(Duration.ofMillis(config.clusterConnectTimeoutMs()))) {
+            if (!connection.awaitConnected(Duration.ofMillis(config.cluster().clusterConnectTimeoutMs()))) {
                 LOG.warn("Cannot reach the Hazelcast cluster '{}' at {} yet (waited {} ms, {}); the task runs, and its "
-                        + "records wait, retried, until the cluster is there", config.clusterName(), config.members(),
-                        config.clusterConnectTimeoutMs(), HazelcastSinkConfig.CLUSTER_CONNECT_TIMEOUT_CONFIG);
+                        + "records wait, retried, until the cluster is there", config.cluster().clusterName(),
+                        config.cluster().members(), config.cluster().clusterConnectTimeoutMs(),
+                        HazelcastClusterConfig.CLUSTER_CONNECT_TIMEOUT_CONFIG);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -267,7 +268,7 @@ public class HazelcastSinkTask extends SinkTask {
                 pipes.resetWriters();
             }
             errors.serverAway("Writing " + pipe.failedCount() + " records to " + pipe.description(),
-                    pipe.failedCount(), cause, outageRetryInterval(), config.clusterOutageTimeout());
+                    pipe.failedCount(), cause, outageRetryInterval(), config.cluster().clusterOutageTimeout());
             pipe.dropFailed(); // only NOOP returns here
             return;
         }

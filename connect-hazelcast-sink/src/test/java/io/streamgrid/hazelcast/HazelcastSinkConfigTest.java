@@ -51,8 +51,8 @@ class HazelcastSinkConfigTest {
     void seedConfigIsValidWithDefaults() {
         assertThat(errors(props())).isEmpty();
         HazelcastSinkConfig config = new HazelcastSinkConfig(props());
-        assertThat(config.members()).containsExactly("localhost:5701");
-        assertThat(config.clusterName()).isEqualTo("dev");
+        assertThat(config.cluster().members()).containsExactly("localhost:5701");
+        assertThat(config.cluster().clusterName()).isEqualTo("dev");
         assertThat(config.batchSize()).isEqualTo(10_000);
         assertThat(new HazelcastSinkConfig(Map.of("connect.hazelcast.kcql", "INSERT INTO q SELECT * FROM t",
                 "connect.hazelcast.cluster.members", "h:5701", "connect.hazelcast.batch.size", "500")).batchSize())
@@ -128,8 +128,8 @@ class HazelcastSinkConfigTest {
                 "connect.hazelcast.sink.group.password", "dev-pass",
                 "connect.hazelcast.parallel.write", "true",
                 "connect.hazelcast.sink.retry.interval", "250")));
-        assertThat(config.members()).containsExactly("10.0.0.1:5701", "10.0.0.2");
-        assertThat(config.clusterName()).isEqualTo("iot");
+        assertThat(config.cluster().members()).containsExactly("10.0.0.1:5701", "10.0.0.2");
+        assertThat(config.cluster().clusterName()).isEqualTo("iot");
         assertThat(config.errorPolicy().retryInterval().toMillis()).isEqualTo(250);
         assertThat(HazelcastSinkConfig.ALIASES.warnings(Map.of("connect.hazelcast.sink.group.password", "x",
                 "connect.hazelcast.ssl.enabled", "true"))).containsExactly(
@@ -176,8 +176,8 @@ class HazelcastSinkConfigTest {
         new HazelcastSinkConnector().validate(props("connect.hazelcast.cluster.members", "127.0.0.1:" + port,
                         "connect.hazelcast.cluster.connect.timeout", "1000")).configValues().stream()
                 .filter(v -> !v.errorMessages().isEmpty()).forEach(v -> errors.put(v.name(), v.errorMessages()));
-        assertThat(errors).containsOnlyKeys(HazelcastSinkConfig.MEMBERS_CONFIG);
-        assertThat(errors.get(HazelcastSinkConfig.MEMBERS_CONFIG)).singleElement().asString()
+        assertThat(errors).containsOnlyKeys(HazelcastClusterConfig.MEMBERS_CONFIG);
+        assertThat(errors.get(HazelcastClusterConfig.MEMBERS_CONFIG)).singleElement().asString()
                 .startsWith("Cannot reach the Hazelcast cluster 'dev' at [127.0.0.1:" + port + "] within 1000 ms");
     }
 
@@ -201,13 +201,13 @@ class HazelcastSinkConfigTest {
                       - 10.1.1.1:5701
                 """);
         ClientConfig fromFile = HazelcastClients.clientConfig(new HazelcastSinkConfig(props(
-                "connect.hazelcast.client.config", file.toString())), "t", 1000);
+                "connect.hazelcast.client.config", file.toString())).cluster(), "t", 1000);
         assertThat(fromFile.getClusterName()).isEqualTo("from-file");
         assertThat(fromFile.getNetworkConfig().getAddresses()).containsExactly("10.1.1.1:5701");
 
         ClientConfig overridden = HazelcastClients.clientConfig(new HazelcastSinkConfig(props(
                 "connect.hazelcast.client.config", file.toString(), "connect.hazelcast.cluster.name", "explicit",
-                "connect.hazelcast.routing.mode", "single_member")), "t", 1000);
+                "connect.hazelcast.routing.mode", "single_member")).cluster(), "t", 1000);
         assertThat(overridden.getClusterName()).isEqualTo("explicit");
         assertThat(overridden.getNetworkConfig().getAddresses()).containsExactly("10.1.1.1:5701");
         assertThat(overridden.getNetworkConfig().getClusterRoutingConfig().getRoutingMode())
@@ -219,7 +219,7 @@ class HazelcastSinkConfigTest {
         ClientConfig client = HazelcastClients.clientConfig(new HazelcastSinkConfig(props(
                 "connect.hazelcast.cluster.members", "h1:5701, h2", "connect.hazelcast.connection.timeout", "1234",
                 "connect.hazelcast.connection.backoff.initial", "11", "connect.hazelcast.connection.backoff.max", "22",
-                "connect.hazelcast.connection.tcp.no.delay", "false", "connect.hazelcast.client.labels", "iot,edge")),
+                "connect.hazelcast.connection.tcp.no.delay", "false", "connect.hazelcast.client.labels", "iot,edge")).cluster(),
                 "name-1", 9999);
         assertThat(client.getNetworkConfig().getAddresses()).containsExactly("h1:5701", "h2");
         assertThat(client.getNetworkConfig().getConnectionTimeout()).isEqualTo(1234);
@@ -238,7 +238,7 @@ class HazelcastSinkConfigTest {
      */
     @Test
     void anUnconfirmedBackupFailsTheCallSoTheBatchIsRetried(@TempDir Path dir) throws IOException {
-        ClientConfig plain = HazelcastClients.clientConfig(new HazelcastSinkConfig(props()), "t", 1000);
+        ClientConfig plain = HazelcastClients.clientConfig(new HazelcastSinkConfig(props()).cluster(), "t", 1000);
         assertThat(plain.getProperty(ClientProperty.FAIL_ON_INDETERMINATE_OPERATION_STATE.getName())).isEqualTo("true");
         assertThat(plain.isBackupAckToClientEnabled()).as("the owner waits for its backups before it answers").isFalse();
         Path file = Files.writeString(dir.resolve("client.yaml"), """
@@ -248,7 +248,7 @@ class HazelcastSinkConfigTest {
                   backup-ack-to-client-enabled: true
                 """);
         ClientConfig fromFile = HazelcastClients.clientConfig(new HazelcastSinkConfig(props(
-                "connect.hazelcast.client.config", file.toString())), "t", 1000);
+                "connect.hazelcast.client.config", file.toString())).cluster(), "t", 1000);
         assertThat(fromFile.getProperty(ClientProperty.FAIL_ON_INDETERMINATE_OPERATION_STATE.getName()))
                 .as("the sink's no-loss guarantee depends on it, whatever the file says").isEqualTo("true");
         assertThat(fromFile.isBackupAckToClientEnabled()).isFalse();
@@ -257,7 +257,7 @@ class HazelcastSinkConfigTest {
     @Test
     void missingClientConfigFileIsAClearError() {
         assertThatThrownBy(() -> HazelcastClients.clientConfig(new HazelcastSinkConfig(props(
-                "connect.hazelcast.client.config", "/nowhere/client.xml")), "t", 1000))
+                "connect.hazelcast.client.config", "/nowhere/client.xml")).cluster(), "t", 1000))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("connect.hazelcast.client.config")
                 .hasMessageContaining("does not exist or cannot be read");
