@@ -54,6 +54,8 @@ public final class Demo implements AutoCloseable {
     private final DemoOptions options;
     private final Screen screen;
     private final Stoppables stoppables = new Stoppables();
+    /** What the JVM exits with once the demo has stopped: 130 (as after Ctrl-C) unless it ran its time out. */
+    private volatile int exitStatus = 130;
     private volatile GridWatch watch;
     private volatile Snapshot latest;
     private ApicurioRegistry registry;
@@ -86,7 +88,7 @@ public final class Demo implements AutoCloseable {
             demo.close();
             // everything is stopped (or was given its time): do not wait for a library's own hooks, which may
             // wait without limit for a server the demo has stopped
-            Runtime.getRuntime().halt(130);
+            Runtime.getRuntime().halt(demo.exitStatus);
         }, "demo-stop");
         Runtime.getRuntime().addShutdownHook(stopOnSignal); // Ctrl-C
         try {
@@ -102,6 +104,7 @@ public final class Demo implements AutoCloseable {
             Runtime.getRuntime().halt(1); // what did start must not keep the JVM alive
         }
         if (!demo.stoppables.stopping()) {
+            demo.exitStatus = 0; // ran its --seconds: a success, not a stop by signal
             System.exit(0); // the hook stops everything
         }
     }
@@ -127,10 +130,11 @@ public final class Demo implements AutoCloseable {
     }
 
     private void start() throws Exception {
-        Path plugins = Path.of(System.getProperty("streamgrid.plugins", "target/plugins")).toAbsolutePath();
+        Path plugins = Path.of(System.getProperty("streamgrid.plugins", "target/plugins")).toAbsolutePath().normalize();
         Path converters = Path.of(System.getProperty("streamgrid.converter.plugins", "target/converter-plugins"))
-                .toAbsolutePath();
-        Path examples = Path.of(System.getProperty("streamgrid.config.examples", "config-examples")).toAbsolutePath();
+                .toAbsolutePath().normalize();
+        Path examples = Path.of(System.getProperty("streamgrid.config.examples", "config-examples")).toAbsolutePath()
+                .normalize();
         String host = Loopback.HOST;
 
         screen.line("Starting Hazelcast on " + host + ":" + options.hazelcastPort() + " ...");
