@@ -12,6 +12,7 @@ import static io.streamgrid.common.metrics.StreamGridMetric.END_TO_END_LAG_MAX;
 import static io.streamgrid.common.metrics.StreamGridMetric.FILTERED_TOTAL;
 import static io.streamgrid.common.metrics.StreamGridMetric.FAILED_BATCHES_TOTAL;
 import static io.streamgrid.common.metrics.StreamGridMetric.IN_FLIGHT_BATCHES;
+import static io.streamgrid.common.metrics.StreamGridMetric.LOST_TOTAL;
 import static io.streamgrid.common.metrics.StreamGridMetric.OPEN_STRUCTURES;
 import static io.streamgrid.common.metrics.StreamGridMetric.QUEUED_BYTES;
 import static io.streamgrid.common.metrics.StreamGridMetric.QUEUED_RECORDS;
@@ -20,11 +21,13 @@ import static io.streamgrid.common.metrics.StreamGridMetric.RECORDS_IN_TOTAL;
 import static io.streamgrid.common.metrics.StreamGridMetric.RECORDS_OUT_RATE;
 import static io.streamgrid.common.metrics.StreamGridMetric.RECORDS_OUT_TOTAL;
 import static io.streamgrid.common.metrics.StreamGridMetric.RETRIES_TOTAL;
+import static io.streamgrid.common.metrics.StreamGridMetric.SEQUENCE_LAG;
 import static io.streamgrid.common.metrics.StreamGridMetric.SKIPPED_TOTAL;
 import static io.streamgrid.common.metrics.StreamGridMetric.STALE_TOTAL;
 
 import io.streamgrid.common.compat.WorkerFeatures;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -81,9 +84,12 @@ public final class ConnectorMetrics implements AutoCloseable {
     private final Sensor sparkplugUnresolved;
     private final Sensor sparkplugGaps;
     private final String sensorPrefix;
-    private final java.util.Map<Integer, Sensor> filteredByStatement = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Integer, Sensor> filteredByStatement = new ConcurrentHashMap<>();
     private final Sensor acknowledged;
     private final Sensor lag;
+    private final Sensor lost;
+    /** Each structure's sequence lag (Hazelcast source); the task's gauge is their sum. */
+    private final Map<String, LongSupplier> sequenceLags = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private ConnectorMetrics(MetricsRegistry registry, String sensorPrefix, Gauges gauges) {
@@ -110,6 +116,8 @@ public final class ConnectorMetrics implements AutoCloseable {
         lag = registry.sensor(sensorPrefix + "end-to-end-lag");
         lag.add(name(END_TO_END_LAG_AVG), new Avg());
         lag.add(name(END_TO_END_LAG_MAX), new Max());
+        lost = total(sensorPrefix, LOST_TOTAL);
+        gauge(SEQUENCE_LAG, () -> sequenceLags.values().stream().mapToLong(LongSupplier::getAsLong).sum());
         gauge(IN_FLIGHT_BATCHES, gauges.inFlight());
         gauge(QUEUED_RECORDS, gauges.queuedRecords());
         gauge(QUEUED_BYTES, gauges.queuedBytes());
@@ -228,6 +236,28 @@ public final class ConnectorMetrics implements AutoCloseable {
     /** One record's end-to-end lag; negative values (clocks apart) count as 0. */
     public void lag(long millis) {
         lag.record(Math.max(0, millis));
+    }
+
+    /** Items a Hazelcast source task never read: its structure had overwritten them (a gap). */
+    public void lost(long count) {
+        lost.record(count);
+    }
+
+    /**
+     * Reports a structure's sequence lag, as a gauge with the extra tag {@code structure=<name>}, and counts it in the
+     * task's sequence-lag; a structure reported twice keeps the first supplier.
+     */
+    public void sequenceLag(String structure, LongSupplier lag) {
+        if (sequenceLags.putIfAbsent(structure, lag) != null) {
+            return;
+        }
+        try {
+            registry.gauge(registry.name(SEQUENCE_LAG.metricName(), SEQUENCE_LAG.description(),
+                    Map.of("structure", structure)), (Gauge<Long>) (MetricConfig config, long now) -> lag.getAsLong());
+        } catch (IllegalArgumentException e) { // the name is still taken by the task's previous instance
+            LOG.warn("The sequence-lag of structure '{}' cannot be registered ({}); the task's sum still counts it",
+                    structure, e.getMessage());
+        }
     }
 
     /** Removes the metrics (on old workers; newer ones remove plugin metrics themselves); idempotent. */

@@ -17,8 +17,8 @@ public final class MetricsDocs {
                 Generated from `StreamGridMetric`; do not edit by hand (regenerate with
                 `mvn -q install -DskipTests && mvn -q -pl connect-common exec:java`).
 
-                Every task of every StreamGrid connector (CoAP source, MQTT source, Hazelcast sink) registers the
-                same metrics, on every supported Kafka Connect worker, under one MBean per task:
+                Every task of every StreamGrid connector (CoAP source, MQTT source, Hazelcast sink, Hazelcast source)
+                registers the same metrics, on every supported Kafka Connect worker, under one MBean per task:
 
                     kafka.connect:type=plugins,connector=<connector name>,task=<task id>
 
@@ -28,7 +28,7 @@ public final class MetricsDocs {
                 | Kafka Connect 3.7 to 4.0 | by the task itself, on JMX only, under the same MBean name; the worker's INFO log says so once per plugin |
 
                 A metric that does not apply to a connector is registered all the same and stays 0, so one dashboard
-                fits all three. Kinds: *total* counts since the task started; *rate* is per second; *avg* and *max*
+                fits them all. Kinds: *total* counts since the task started; *rate* is per second; *avg* and *max*
                 cover the worker's metrics window (`metrics.sample.window.ms` x `metrics.num.samples`, by default
                 2 x 30 s) and are NaN when nothing happened in it; *gauge* is the value now.
 

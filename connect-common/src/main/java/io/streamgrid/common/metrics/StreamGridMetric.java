@@ -51,6 +51,17 @@ public enum StreamGridMetric {
     SPARKPLUG_SEQ_GAPS_TOTAL("sparkplug-seq-gaps-total", "Sparkplug B messages whose seq did not follow their edge "
             + "node's previous one: messages were lost or reordered on the way. Always 0 for the CoAP source and the "
             + "sink.", "0."),
+    LOST_TOTAL("lost-total", "Items the Hazelcast source never read because their ringbuffer or event journal "
+            + "had already overwritten them when the task came to read them (the structure wrapped while the task was "
+            + "stopped or slow): a gap, which a WARN names with the structure, the partition and how many; "
+            + "connect.hazelcast.source.gap.policy decides whether the task goes on (SKIP) or fails (FAIL). Always 0 "
+            + "for the other connectors.", "0; anything else means a structure's capacity holds less than the "
+            + "connector falls behind or is away."),
+    SEQUENCE_LAG("sequence-lag", "Items the Hazelcast source has still to read: the newest sequence each of its "
+            + "structures holds minus the next one the task reads, summed over the task's structures (and journal "
+            + "partitions); per structure under the same MBean name with the extra tag structure=<name>. Measured "
+            + "about once a second. Always 0 for the other connectors.", "Small and not growing; a lag near a "
+            + "structure's capacity means items are about to be overwritten unread (lost-total)."),
     OPEN_STRUCTURES("open-structures", "Hazelcast structures the sink task has open: one per STOREAS target with a "
             + "fixed name, and one per name taken from the data (INSERT INTO `telemetry_${site}`) while it is in use; "
             + "such a structure closes once a whole offset commit interval passed without records for it and its last "

@@ -94,6 +94,10 @@ class ConnectorMetricsTest {
         metrics.lag(10);
         metrics.lag(30);
         metrics.lag(-5);
+        metrics.lost(4);
+        metrics.sequenceLag("commands", () -> 12);
+        metrics.sequenceLag("device-state", () -> 30);
+        metrics.sequenceLag("commands", () -> 1000); // the first one stays
     }
 
     private static void assertCounts(ObjectName name) throws Exception {
@@ -117,6 +121,10 @@ class ConnectorMetricsTest {
         assertThat(JMX.getAttribute(name, "queued-records")).isEqualTo(5L);
         assertThat(JMX.getAttribute(name, "queued-bytes")).isEqualTo(640L);
         assertThat(JMX.getAttribute(name, "connected")).isEqualTo(1L);
+        assertThat(JMX.getAttribute(name, "lost-total")).isEqualTo(4.0);
+        assertThat(JMX.getAttribute(name, "sequence-lag")).as("the task's: every structure's").isEqualTo(42L);
+        ObjectName commands = new ObjectName(name + ",structure=commands");
+        assertThat(JMX.getAttribute(commands, "sequence-lag")).isEqualTo(12L);
     }
 
     private static SourceTaskContext context(PluginMetrics pluginMetrics) {
