@@ -5,11 +5,12 @@ import io.streamgrid.common.config.AliasedValidation;
 import io.streamgrid.common.config.BadMessagePolicy;
 import io.streamgrid.common.config.KcqlConfig;
 import io.streamgrid.kcql.KcqlStatement;
+import io.streamgrid.mqtt.connection.BrokerCheck;
+import io.streamgrid.mqtt.connection.MqttConnectionConfig;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.source.SourceConnector;
 
@@ -75,9 +76,8 @@ public class MqttSourceConnector extends SourceConnector {
     public Config validate(Map<String, String> connectorConfigs) {
         AliasedValidation validation = validateSettings(connectorConfigs);
         if (validation.noErrors()) { // the network check last, and only for an otherwise valid config
-            BrokerCheck.check(new MqttSourceConfig(validation.resolved()), VALIDATE_CONNECT_TIMEOUT)
-                    .ifPresent(problem -> java.util.Optional.ofNullable(validation.value(problem.key()))
-                            .orElse(validation.value(MqttSourceConfig.HOSTS_CONFIG)).addErrorMessage(problem.message()));
+            BrokerCheck.check(new MqttSourceConfig(validation.resolved()).connection(), VALIDATE_CONNECT_TIMEOUT)
+                    .ifPresent(problem -> problem.attachTo(validation));
         }
         return validation.result();
     }
@@ -85,42 +85,8 @@ public class MqttSourceConnector extends SourceConnector {
     /** The checks of {@link #validate} that need no broker: every key, and settings that only work together. */
     AliasedValidation validateSettings(Map<String, String> connectorConfigs) {
         AliasedValidation validation = AliasedValidation.of(MqttSourceConfig.ALIASES, connectorConfigs, super::validate);
-        Map<String, String> resolved = validation.resolved();
-        Map<String, ConfigValue> byName = validation.byName();
-        if (byName.get(MqttSourceConfig.HOSTS_CONFIG).errorMessages().isEmpty()) {
-            boolean tls = hostsUseTls(resolved);
-            for (String key : List.of(MqttSourceConfig.SSL_CA_CERT_CONFIG, MqttSourceConfig.SSL_CERT_CONFIG,
-                    MqttSourceConfig.SSL_KEY_CONFIG, MqttSourceConfig.SSL_TRUSTSTORE_CONFIG,
-                    MqttSourceConfig.SSL_KEYSTORE_CONFIG)) {
-                String value = resolved.get(key);
-                if (!tls && value != null && !value.isBlank()) {
-                    byName.get(key).addErrorMessage(key + " is set, but the hosts are plain tcp://; use ssl:// hosts "
-                            + "for TLS, or remove it");
-                }
-            }
-        }
-        boolean cert = present(resolved, MqttSourceConfig.SSL_CERT_CONFIG);
-        boolean key = present(resolved, MqttSourceConfig.SSL_KEY_CONFIG);
-        if (cert != key) {
-            String missing = cert ? MqttSourceConfig.SSL_KEY_CONFIG : MqttSourceConfig.SSL_CERT_CONFIG;
-            byName.get(missing).addErrorMessage("a client certificate needs both " + MqttSourceConfig.SSL_CERT_CONFIG
-                    + " and " + MqttSourceConfig.SSL_KEY_CONFIG);
-        }
-        if (present(resolved, MqttSourceConfig.PASSWORD_CONFIG) && !present(resolved, MqttSourceConfig.USERNAME_CONFIG)) {
-            byName.get(MqttSourceConfig.USERNAME_CONFIG).addErrorMessage("a password needs a user name");
-        }
+        MqttConnectionConfig.check(validation);
         BadMessagePolicy.check(validation, MqttSourceConfig.PREFIX);
         return validation;
-    }
-
-    private static boolean hostsUseTls(Map<String, String> props) {
-        String hosts = props.get(MqttSourceConfig.HOSTS_CONFIG);
-        return hosts != null && List.of(hosts.split(",")).stream().map(String::trim).filter(h -> !h.isEmpty())
-                .map(MqttSourceConfig::pahoUri).anyMatch(h -> h.startsWith("ssl://"));
-    }
-
-    private static boolean present(Map<String, String> props, String key) {
-        String value = props.get(key);
-        return value != null && !value.isBlank();
     }
 }

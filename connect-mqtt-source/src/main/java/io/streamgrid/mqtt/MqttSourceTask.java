@@ -7,15 +7,12 @@ import io.streamgrid.common.queue.SourcePoller;
 import io.streamgrid.mqtt.converter.PayloadConverter;
 import io.streamgrid.mqtt.sparkplug.SparkplugConverter;
 import io.streamgrid.mqtt.transport.MqttTransport;
-import io.streamgrid.mqtt.transport.Paho3Transport;
-import io.streamgrid.mqtt.transport.Paho5Transport;
 import io.streamgrid.mqtt.transport.TransportException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.net.SocketFactory;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -37,6 +34,8 @@ import org.slf4j.MDC;
 public class MqttSourceTask extends SourceTask {
 
     private static final long SUBSCRIBE_TIMEOUT_MS = 30_000;
+    /** The source publishes only Sparkplug rebirth requests, at QoS 0: Paho's own default window is plenty. */
+    private static final int SPARKPLUG_REQUESTS_IN_FLIGHT = 10;
     private static final int MATCH_CACHE_SIZE = 100_000;
     private static final Logger LOG = LoggerFactory.getLogger(MqttSourceTask.class);
     private static final Map<String, ?> NO_OFFSET = Map.of();
@@ -81,8 +80,8 @@ public class MqttSourceTask extends SourceTask {
                 MqttSourceConfig.BAD_MESSAGE_POLICY_CONFIG, "; the message stays unacknowledged", new Deliveries(),
                 metrics);
         try {
-            transport = config.mqtt5() ? new Paho5Transport(settings()) : new Paho3Transport(settings());
-            boolean resumed = transport.connect(new Listener(), config.connectionTimeoutSeconds() * 1000L + 5000);
+            transport = MqttTransport.create(config.connection().mqtt5(), settings());
+            boolean resumed = transport.connect(new Listener(), config.connection().connectWaitMs());
             if (resumed) {
                 subscribe("Subscribing (session resumed)");
             } else {
@@ -91,10 +90,7 @@ public class MqttSourceTask extends SourceTask {
         } catch (TransportException e) {
             closeClient();
             metrics.close();
-            throw new ConnectException("Cannot connect to the MQTT broker at " + config.hosts() + " as client '"
-                    + config.clientId() + "' within " + config.connectionTimeoutSeconds() + " s ("
-                    + MqttSourceConfig.CONNECTION_TIMEOUT_CONFIG + "): " + e.getMessage() + " (reason code "
-                    + e.reasonCode() + ")", e);
+            throw config.connection().connectFailure(config.clientId(), e);
         } catch (RuntimeException e) {
             // a refused subscription, a TLS setting that cannot be used: the worker calls stop() only after a
             // start() that returned, so nothing else would close the client (which reconnects by itself)
@@ -107,13 +103,8 @@ public class MqttSourceTask extends SourceTask {
     }
 
     private MqttTransport.Settings settings() {
-        SocketFactory sockets = config.tls() ? NoDelaySocketFactories.tls(TlsContexts.create(config).getSocketFactory())
-                : NoDelaySocketFactories.plain();
-        return new MqttTransport.Settings(List.copyOf(config.hosts()), config.clientId(),
-                config.cleanSession(), config.keepAliveSeconds(), config.connectionTimeoutSeconds(),
-                config.reconnectMaxDelayMs(), config.username(),
-                config.password() == null ? null : config.password().value(), sockets,
-                config.tls() && config.hostnameVerification(), config.receiveMaximum(), config.sessionExpirySeconds());
+        return config.connection().settings(config.clientId(), config.cleanSession(), config.receiveMaximum(),
+                config.sessionExpirySeconds(), SPARKPLUG_REQUESTS_IN_FLIGHT);
     }
 
     private String[] filters() {
@@ -372,7 +363,7 @@ public class MqttSourceTask extends SourceTask {
             connection.incrementAndGet();
             metrics.retry();
             LOG.warn("Lost the connection to the MQTT broker; reconnecting with back-off up to {} ms: {}",
-                    config.reconnectMaxDelayMs(), cause == null ? "" : cause.toString());
+                    config.connection().reconnectMaxDelayMs(), cause == null ? "" : cause.toString());
         }
 
         @Override

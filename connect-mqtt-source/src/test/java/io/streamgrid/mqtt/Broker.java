@@ -5,7 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 
 /** A real MQTT broker for the tests, started and stopped by them. */
-interface Broker extends AutoCloseable {
+public interface Broker extends AutoCloseable {
 
     /** tcp://127.0.0.1:port */
     String url();

@@ -14,13 +14,13 @@ import java.util.concurrent.TimeUnit;
 /**
  * mosquitto (the Debian package, which .ci/run installs) as a process: a plain listener and, with TLS, a
  * listener that wants a password and a client certificate. Tests that need it are skipped, with a message,
- * only where the binary is missing.
+ * only where the binary is missing. The source's and the sink's tests share it.
  */
-final class MosquittoBroker implements Broker {
+public final class MosquittoBroker implements Broker {
 
-    static final String USER = "alice";
-    static final String PASSWORD = "s3cret";
-    static final Path TLS = Path.of("src", "test", "resources", "tls").toAbsolutePath();
+    public static final String USER = "alice";
+    public static final String PASSWORD = "s3cret";
+    public static final Path TLS = Path.of("src", "test", "resources", "tls").toAbsolutePath();
 
     private final int port = Broker.freePort();
     private final int tlsPort = Broker.freePort();
@@ -37,12 +37,17 @@ final class MosquittoBroker implements Broker {
         return null;
     }
 
-    static MosquittoBroker startOrSkip() {
-        assumeTrue(binary() != null, "mosquitto is not installed (apt-get install mosquitto; .ci/run does)");
-        return new MosquittoBroker();
+    public static MosquittoBroker startOrSkip() {
+        return startOrSkip(new String[0]);
     }
 
-    private MosquittoBroker() {
+    /** With more lines for mosquitto.conf's general section, e.g. {@code max_packet_size 1000}. */
+    public static MosquittoBroker startOrSkip(String... moreConfig) {
+        assumeTrue(binary() != null, "mosquitto is not installed (apt-get install mosquitto; .ci/run does)");
+        return new MosquittoBroker(moreConfig);
+    }
+
+    private MosquittoBroker(String... moreConfig) {
         try {
             dir = Files.createTempDirectory("mosquitto");
             Path passwords = dir.resolve("passwd");
@@ -57,6 +62,7 @@ final class MosquittoBroker implements Broker {
                     "autosave_interval 1",
                     "max_queued_messages 1000000",
                     "max_inflight_messages 100",
+                    String.join("\n", moreConfig),
                     "log_dest file " + dir.resolve("mosquitto.log"),
                     "listener " + port + " 127.0.0.1",
                     "allow_anonymous true",
@@ -80,7 +86,7 @@ final class MosquittoBroker implements Broker {
     }
 
     /** The TLS listener, by name so the certificate's host name matches. */
-    String tlsUrl() {
+    public String tlsUrl() {
         return "ssl://localhost:" + tlsPort;
     }
 
@@ -104,9 +110,26 @@ final class MosquittoBroker implements Broker {
     }
 
     /** What mosquitto logged so far (connections show the protocol: "p2" is MQTT 3.1.1, "p5" is MQTT 5). */
-    String log() {
+    public String log() {
         try {
             return Files.readString(dir.resolve("mosquitto.log"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Freezes the broker (SIGSTOP): its connections stay open, and it answers nothing until {@link #resume}. */
+    public void pause() {
+        signal("STOP");
+    }
+
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            run(List.of("kill", "-" + name, String.valueOf(process.pid())));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -48,8 +48,8 @@ class MqttSourceConfigTest {
         MqttSourceConfig config = new MqttSourceConfig(props("name", "mqtt-source"));
         assertThat(config.defaultQos()).isEqualTo(1);
         assertThat(config.cleanSession()).isFalse();
-        assertThat(config.keepAliveSeconds()).isEqualTo(60);
-        assertThat(config.connectionTimeoutSeconds()).isEqualTo(30);
+        assertThat(config.connection().keepAliveSeconds()).isEqualTo(60);
+        assertThat(config.connection().connectionTimeoutSeconds()).isEqualTo(30);
         assertThat(config.queue().size()).isEqualTo(10_000);
         assertThat(config.queue().maxBytes()).isEqualTo(32L * 1024 * 1024);
         assertThat(config.badMessagePolicy()).isEqualTo(BadMessagePolicy.FAIL);
@@ -123,7 +123,7 @@ class MqttSourceConfigTest {
     void oldNamesAreAppliedAndConflictsReported() {
         MqttSourceConfig config = new MqttSourceConfig(props("connect.mqtt.timeout", "7",
                 "connect.mqtt.polling.timeout", "250"));
-        assertThat(config.connectionTimeoutSeconds()).isEqualTo(7);
+        assertThat(config.connection().connectionTimeoutSeconds()).isEqualTo(7);
         assertThat(config.queue().pollTimeout().toMillis()).isEqualTo(250);
         assertThat(errors(props("connect.mqtt.timeout", "7", "connect.mqtt.connection.timeout", "9")))
                 .containsOnlyKeys("connect.mqtt.connection.timeout");

@@ -13,6 +13,8 @@ public enum Format {
     BINARY,
     /** Hazelcast Compact serialization: schema'd values Hazelcast SQL reads without domain classes. */
     COMPACT,
+    /** CBOR (RFC 8949): the compact binary JSON constrained devices read, CoAP content format 60. */
+    CBOR,
     OBJECT,
     MAP;
 

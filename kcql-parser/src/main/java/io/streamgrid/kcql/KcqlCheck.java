@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The KCQL checker: {@code java -jar kcql-parser-<version>.jar [--connector sink|mqtt|coap|hazelcast-source|mqtt-sink]
+ * The KCQL checker: {@code java -jar kcql-parser-<version>.jar [--connector sink|mqtt|coap|hazelcast-source|mqtt-sink|coap-sink]
  * "<statements>"}, or
  * the statements on standard input. Without {@code --connector} it checks the grammar; with it, also what that
  * connector accepts ({@link KcqlConnector}, the same capabilities its {@code kcql} key applies). Prints each
@@ -99,7 +99,7 @@ public final class KcqlCheck {
         return new Request(connector, Arrays.asList(args).subList(i, args.length));
     }
 
-    /** {@code sink, mqtt, coap, hazelcast-source or mqtt-sink}. */
+    /** {@code sink, mqtt, coap, hazelcast-source, mqtt-sink or coap-sink}. */
     private static String choices() {
         String[] options = KcqlConnector.options().split("\\|");
         return String.join(", ", Arrays.copyOf(options, options.length - 1)) + " or " + options[options.length - 1];

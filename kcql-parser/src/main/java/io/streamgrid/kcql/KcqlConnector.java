@@ -57,6 +57,16 @@ public enum KcqlConnector {
             .clauses(Clause.IGNORE, Clause.WITHFORMAT, Clause.PROPERTIES, Clause.WHERE)
             .formats(Format.JSON, Format.TEXT, Format.BINARY)
             .fieldKinds(FieldKind.VALUE, FieldKind.KEY, FieldKind.HEADER, FieldKind.METADATA)
+            .build()),
+
+    /**
+     * The CoAP sink: a request to a coap:// or coaps:// URI per record, its payload the selected fields (JSON, CBOR)
+     * or one of them (TEXT, BINARY); SELECT, WHERE and the URI's templates read value, key, header and metadata fields.
+     */
+    COAP_SINK("coap-sink", KcqlCapabilities.forConnector("CoAP sink")
+            .clauses(Clause.IGNORE, Clause.WITHFORMAT, Clause.PROPERTIES, Clause.WHERE)
+            .formats(Format.JSON, Format.TEXT, Format.BINARY, Format.CBOR)
+            .fieldKinds(FieldKind.VALUE, FieldKind.KEY, FieldKind.HEADER, FieldKind.METADATA)
             .build());
 
     private final String option;
@@ -69,7 +79,7 @@ public enum KcqlConnector {
 
     /**
      * The name the KCQL checker's {@code --connector} option takes: {@code sink}, {@code mqtt}, {@code coap},
-     * {@code hazelcast-source}, {@code mqtt-sink}.
+     * {@code hazelcast-source}, {@code mqtt-sink}, {@code coap-sink}.
      */
     public String option() {
         return option;
@@ -85,7 +95,7 @@ public enum KcqlConnector {
         return Arrays.stream(values()).filter(c -> c.option.equals(lower)).findFirst();
     }
 
-    /** The option values, for usage and error messages: {@code sink|mqtt|coap|hazelcast-source|mqtt-sink}. */
+    /** The option values, for usage and error messages: {@code sink|mqtt|coap|hazelcast-source|mqtt-sink|coap-sink}. */
     public static String options() {
         return Arrays.stream(values()).map(KcqlConnector::option).collect(Collectors.joining("|"));
     }

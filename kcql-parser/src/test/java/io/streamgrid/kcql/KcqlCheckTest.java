@@ -88,6 +88,21 @@ class KcqlCheckTest {
     }
 
     @Test
+    void theCoapSinkTakesAUriWithRecordValuesAndCbor() throws IOException {
+        assertThat(run("", "--connector", "coap-sink", "INSERT INTO coap://${host}:5683/actuators/${device_id}/led "
+                + "SELECT command_id, action, value FROM commands WHERE action = 'led' WITHFORMAT CBOR "
+                + "PROPERTIES('method' = 'PUT', 'confirmable' = 'true')")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains(
+                "\"target\": \"coap://${host}:5683/actuators/${device_id}/led\"", "\"format\": \"CBOR\"");
+        assertThat(run("", "--connector", "coap-sink", "INSERT INTO `coaps://[::1]/a?id=${_key}` SELECT * FROM c"))
+                .isZero();
+        int code = run("", "--connector", "coap-sink", "INSERT INTO coap://h/led SELECT * FROM c STOREAS QUEUE");
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("KCQL error at line 1, column 42: the CoAP sink "
+                + "does not support the STOREAS clause; it accepts IGNORE, PROPERTIES, WHERE, WITHFORMAT");
+    }
+
+    @Test
     void theConnectorMayBeGivenWithAnEqualsSignAndInAnyCase() throws IOException {
         int code = run("", "--connector=CoAP", "INSERT INTO a SELECT _key.x FROM b");
         assertThat(code).isEqualTo(1);
@@ -121,13 +136,13 @@ class KcqlCheckTest {
         assertThat(run("", "--connector", "kafka", "INSERT INTO a SELECT * FROM b")).isEqualTo(2);
         assertThat(out.size()).isZero();
         assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("unknown connector 'kafka' for --connector; "
-                + "use sink, mqtt, coap, hazelcast-source or mqtt-sink" + System.lineSeparator() + "usage: java -jar kcql-parser-<version>.jar");
+                + "use sink, mqtt, coap, hazelcast-source, mqtt-sink or coap-sink" + System.lineSeparator() + "usage: java -jar kcql-parser-<version>.jar");
     }
 
     @Test
     void aMissingConnectorNameOrAnUnknownOptionIsAUsageError() throws IOException {
         assertThat(run("", "--connector")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("--connector needs a value: sink, mqtt, coap, hazelcast-source or mqtt-sink");
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("--connector needs a value: sink, mqtt, coap, hazelcast-source, mqtt-sink or coap-sink");
         err.reset();
         assertThat(run("", "--conector", "sink", "INSERT INTO a SELECT * FROM b")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("unknown option '--conector'");
@@ -137,7 +152,7 @@ class KcqlCheckTest {
     void helpNamesTheConnectorOption() throws IOException {
         assertThat(run("", "--help")).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8))
-                .startsWith("usage: java -jar kcql-parser-<version>.jar [--connector sink|mqtt|coap|hazelcast-source|mqtt-sink]")
+                .startsWith("usage: java -jar kcql-parser-<version>.jar [--connector sink|mqtt|coap|hazelcast-source|mqtt-sink|coap-sink]")
                 .contains("exits 0", "exits 1", "exits 2");
     }
 }

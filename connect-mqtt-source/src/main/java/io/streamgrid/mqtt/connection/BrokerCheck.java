@@ -1,5 +1,6 @@
-package io.streamgrid.mqtt;
+package io.streamgrid.mqtt.connection;
 
+import io.streamgrid.common.config.AliasedValidation;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.net.UnknownHostException;
@@ -19,20 +20,26 @@ import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
  * task fail at start (a broker nobody answers on, a refused login, a TLS failure) on the key to fix. It uses a
  * client id of its own and a clean session, so it never takes over a task's persistent session.
  */
-final class BrokerCheck {
+public final class BrokerCheck {
 
     /** MQTT 5 CONNACK reason codes (0x86, 0x87) of a refused login. */
     private static final int V5_BAD_USER_NAME_OR_PASSWORD = 0x86;
     private static final int V5_NOT_AUTHORIZED = 0x87;
 
     /** A setting that does not work, and why. */
-    record Problem(String key, String message) {
+    public record Problem(String key, String message) {
+
+        /** Adds the message to the key at fault in a connector's validation (to the hosts, if it has no such key). */
+        public void attachTo(AliasedValidation validation) {
+            Optional.ofNullable(validation.value(key)).orElse(validation.value(MqttConnectionConfig.HOSTS_CONFIG))
+                    .addErrorMessage(message);
+        }
     }
 
     private BrokerCheck() {
     }
 
-    static Optional<Problem> check(MqttSourceConfig config, Duration timeout) {
+    public static Optional<Problem> check(MqttConnectionConfig config, Duration timeout) {
         String hosts = config.hosts().toString();
         SocketFactory sockets = null;
         try {
@@ -64,7 +71,7 @@ final class BrokerCheck {
         }
     }
 
-    private static void connectV3(MqttSourceConfig config, String clientId, SocketFactory sockets, int connectSeconds,
+    private static void connectV3(MqttConnectionConfig config, String clientId, SocketFactory sockets, int connectSeconds,
             Duration timeout) throws MqttException {
         MqttConnectOptions options = new MqttConnectOptions();
         options.setServerURIs(config.hosts().toArray(String[]::new));
@@ -99,7 +106,7 @@ final class BrokerCheck {
     }
 
     /** A clean start with no session kept, so the broker holds nothing for the check's client id. */
-    private static void connectV5(MqttSourceConfig config, String clientId, SocketFactory sockets, int connectSeconds,
+    private static void connectV5(MqttConnectionConfig config, String clientId, SocketFactory sockets, int connectSeconds,
             Duration timeout) throws org.eclipse.paho.mqttv5.common.MqttException {
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setServerURIs(config.hosts().toArray(String[]::new));
@@ -135,10 +142,10 @@ final class BrokerCheck {
         }
     }
 
-    private static Problem problem(MqttSourceConfig config, String hosts, boolean loginRefused, int code,
+    private static Problem problem(MqttConnectionConfig config, String hosts, boolean loginRefused, int code,
             Exception e) {
         if (loginRefused) {
-            String key = config.password() != null ? MqttSourceConfig.PASSWORD_CONFIG : MqttSourceConfig.USERNAME_CONFIG;
+            String key = config.password() != null ? MqttConnectionConfig.PASSWORD_CONFIG : MqttConnectionConfig.USERNAME_CONFIG;
             return new Problem(key, "The MQTT broker at " + hosts + " refused the login of user '" + config.username()
                     + "' (reason code " + code + ": " + e.getMessage() + ")");
         }
@@ -149,23 +156,23 @@ final class BrokerCheck {
         String why = causeOf(e, UnknownHostException.class) != null ? "unknown host"
                 : causeOf(e, SocketTimeoutException.class) != null || code == MqttException.REASON_CODE_CLIENT_TIMEOUT
                 ? "no answer in time" : String.valueOf(e.getCause() != null ? e.getCause() : e.getMessage());
-        return new Problem(MqttSourceConfig.HOSTS_CONFIG, "Cannot reach the MQTT broker at " + hosts + ": " + why
+        return new Problem(MqttConnectionConfig.HOSTS_CONFIG, "Cannot reach the MQTT broker at " + hosts + ": " + why
                 + " (reason code " + code + ")");
     }
 
-    private static Problem tlsProblem(MqttSourceConfig config, String hosts, String detail) {
+    private static Problem tlsProblem(MqttConnectionConfig config, String hosts, String detail) {
         String text = detail == null ? "" : detail;
         if (text.contains("PKIX") || text.contains("certification path") || text.contains("trust")) {
-            String key = config.tlsFiles().truststore().isEmpty() ? MqttSourceConfig.SSL_CA_CERT_CONFIG
-                    : MqttSourceConfig.SSL_TRUSTSTORE_CONFIG;
+            String key = config.tlsFiles().truststore().isEmpty() ? MqttConnectionConfig.SSL_CA_CERT_CONFIG
+                    : MqttConnectionConfig.SSL_TRUSTSTORE_CONFIG;
             return new Problem(key, "TLS with the MQTT broker at " + hosts + " failed: this task does not trust the "
                     + "broker's certificate (give the CA that signed it in " + key + "): " + text);
         }
         if (text.contains("subject alternative") || text.contains("No name matching")) {
-            return new Problem(MqttSourceConfig.SSL_HOSTNAME_VERIFICATION_CONFIG, "TLS with the MQTT broker at "
+            return new Problem(MqttConnectionConfig.SSL_HOSTNAME_VERIFICATION_CONFIG, "TLS with the MQTT broker at "
                     + hosts + " failed: its certificate does not name that host: " + text);
         }
-        String key = config.tlsFiles().keystore().isEmpty() ? MqttSourceConfig.SSL_CERT_CONFIG : MqttSourceConfig.SSL_KEYSTORE_CONFIG;
+        String key = config.tlsFiles().keystore().isEmpty() ? MqttConnectionConfig.SSL_CERT_CONFIG : MqttConnectionConfig.SSL_KEYSTORE_CONFIG;
         return new Problem(key, "TLS with the MQTT broker at " + hosts + " failed: the broker refused the connection "
                 + "during or right after the handshake, as brokers do when they require a client certificate that "
                 + "is missing or not signed by a CA they trust (" + key + "): " + text);
@@ -175,7 +182,7 @@ final class BrokerCheck {
     private static String keyOf(ConfigException e) {
         java.util.regex.Matcher key = java.util.regex.Pattern.compile("for configuration (\\S+?):").matcher(
                 String.valueOf(e.getMessage()));
-        return key.find() ? key.group(1) : MqttSourceConfig.SSL_CA_CERT_CONFIG;
+        return key.find() ? key.group(1) : MqttConnectionConfig.SSL_CA_CERT_CONFIG;
     }
 
     private static <T extends Throwable> T causeOf(Throwable e, Class<T> type) {

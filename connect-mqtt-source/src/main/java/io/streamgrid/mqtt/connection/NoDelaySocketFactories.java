@@ -1,4 +1,4 @@
-package io.streamgrid.mqtt;
+package io.streamgrid.mqtt.connection;
 
 import java.io.IOException;
 import java.net.InetAddress;

@@ -1,5 +1,6 @@
-package io.streamgrid.mqtt;
+package io.streamgrid.mqtt.connection;
 
+import io.streamgrid.common.config.TlsConfig;
 import io.streamgrid.common.tls.PemFiles;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -17,46 +18,46 @@ import org.apache.kafka.common.config.types.Password;
  * The TLS context the config describes: trust from a PEM CA file or a truststore (else the JVM's
  * defaults), and for mutual TLS the client's key and certificate from PEM files or a keystore.
  */
-final class TlsContexts {
+public final class TlsContexts {
 
     private TlsContexts() {
     }
 
-    static SSLContext create(MqttSourceConfig config) {
-        io.streamgrid.common.config.TlsConfig tls = config.tlsFiles();
+    public static SSLContext create(MqttConnectionConfig config) {
+        TlsConfig tls = config.tlsFiles();
         try {
             TrustManagerFactory trust = null;
             if (!tls.caCert().isEmpty()) {
                 KeyStore store = emptyStore();
-                List<X509Certificate> cas = read(MqttSourceConfig.SSL_CA_CERT_CONFIG, tls.caCert(),
+                List<X509Certificate> cas = read(MqttConnectionConfig.SSL_CA_CERT_CONFIG, tls.caCert(),
                         () -> PemFiles.certificates(tls.caCert()));
                 for (int i = 0; i < cas.size(); i++) {
                     store.setCertificateEntry("ca-" + i, cas.get(i));
                 }
                 trust = trustManagers(store);
             } else if (!tls.truststore().isEmpty()) {
-                trust = trustManagers(read(MqttSourceConfig.SSL_TRUSTSTORE_CONFIG, tls.truststore(),
+                trust = trustManagers(read(MqttConnectionConfig.SSL_TRUSTSTORE_CONFIG, tls.truststore(),
                         () -> PemFiles.keyStore(tls.truststore(), tls.truststoreType(),
                                 chars(tls.truststorePassword()))));
             }
             KeyManagerFactory keys = null;
             if (!tls.cert().isEmpty() || !tls.key().isEmpty()) {
                 if (tls.cert().isEmpty() || tls.key().isEmpty()) {
-                    String missing = tls.cert().isEmpty() ? MqttSourceConfig.SSL_CERT_CONFIG
-                            : MqttSourceConfig.SSL_KEY_CONFIG;
+                    String missing = tls.cert().isEmpty() ? MqttConnectionConfig.SSL_CERT_CONFIG
+                            : MqttConnectionConfig.SSL_KEY_CONFIG;
                     throw new ConfigException(missing, "", "a client certificate needs both "
-                            + MqttSourceConfig.SSL_CERT_CONFIG + " and " + MqttSourceConfig.SSL_KEY_CONFIG);
+                            + MqttConnectionConfig.SSL_CERT_CONFIG + " and " + MqttConnectionConfig.SSL_KEY_CONFIG);
                 }
-                List<X509Certificate> chain = read(MqttSourceConfig.SSL_CERT_CONFIG, tls.cert(),
+                List<X509Certificate> chain = read(MqttConnectionConfig.SSL_CERT_CONFIG, tls.cert(),
                         () -> PemFiles.certificates(tls.cert()));
-                PrivateKey key = read(MqttSourceConfig.SSL_KEY_CONFIG, tls.key(),
+                PrivateKey key = read(MqttConnectionConfig.SSL_KEY_CONFIG, tls.key(),
                         () -> PemFiles.privateKey(tls.key(), chars(tls.keyPassword())));
                 KeyStore store = emptyStore();
                 store.setKeyEntry("client", key, new char[0], chain.toArray(Certificate[]::new));
                 keys = keyManagers(store, new char[0]);
             } else if (!tls.keystore().isEmpty()) {
                 Password keyPassword = tls.keyPassword() != null ? tls.keyPassword() : tls.keystorePassword();
-                keys = keyManagers(read(MqttSourceConfig.SSL_KEYSTORE_CONFIG, tls.keystore(),
+                keys = keyManagers(read(MqttConnectionConfig.SSL_KEYSTORE_CONFIG, tls.keystore(),
                         () -> PemFiles.keyStore(tls.keystore(), tls.keystoreType(),
                                 chars(tls.keystorePassword()))), chars(keyPassword));
             }

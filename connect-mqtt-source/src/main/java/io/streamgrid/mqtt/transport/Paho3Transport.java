@@ -13,7 +13,11 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** MQTT 3.1.1 with Eclipse Paho's mqttv3 client, acknowledging by hand ({@code setManualAcks}). */
+/**
+ * MQTT 3.1.1 with Eclipse Paho's mqttv3 client, acknowledging by hand ({@code setManualAcks}); it publishes at most
+ * {@link Settings#maxInFlight} messages before the broker acknowledged them (3.1.1 brokers do not say how many they
+ * take).
+ */
 public final class Paho3Transport implements MqttTransport {
 
     private static final Logger LOG = LoggerFactory.getLogger(Paho3Transport.class);
@@ -46,6 +50,7 @@ public final class Paho3Transport implements MqttTransport {
         options.setKeepAliveInterval(settings.keepAliveSeconds());
         options.setConnectionTimeout(settings.connectionTimeoutSeconds());
         options.setAutomaticReconnect(true);
+        options.setMaxInflight(settings.maxInFlight());
         options.setMaxReconnectDelay(settings.maxReconnectDelayMs());
         if (settings.username() != null) {
             options.setUserName(settings.username());
@@ -98,6 +103,38 @@ public final class Paho3Transport implements MqttTransport {
     @Override
     public void publish(String topic, byte[] payload, int qos) throws TransportException {
         PahoCalls.call(() -> client.publish(topic, payload, qos, false));
+    }
+
+    @Override
+    public void publish(Outgoing message, Outcome outcome) throws TransportException {
+        MqttMessage mqtt = new MqttMessage(message.payload());
+        mqtt.setQos(message.qos());
+        mqtt.setRetained(message.retained());
+        try {
+            client.publish(message.topic(), mqtt, null, new IMqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    outcome.acknowledged();
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable cause) {
+                    outcome.failed(cause);
+                }
+            });
+        } catch (MqttException e) {
+            throw PahoCalls.failure(e);
+        }
+    }
+
+    @Override
+    public BrokerLimits limits() {
+        return BrokerLimits.NONE;
+    }
+
+    @Override
+    public long packetSize(Outgoing message) {
+        return PacketSizes.publish(message.topic(), message.qos(), message.payload().length);
     }
 
     @Override

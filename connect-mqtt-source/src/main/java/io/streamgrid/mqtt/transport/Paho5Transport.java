@@ -15,6 +15,7 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.eclipse.paho.mqttv5.common.packet.MqttPublish;
 import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,9 +28,11 @@ import org.slf4j.LoggerFactory;
 public final class Paho5Transport implements MqttTransport {
 
     private static final Logger LOG = LoggerFactory.getLogger(Paho5Transport.class);
+    private static final long DISCONNECT_WAIT_MS = 500;
 
     private final Settings settings;
     private MqttAsyncClient client;
+    private volatile BrokerLimits limits = BrokerLimits.NONE;
 
     public Paho5Transport(Settings settings) {
         this.settings = settings;
@@ -43,10 +46,19 @@ public final class Paho5Transport implements MqttTransport {
             client.setCallback(new Callback(listener));
             IMqttToken connected = client.connect(options());
             connected.waitForCompletion(timeoutMs);
+            limits = limitsOf(connected.getResponseProperties());
             return connected.getSessionPresent();
         } catch (MqttException e) {
             throw PahoCalls.failure(e);
         }
+    }
+
+    /** The CONNACK's Receive Maximum and Maximum Packet Size; MQTT 5's defaults where the broker left them out. */
+    private static BrokerLimits limitsOf(MqttProperties connack) {
+        Integer receiveMaximum = connack == null ? null : connack.getReceiveMaximum();
+        Long maximumPacketSize = connack == null ? null : connack.getMaximumPacketSize();
+        return new BrokerLimits(receiveMaximum == null ? 65_535 : receiveMaximum,
+                maximumPacketSize == null ? MQTT_MAXIMUM_PACKET_SIZE : maximumPacketSize);
     }
 
     private MqttConnectionOptions options() {
@@ -121,6 +133,68 @@ public final class Paho5Transport implements MqttTransport {
     }
 
     @Override
+    public void publish(Outgoing message, Outcome outcome) throws TransportException {
+        MqttMessage mqtt = new MqttMessage(message.payload());
+        mqtt.setQos(message.qos());
+        mqtt.setRetained(message.retained());
+        mqtt.setProperties(properties(message.properties()));
+        try {
+            client.publish(message.topic(), mqtt, null, new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    int[] codes = token.getReasonCodes();
+                    if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
+                        outcome.refused(codes[0]);
+                    } else {
+                        outcome.acknowledged();
+                    }
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable cause) {
+                    outcome.failed(cause);
+                }
+            });
+        } catch (MqttException e) {
+            throw PahoCalls.failure(e);
+        }
+    }
+
+    private static MqttProperties properties(Mqtt5Properties v5) {
+        MqttProperties properties = new MqttProperties();
+        if (v5 == null) {
+            return properties;
+        }
+        if (!v5.userProperties().isEmpty()) {
+            List<UserProperty> user = new ArrayList<>(v5.userProperties().size());
+            v5.userProperties().forEach(p -> user.add(new UserProperty(p.getKey(), p.getValue())));
+            properties.setUserProperties(user);
+        }
+        properties.setContentType(v5.contentType());
+        properties.setResponseTopic(v5.responseTopic());
+        properties.setCorrelationData(v5.correlationData());
+        properties.setMessageExpiryInterval(v5.messageExpirySeconds());
+        return properties;
+    }
+
+    @Override
+    public BrokerLimits limits() {
+        return limits;
+    }
+
+    @Override
+    public long packetSize(Outgoing message) {
+        MqttMessage mqtt = new MqttMessage(message.payload());
+        mqtt.setQos(message.qos());
+        try {
+            MqttPublish publish = new MqttPublish(message.topic(), mqtt, properties(message.properties()));
+            return publish.getHeader().length + (long) publish.getPayloadLength();
+        } catch (MqttException | IllegalArgumentException e) {
+            return MQTT_MAXIMUM_PACKET_SIZE + 1; // what MQTT cannot encode fits no broker
+        }
+    }
+
+    @Override
     public boolean isConnected() {
         return client != null && client.isConnected();
     }
@@ -132,7 +206,9 @@ public final class Paho5Transport implements MqttTransport {
         }
         try {
             if (client.isConnected()) {
-                client.disconnectForcibly(0, 5000, 0, new MqttProperties());
+                // the mqttv5 client never marks its DISCONNECT as sent, so it always waits the whole timeout: the
+                // packet is written at once, half a second is plenty
+                client.disconnectForcibly(0, DISCONNECT_WAIT_MS, 0, new MqttProperties());
             }
             client.close(true);
         } catch (MqttException e) {
