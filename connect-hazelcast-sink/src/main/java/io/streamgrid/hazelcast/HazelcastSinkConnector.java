@@ -4,13 +4,12 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.sql.SqlResult;
 import io.streamgrid.common.Version;
 import io.streamgrid.common.config.AliasedValidation;
+import io.streamgrid.common.config.SinkTopics;
 import io.streamgrid.common.metrics.TaskIds;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
@@ -82,36 +81,9 @@ public class HazelcastSinkConnector extends SinkConnector {
     record ClusterCheck(String unreachable, String withoutSql) {
     }
 
-    /**
-     * With a {@code topics} list, every topic needs a statement and every statement a topic; otherwise records
-     * would have nowhere to go, or a statement would never see a record.
-     */
+    /** With a {@code topics} list, every topic needs a statement and every statement a topic. */
     static Optional<String> topicMismatch(Map<String, String> props) {
-        String topicList = props.get(SinkConnector.TOPICS_CONFIG);
-        if (topicList == null || topicList.isBlank()) {
-            return Optional.empty(); // topics.regex: which topics match is known only at run time
-        }
-        Set<String> topics = new TreeSet<>();
-        for (String topic : topicList.split(",")) {
-            if (!topic.isBlank()) {
-                topics.add(topic.trim());
-            }
-        }
-        Set<String> sources = new TreeSet<>();
-        new HazelcastSinkConfig(props).statements().forEach(s -> sources.add(s.source()));
-        Set<String> unread = new TreeSet<>(topics);
-        unread.removeAll(sources);
-        Set<String> unsubscribed = new TreeSet<>(sources);
-        unsubscribed.removeAll(topics);
-        if (!unread.isEmpty()) {
-            return Optional.of("no KCQL statement reads the topics " + unread + " listed in topics; add a statement "
-                    + "FROM each of them or remove them from topics");
-        }
-        if (!unsubscribed.isEmpty()) {
-            return Optional.of("KCQL statements read " + unsubscribed + ", which are not in topics " + topics
-                    + "; add them to topics");
-        }
-        return Optional.empty();
+        return SinkTopics.mismatch(props, new HazelcastSinkConfig(props).statements());
     }
 
     /**

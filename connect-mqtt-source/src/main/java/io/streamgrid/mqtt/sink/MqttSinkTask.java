@@ -1,0 +1,460 @@
+package io.streamgrid.mqtt.sink;
+
+import io.streamgrid.common.Version;
+import io.streamgrid.common.config.SinkErrorHandler;
+import io.streamgrid.common.metrics.ConnectorMetrics;
+import io.streamgrid.common.projection.RecordView;
+import io.streamgrid.kcql.KcqlStatement;
+import io.streamgrid.mqtt.connection.MqttConnectionConfig;
+import io.streamgrid.mqtt.sink.Outbox.Pending;
+import io.streamgrid.mqtt.transport.MqttTransport;
+import io.streamgrid.mqtt.transport.MqttTransport.Outgoing;
+import io.streamgrid.mqtt.transport.TransportException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Publishes records to MQTT, at least once. {@code put} turns each record into one message per statement reading its
+ * topic and hands them to the {@link Outbox}, which publishes them in order on one connection with at most a window
+ * of them unacknowledged; {@code preCommit} reports, per partition, only offsets below the first record whose
+ * messages the broker has not all acknowledged. A lost connection is waited out (the client reconnects by itself;
+ * what was in flight is published again), bounded by the outage timeout under the error policy RETRY. Bad records
+ * (a topic or payload the record cannot give, a message the broker refuses) go to the dead-letter queue or the error
+ * policy, named by topic, partition and offset.
+ * <p>
+ * The worker calls the task on one thread; besides it only the MQTT client's threads run (answers of the broker, a
+ * lost or restored connection), and they only touch the outbox, the metrics and thread-safe queues.
+ */
+public class MqttSinkTask extends SinkTask {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MqttSinkTask.class);
+    private static final Duration OUTAGE_RETRY_INTERVAL = Duration.ofSeconds(1);
+    /** How long put() waits at a time for room before it looks at the connection again. */
+    private static final long ROOM_WAIT_SLICE_MS = 200;
+    /** How long preCommit waits for what is on its way, so a stopping task commits what it sent. */
+    private static final long FLUSH_WAIT_MS = 1_000;
+    /** The Receive Maximum a publishing client tells the broker: it subscribes to nothing. */
+    private static final int NOTHING_TO_RECEIVE = 65_535;
+
+    private MqttSinkConfig config;
+    private volatile boolean mqtt5;
+    private volatile long maxPacketSize;
+    private final Map<String, List<SinkStatement>> statementsByTopic = new HashMap<>();
+    private MqttTransport transport;
+    private Outbox outbox;
+    private SinkErrorHandler errors;
+    private ConnectorMetrics metrics;
+    private Map<String, String> loggingContext;
+    private volatile boolean connected;
+    private final Map<TopicPartition, PartitionProgress> partitions = new HashMap<>();
+    /** The partition of the previous record: a put() brings long runs of one partition. */
+    private PartitionProgress current;
+    /** Messages refused on the client's threads, for the task's thread to report (errant record reporter, policy). */
+    private final Queue<Refusal> refusals = new ConcurrentLinkedQueue<>();
+    private final AtomicLong skippedTombstones = new AtomicLong();
+    private final AtomicLong acknowledged = new AtomicLong();
+    private boolean warnedAboutPropertyHeaders;
+
+    @Override
+    public String version() {
+        return Version.get();
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        config = new MqttSinkConfig(MqttSinkConfig.ALIASES.resolveAndWarn(props));
+        mqtt5 = config.connection().mqtt5();
+        List<KcqlStatement> statements = config.statements();
+        for (int number = 1; number <= statements.size(); number++) {
+            SinkStatement statement = SinkStatement.compile(statements.get(number - 1), number, config.defaultQos(),
+                    config.defaultRetain());
+            if (!mqtt5 && statement.setsMqtt5Properties()) {
+                throw new ConfigException(MqttSinkConfig.KCQL_CONFIG, statement.toString(), mqtt5PropertiesProblem());
+            }
+            statementsByTopic.computeIfAbsent(statement.source(), t -> new ArrayList<>()).add(statement);
+        }
+        loggingContext = MDC.getCopyOfContextMap();
+        outbox = new Outbox(new Events());
+        metrics = ConnectorMetrics.register(context, props, new ConnectorMetrics.Gauges(outbox::inFlight,
+                outbox::waiting, outbox::waitingBytes, () -> connected));
+        errors = new SinkErrorHandler(config.errorPolicy(), context, metrics);
+        String clientId = config.clientId();
+        transport = MqttTransport.create(mqtt5, config.connection().settings(clientId, true, NOTHING_TO_RECEIVE, 0,
+                config.maxInFlight()));
+        try {
+            transport.connect(new Listener(), config.connection().connectWaitMs());
+        } catch (TransportException e) {
+            transport.close();
+            metrics.close();
+            throw config.connection().connectFailure(clientId, e);
+        } catch (RuntimeException e) {
+            transport.close(); // the worker calls stop() only after a start() that returned
+            metrics.close();
+            throw e;
+        }
+        connected = true;
+        maxPacketSize = Math.min(config.maxPacketSize(), transport.limits().maximumPacketSize());
+        outbox.open(transport, window());
+        LOG.info("MQTT sink task started as client '{}' on {} (MQTT {}), {} statements, up to {} messages in flight",
+                clientId, config.connection().hosts(), mqtt5 ? "5" : "3.1.1", statements.size(), window());
+    }
+
+    /** Why a statement with MQTT 5 properties cannot run on 3.1.1; shared with the connector's validate. */
+    static String mqtt5PropertiesProblem() {
+        return "PROPERTIES " + String.join(", ", SinkStatement.MQTT5_PROPERTIES) + " are MQTT 5 properties; set "
+                + MqttConnectionConfig.VERSION_CONFIG + "=5, or leave them out";
+    }
+
+    /** Messages in flight at once: the setting, and with MQTT 5 at most what the broker takes (Receive Maximum). */
+    private int window() {
+        return mqtt5 ? Math.min(config.maxInFlight(), transport.limits().receiveMaximum()) : config.maxInFlight();
+    }
+
+    @Override
+    public void put(Collection<SinkRecord> records) {
+        errors.throwIfRetryNotDue();
+        settleRefusals();
+        SendBatch batch = new SendBatch();
+        int taken = 0;
+        for (SinkRecord record : records) {
+            PartitionProgress progress = partitionOf(record);
+            if (record.kafkaOffset() <= progress.highestTaken) {
+                continue; // handed back after a retry: already on its way
+            }
+            progress.highestTaken = record.kafkaOffset();
+            taken++;
+            route(record, progress, batch);
+        }
+        metrics.recordsIn(taken);
+        outbox.send();
+        awaitRoom();
+        partitions.values().forEach(PartitionProgress::firstUndone); // forgets the records that are done
+    }
+
+    private PartitionProgress partitionOf(SinkRecord record) {
+        if (current == null || !current.is(record.topic(), record.kafkaPartition())) {
+            current = partitions.computeIfAbsent(new TopicPartition(record.topic(), record.kafkaPartition()),
+                    PartitionProgress::new);
+        }
+        return current;
+    }
+
+    /** Makes the record's messages, one per statement that keeps it; a record that cannot give one is a bad record. */
+    private void route(SinkRecord record, PartitionProgress progress, SendBatch batch) {
+        List<SinkStatement> statements = statementsByTopic.get(record.topic());
+        if (statements == null) {
+            errors.badRecord(record, new DataException("no KCQL statement reads topic '" + record.topic() + "'"));
+            return;
+        }
+        RecordView view = RecordView.of(record);
+        List<Outgoing> messages = new ArrayList<>(statements.size());
+        try {
+            for (SinkStatement statement : statements) {
+                if (!statement.keeps(view)) {
+                    metrics.filtered(statement.number(), 1);
+                    continue;
+                }
+                Outgoing message = statement.message(view, mqtt5);
+                if (message == null) {
+                    skippedTombstones.incrementAndGet();
+                    metrics.skipped(1);
+                    LOG.debug("Skipped tombstone {}: statement {} does not retain, so there is nothing to publish",
+                            view.describe(), statement.number());
+                    continue;
+                }
+                checkSize(view, message);
+                messages.add(message);
+            }
+        } catch (DataException e) {
+            errors.badRecord(record, e);
+            return;
+        }
+        if (!mqtt5 && !warnedAboutPropertyHeaders && RecordHeaders.hasPropertyHeaders(view)) {
+            warnedAboutPropertyHeaders = true;
+            LOG.warn("Record {} has MQTT 5 property headers (mqtt.user.*, mqtt.response.topic, mqtt.correlation.data, "
+                    + "mqtt.content.type, mqtt.message.expiry); MQTT 3.1.1 has no properties, so they are not "
+                    + "published (set {}=5 to publish them). Said once per task.", view.describe(),
+                    MqttConnectionConfig.VERSION_CONFIG);
+        }
+        if (messages.isEmpty()) {
+            return;
+        }
+        RecordDelivery delivery = new RecordDelivery(record, messages.size());
+        progress.pending.addLast(delivery);
+        batch.added(messages.size());
+        outbox.add(messages, delivery, batch);
+    }
+
+    private void checkSize(RecordView record, Outgoing message) {
+        long size = transport.packetSize(message);
+        if (size > maxPacketSize) {
+            throw new DataException("Record " + record.describe() + " makes a message to '" + message.topic() + "' of "
+                    + size + " bytes, more than the broker takes (" + maxPacketSize + " bytes: "
+                    + MqttSinkConfig.MAX_PACKET_SIZE_CONFIG + (mqtt5 ? ", or the broker's Maximum Packet Size" : "")
+                    + ")");
+        }
+    }
+
+    /**
+     * Back-pressure: returns once at most a window of messages waits to be published, so the worker fetches the
+     * next records while the window is still full. While the broker is away (or acknowledges nothing) the error
+     * policy decides: RETRY waits it out, bounded by the outage timeout, THROW fails the task, NOOP drops what waits.
+     */
+    private void awaitRoom() {
+        long answers = outbox.answers();
+        long quietSince = System.nanoTime();
+        long stallLimitNanos = TimeUnit.SECONDS.toNanos(config.connection().connectionTimeoutSeconds());
+        while (outbox.waiting() > outbox.window()) {
+            if (connected && !outbox.isOpen() && transport.isConnected()) {
+                outbox.reopened(window()); // the outbox stopped on a message the client could not take
+            }
+            if (!connected) {
+                outage(new ConnectException("the connection to the MQTT broker is lost; the client reconnects"));
+                return;
+            }
+            try {
+                if (outbox.awaitWaitingAtMost(outbox.window(), ROOM_WAIT_SLICE_MS)) {
+                    break;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ConnectException("Interrupted while waiting for the MQTT broker's acknowledgements", e);
+            }
+            if (outbox.answers() != answers) {
+                answers = outbox.answers();
+                quietSince = System.nanoTime();
+            } else if (System.nanoTime() - quietSince > stallLimitNanos) {
+                stalled();
+                return;
+            }
+        }
+        if (connected) {
+            errors.succeeded();
+        }
+    }
+
+    /**
+     * Connected, but the broker acknowledged nothing for a connection timeout: a failure that may heal, so the error
+     * policy decides (RETRY tries again after retry.interval, at most max.retries times; THROW fails the task; NOOP
+     * drops what waits).
+     */
+    private void stalled() {
+        int waiting = outbox.waiting() + outbox.inFlight();
+        errors.writeFailed("Publishing " + waiting + " messages to the MQTT broker at " + config.connection().hosts(),
+                waiting, new ConnectException("the MQTT broker acknowledged none of the " + outbox.inFlight()
+                        + " messages in flight for " + config.connection().connectionTimeoutSeconds() + " s ("
+                        + MqttConnectionConfig.CONNECTION_TIMEOUT_CONFIG + ")"));
+        dropWaiting();
+    }
+
+    /** The broker is away: the error policy decides (RETRY and THROW throw; NOOP returns, having counted the drop). */
+    private void outage(Exception cause) {
+        int waiting = outbox.waiting() + outbox.inFlight();
+        Duration interval = config.errorPolicy().retryInterval().compareTo(OUTAGE_RETRY_INTERVAL) < 0
+                ? config.errorPolicy().retryInterval() : OUTAGE_RETRY_INTERVAL;
+        errors.serverAway("Publishing " + waiting + " messages to the MQTT broker at " + config.connection().hosts(),
+                waiting, cause, interval, config.outageTimeout());
+        dropWaiting();
+    }
+
+    /** Error policy NOOP gave up what waits (the error handler counted it): its records are done. */
+    private void dropWaiting() {
+        for (Pending dropped : outbox.remove(pending -> true)) {
+            settle(dropped);
+        }
+    }
+
+    /** Reports the messages the broker refused, on the task's thread: each record to the errant record reporter. */
+    private void settleRefusals() {
+        Set<RecordDelivery> reported = new HashSet<>();
+        for (Refusal refusal = refusals.poll(); refusal != null; refusal = refusals.poll()) {
+            RecordDelivery delivery = refusal.pending().delivery();
+            if (reported.add(delivery)) {
+                errors.badRecord(delivery.record(), new DataException("Record "
+                        + SinkErrorHandler.describe(delivery.record()) + " was not published to '"
+                        + refusal.pending().message().topic() + "': " + refusal.why()));
+            }
+            settle(refusal.pending());
+        }
+    }
+
+    /** One message will not be answered again: its batch and record move on; true when its record is done. */
+    private boolean settle(Pending pending) {
+        long batchMs = pending.batch().messageDone();
+        if (batchMs >= 0) {
+            metrics.batch(batchMs);
+        }
+        return pending.delivery().messageDone();
+    }
+
+    @Override
+    public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+        settleRefusals();
+        outbox.send();
+        if (connected) {
+            try {
+                outbox.awaitEmpty(FLUSH_WAIT_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        settleRefusals();
+        errors.awaitDeadLetters();
+        Map<TopicPartition, OffsetAndMetadata> committable = new HashMap<>();
+        for (Map.Entry<TopicPartition, OffsetAndMetadata> offset : currentOffsets.entrySet()) {
+            PartitionProgress progress = partitions.get(offset.getKey());
+            long firstUndone = progress == null ? -1 : progress.firstUndone();
+            long commit = firstUndone >= 0 && firstUndone < offset.getValue().offset() ? firstUndone
+                    : offset.getValue().offset();
+            committable.put(offset.getKey(), new OffsetAndMetadata(commit, offset.getValue().metadata()));
+        }
+        return committable;
+    }
+
+    /**
+     * The partitions go to another task (or come back to this one from their committed offsets): their records that
+     * wait are not published here; those in flight cannot be called back.
+     */
+    @Override
+    public void close(Collection<TopicPartition> closed) {
+        Set<TopicPartition> gone = new HashSet<>(closed);
+        List<Pending> removed = outbox.remove(pending -> gone.contains(new TopicPartition(
+                pending.delivery().record().topic(), pending.delivery().record().kafkaPartition())));
+        if (!removed.isEmpty()) {
+            LOG.info("{} messages of partitions {} were not published: the partitions moved, and their records are "
+                    + "delivered again from the last committed offset", removed.size(), closed);
+        }
+        closed.forEach(partitions::remove);
+        current = null;
+    }
+
+    @Override
+    public void stop() {
+        LOG.info("MQTT sink task stopping; {} messages acknowledged by the broker, {} tombstones skipped, {} records "
+                        + "dropped by error policy NOOP, {} sent to the dead-letter queue", acknowledged.get(),
+                skippedTombstones.get(), errors == null ? 0 : errors.droppedRecords(),
+                errors == null ? 0 : errors.deadLetteredRecords());
+        connected = false;
+        if (transport != null) {
+            transport.close();
+        }
+        if (metrics != null) {
+            metrics.close();
+        }
+    }
+
+    long skippedTombstones() {
+        return skippedTombstones.get();
+    }
+
+    /** A message the broker (or the client) refused, and why. */
+    private record Refusal(Pending pending, String why) {
+    }
+
+    /** The outbox's news, on the client's threads: metrics, and refusals queued for the task's thread. */
+    private final class Events implements Outbox.Events {
+        @Override
+        public void acknowledged(Pending pending) {
+            metrics.recordsOut(1);
+            if (pending.message().qos() > 0) {
+                metrics.acknowledged(1);
+            }
+            acknowledged.incrementAndGet();
+            if (settle(pending)) {
+                Long timestamp = pending.delivery().record().timestamp();
+                if (timestamp != null && timestamp >= 0) {
+                    metrics.lag(System.currentTimeMillis() - timestamp);
+                }
+            }
+        }
+
+        @Override
+        public void refused(Pending pending, String why) {
+            refusals.add(new Refusal(pending, why));
+        }
+
+        @Override
+        public void failed(Pending pending, Throwable cause) {
+            metrics.failedBatch();
+            LOG.debug("Message to {} failed in flight; it is published again after the reconnection: {}",
+                    pending.message().topic(), cause == null ? "" : cause.toString());
+        }
+    }
+
+    /** Runs on the client's threads: never throws, since an exception there would close the connection. */
+    private final class Listener implements MqttTransport.Listener {
+        @Override
+        public void message(MqttTransport.Arrival arrival) {
+            // the sink subscribes to nothing
+        }
+
+        @Override
+        public void reconnected(String serverUri) {
+            withLoggingContext();
+            connected = true;
+            LOG.info("Reconnected to {}; publishing what waits, {} messages", serverUri, outbox.waiting());
+            outbox.reopened(window());
+        }
+
+        @Override
+        public void lost(Throwable cause) {
+            withLoggingContext();
+            connected = false;
+            outbox.closed();
+            metrics.retry();
+            LOG.warn("Lost the connection to the MQTT broker; reconnecting with back-off up to {} ms; {} messages in "
+                            + "flight are published again then: {}", config.connection().reconnectMaxDelayMs(),
+                    outbox.inFlight(), cause == null ? "" : cause.toString());
+        }
+
+        private void withLoggingContext() {
+            if (loggingContext != null) {
+                MDC.setContextMap(loggingContext);
+            }
+        }
+    }
+
+    /** A partition's records on their way, in offset order, and the highest offset taken. */
+    private static final class PartitionProgress {
+        final TopicPartition partition;
+        final ArrayDeque<RecordDelivery> pending = new ArrayDeque<>();
+        long highestTaken = -1;
+
+        PartitionProgress(TopicPartition partition) {
+            this.partition = partition;
+        }
+
+        boolean is(String topic, int partition) {
+            return this.partition.partition() == partition && this.partition.topic().equals(topic);
+        }
+
+        /** The offset of the first record not yet done, or -1 when every record taken is done. */
+        long firstUndone() {
+            while (!pending.isEmpty() && pending.peekFirst().done()) {
+                pending.pollFirst();
+            }
+            return pending.isEmpty() ? -1 : pending.peekFirst().offset();
+        }
+    }
+}

@@ -1,0 +1,346 @@
+package io.streamgrid.mqtt.sink;
+
+import io.streamgrid.mqtt.transport.MqttTransport;
+import io.streamgrid.mqtt.transport.MqttTransport.Outgoing;
+import io.streamgrid.mqtt.transport.TransportException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The messages of a sink task between {@code put} and the broker's acknowledgement, in the order the records came:
+ * at most {@code window} are published and unacknowledged at once; the rest wait. Messages are published in order
+ * on one connection, so each MQTT topic gets its messages in the order of the records.
+ * <p>
+ * When the connection is lost, the client fails every message in flight (the broker may or may not have it). Those
+ * go back to the head of the line, in their order, once nothing of the old connection is in flight, and are
+ * published again after the client reconnected: a message is never given up because a connection failed, and one
+ * the broker had already may arrive twice (at least once).
+ * <p>
+ * Whoever finds room in the window publishes what waits: the task's thread after {@code put}, the client's thread
+ * after an acknowledgement. One of them at a time (see {@link #send}), so the order holds.
+ */
+final class Outbox {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
+    /** Paho's reason code for a publish beyond its window (the same in both clients). */
+    private static final int CLIENT_WINDOW_FULL = 32202;
+
+    /** A message of a record, on its way. */
+    record Pending(long sequence, Outgoing message, RecordDelivery delivery, SendBatch batch) {
+    }
+
+    /** What the outbox tells the task; called on the client's threads, outside the outbox's lock. */
+    interface Events {
+        /** The broker acknowledged the message (QoS 0: it was written to the connection). */
+        void acknowledged(Pending message);
+
+        /**
+         * The message was refused (by the broker with an MQTT 5 reason code of 0x80 or above, or by the client): bad
+         * data, never sent again.
+         */
+        void refused(Pending message, String why);
+
+        /** The connection failed with the message in flight; it is published again after the reconnection. */
+        void failed(Pending message, Throwable cause);
+    }
+
+    private final Object lock = new Object();
+    private final Events events;
+    /** Not yet published, or to be published again, in order. */
+    private final Deque<Pending> waiting = new ArrayDeque<>();
+    private final Map<Long, Pending> inFlight = new HashMap<>();
+    /** Failed in flight; back to the head of {@link #waiting} once nothing of the old connection is in flight. */
+    private final List<Pending> failed = new ArrayList<>();
+    private long waitingBytes;
+    private long nextSequence;
+    private int window;
+    private MqttTransport transport;
+    /** Whether the connection takes messages; false from a lost connection until the client reconnected. */
+    private boolean open;
+    /** One thread publishes at a time; another that finds it busy leaves it a note to look again. */
+    private boolean sending;
+    private boolean lookAgain;
+    /** Acknowledgements and refusals so far: a sign of progress for a task that waits for room. */
+    private long answers;
+
+    Outbox(Events events) {
+        this.events = events;
+    }
+
+    /** The connection to publish on (after it connected), and how many messages may be in flight on it. */
+    void open(MqttTransport transport, int window) {
+        synchronized (lock) {
+            this.transport = transport;
+            this.window = Math.max(1, window);
+            this.open = true;
+        }
+        send();
+    }
+
+    /** The connection was lost: nothing is published until {@link #reopened}. */
+    void closed() {
+        synchronized (lock) {
+            open = false;
+        }
+    }
+
+    /** The client reconnected: what failed, and what waits, is published now. */
+    void reopened(int newWindow) {
+        synchronized (lock) {
+            window = Math.max(1, newWindow);
+            open = true;
+        }
+        send();
+    }
+
+    /** Appends messages, in order, behind those that wait; {@link #send} publishes them. */
+    void add(List<Outgoing> messages, RecordDelivery delivery, SendBatch batch) {
+        synchronized (lock) {
+            for (Outgoing message : messages) {
+                waiting.addLast(new Pending(nextSequence++, message, delivery, batch));
+                waitingBytes += message.payload().length;
+            }
+        }
+    }
+
+    /** Publishes what waits, as far as the window allows; returns at once if another thread is at it. */
+    void send() {
+        synchronized (lock) {
+            if (sending) {
+                lookAgain = true;
+                return;
+            }
+            sending = true;
+        }
+        while (true) {
+            Pending next;
+            synchronized (lock) {
+                next = next();
+                if (next == null) {
+                    if (lookAgain) {
+                        lookAgain = false;
+                        continue;
+                    }
+                    sending = false;
+                    return;
+                }
+            }
+            if (!publish(next)) {
+                return;
+            }
+        }
+    }
+
+    /** The next message to publish, moved in flight; null when none may go now. Holds the lock. */
+    private Pending next() {
+        if (!failed.isEmpty() && inFlight.isEmpty()) {
+            failed.sort(Comparator.comparingLong(Pending::sequence));
+            for (int i = failed.size() - 1; i >= 0; i--) {
+                Pending again = failed.get(i);
+                waiting.addFirst(again);
+                waitingBytes += again.message().payload().length;
+            }
+            failed.clear();
+        }
+        if (!open || !failed.isEmpty() || inFlight.size() >= window || waiting.isEmpty()) {
+            return null;
+        }
+        Pending next = waiting.pollFirst();
+        waitingBytes -= next.message().payload().length;
+        inFlight.put(next.sequence(), next);
+        return next;
+    }
+
+    /**
+     * Hands a message to the client; false when it did not take it. A message the client refuses as it is (a
+     * RuntimeException: a topic Paho finds malformed) is refused like one the broker refuses; one it cannot take
+     * now (not connected, its own window full) is first in line again, until the connection is back or an answer
+     * makes room.
+     */
+    private boolean publish(Pending pending) {
+        MqttTransport client;
+        synchronized (lock) {
+            client = transport;
+        }
+        try {
+            client.publish(pending.message(), new Outcome(pending));
+            return true;
+        } catch (RuntimeException e) {
+            events.refused(pending, "the MQTT client refused it: " + e.getMessage());
+            synchronized (lock) {
+                inFlight.remove(pending.sequence());
+                answers++;
+                lock.notifyAll();
+            }
+            return true;
+        } catch (TransportException e) {
+            synchronized (lock) {
+                inFlight.remove(pending.sequence());
+                waiting.addFirst(pending);
+                waitingBytes += pending.message().payload().length;
+                if (e.reasonCode() == CLIENT_WINDOW_FULL && !inFlight.isEmpty()) {
+                    window = inFlight.size(); // the broker lowered its Receive Maximum when the client reconnected
+                } else {
+                    open = false; // not connected: the reconnection sends it
+                }
+                sending = false;
+                lookAgain = false;
+            }
+            LOG.debug("The MQTT client did not take a message for {} now: {}", pending.message().topic(),
+                    e.toString());
+            return false;
+        }
+    }
+
+    /** What became of one message; the client calls one of its methods once. */
+    private final class Outcome implements MqttTransport.Outcome {
+        private final Pending pending;
+
+        Outcome(Pending pending) {
+            this.pending = pending;
+        }
+
+        @Override
+        public void acknowledged() {
+            events.acknowledged(pending); // first: whoever waits for the outbox to empty finds the record done
+            answered();
+            send();
+        }
+
+        @Override
+        public void refused(int reasonCode) {
+            events.refused(pending, ReasonCodes.describe(reasonCode));
+            answered();
+            send();
+        }
+
+        @Override
+        public void failed(Throwable cause) {
+            synchronized (lock) {
+                if (inFlight.remove(pending.sequence()) != null) {
+                    failed.add(pending);
+                }
+                lock.notifyAll();
+            }
+            events.failed(pending, cause);
+            send();
+        }
+
+        private void answered() {
+            synchronized (lock) {
+                inFlight.remove(pending.sequence());
+                answers++;
+                lock.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Waits until at most {@code count} messages wait to be published, or {@code timeoutMs} passed; true when they
+     * do. Wakes at each answer of the broker.
+     */
+    boolean awaitWaitingAtMost(int count, long timeoutMs) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        synchronized (lock) {
+            while (waiting.size() + failed.size() > count) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(lock, left);
+            }
+            return true;
+        }
+    }
+
+    /** Waits until nothing waits or is in flight, or {@code timeoutMs} passed; true when all is acknowledged. */
+    boolean awaitEmpty(long timeoutMs) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        synchronized (lock) {
+            while (!waiting.isEmpty() || !inFlight.isEmpty() || !failed.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !open) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(lock, left);
+            }
+            return true;
+        }
+    }
+
+    /** Whether the outbox publishes: connected, as far as it knows. */
+    boolean isOpen() {
+        synchronized (lock) {
+            return open;
+        }
+    }
+
+    /** Answers of the broker so far. */
+    long answers() {
+        synchronized (lock) {
+            return answers;
+        }
+    }
+
+    /**
+     * Takes out the waiting messages {@code which} picks (records of partitions the task no longer owns, or every
+     * message when the error policy drops them), so they are never published; returns them. Messages in flight
+     * cannot be called back.
+     */
+    List<Pending> remove(Predicate<Pending> which) {
+        List<Pending> removed = new ArrayList<>();
+        synchronized (lock) {
+            for (Collection<Pending> place : List.of(waiting, failed)) {
+                for (Iterator<Pending> it = place.iterator(); it.hasNext(); ) {
+                    Pending pending = it.next();
+                    if (which.test(pending)) {
+                        it.remove();
+                        removed.add(pending);
+                        if (place == waiting) {
+                            waitingBytes -= pending.message().payload().length;
+                        }
+                    }
+                }
+            }
+            lock.notifyAll();
+        }
+        return removed;
+    }
+
+    /** Messages published and not yet answered. */
+    int inFlight() {
+        synchronized (lock) {
+            return inFlight.size();
+        }
+    }
+
+    /** Messages waiting to be published (again). */
+    int waiting() {
+        synchronized (lock) {
+            return waiting.size() + failed.size();
+        }
+    }
+
+    long waitingBytes() {
+        synchronized (lock) {
+            return waitingBytes;
+        }
+    }
+
+    int window() {
+        synchronized (lock) {
+            return window;
+        }
+    }
+}
