@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -25,16 +26,19 @@ import java.util.stream.Stream;
  * connector's own validation. Where a statement is found, and whose it is:
  * <ul>
  *   <li>a {@code connect.<hazelcast|mqtt|coap>.kcql} key, in a {@code .properties} or {@code .json} config or on a
- *       line of a fenced block ({@code key=...} or {@code "key": "..."}): that key's connector;</li>
+ *       line of a fenced block ({@code key=...} or {@code "key": "..."}): that key's connector
+ *       ({@code connect.mqtt.kcql}: the MQTT sink in a config whose connector.class is the sink's or on an mqtt-sink
+ *       page, else the source);</li>
  *   <li>a line of a fenced block that starts with INSERT or UPSERT (lines after it that start with neither, nor with
- *       {@code --}, continue it): the connector the last {@code -- Hazelcast sink|MQTT source|CoAP source} comment
- *       of the block names, else the page's;</li>
+ *       {@code --}, continue it): the connector the last {@code -- Hazelcast sink|MQTT source|CoAP source|MQTT sink}
+ *       comment of the block names, else the page's;</li>
  *   <li>an inline code span that starts with INSERT or UPSERT: the page's connector;</li>
  *   <li>a KCQL checker command ({@code java -jar .../kcql-parser-<version>.jar [--connector c] "..."}, or the
  *       statements piped in with {@code echo}): the {@code --connector} one, and the command itself is run.</li>
  * </ul>
  * A page's connector: hazelcast-sink*.md the sink, mqtt-source*.md the MQTT source, coap-source*.md the CoAP
- * source; a statement on any other page, without a comment naming its connector, must be one every connector takes.
+ * source, mqtt-sink*.md the MQTT sink; a statement on any other page, without a comment naming its connector, must
+ * be one every connector takes.
  * A synopsis ({@code <placeholder>}, {@code ...}, {@code [optional]} outside quotes) or a fragment without
  * {@code SELECT ... FROM} is no example. Fenced blocks that show an error ({@code KCQL error at ...}, {@code Invalid
  * value for ...}) show output, not examples; the output a checker command is shown with is compared with its own.
@@ -43,21 +47,29 @@ final class KcqlExamples {
 
     /** A connector, as the docs, its config key and its packaged plugin name it. */
     enum OurConnector {
-        SINK("sink", "Hazelcast sink", "connect.hazelcast.kcql", "connect-hazelcast-sink",
+        SINK("sink", "Hazelcast sink", "connect.hazelcast.kcql", "hazelcast-sink", "connect-hazelcast-sink",
                 "io.streamgrid.hazelcast.HazelcastSinkConnector"),
-        MQTT("mqtt", "MQTT source", "connect.mqtt.kcql", "connect-mqtt-source", "io.streamgrid.mqtt.MqttSourceConnector"),
-        COAP("coap", "CoAP source", "connect.coap.kcql", "connect-coap-source", "io.streamgrid.coap.CoapSourceConnector");
+        MQTT("mqtt", "MQTT source", "connect.mqtt.kcql", "mqtt-source", "connect-mqtt-source",
+                "io.streamgrid.mqtt.MqttSourceConnector"),
+        COAP("coap", "CoAP source", "connect.coap.kcql", "coap-source", "connect-coap-source",
+                "io.streamgrid.coap.CoapSourceConnector"),
+        /** Shares its plugin and its kcql key with the MQTT source: its page or its connector.class tells them apart. */
+        MQTT_SINK("mqtt-sink", "MQTT sink", "connect.mqtt.kcql", "mqtt-sink", "connect-mqtt-source",
+                "io.streamgrid.mqtt.sink.MqttSinkConnector");
 
         final String option;
         final String title;
         final String kcqlKey;
+        /** Its pages' names start so: mqtt-sink.md, mqtt-sink-config.md. */
+        final String page;
         final String module;
         final String connectorClass;
 
-        OurConnector(String option, String title, String kcqlKey, String module, String connectorClass) {
+        OurConnector(String option, String title, String kcqlKey, String page, String module, String connectorClass) {
             this.option = option;
             this.title = title;
             this.kcqlKey = kcqlKey;
+            this.page = page;
             this.module = module;
             this.connectorClass = connectorClass;
         }
@@ -66,10 +78,21 @@ final class KcqlExamples {
             return Stream.of(values()).filter(c -> c.option.equalsIgnoreCase(option)).findFirst();
         }
 
-        /** The connector a config key ({@code connect.mqtt.kcql}, old name {@code connect.hazelcast.sink.kcql}) is of. */
-        static Optional<OurConnector> byKey(String key) {
-            return Stream.of(values()).filter(c -> key.equals(c.kcqlKey)
-                    || key.equals(c.kcqlKey.replace(".kcql", ".sink.kcql"))).findFirst();
+        /**
+         * The connector a config key ({@code connect.mqtt.kcql}, old name {@code connect.hazelcast.sink.kcql}) is of;
+         * of two with one key (the MQTT source and sink), the one in {@code context} (the page's, the config's
+         * connector.class), else the first.
+         */
+        static Optional<OurConnector> byKey(String key, Set<OurConnector> context) {
+            List<OurConnector> keyed = Stream.of(values()).filter(c -> key.equals(c.kcqlKey)
+                    || key.equals(c.kcqlKey.replace(".kcql", ".sink.kcql"))).toList();
+            return keyed.stream().filter(context::contains).findFirst().or(() -> keyed.stream().findFirst());
+        }
+
+        /** The connector a config's connector.class names, as a context for {@link #byKey}. */
+        static Set<OurConnector> byClass(String connectorClass) {
+            return Stream.of(values()).filter(c -> c.connectorClass.equals(connectorClass))
+                    .collect(Collectors.toCollection(() -> EnumSet.noneOf(OurConnector.class)));
         }
 
         /** The connector a {@code -- Hazelcast sink: ...} comment names. */
@@ -81,8 +104,7 @@ final class KcqlExamples {
         /** The connector a page is about, by its file name. */
         static Optional<OurConnector> byPage(Path page) {
             String name = page.getFileName().toString();
-            return Stream.of(values()).filter(c -> name.startsWith(c.module.substring("connect-".length())))
-                    .findFirst();
+            return Stream.of(values()).filter(c -> name.startsWith(c.page)).findFirst();
         }
     }
 
@@ -166,15 +188,17 @@ final class KcqlExamples {
     private void readProperties(Path file, String text) throws IOException {
         Properties properties = new Properties();
         properties.load(new StringReader(text));
+        Set<OurConnector> context = OurConnector.byClass(properties.getProperty("connector.class", ""));
         for (String key : properties.stringPropertyNames()) {
-            OurConnector.byKey(key).ifPresent(c -> add(place(file, lineOf(text, key)), properties.getProperty(key),
-                    EnumSet.of(c)));
+            OurConnector.byKey(key, context).ifPresent(c -> add(place(file, lineOf(text, key)),
+                    properties.getProperty(key), EnumSet.of(c)));
         }
     }
 
     private void readJson(Path file, String text) throws IOException {
         JsonNode config = JSON.readTree(text).path("config");
-        config.fieldNames().forEachRemaining(key -> OurConnector.byKey(key).ifPresent(
+        Set<OurConnector> context = OurConnector.byClass(config.path("connector.class").asText());
+        config.fieldNames().forEachRemaining(key -> OurConnector.byKey(key, context).ifPresent(
                 c -> add(place(file, lineOf(text, "\"" + key + "\"")), config.get(key).asText(), EnumSet.of(c))));
     }
 
@@ -233,9 +257,10 @@ final class KcqlExamples {
             String here = place(file, k + 1);
             if (json.find()) {
                 String value = unquoteJson(json.group(2));
-                OurConnector.byKey(json.group(1)).ifPresent(c -> add(here, value, EnumSet.of(c)));
+                OurConnector.byKey(json.group(1), pageConnectors).ifPresent(c -> add(here, value, EnumSet.of(c)));
             } else if (key.matches()) {
-                OurConnector.byKey(key.group(1)).ifPresent(c -> add(here, key.group(2), EnumSet.of(c)));
+                OurConnector.byKey(key.group(1), pageConnectors)
+                        .ifPresent(c -> add(here, key.group(2), EnumSet.of(c)));
             } else if (line.startsWith("--")) {
                 Optional<OurConnector> named = OurConnector.byComment(line.substring(2).strip());
                 if (named.isPresent()) {

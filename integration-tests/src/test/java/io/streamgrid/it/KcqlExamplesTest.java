@@ -11,6 +11,7 @@ import io.streamgrid.it.KcqlExamples.Skipped;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -50,7 +51,23 @@ class KcqlExamplesTest {
     void onAPageOfNoConnectorAStatementWithoutACommentIsEveryConnectors() throws IOException {
         KcqlExamples found = read("migrating.md", "Write `INSERT INTO t SELECT * FROM s` as before.\n");
         assertThat(found.examples).singleElement().extracting(Example::connectors)
-                .isEqualTo(Set.of(OurConnector.SINK, OurConnector.MQTT, OurConnector.COAP));
+                .isEqualTo(EnumSet.allOf(OurConnector.class));
+    }
+
+    @Test
+    void theMqttSinksStatementsAreTheSinksByConnectorClassOrPageThoughItSharesTheSourcesKey() throws IOException {
+        KcqlExamples config = read("commands-out.json", "{\"name\": \"s\", \"config\": {\"connector.class\": "
+                + "\"io.streamgrid.mqtt.sink.MqttSinkConnector\", \"connect.mqtt.kcql\": \"INSERT INTO a SELECT * FROM b\"}}");
+        assertThat(config.examples).singleElement().extracting(Example::connectors)
+                .isEqualTo(Set.of(OurConnector.MQTT_SINK));
+        KcqlExamples page = read("mqtt-sink.md", String.join("\n", "```properties",
+                "connect.mqtt.kcql=INSERT INTO cmd SELECT * FROM commands", "```", ""));
+        assertThat(page.examples).singleElement().extracting(Example::connectors)
+                .isEqualTo(Set.of(OurConnector.MQTT_SINK));
+        KcqlExamples source = read("mqtt-source.md", String.join("\n", "```properties",
+                "connect.mqtt.kcql=INSERT INTO t SELECT * FROM x/#", "```", ""));
+        assertThat(source.examples).singleElement().extracting(Example::connectors)
+                .isEqualTo(Set.of(OurConnector.MQTT));
     }
 
     @Test
