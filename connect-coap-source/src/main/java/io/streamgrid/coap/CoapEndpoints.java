@@ -34,11 +34,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The client endpoint a task talks through. Californium is configured in code, so no
- * {@code Californium3.properties} is written to the worker's directory, with message-id lifetimes short
- * enough that a fast observe stream never runs out of ids.
+ * The client endpoint a task talks through, the source's and the sink's alike. Californium is configured in code, so
+ * no {@code Californium3.properties} is written to the worker's directory, with message-id lifetimes short enough
+ * that a fast observe stream (or a fast run of requests) never runs out of ids.
  */
-final class CoapEndpoints {
+public final class CoapEndpoints {
 
     private static final Logger LOG = LoggerFactory.getLogger(CoapEndpoints.class);
 
@@ -51,30 +51,36 @@ final class CoapEndpoints {
     private CoapEndpoints() {
     }
 
-    static Configuration configuration(CoapSourceConfig config) {
+    static Configuration configuration(CoapClientConfig config) {
         Configuration configuration = Configuration.createStandardWithoutFile();
         configuration.set(CoapConfig.EXCHANGE_LIFETIME, config.exchangeLifetime().toMillis(), TimeUnit.MILLISECONDS);
         configuration.set(CoapConfig.NON_LIFETIME, config.nonLifetime().toMillis(), TimeUnit.MILLISECONDS);
         return configuration;
     }
 
-    static Endpoint create(CoapSourceConfig config) {
+    /**
+     * A plain (UDP) or secure (DTLS) client endpoint, not yet started. Secure endpoints need DTLS material; without it
+     * the ConfigException names {@code secureTargetKey} and its value, the setting that asked for coaps://.
+     */
+    public static Endpoint create(CoapClientConfig config, boolean secure, String secureTargetKey, String secureTarget) {
         Configuration configuration = configuration(config);
         InetSocketAddress bind = new InetSocketAddress(config.bindHost(), config.bindPort());
         CoapEndpoint.Builder builder = new CoapEndpoint.Builder().setConfiguration(configuration);
-        if (!config.server().secure()) {
+        if (!secure) {
             return builder.setInetSocketAddress(bind).build();
         }
-        return builder.setConnector(new DTLSConnector(dtls(config, configuration, bind))).build();
+        return builder.setConnector(new DTLSConnector(dtls(config, configuration, bind, secureTargetKey, secureTarget)))
+                .build();
     }
 
-    private static DtlsConnectorConfig dtls(CoapSourceConfig config, Configuration configuration, InetSocketAddress bind) {
+    private static DtlsConnectorConfig dtls(CoapClientConfig config, Configuration configuration, InetSocketAddress bind,
+                                            String secureTargetKey, String secureTarget) {
         DtlsConnectorConfig.Builder dtls = DtlsConnectorConfig.builder(configuration).setAddress(bind)
                 .set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.CLIENT_ONLY);
         boolean credentials = false;
         if (!config.pskIdentity().isEmpty()) {
             if (config.pskSecret() == null) {
-                throw new ConfigException(CoapSourceConfig.PSK_SECRET_CONFIG, null, "a PSK identity needs its secret");
+                throw new ConfigException(CoapClientConfig.PSK_SECRET_CONFIG, null, "a PSK identity needs its secret");
             }
             dtls.setAdvancedPskStore(new AdvancedSinglePskStore(config.pskIdentity(),
                     config.pskSecret().value().getBytes(StandardCharsets.UTF_8)));
@@ -89,12 +95,12 @@ final class CoapEndpoints {
         }
         if (config.rawPublicKey()) {
             if (config.trustedRpks().isEmpty()) {
-                LOG.warn("{}=true without {}: any server raw public key is trusted", CoapSourceConfig.RPK_CONFIG,
-                        CoapSourceConfig.TRUSTED_RPK_CONFIG);
+                LOG.warn("{}=true without {}: any server raw public key is trusted", CoapClientConfig.RPK_CONFIG,
+                        CoapClientConfig.TRUSTED_RPK_CONFIG);
                 verifier.setTrustAllRPKs();
             } else {
                 List<RawPublicKeyIdentity> keys = new ArrayList<>();
-                for (PublicKey key : read(CoapSourceConfig.TRUSTED_RPK_CONFIG, config.trustedRpks(),
+                for (PublicKey key : read(CoapClientConfig.TRUSTED_RPK_CONFIG, config.trustedRpks(),
                         () -> PemFiles.publicKeys(config.trustedRpks()))) {
                     keys.add(new RawPublicKeyIdentity(key));
                 }
@@ -115,7 +121,7 @@ final class CoapEndpoints {
             credentials = true;
         }
         if (!credentials && !trusts) {
-            throw new ConfigException(CoapSourceConfig.URI_CONFIG, config.server().base(), "coaps:// needs DTLS "
+            throw new ConfigException(secureTargetKey, secureTarget, "coaps:// needs DTLS "
                     + "credentials: a PSK identity and secret, a CA or truststore for the server's certificate, or a "
                     + "raw public key");
         }
@@ -126,26 +132,26 @@ final class CoapEndpoints {
     }
 
     /** The client's own key and certificate chain (or raw public key), from PEM files or a keystore. */
-    private static Identity identity(CoapSourceConfig config) {
+    private static Identity identity(CoapClientConfig config) {
         TlsConfig tls = config.tlsFiles();
         char[] keyPassword = chars(tls.keyPassword());
         if (!tls.key().isEmpty()) {
-            PrivateKey key = read(CoapSourceConfig.KEY_CONFIG, tls.key(), () -> PemFiles.privateKey(tls.key(), keyPassword));
+            PrivateKey key = read(CoapClientConfig.KEY_CONFIG, tls.key(), () -> PemFiles.privateKey(tls.key(), keyPassword));
             if (tls.cert().isEmpty()) {
                 if (!config.rawPublicKey() || config.publicKey().isEmpty()) {
-                    throw new ConfigException(CoapSourceConfig.CERT_CONFIG, "", "a client key needs its certificate ("
-                            + CoapSourceConfig.CERT_CONFIG + "), or with " + CoapSourceConfig.RPK_CONFIG + "=true its "
-                            + "public key (" + CoapSourceConfig.PUBLIC_KEY_CONFIG + ")");
+                    throw new ConfigException(CoapClientConfig.CERT_CONFIG, "", "a client key needs its certificate ("
+                            + CoapClientConfig.CERT_CONFIG + "), or with " + CoapClientConfig.RPK_CONFIG + "=true its "
+                            + "public key (" + CoapClientConfig.PUBLIC_KEY_CONFIG + ")");
                 }
-                List<PublicKey> publicKeys = read(CoapSourceConfig.PUBLIC_KEY_CONFIG, config.publicKey(),
+                List<PublicKey> publicKeys = read(CoapClientConfig.PUBLIC_KEY_CONFIG, config.publicKey(),
                         () -> PemFiles.publicKeys(config.publicKey()));
                 return new Identity(key, List.of(), publicKeys.get(0));
             }
-            return new Identity(key, read(CoapSourceConfig.CERT_CONFIG, tls.cert(),
+            return new Identity(key, read(CoapClientConfig.CERT_CONFIG, tls.cert(),
                     () -> PemFiles.certificates(tls.cert())), null);
         }
         if (!tls.keystore().isEmpty()) {
-            KeyStore store = read(CoapSourceConfig.KEYSTORE_CONFIG, tls.keystore(),
+            KeyStore store = read(CoapClientConfig.KEYSTORE_CONFIG, tls.keystore(),
                     () -> PemFiles.keyStore(tls.keystore(), tls.keystoreType(), chars(tls.keystorePassword())));
             try {
                 for (String alias : Collections.list(store.aliases())) {
@@ -160,23 +166,23 @@ final class CoapEndpoints {
                     }
                 }
             } catch (GeneralSecurityException e) {
-                throw new ConfigException(CoapSourceConfig.KEYSTORE_CONFIG, tls.keystore(),
+                throw new ConfigException(CoapClientConfig.KEYSTORE_CONFIG, tls.keystore(),
                         "cannot read the key: " + e.getMessage());
             }
-            throw new ConfigException(CoapSourceConfig.KEYSTORE_CONFIG, tls.keystore(), "holds no private key");
+            throw new ConfigException(CoapClientConfig.KEYSTORE_CONFIG, tls.keystore(), "holds no private key");
         }
         return null;
     }
 
-    private static List<X509Certificate> trustedCertificates(CoapSourceConfig config) {
+    private static List<X509Certificate> trustedCertificates(CoapClientConfig config) {
         TlsConfig tls = config.tlsFiles();
         if (!tls.caCert().isEmpty()) {
-            return read(CoapSourceConfig.CA_CERT_CONFIG, tls.caCert(), () -> PemFiles.certificates(tls.caCert()));
+            return read(CoapClientConfig.CA_CERT_CONFIG, tls.caCert(), () -> PemFiles.certificates(tls.caCert()));
         }
         if (tls.truststore().isEmpty()) {
             return List.of();
         }
-        KeyStore store = read(CoapSourceConfig.TRUSTSTORE_CONFIG, tls.truststore(),
+        KeyStore store = read(CoapClientConfig.TRUSTSTORE_CONFIG, tls.truststore(),
                 () -> PemFiles.keyStore(tls.truststore(), tls.truststoreType(), chars(tls.truststorePassword())));
         List<X509Certificate> certificates = new ArrayList<>();
         try {
@@ -186,7 +192,7 @@ final class CoapEndpoints {
                 }
             }
         } catch (GeneralSecurityException e) {
-            throw new ConfigException(CoapSourceConfig.TRUSTSTORE_CONFIG, tls.truststore(), e.getMessage());
+            throw new ConfigException(CoapClientConfig.TRUSTSTORE_CONFIG, tls.truststore(), e.getMessage());
         }
         return certificates;
     }

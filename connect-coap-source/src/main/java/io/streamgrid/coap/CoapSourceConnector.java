@@ -83,7 +83,8 @@ public class CoapSourceConnector extends SourceConnector {
         CoapSourceConfig config = new CoapSourceConfig(probe);
         Endpoint endpoint;
         try {
-            endpoint = CoapEndpoints.create(config);
+            endpoint = CoapEndpoints.create(config.client(), config.server().secure(), CoapSourceConfig.URI_CONFIG,
+                    config.server().base());
             endpoint.start();
         } catch (ConfigException e) {
             String key = e.getMessage().contains("connect.coap.") ? keyIn(e.getMessage(), byName) : CoapSourceConfig.URI_CONFIG;

@@ -66,13 +66,14 @@ public class CoapSourceTask extends SourceTask {
                 queue::size, queue::bytes, () -> endpoint != null && endpoint.isStarted()));
         poller = new SourcePoller<>(queue, config.queue(), config.badMessagePolicy(), config.deadLetterTopic(),
                 CoapSourceConfig.BAD_MESSAGE_POLICY_CONFIG, "", new Responses(), metrics);
-        endpoint = CoapEndpoints.create(config);
+        endpoint = CoapEndpoints.create(config.client(), config.server().secure(), CoapSourceConfig.URI_CONFIG,
+                config.server().base());
         try {
             endpoint.start();
         } catch (IOException e) {
             metrics.close();
-            throw new ConnectException("Cannot open the CoAP client socket on " + config.bindHost() + ":"
-                    + config.bindPort() + ": " + e.getMessage(), e);
+            throw new ConnectException("Cannot open the CoAP client socket on " + config.client().bindHost() + ":"
+                    + config.client().bindPort() + ": " + e.getMessage(), e);
         }
         try {
             TaskThreads threads = new TaskThreads(loggingContext);

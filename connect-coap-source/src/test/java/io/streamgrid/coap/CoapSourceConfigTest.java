@@ -60,7 +60,7 @@ class CoapSourceConfigTest {
         assertThat(errors(props)).isEmpty();
         CoapSourceConfig config = new CoapSourceConfig(props);
         assertThat(config.server().base()).isEqualTo(server.uri());
-        assertThat(config.exchangeLifetime().toMillis()).isEqualTo(10_000);
+        assertThat(config.client().exchangeLifetime().toMillis()).isEqualTo(10_000);
         assertThat(config.queue().size()).isEqualTo(10_000);
     }
 
@@ -138,9 +138,9 @@ class CoapSourceConfigTest {
     void oldKeyNamesAreAccepted() {
         CoapSourceConfig config = new CoapSourceConfig(props("connect.coap.username", "id",
                 "connect.coap.password", "secret", "connect.coap.private.key.file", "/k.pem"));
-        assertThat(config.pskIdentity()).isEqualTo("id");
-        assertThat(config.pskSecret().value()).isEqualTo("secret");
-        assertThat(config.tlsFiles().key()).isEqualTo("/k.pem");
+        assertThat(config.client().pskIdentity()).isEqualTo("id");
+        assertThat(config.client().pskSecret().value()).isEqualTo("secret");
+        assertThat(config.client().tlsFiles().key()).isEqualTo("/k.pem");
     }
 
     /** stream-reactor's store passwords mean what ours do: they are applied, not dropped with a warning. */
@@ -149,8 +149,8 @@ class CoapSourceConfigTest {
         CoapSourceConfig config = new CoapSourceConfig(props("connect.coap.truststore.path", "/trust.p12",
                 "connect.coap.truststore.pass", "trust-secret", "connect.coap.keystore.path", "/keys.p12",
                 "connect.coap.keystore.pass", "key-secret"));
-        assertThat(config.tlsFiles().truststorePassword().value()).isEqualTo("trust-secret");
-        assertThat(config.tlsFiles().keystorePassword().value()).isEqualTo("key-secret");
+        assertThat(config.client().tlsFiles().truststorePassword().value()).isEqualTo("trust-secret");
+        assertThat(config.client().tlsFiles().keystorePassword().value()).isEqualTo("key-secret");
     }
 
     @Test

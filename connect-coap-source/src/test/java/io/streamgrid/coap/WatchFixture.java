@@ -33,7 +33,8 @@ final class WatchFixture implements AutoCloseable {
     WatchFixture(String kcql, String... keysAndValues) throws IOException {
         config = new CoapSourceConfig(Tasks.props(server.uri(), kcql, keysAndValues));
         statement = CoapStatement.compile(config.statements().get(0));
-        endpoint = CoapEndpoints.create(config);
+        endpoint = CoapEndpoints.create(config.client(), config.server().secure(), CoapSourceConfig.URI_CONFIG,
+                config.server().base());
         endpoint.start();
     }
 
