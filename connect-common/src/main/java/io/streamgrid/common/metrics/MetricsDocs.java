@@ -17,8 +17,8 @@ public final class MetricsDocs {
                 Generated from `StreamGridMetric`; do not edit by hand (regenerate with
                 `mvn -q install -DskipTests && mvn -q -pl connect-common exec:java`).
 
-                Every task of every StreamGrid connector (CoAP source, MQTT source, Hazelcast sink, Hazelcast source)
-                registers the same metrics, on every supported Kafka Connect worker, under one MBean per task:
+                Every task of every StreamGrid connector (CoAP source, MQTT source, Hazelcast sink, Hazelcast source,
+                MQTT sink) registers the same metrics, on every supported Kafka Connect worker, under one MBean per task:
 
                     kafka.connect:type=plugins,connector=<connector name>,task=<task id>
 
