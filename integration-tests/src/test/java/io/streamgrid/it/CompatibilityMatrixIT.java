@@ -13,8 +13,10 @@ import io.streamgrid.simulators.MqttDeviceSimulator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
@@ -24,6 +26,12 @@ import javax.management.remote.JMXServiceURL;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,15 +42,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every connector on plain Connect workers of the Kafka releases users run (3.7, 3.9, 4.0 and the newest), each
  * broker and worker a separate process from that release's own jars with only our packaged plugins on
  * plugin.path: the config examples are POSTed to the REST API, data goes from a real mosquitto and a real CoAP
- * server through Kafka into a real Hazelcast member (5.7 or an older 5.3), and the metrics are read over the
- * worker's JMX. The newest release runs on a Temurin 25 JDK where the machine has one.
+ * server through Kafka into a real Hazelcast member (5.7 or an older 5.3), commands from Kafka through the MQTT sink
+ * to a device subscribed on mosquitto, and the metrics are read over the worker's JMX. The newest release runs on a Temurin 25 JDK where the machine has one.
  */
 class CompatibilityMatrixIT {
 
     static final Path JDK_25 = Path.of(System.getProperty("streamgrid.jdk25", "/usr/lib/jvm/temurin-25-jdk-amd64"));
     static final Path TEST_JDK = Path.of(System.getProperty("java.home"));
     static final List<String> CONNECTORS = List.of("mqtt-source", "coap-source", "hazelcast-sink-mqtt",
-            "hazelcast-sink-coap");
+            "hazelcast-sink-coap", "mqtt-sink");
 
     private static Mosquitto mosquitto;
 
@@ -82,13 +90,15 @@ class CompatibilityMatrixIT {
              KafkaRelease release = new KafkaRelease(kafka, javaHome, dir);
              CoapSensorSimulator sensors = new CoapSensorSimulator("127.0.0.1", coapPort, 3);
              MqttDeviceSimulator devices = new MqttDeviceSimulator(mosquitto.url(), 3)) {
-            createTopics(release, "telemetry", "coap_sensor_topic", "coap_readings");
+            createTopics(release, "telemetry", "coap_sensor_topic", "coap_readings", "commands");
             Map<String, Map<String, String>> changes = Map.of(
                     "mqtt-source", Map.of("connect.mqtt.hosts", mosquitto.url(),
                             "connect.mqtt.client.id", "compat-" + kafka + "-" + System.nanoTime()),
                     "coap-source", Map.of("connect.coap.uri", "coap://127.0.0.1:" + coapPort),
                     "hazelcast-sink-mqtt", Map.of("connect.hazelcast.cluster.members", member.address()),
-                    "hazelcast-sink-coap", Map.of("connect.hazelcast.cluster.members", member.address()));
+                    "hazelcast-sink-coap", Map.of("connect.hazelcast.cluster.members", member.address()),
+                    "mqtt-sink", Map.of("connect.mqtt.hosts", mosquitto.url(),
+                            "connect.mqtt.client.id", "compat-sink-" + kafka + "-" + System.nanoTime()));
             for (String connector : CONNECTORS) {
                 ConnectRest.post(release.restUrl(), ConnectCluster.example(connector, changes.get(connector)));
             }
@@ -108,6 +118,7 @@ class CompatibilityMatrixIT {
                 assertThat(client.getRingbuffer("sensor_ringbuffer").size()).as("CoAP readings").isGreaterThanOrEqualTo(3);
             });
             assertThat(client.getMap("device_state").get("device-1")).isInstanceOf(HazelcastJsonValue.class);
+            commandsReachTheirDevices(release, mosquitto.url(), 3);
 
             try (JMXConnector jmx = JMXConnectorFactory.connect(new JMXServiceURL(release.jmxUrl()))) {
                 MBeanServerConnection server = jmx.getMBeanServerConnection();
@@ -131,6 +142,32 @@ class CompatibilityMatrixIT {
             boolean pluginMetrics = !kafka.startsWith("3.") && !kafka.equals("4.0");
             assertThat(workerLog.contains("has no plugin metrics (KIP-877")).as("the fallback is logged on workers "
                     + "before 4.1, and only there").isEqualTo(!pluginMetrics);
+        }
+    }
+
+    /**
+     * Writes {@code count} commands to the Kafka topic {@code commands}, which the MQTT sink's config example reads,
+     * and waits for each on its device's MQTT topic, as a device subscribed there sees it.
+     */
+    private static void commandsReachTheirDevices(KafkaRelease release, String broker, int count) throws Exception {
+        List<String> arrived = new CopyOnWriteArrayList<>();
+        MqttClient device = new MqttClient(broker, "compat-commands-" + System.nanoTime(), new MemoryPersistence());
+        device.connect();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, release.bootstrapServers()),
+                new StringSerializer(), new StringSerializer())) {
+            device.subscribe("devices/+/cmd", 1, (topic, message) -> arrived.add(topic));
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                producer.send(new ProducerRecord<>("commands", "dev-" + i, "{\"command_id\": \"c-" + i
+                        + "\", \"device_id\": \"dev-" + i + "\", \"action\": \"interval\", \"value\": 5}")).get();
+                expected.add("devices/dev-" + i + "/cmd");
+            }
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(arrived)
+                    .as("commands the MQTT sink published").containsExactlyInAnyOrderElementsOf(expected));
+        } finally {
+            device.disconnect();
+            device.close();
         }
     }
 

@@ -42,7 +42,7 @@ class FlowsIT {
     void pluginsComeFromPluginPathNotTheTestClassPath() {
         assertThat(ConnectCluster.pluginClasses(cluster.get("connector-plugins"))).contains(
                 "io.streamgrid.hazelcast.HazelcastSinkConnector", "io.streamgrid.mqtt.MqttSourceConnector",
-                "io.streamgrid.coap.CoapSourceConnector");
+                "io.streamgrid.coap.CoapSourceConnector", "io.streamgrid.mqtt.sink.MqttSinkConnector");
         assertThatThrownBy(() -> Class.forName("io.streamgrid.hazelcast.HazelcastSinkConnector"))
                 .isInstanceOf(ClassNotFoundException.class);
     }
