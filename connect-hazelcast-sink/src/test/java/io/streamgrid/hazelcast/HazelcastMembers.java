@@ -19,8 +19,11 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 
-/** Real Hazelcast members in the test JVM, on free loopback ports, in a cluster of their own. */
-final class HazelcastMembers implements AutoCloseable {
+/**
+ * Real Hazelcast members in the test JVM, on free loopback ports, in a cluster of their own; the sink's and the
+ * source's tests share it.
+ */
+public final class HazelcastMembers implements AutoCloseable {
 
     static final String SMALL_QUEUE = "bounded-*";
     static final int SMALL_QUEUE_CAPACITY = 10;
@@ -33,12 +36,12 @@ final class HazelcastMembers implements AutoCloseable {
 
     private final UnaryOperator<Config> configure;
 
-    HazelcastMembers(int count) {
+    public HazelcastMembers(int count) {
         this(count, config -> config);
     }
 
     /** @param configure changes each member's configuration before it starts (e.g. to enable Jet for SQL) */
-    HazelcastMembers(int count, UnaryOperator<Config> configure) {
+    public HazelcastMembers(int count, UnaryOperator<Config> configure) {
         this.configure = configure;
         for (int i = 0; i < count; i++) {
             ports.add(freePort());
@@ -49,7 +52,7 @@ final class HazelcastMembers implements AutoCloseable {
     }
 
     /** Starts (again) the member of index {@code i} on its own port. */
-    HazelcastInstance start(int i) {
+    public HazelcastInstance start(int i) {
         Config config = new Config();
         config.setClusterName(clusterName);
         config.setProperty("hazelcast.logging.type", "slf4j");
@@ -116,15 +119,15 @@ final class HazelcastMembers implements AutoCloseable {
         }
     }
 
-    void stop(int i) {
+    public void stop(int i) {
         members.get(i).getLifecycleService().terminate();
     }
 
-    HazelcastInstance member(int i) {
+    public HazelcastInstance member(int i) {
         return members.get(i);
     }
 
-    String clusterName() {
+    public String clusterName() {
         return clusterName;
     }
 
@@ -140,7 +143,7 @@ final class HazelcastMembers implements AutoCloseable {
         return props;
     }
 
-    String addresses() {
+    public String addresses() {
         return String.join(",", ports.stream().map(p -> "127.0.0.1:" + p).toList());
     }
 

@@ -15,7 +15,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.kafka.connect.data.Date;
@@ -78,11 +77,10 @@ class CompactStructsTest {
 
     @Test
     void everyCompactKindHasAField() {
-        Set<FieldKind> portableOnly = EnumSet.of(FieldKind.NOT_AVAILABLE, FieldKind.CHAR, FieldKind.ARRAY_OF_CHAR,
-                FieldKind.PORTABLE, FieldKind.ARRAY_OF_PORTABLE);
+        Set<String> portableOnly = Set.of("NOT_AVAILABLE", "CHAR", "ARRAY_OF_CHAR", "PORTABLE", "ARRAY_OF_PORTABLE");
         Set<String> kinds = everyKind().getFieldNames();
-        Arrays.stream(FieldKind.values()).filter(k -> !portableOnly.contains(k))
-                .forEach(kind -> assertThat(kinds).as("the test's record").contains(kind.name()));
+        Arrays.stream(FieldKind.values()).map(Enum::name).filter(k -> !portableOnly.contains(k))
+                .forEach(kind -> assertThat(kinds).as("the test's record").contains(kind));
     }
 
     @Test

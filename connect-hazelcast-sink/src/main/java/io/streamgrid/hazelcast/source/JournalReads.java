@@ -1,0 +1,57 @@
+package io.streamgrid.hazelcast.source;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.EventJournalMapEvent;
+import com.hazelcast.map.IMap;
+import com.hazelcast.nio.serialization.HazelcastSerializationException;
+import com.hazelcast.ringbuffer.ReadResultSet;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reads one partition of a map's event journal. The member moves a sequence the journal no longer holds to its
+ * oldest event instead of failing, so the reading thread finds a gap in the first sequence it gets.
+ */
+final class JournalReads implements StructureReads {
+
+    /** How long a start position may take to learn. */
+    private static final long BOUNDS_TIMEOUT_S = 30;
+
+    private static IMap<Object, Object> map(HazelcastInstance client, Cursor cursor) {
+        return client.getMap(cursor.structure().name());
+    }
+
+    @Override
+    public CompletionStage<? extends ReadResultSet<?>> read(HazelcastInstance client, Cursor cursor, int max) {
+        return HazelcastInternals.readJournal(map(client, cursor), cursor.partition(), cursor.next(), max);
+    }
+
+    @Override
+    public Bounds bounds(HazelcastInstance client, Cursor cursor) throws Exception {
+        HazelcastInternals.JournalBounds bounds = HazelcastInternals.journalBounds(map(client, cursor),
+                cursor.partition()).toCompletableFuture().get(BOUNDS_TIMEOUT_S, TimeUnit.SECONDS);
+        return new Bounds(bounds.oldest(), bounds.newest());
+    }
+
+    @Override
+    public SourceItem item(HazelcastInstance client, Cursor cursor, ReadResultSet<?> read, int i, long readAtMs) {
+        long sequence = read.getSequence(i);
+        int bytes = HazelcastInternals.serializedSize(read, i);
+        EventJournalMapEvent<?, ?> event = (EventJournalMapEvent<?, ?>) read.get(i);
+        HazelcastInternals.EventData data = HazelcastInternals.eventData(event);
+        Object key = null;
+        Object value = null;
+        Object old = null;
+        RuntimeException unreadable = null;
+        try {
+            key = event.getKey();
+            value = event.getNewValue();
+            old = event.getOldValue();
+        } catch (HazelcastSerializationException e) {
+            unreadable = e;
+        }
+        return new SourceItem(cursor, sequence, readAtMs, event.getType(), key,
+                value, old, null, null, unreadable, data.key(),
+                data.newValue() != null ? data.newValue() : data.oldValue(), bytes);
+    }
+}
