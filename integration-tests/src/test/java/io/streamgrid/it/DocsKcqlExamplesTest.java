@@ -136,7 +136,8 @@ class DocsKcqlExamplesTest {
         assertThat(counts.keySet()).contains("README.md", "docs/kcql.md", "docs/hazelcast-sink.md",
                 "docs/mqtt-source.md", "docs/coap-source.md", "config-examples/coap-source.properties",
                 "config-examples/coap-source.json", "config-examples/hazelcast-sink-mqtt.properties",
-                "config-examples/mqtt-source-sparkplug.json", "docs/mqtt-sink.md", "config-examples/mqtt-sink.json");
+                "config-examples/mqtt-source-sparkplug.json", "docs/mqtt-sink.md", "config-examples/mqtt-sink.json",
+                "docs/hazelcast-source.md", "config-examples/hazelcast-source.json");
         assertThat(counts.get("docs/kcql.md")).isGreaterThanOrEqualTo(8);
         assertThat(found().examples).as("examples for each connector")
                 .anyMatch(e -> e.connectors().equals(Set.of(OurConnector.SINK)))

@@ -28,17 +28,18 @@ import java.util.stream.Stream;
  *   <li>a {@code connect.<hazelcast|mqtt|coap>.kcql} key, in a {@code .properties} or {@code .json} config or on a
  *       line of a fenced block ({@code key=...} or {@code "key": "..."}): that key's connector
  *       ({@code connect.mqtt.kcql}: the MQTT sink in a config whose connector.class is the sink's or on an mqtt-sink
- *       page, else the source);</li>
+ *       page, else the source; {@code connect.hazelcast.kcql}: the Hazelcast source so, else the sink);</li>
  *   <li>a line of a fenced block that starts with INSERT or UPSERT (lines after it that start with neither, nor with
- *       {@code --}, continue it): the connector the last {@code -- Hazelcast sink|MQTT source|CoAP source|MQTT sink}
- *       comment of the block names, else the page's;</li>
+ *       {@code --}, continue it): the connector the last {@code -- Hazelcast sink|MQTT source|CoAP source|MQTT sink|
+ *       Hazelcast source} comment of the block names, else the page's;</li>
  *   <li>an inline code span that starts with INSERT or UPSERT: the page's connector;</li>
  *   <li>a KCQL checker command ({@code java -jar .../kcql-parser-<version>.jar [--connector c] "..."}, or the
  *       statements piped in with {@code echo}): the {@code --connector} one, and the command itself is run.</li>
  * </ul>
  * A page's connector: hazelcast-sink*.md the sink, mqtt-source*.md the MQTT source, coap-source*.md the CoAP
- * source, mqtt-sink*.md the MQTT sink; a statement on any other page, without a comment naming its connector, must
- * be one every connector takes.
+ * source, mqtt-sink*.md the MQTT sink, hazelcast-source*.md the Hazelcast source; a statement on any other page,
+ * without a comment naming its connector, must be one every connector takes (but the Hazelcast source, which takes
+ * only statements with WITHTYPE).
  * A synopsis ({@code <placeholder>}, {@code ...}, {@code [optional]} outside quotes) or a fragment without
  * {@code SELECT ... FROM} is no example. Fenced blocks that show an error ({@code KCQL error at ...}, {@code Invalid
  * value for ...}) show output, not examples; the output a checker command is shown with is compared with its own.
@@ -55,7 +56,10 @@ final class KcqlExamples {
                 "io.streamgrid.coap.CoapSourceConnector"),
         /** Shares its plugin and its kcql key with the MQTT source: its page or its connector.class tells them apart. */
         MQTT_SINK("mqtt-sink", "MQTT sink", "connect.mqtt.kcql", "mqtt-sink", "connect-mqtt-source",
-                "io.streamgrid.mqtt.sink.MqttSinkConnector");
+                "io.streamgrid.mqtt.sink.MqttSinkConnector"),
+        /** Shares its plugin and its kcql key with the Hazelcast sink, as the MQTT sink does with the MQTT source. */
+        HAZELCAST_SOURCE("hazelcast-source", "Hazelcast source", "connect.hazelcast.kcql", "hazelcast-source",
+                "connect-hazelcast-sink", "io.streamgrid.hazelcast.source.HazelcastSourceConnector");
 
         final String option;
         final String title;
@@ -99,6 +103,14 @@ final class KcqlExamples {
         static Optional<OurConnector> byComment(String comment) {
             String text = comment.toLowerCase(Locale.ROOT);
             return Stream.of(values()).filter(c -> text.startsWith(c.title.toLowerCase(Locale.ROOT))).findFirst();
+        }
+
+        /**
+         * The connectors a statement on a page of no connector, without a comment naming one, must suit: all but the
+         * Hazelcast source, every statement of which names a WITHTYPE that the others refuse.
+         */
+        static EnumSet<OurConnector> everyOneForAnyStatement() {
+            return EnumSet.complementOf(EnumSet.of(HAZELCAST_SOURCE));
         }
 
         /** The connector a page is about, by its file name. */
@@ -209,7 +221,7 @@ final class KcqlExamples {
 
     private void readMarkdown(Path file, String text) {
         Set<OurConnector> pageConnectors = OurConnector.byPage(file).map(EnumSet::of)
-                .orElseGet(() -> EnumSet.allOf(OurConnector.class));
+                .orElseGet(OurConnector::everyOneForAnyStatement);
         String[] lines = text.split("\n", -1);
         StringBuilder prose = new StringBuilder();
         int i = 0;

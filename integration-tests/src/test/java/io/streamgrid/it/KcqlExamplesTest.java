@@ -48,10 +48,28 @@ class KcqlExamplesTest {
     }
 
     @Test
-    void onAPageOfNoConnectorAStatementWithoutACommentIsEveryConnectors() throws IOException {
+    void onAPageOfNoConnectorAStatementWithoutACommentIsEveryConnectorsButTheHazelcastSources() throws IOException {
         KcqlExamples found = read("migrating.md", "Write `INSERT INTO t SELECT * FROM s` as before.\n");
         assertThat(found.examples).singleElement().extracting(Example::connectors)
-                .isEqualTo(EnumSet.allOf(OurConnector.class));
+                .isEqualTo(EnumSet.complementOf(EnumSet.of(OurConnector.HAZELCAST_SOURCE)));
+    }
+
+    @Test
+    void theHazelcastSourcesStatementsAreItsByCommentPageOrConnectorClassThoughItSharesTheSinksKey()
+            throws IOException {
+        KcqlExamples comment = read("kcql.md", String.join("\n", "```sql",
+                "-- Hazelcast source: a map's changes",
+                "INSERT INTO changes SELECT * FROM m WITHTYPE MAP_JOURNAL", "```", ""));
+        assertThat(comment.examples).singleElement().extracting(Example::connectors)
+                .isEqualTo(Set.of(OurConnector.HAZELCAST_SOURCE));
+        KcqlExamples page = read("hazelcast-source.md", "Read `INSERT INTO c SELECT * FROM t WITHTYPE RING_BUFFER`.\n");
+        assertThat(page.examples).singleElement().extracting(Example::connectors)
+                .isEqualTo(Set.of(OurConnector.HAZELCAST_SOURCE));
+        KcqlExamples config = read("changes.json", "{\"name\": \"s\", \"config\": {\"connector.class\": "
+                + "\"io.streamgrid.hazelcast.source.HazelcastSourceConnector\", \"connect.hazelcast.kcql\": "
+                + "\"INSERT INTO a SELECT * FROM b WITHTYPE RING_BUFFER\"}}");
+        assertThat(config.examples).singleElement().extracting(Example::connectors)
+                .isEqualTo(Set.of(OurConnector.HAZELCAST_SOURCE));
     }
 
     @Test
