@@ -12,7 +12,9 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.common.config.ConfigException;
@@ -195,6 +197,15 @@ public final class CoapEndpoints {
             throw new ConfigException(CoapClientConfig.TRUSTSTORE_CONFIG, tls.truststore(), e.getMessage());
         }
         return certificates;
+    }
+
+    /**
+     * The config key a ConfigException from {@link #create} names (the longest of {@code keys} its message holds), so
+     * that validate() puts the error on it; {@code fallback} when it names none.
+     */
+    public static String keyNamedIn(ConfigException e, Set<String> keys, String fallback) {
+        String message = String.valueOf(e.getMessage());
+        return keys.stream().filter(message::contains).max(Comparator.comparingInt(String::length)).orElse(fallback);
     }
 
     private static <T> T read(String key, String file, Supplier<T> reader) {

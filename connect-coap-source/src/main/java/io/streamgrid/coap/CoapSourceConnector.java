@@ -87,8 +87,8 @@ public class CoapSourceConnector extends SourceConnector {
                     config.server().base());
             endpoint.start();
         } catch (ConfigException e) {
-            String key = e.getMessage().contains("connect.coap.") ? keyIn(e.getMessage(), byName) : CoapSourceConfig.URI_CONFIG;
-            byName.get(key).addErrorMessage(e.getMessage());
+            byName.get(CoapEndpoints.keyNamedIn(e, byName.keySet(), CoapSourceConfig.URI_CONFIG))
+                    .addErrorMessage(e.getMessage());
             return;
         } catch (IOException e) {
             byName.get(CoapSourceConfig.BIND_HOST_CONFIG).addErrorMessage("cannot open a UDP socket: " + e.getMessage());
@@ -128,11 +128,5 @@ public class CoapSourceConnector extends SourceConnector {
         } finally {
             endpoint.destroy();
         }
-    }
-
-    /** The config key a ConfigException names, so the error sits on it. */
-    private static String keyIn(String message, Map<String, ConfigValue> byName) {
-        return byName.keySet().stream().filter(message::contains).max((a, b) -> a.length() - b.length())
-                .orElse(CoapSourceConfig.URI_CONFIG);
     }
 }

@@ -1,5 +1,6 @@
 package io.streamgrid.coap;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -12,17 +13,17 @@ import org.slf4j.MDC;
  * a thread dump tells them apart; and carrying the task's MDC logging context, which Connect sets only on its own
  * threads.
  */
-final class TaskThreads {
+public final class TaskThreads {
 
     private final Map<String, String> loggingContext;
     private final AtomicInteger count = new AtomicInteger();
 
     /** @param loggingContext the task's MDC, or null when it has none */
-    TaskThreads(Map<String, String> loggingContext) {
-        this.loggingContext = loggingContext;
+    public TaskThreads(Map<String, String> loggingContext) {
+        this.loggingContext = loggingContext == null ? null : new HashMap<>(loggingContext);
     }
 
-    ThreadFactory named(String role) {
+    public ThreadFactory named(String role) {
         return runnable -> {
             Thread thread = new Thread(() -> {
                 if (loggingContext != null) {
@@ -39,7 +40,7 @@ final class TaskThreads {
      * One thread, for a state machine whose transitions must not interleave; a cancelled timer leaves its queue
      * at once rather than when it would have run.
      */
-    ScheduledExecutorService serial(String role) {
+    public ScheduledExecutorService serial(String role) {
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, named(role));
         executor.setRemoveOnCancelPolicy(true);
         return executor;

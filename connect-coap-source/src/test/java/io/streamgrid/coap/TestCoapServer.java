@@ -79,18 +79,9 @@ final class TestCoapServer implements AutoCloseable {
     }
 
     synchronized void start() {
-        Configuration config = Configuration.createStandardWithoutFile();
-        config.set(CoapConfig.EXCHANGE_LIFETIME, 10, TimeUnit.SECONDS);
-        config.set(CoapConfig.NON_LIFETIME, 5, TimeUnit.SECONDS);
+        Configuration config = configuration();
         server = new CoapServer(config);
-        InetSocketAddress address = new InetSocketAddress("127.0.0.1", port);
-        CoapEndpoint.Builder endpoint = new CoapEndpoint.Builder().setConfiguration(config);
-        if (security == Security.NONE) {
-            endpoint.setInetSocketAddress(address);
-        } else {
-            endpoint.setConnector(new DTLSConnector(dtls(config, address)));
-        }
-        CoapEndpoint built = endpoint.build();
+        CoapEndpoint built = endpoint(security, config, port);
         built.addInterceptor(new MessageInterceptorAdapter() {
             @Override
             public void sendResponse(Response response) {
@@ -135,7 +126,28 @@ final class TestCoapServer implements AutoCloseable {
         stop();
     }
 
-    private DtlsConnectorConfig dtls(Configuration config, InetSocketAddress address) {
+    /** A device's configuration: short message-id lifetimes, as the connector's, so fast streams never stall. */
+    static Configuration configuration() {
+        Configuration config = Configuration.createStandardWithoutFile();
+        config.set(CoapConfig.EXCHANGE_LIFETIME, 10, TimeUnit.SECONDS);
+        config.set(CoapConfig.NON_LIFETIME, 5, TimeUnit.SECONDS);
+        return config;
+    }
+
+    /** A device's endpoint on 127.0.0.1:{@code port}, UDP or DTLS. */
+    static CoapEndpoint endpoint(Security security, Configuration config, int port) {
+        InetSocketAddress address = new InetSocketAddress("127.0.0.1", port);
+        CoapEndpoint.Builder endpoint = new CoapEndpoint.Builder().setConfiguration(config);
+        if (security == Security.NONE) {
+            endpoint.setInetSocketAddress(address);
+        } else {
+            endpoint.setConnector(new DTLSConnector(dtls(security, config, address)));
+        }
+        return endpoint.build();
+    }
+
+    /** A device's DTLS settings for {@code security}: the PSK identity and secret, or the test certificates and keys. */
+    static DtlsConnectorConfig dtls(Security security, Configuration config, InetSocketAddress address) {
         DtlsConnectorConfig.Builder dtls = DtlsConnectorConfig.builder(config).setAddress(address)
                 .set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.SERVER_ONLY);
         switch (security) {

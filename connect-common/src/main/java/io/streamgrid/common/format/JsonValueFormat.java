@@ -77,7 +77,12 @@ public final class JsonValueFormat implements ValueFormat {
         return JsonText.isObjectOrArray(text);
     }
 
-    private static void write(JsonGenerator g, Schema schema, Object value) throws IOException {
+    /**
+     * Writes a Connect value with any Jackson generator, so that a binary JSON format (the CoAP sink's CBOR) writes
+     * every kind of value as this JSON does: byte arrays become the generator's binary (base64 in JSON text, a byte
+     * string in CBOR). A string is written as a string, also one holding JSON text.
+     */
+    public static void write(JsonGenerator g, Schema schema, Object value) throws IOException {
         if (value == null) {
             g.writeNull();
             return;
