@@ -289,4 +289,30 @@ class CoapSinkTaskTest {
                 .containsExactly(CoAP.Code.DELETE);
         assertThat(sink.metric("skipped-total")).isEqualTo(1.0);
     }
+
+    @Test
+    void itsMetricsAreOnJmxWhileRequestsAreOutAndAfter() throws Exception {
+        TestDevices devices = devices("d0", "d1");
+        devices.device("d0").ignoreNext(1);
+        SinkRun sink = run(false, "INSERT INTO " + led(devices) + " SELECT value, device_id FROM commands "
+                + "WHERE value <> 'skip'", "connect.coap.request.timeout", "400");
+        sink.put(List.of(SinkRun.record(0, "d0", command("d0", "on")), SinkRun.record(1, "d1", command("d1", "skip"))));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> devices.device("d0").received().size() == 1);
+        assertThat(sink.metric("in-flight-batches")).as("the request d0 has not answered").isEqualTo(1.0);
+        assertThat(sink.metric("queued-records")).isEqualTo(1.0);
+        assertThat(sink.metric("queued-bytes")).isEqualTo(devices.device("d0").received().get(0).payload().length);
+        assertThat(sink.metric("connected")).isEqualTo(1.0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> sink.committable(2) == 2);
+        assertThat(sink.metric("filtered-total")).isEqualTo(1.0);
+        assertThat(sink.metric("retries-total")).isEqualTo(1.0);
+        assertThat(sink.metric("failed-batches-total")).isEqualTo(1.0);
+        assertThat(sink.metric("batches-total")).isEqualTo(1.0);
+        assertThat(sink.metric("batch-latency-max")).isNotNegative();
+        assertThat(sink.metric("end-to-end-lag-max")).as("from the record's timestamp to the 2.04, the timeout "
+                + "included").isGreaterThanOrEqualTo(400);
+        assertThat(sink.metric("queued-records")).isZero();
+        assertThat(sink.metric("queued-bytes")).isZero();
+        assertThat(sink.metric("in-flight-batches")).isZero();
+    }
 }

@@ -18,7 +18,8 @@ public final class MetricsDocs {
                 `mvn -q install -DskipTests && mvn -q -pl connect-common exec:java`).
 
                 Every task of every StreamGrid connector (CoAP source, MQTT source, Hazelcast sink, Hazelcast source,
-                MQTT sink) registers the same metrics, on every supported Kafka Connect worker, under one MBean per task:
+                MQTT sink, CoAP sink) registers the same metrics, on every supported Kafka Connect worker, under one MBean
+                per task:
 
                     kafka.connect:type=plugins,connector=<connector name>,task=<task id>
 

@@ -12,35 +12,40 @@ public enum StreamGridMetric {
             "The device or topic rate."),
     RECORDS_OUT_TOTAL("records-out-total", "Records delivered: entries Hazelcast acknowledged, one per "
             + "statement that writes the record (sink); messages the MQTT broker acknowledged, one per statement that "
-            + "publishes the record (MQTT sink; QoS 0: written to the connection); records Kafka acknowledged "
-            + "(sources).", "Follows records-in-total, less what is skipped, dropped, "
+            + "publishes the record (MQTT sink; QoS 0: written to the connection); requests a device answered 2.xx, "
+            + "one per statement that sends the record (CoAP sink); records Kafka acknowledged (sources).", "Follows records-in-total, less what is skipped, dropped, "
             + "filtered or dead-lettered."),
     RECORDS_OUT_RATE("records-out-rate", "Records delivered per second (records-out-total over the last 60 s).",
             "Close to records-in-rate."),
     BATCHES_TOTAL("batches-total", "Batches handed on: write calls to Hazelcast (sink); the messages of one "
-            + "put() call (MQTT sink); non-empty poll() batches handed to the worker (sources).", "Grows while data flows."),
+            + "put() call (MQTT sink); requests a device answered, "
+            + "retries included (CoAP sink); non-empty poll() batches handed to the worker (sources).", "Grows while data flows."),
     BATCH_LATENCY_AVG("batch-latency-avg", "Average milliseconds of a batch: from the write call to Hazelcast's "
-            + "acknowledgement (sink); from put() to the MQTT broker's last answer (MQTT sink); from the first message's arrival in the queue to poll() handing the batch "
+            + "acknowledgement (sink); from put() to the MQTT broker's last answer (MQTT sink); a request's round trip to the "
+            + "device (CoAP sink); from the first message's arrival in the queue to poll() handing the batch "
             + "over (sources). NaN when no batch in the last 60 s.", "A few ms; high values mean a slow "
             + "cluster (sink) or a worker that polls slowly (sources)."),
     BATCH_LATENCY_MAX("batch-latency-max", "Largest batch latency in milliseconds over the last 60 s.",
             "Well below connect.hazelcast.write.timeout (sink)."),
     IN_FLIGHT_BATCHES("in-flight-batches", "Batches sent to Hazelcast and not yet acknowledged (sink); messages "
-            + "published and not yet acknowledged by the broker (MQTT sink); records handed to the worker that Kafka "
+            + "published and not yet acknowledged by the broker (MQTT sink); requests sent and not yet answered "
+            + "(CoAP sink); records handed to the worker that Kafka "
             + "has not yet acknowledged (sources).",
             "At most connect.hazelcast.max.in.flight (sink); at most the window, connect.mqtt.max.in.flight or the "
-            + "broker's Receive Maximum (MQTT sink); steady, not growing (sources)."),
+            + "broker's Receive Maximum (MQTT sink); at most connect.coap.sink.max.parallel (CoAP sink); steady, not growing (sources)."),
     RETRIES_TOTAL("retries-total", "Retries: failed batches written again (sink); reconnections to the MQTT broker "
-            + "(MQTT source and sink) and re-registrations of CoAP observations (CoAP source).", "0, or a few after an outage."),
+            + "(MQTT source and sink), re-registrations of CoAP observations (CoAP source) and requests sent "
+            + "again after a 5.xx, no answer, a reset or a send error (CoAP sink).", "0, or a few after an outage."),
     FAILED_BATCHES_TOTAL("failed-batches-total", "Batch writes to Hazelcast that failed (each is retried, "
             + "dropped or fails the task by the error policy); messages in flight when the connection to the MQTT "
-            + "broker was lost, each published again (MQTT sink). Always 0 for sources.", "0."),
+            + "broker was lost, each published again (MQTT sink); requests that got a 5.xx, no answer, a reset "
+            + "or a send error (CoAP sink). Always 0 for sources.", "0."),
     DEAD_LETTERED_TOTAL("dead-lettered-total", "Records sent to the dead-letter topic.", "0; anything else "
             + "needs a look at the dead-letter topic."),
     DROPPED_TOTAL("dropped-total", "Records given up on purpose: by error policy NOOP (sinks), or older CoAP "
             + "notifications dropped for newer ones when the queue was full.", "0."),
     SKIPPED_TOTAL("skipped-total", "Records skipped: bad messages under bad.message.policy=SKIP (sources), "
-            + "tombstones for structures without keys (sink), tombstones of statements that do not retain (MQTT sink).", "0, unless such input is expected."),
+            + "tombstones for structures without keys (sink), tombstones of statements that do not retain (MQTT sink), tombstones of PUT and POST statements (CoAP sink).", "0, unless such input is expected."),
     STALE_TOTAL("stale-total", "Records not applied because the stored value's version is newer (sink "
             + "statements with STOREAS ... (version = field)): an older reading arriving after a newer one. Their "
             + "offsets commit. Always 0 for sources.", "0 in steady flow; it grows with replays after a restart "
@@ -73,20 +78,23 @@ public enum StreamGridMetric {
             + "batch is acknowledged, and opens again with its next record. Always 0 for sources.", "Steady, and "
             + "below connect.hazelcast.max.structures; close to the bound means records would soon be refused."),
     QUEUED_RECORDS("queued-records", "Records waiting in the task: in the source's handoff queue, buffered "
-            + "for Hazelcast in the sink, or messages waiting for room in the MQTT sink's window.", "Well below the queue size; a full queue means the downstream is slower."),
-    QUEUED_BYTES("queued-bytes", "Payload bytes of the queued records (sources, MQTT sink; the Hazelcast sink counts 0).",
+            + "for Hazelcast in the sink, messages waiting for room in the MQTT sink's window, or records the CoAP sink holds until "
+            + "their requests are answered and reported (at most connect.coap.sink.max.pending; then it pauses its "
+            + "partitions).", "Well below the queue size; a full queue means the downstream is slower."),
+    QUEUED_BYTES("queued-bytes", "Payload bytes of the queued records (sources, MQTT sink; the CoAP sink: its requests waiting, "
+            + "backing off or in flight; the Hazelcast sink counts 0).",
             "Well below the queue's byte bound."),
     CONNECTED("connected", "1 while the task is connected to its server (the Hazelcast cluster, the MQTT broker), "
-            + "0 while it is away and the task reconnects. The CoAP source (UDP, no connection) shows 1 while its "
-            + "endpoint is open.", "1; 0 for longer than a restart takes means an outage (see retries-total)."),
+            + "0 while it is away and the task reconnects. The CoAP source and sink (UDP, no connection) show 1 while "
+            + "their endpoints are open.", "1; 0 for longer than a restart takes means an outage (see retries-total)."),
     ACKNOWLEDGED_TOTAL("acknowledged-total", "Messages acknowledged to the MQTT broker after Kafka has their "
             + "records (MQTT source, QoS 1 and 2); PUBACKs and PUBCOMPs the MQTT sink received for its QoS 1 and 2 "
-            + "messages. Always 0 for the CoAP source and the Hazelcast sink.", "Follows records-in-total "
+            + "messages. Always 0 for the CoAP source and sink and the Hazelcast sink.", "Follows records-in-total "
             + "for QoS 1/2."),
     END_TO_END_LAG_AVG("end-to-end-lag-avg", "Average milliseconds from arrival to acknowledgement: a message's "
             + "arrival at the source to Kafka's acknowledgement (sources); a record's Kafka timestamp to "
             + "Hazelcast's acknowledgement (sink) or to the MQTT broker's acknowledgement of its last message (MQTT "
-            + "sink). NaN when nothing in the last 60 s.",
+            + "sink) or to the device's 2.xx (CoAP sink). NaN when nothing in the last 60 s.",
             "Tens of ms at low rates; it grows when the task falls behind."),
     END_TO_END_LAG_MAX("end-to-end-lag-max", "Largest end-to-end lag in milliseconds over the last 60 s.",
             "Within a few seconds.");
