@@ -173,7 +173,13 @@ public class CoapSinkTask extends SinkTask {
 
     /** Turns a record into its requests, one per statement that takes it; what it cannot make is a bad record. */
     private void accept(SinkRecord record, PartitionProgress partition) {
-        List<Route> routes = routesByTopic.getOrDefault(record.topic(), List.of());
+        List<Route> routes = routesByTopic.get(record.topic());
+        if (routes == null) { // topics.regex took a topic no statement reads
+            errors.badRecord(record, new DataException("No KCQL statement reads the topic '" + record.topic()
+                    + "' (record " + SinkErrorHandler.describe(record) + "); add a statement FROM it, or leave the "
+                    + "topic out of topics.regex"));
+            return;
+        }
         RecordView view = RecordView.of(record);
         List<Object> made = new ArrayList<>(routes.size()); // a DeviceStatement.Request or the DataException
         List<Route> making = new ArrayList<>(routes.size());

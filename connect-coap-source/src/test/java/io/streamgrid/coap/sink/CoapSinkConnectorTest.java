@@ -2,6 +2,11 @@ package io.streamgrid.coap.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamgrid.common.config.ConfigDocs;
+import io.streamgrid.common.testing.ConfigEdges;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -111,5 +116,18 @@ class CoapSinkConnectorTest {
     void topicsAndStatementsMustAgree() {
         assertThat(errors(props("topics", "commands,other"))).hasEntrySatisfying("connect.coap.kcql",
                 e -> assertThat(e).singleElement().asString().contains("[other]"));
+    }
+
+    @Test
+    void committedConfigReferenceMatchesTheConfigDef() throws IOException {
+        assertThat(Files.readString(Path.of("..", "docs", "coap-sink-config.md")))
+                .as("regenerate with: mvn -q install -DskipTests && mvn -q -pl connect-coap-source exec:java@sink-config")
+                .isEqualTo(ConfigDocs.markdown("CoAP sink configuration", CoapSinkConfig.CONFIG_DEF));
+    }
+
+    @Test
+    void everyKeySetToNullOrEmptyGetsAClearErrorOnItOrWorks() {
+        ConfigEdges.everyKeyTakesNullAndEmpty(CoapSinkConfig.CONFIG_DEF, p -> new CoapSinkConnector().validate(p),
+                CoapSinkConfig::new, props());
     }
 }

@@ -315,4 +315,18 @@ class CoapSinkTaskTest {
         assertThat(sink.metric("queued-bytes")).isZero();
         assertThat(sink.metric("in-flight-batches")).isZero();
     }
+
+    @Test
+    void aRecordOfATopicNoStatementReadsIsABadRecord() throws Exception {
+        TestDevices devices = devices("d0");
+        SinkRun sink = run(true, "INSERT INTO " + led(devices) + " SELECT value, device_id FROM commands");
+        SinkRecord stray = new SinkRecord("other_commands", 0, null, "d0", null, command("d0", "on"), 7, 1L,
+                TimestampType.CREATE_TIME);
+        sink.put(List.of(stray));
+
+        assertThat(sink.context.deadLetters).containsExactly(stray);
+        assertThat(sink.context.deadLetterErrors.get(0)).hasMessageContaining("No KCQL statement reads the topic "
+                + "'other_commands' (record topic=other_commands partition=0 offset=7)");
+        assertThat(devices.device("d0").received()).isEmpty();
+    }
 }
