@@ -65,7 +65,8 @@ public final class HazelcastSinkConfig extends AbstractConfig {
             + "records; ringbuffers and reliable topics take at most 1,000 per call (Hazelcast's limit), so larger "
             + "batches go to them as several calls, in order. A map's setAll splits each call over the cluster's "
             + "partitions, so maps need large calls: 10,000 entries per call write several times faster than 1,000. "
-            + "While a batch is in flight, up to 4 x this many records wait behind it.";
+            + "While a batch is in flight, up to 4 x this many records wait behind it. Old name: "
+            + "connect.hazelcast.sink.batch.size.";
     /** What batch size 0 means. */
     private static final int DEFAULT_BATCH_SIZE = 10_000;
     public static final String LINGER_CONFIG = PREFIX + ".linger.ms";
@@ -94,7 +95,12 @@ public final class HazelcastSinkConfig extends AbstractConfig {
                     PREFIX + ".sink.cluster.members", HazelcastClusterConfig.MEMBERS_CONFIG,
                     PREFIX + ".group.name", HazelcastClusterConfig.CLUSTER_NAME_CONFIG,
                     PREFIX + ".sink.group.name", HazelcastClusterConfig.CLUSTER_NAME_CONFIG,
-                    PREFIX + ".sink.retry.interval", PREFIX + "." + ErrorPolicyConfig.RETRY_INTERVAL_SUFFIX),
+                    PREFIX + ".sink.retry.interval", PREFIX + "." + ErrorPolicyConfig.RETRY_INTERVAL_SUFFIX,
+                    PREFIX + ".sink.error.policy", PREFIX + "." + ErrorPolicyConfig.POLICY_SUFFIX,
+                    PREFIX + ".sink.max.retries", PREFIX + "." + ErrorPolicyConfig.MAX_RETRIES_SUFFIX,
+                    // stream-reactor's key, misspelt as it shipped
+                    PREFIX + ".max.retires", PREFIX + "." + ErrorPolicyConfig.MAX_RETRIES_SUFFIX,
+                    PREFIX + ".sink.batch.size", BATCH_SIZE_CONFIG),
             Map.of(PREFIX + ".group.password", "Hazelcast clusters have no group password since 4.0; use the "
                             + "client config file (connect.hazelcast.client.config) for security settings",
                     PREFIX + ".sink.group.password", "Hazelcast clusters have no group password since 4.0; use the "

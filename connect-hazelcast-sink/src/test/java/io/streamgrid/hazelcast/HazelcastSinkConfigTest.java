@@ -141,6 +141,21 @@ class HazelcastSinkConfigTest {
     }
 
     @Test
+    void streamReactorErrorAndBatchNamesAreApplied() {
+        HazelcastSinkConfig config = new HazelcastSinkConfig(HazelcastSinkConfig.ALIASES.resolve(Map.of(
+                "connect.hazelcast.sink.kcql", GOOD,
+                "connect.hazelcast.sink.error.policy", "THROW",
+                "connect.hazelcast.sink.batch.size", "500",
+                "connect.hazelcast.max.retires", "3")));
+        assertThat(config.errorPolicy().policy()).isEqualTo(ErrorPolicy.THROW);
+        assertThat(config.errorPolicy().maxRetries()).isEqualTo(3);
+        assertThat(config.batchSize()).isEqualTo(500);
+        assertThat(new HazelcastSinkConfig(HazelcastSinkConfig.ALIASES.resolve(Map.of(
+                "connect.hazelcast.kcql", GOOD, "connect.hazelcast.sink.max.retries", "7")))
+                .errorPolicy().maxRetries()).isEqualTo(7);
+    }
+
+    @Test
     void connectorValidateReportsOldAndNewNameConflictOnTheNewName() {
         Map<String, String> props = props("connect.hazelcast.group.name", "a", "connect.hazelcast.cluster.name", "b",
                 "connect.hazelcast.cluster.connect.timeout", "500", "connect.hazelcast.cluster.members",
