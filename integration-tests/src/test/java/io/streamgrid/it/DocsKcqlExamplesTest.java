@@ -137,13 +137,15 @@ class DocsKcqlExamplesTest {
                 "docs/mqtt-source.md", "docs/coap-source.md", "config-examples/coap-source.properties",
                 "config-examples/coap-source.json", "config-examples/hazelcast-sink-mqtt.properties",
                 "config-examples/mqtt-source-sparkplug.json", "docs/mqtt-sink.md", "config-examples/mqtt-sink.json",
-                "docs/hazelcast-source.md", "config-examples/hazelcast-source.json");
+                "docs/hazelcast-source.md", "config-examples/hazelcast-source.json", "docs/coap-sink.md",
+                "config-examples/coap-sink.json", "config-examples/coap-sink.properties");
         assertThat(counts.get("docs/kcql.md")).isGreaterThanOrEqualTo(8);
         assertThat(found().examples).as("examples for each connector")
                 .anyMatch(e -> e.connectors().equals(Set.of(OurConnector.SINK)))
                 .anyMatch(e -> e.connectors().equals(Set.of(OurConnector.MQTT)))
                 .anyMatch(e -> e.connectors().equals(Set.of(OurConnector.COAP)))
-                .anyMatch(e -> e.connectors().equals(Set.of(OurConnector.MQTT_SINK)));
+                .anyMatch(e -> e.connectors().equals(Set.of(OurConnector.MQTT_SINK)))
+                .anyMatch(e -> e.connectors().equals(Set.of(OurConnector.COAP_SINK)));
         assertThat(found().checkerRuns).as("KCQL checker commands in docs/kcql.md").hasSizeGreaterThanOrEqualTo(3);
     }
 

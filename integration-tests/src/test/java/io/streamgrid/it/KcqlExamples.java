@@ -37,9 +37,9 @@ import java.util.stream.Stream;
  *       statements piped in with {@code echo}): the {@code --connector} one, and the command itself is run.</li>
  * </ul>
  * A page's connector: hazelcast-sink*.md the sink, mqtt-source*.md the MQTT source, coap-source*.md the CoAP
- * source, mqtt-sink*.md the MQTT sink, hazelcast-source*.md the Hazelcast source; a statement on any other page,
- * without a comment naming its connector, must be one every connector takes (but the Hazelcast source, which takes
- * only statements with WITHTYPE).
+ * source, mqtt-sink*.md the MQTT sink, hazelcast-source*.md the Hazelcast source, coap-sink*.md the CoAP sink; a
+ * statement on any other page, without a comment naming its connector, must be one every connector takes (but the
+ * Hazelcast source, which takes only statements with WITHTYPE, and the CoAP sink, which takes only coap:// URIs).
  * A synopsis ({@code <placeholder>}, {@code ...}, {@code [optional]} outside quotes) or a fragment without
  * {@code SELECT ... FROM} is no example. Fenced blocks that show an error ({@code KCQL error at ...}, {@code Invalid
  * value for ...}) show output, not examples; the output a checker command is shown with is compared with its own.
@@ -59,7 +59,10 @@ final class KcqlExamples {
                 "io.streamgrid.mqtt.sink.MqttSinkConnector"),
         /** Shares its plugin and its kcql key with the Hazelcast sink, as the MQTT sink does with the MQTT source. */
         HAZELCAST_SOURCE("hazelcast-source", "Hazelcast source", "connect.hazelcast.kcql", "hazelcast-source",
-                "connect-hazelcast-sink", "io.streamgrid.hazelcast.source.HazelcastSourceConnector");
+                "connect-hazelcast-sink", "io.streamgrid.hazelcast.source.HazelcastSourceConnector"),
+        /** Shares its plugin and its kcql key with the CoAP source, as the MQTT sink does with the MQTT source. */
+        COAP_SINK("coap-sink", "CoAP sink", "connect.coap.kcql", "coap-sink", "connect-coap-source",
+                "io.streamgrid.coap.sink.CoapSinkConnector");
 
         final String option;
         final String title;
@@ -107,10 +110,11 @@ final class KcqlExamples {
 
         /**
          * The connectors a statement on a page of no connector, without a comment naming one, must suit: all but the
-         * Hazelcast source, every statement of which names a WITHTYPE that the others refuse.
+         * Hazelcast source, every statement of which names a WITHTYPE that the others refuse, and the CoAP sink, whose
+         * target is a coap:// URI that no other connector takes for one.
          */
         static EnumSet<OurConnector> everyOneForAnyStatement() {
-            return EnumSet.complementOf(EnumSet.of(HAZELCAST_SOURCE));
+            return EnumSet.complementOf(EnumSet.of(HAZELCAST_SOURCE, COAP_SINK));
         }
 
         /** The connector a page is about, by its file name. */

@@ -48,10 +48,30 @@ class KcqlExamplesTest {
     }
 
     @Test
-    void onAPageOfNoConnectorAStatementWithoutACommentIsEveryConnectorsButTheHazelcastSources() throws IOException {
+    void onAPageOfNoConnectorAStatementWithoutACommentIsEveryConnectorsButTheHazelcastSourcesAndTheCoapSinks()
+            throws IOException {
         KcqlExamples found = read("migrating.md", "Write `INSERT INTO t SELECT * FROM s` as before.\n");
         assertThat(found.examples).singleElement().extracting(Example::connectors)
-                .isEqualTo(EnumSet.complementOf(EnumSet.of(OurConnector.HAZELCAST_SOURCE)));
+                .isEqualTo(EnumSet.complementOf(EnumSet.of(OurConnector.HAZELCAST_SOURCE, OurConnector.COAP_SINK)));
+    }
+
+    @Test
+    void theCoapSinksStatementsAreItsByCommentPageOrConnectorClassThoughItSharesTheSourcesKey() throws IOException {
+        KcqlExamples comment = read("kcql.md", String.join("\n", "```sql",
+                "-- CoAP sink: to each device", "INSERT INTO coap://h/a/${_key} SELECT * FROM c", "```"));
+        assertThat(comment.examples).singleElement().extracting(Example::connectors)
+                .isEqualTo(Set.of(OurConnector.COAP_SINK));
+        KcqlExamples page = read("coap-sink.md", "Send `INSERT INTO coap://h/a/${_key} SELECT * FROM c`.\n");
+        assertThat(page.examples).singleElement().extracting(Example::connectors)
+                .isEqualTo(Set.of(OurConnector.COAP_SINK));
+        KcqlExamples config = read("coap-sink.properties", String.join("\n",
+                "connector.class=io.streamgrid.coap.sink.CoapSinkConnector",
+                "connect.coap.kcql=INSERT INTO coap://h/a/${_key} SELECT * FROM c"));
+        assertThat(config.examples).singleElement().extracting(Example::connectors)
+                .isEqualTo(Set.of(OurConnector.COAP_SINK));
+        KcqlExamples source = read("coap-source.properties", "connect.coap.kcql=INSERT INTO t SELECT * FROM sensors");
+        assertThat(source.examples).singleElement().extracting(Example::connectors)
+                .isEqualTo(Set.of(OurConnector.COAP));
     }
 
     @Test
