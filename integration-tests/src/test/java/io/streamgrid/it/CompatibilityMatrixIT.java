@@ -43,7 +43,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * broker and worker a separate process from that release's own jars with only our packaged plugins on
  * plugin.path: the config examples are POSTed to the REST API, data goes from a real mosquitto and a real CoAP
  * server through Kafka into a real Hazelcast member (5.7 or an older 5.3), commands from Kafka through the MQTT sink
- * to a device subscribed on mosquitto, and the metrics are read over the worker's JMX. The newest release runs on a Temurin 25 JDK where the machine has one.
+ * to a device subscribed on mosquitto, and the metrics are read over the worker's JMX and, through the Prometheus JMX
+ * exporter agent with our rules, from its /metrics. The newest release runs on a Temurin 25 JDK where the machine
+ * has one.
  */
 class CompatibilityMatrixIT {
 
@@ -87,7 +89,8 @@ class CompatibilityMatrixIT {
                 .toAbsolutePath();
         int coapPort = ConnectCluster.freeUdpPort();
         try (HazelcastMember member = HazelcastMember.start(hazelcast, dir);
-             KafkaRelease release = new KafkaRelease(kafka, javaHome, dir);
+             KafkaRelease release = new KafkaRelease(kafka, javaHome, dir, 1, Map.of(),
+                     JmxExporterAgent.withOurRules());
              CoapSensorSimulator sensors = new CoapSensorSimulator("127.0.0.1", coapPort, 3);
              MqttDeviceSimulator devices = new MqttDeviceSimulator(mosquitto.url(), 3)) {
             createTopics(release, "telemetry", "coap_sensor_topic", "coap_readings", "commands");
@@ -136,6 +139,10 @@ class CompatibilityMatrixIT {
                     assertThat((Double) server.getAttribute(mqtt, "acknowledged-total")).as("QoS 1 acks")
                             .isEqualTo(30.0);
                 });
+                // Prometheus gets the same names from this release: its plugin metrics (4.1+) or our own MBeans
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(MonitoringIT.exportedAsInJmx(
+                        server, Exposition.scrape(release.metricsUrl(0)))).as("StreamGrid metrics the JMX exporter "
+                        + "with deploy/monitoring's rules does not export").isEmpty());
             }
             String workerLog = release.worker().log();
             assertThat(workerLog).doesNotContain("NoSuchMethodError").doesNotContain("NoClassDefFoundError");
@@ -198,6 +205,8 @@ class CompatibilityMatrixIT {
             config.setClusterName("dev");
             config.setProperty("hazelcast.phone.home.enabled", "false");
             config.getNetworkConfig().setPort(port).setPortAutoIncrement(false);
+            // every map keeps an event journal, which a Hazelcast source's MAP_JOURNAL statements read
+            config.getMapConfig("default").getEventJournalConfig().setEnabled(true);
             config.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
             config.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
             config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");

@@ -61,6 +61,16 @@ final class ConnectRest {
         }
     }
 
+    /** GET connector-plugins: the connector classes the worker found on its plugin.path. */
+    static JsonNode plugins(String restUrl) {
+        try {
+            return ConnectCluster.JSON.readTree(send(HttpRequest.newBuilder(URI.create(restUrl + "connector-plugins"))
+                    .build()).body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Waits until the connector and its {@code tasks} tasks run; a failed task fails at once, with its trace. */
     static void awaitRunning(String restUrl, String connector, int tasks) {
         await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {

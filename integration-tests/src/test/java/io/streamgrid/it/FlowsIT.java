@@ -143,13 +143,13 @@ class FlowsIT {
         }
     }
 
-    private static byte[] sparkplug(long seq, org.eclipse.tahu.message.model.Metric... metrics) throws Exception {
+    static byte[] sparkplug(long seq, org.eclipse.tahu.message.model.Metric... metrics) throws Exception {
         return new org.eclipse.tahu.message.SparkplugBPayloadEncoder().getBytes(
                 new org.eclipse.tahu.message.model.SparkplugBPayload.SparkplugBPayloadBuilder().setSeq(seq)
                         .setTimestamp(new java.util.Date()).addMetrics(List.of(metrics)).createPayload(), false);
     }
 
-    private static org.eclipse.tahu.message.model.Metric sparkplugMetric(String name, Long alias,
+    static org.eclipse.tahu.message.model.Metric sparkplugMetric(String name, Long alias,
             org.eclipse.tahu.message.model.MetricDataType type, Object value) throws Exception {
         org.eclipse.tahu.message.model.Metric.MetricBuilder builder = name != null
                 ? new org.eclipse.tahu.message.model.Metric.MetricBuilder(name, type, value).alias(alias)

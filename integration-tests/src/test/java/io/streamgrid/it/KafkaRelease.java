@@ -26,6 +26,13 @@ final class KafkaRelease implements AutoCloseable {
     private final ServerProcess broker;
     private final java.util.List<ServerProcess> workers = new java.util.ArrayList<>();
     private final java.util.List<Integer> restPorts = new java.util.ArrayList<>();
+    private final java.util.List<Integer> metricsPorts = new java.util.ArrayList<>();
+    private final Path javaHome;
+    private final Path lib;
+    private final List<String> logging;
+    private final Path dir;
+    private final Map<String, String> workerProps;
+    private final JmxExporterAgent exporter;
 
     /**
      * @param line     the release line, e.g. {@code 3.7}: its jars are in compat-workers/kafka-3.7/target/lib
@@ -41,15 +48,28 @@ final class KafkaRelease implements AutoCloseable {
      * @param workerProps settings added to every worker's config
      */
     KafkaRelease(String line, Path javaHome, Path dir, int workers, Map<String, String> workerProps) {
+        this(line, javaHome, dir, workers, workerProps, null);
+    }
+
+    /**
+     * @param exporter the Prometheus JMX exporter every worker runs as its agent, each on a port of its own
+     *                 ({@link #metricsUrl(int)}); null for none
+     */
+    KafkaRelease(String line, Path javaHome, Path dir, int workers, Map<String, String> workerProps,
+                 JmxExporterAgent exporter) {
         this.line = line;
-        Path lib = COMPAT.resolve("kafka-" + line).resolve("target").resolve("lib");
+        this.javaHome = javaHome;
+        this.dir = dir;
+        this.workerProps = Map.copyOf(workerProps);
+        this.exporter = exporter;
+        this.lib = COMPAT.resolve("kafka-" + line).resolve("target").resolve("lib");
         if (!Files.isDirectory(lib)) {
             throw new IllegalStateException("No Kafka " + line + " jars in " + lib + ": build compat-workers first "
                     + "(mvn -B verify builds it before the integration tests)");
         }
         int controllerPort = ConnectCluster.freePort();
         boolean reload4j = line.startsWith("3.");
-        List<String> logging = List.of(reload4j
+        this.logging = List.of(reload4j
                 ? "-Dlog4j.configuration=file:" + write(dir, "log4j.properties", String.join("\n",
                         "log4j.rootLogger=INFO, stdout",
                         "log4j.appender.stdout=org.apache.log4j.ConsoleAppender",
@@ -88,10 +108,7 @@ final class KafkaRelease implements AutoCloseable {
                 "kafka.Kafka", server.toString()), dir.resolve("broker.log"), brokerPort, Duration.ofSeconds(60));
         try {
             for (int i = 0; i < workers; i++) {
-                int rest = ConnectCluster.freePort();
-                int jmx = ConnectCluster.freePort();
-                restPorts.add(rest);
-                this.workers.add(startWorker(javaHome, lib, logging, dir, i, rest, jmx, workerProps));
+                int jmx = addWorker();
                 if (i == 0) {
                     firstJmx = jmx;
                 }
@@ -106,10 +123,23 @@ final class KafkaRelease implements AutoCloseable {
 
     private int firstJmx;
 
-    private ServerProcess startWorker(Path javaHome, Path lib, List<String> logging, Path dir, int index, int rest,
-                                      int jmx, Map<String, String> more) {
+    /**
+     * Starts one more worker in the group (the cluster's workers are numbered in the order they were added) and
+     * waits for its REST resources; returns its JMX port.
+     */
+    int addWorker() {
+        int index = workers.size();
+        int rest = ConnectCluster.freePort();
+        int jmx = ConnectCluster.freePort();
+        restPorts.add(rest);
+        metricsPorts.add(exporter == null ? -1 : ConnectCluster.freePort());
+        workers.add(startWorker(index, rest, jmx));
+        return jmx;
+    }
+
+    private ServerProcess startWorker(int index, int rest, int jmx) {
         StringBuilder extra = new StringBuilder();
-        more.forEach((k, v) -> extra.append(k).append('=').append(v).append('\n'));
+        workerProps.forEach((k, v) -> extra.append(k).append('=').append(v).append('\n'));
         Path workerProps = write(dir, "connect-distributed-" + index + ".properties", String.join("\n",
                 "bootstrap.servers=127.0.0.1:" + brokerPort,
                 "group.id=compat-" + line,
@@ -133,6 +163,9 @@ final class KafkaRelease implements AutoCloseable {
                 "-Djava.rmi.server.hostname=127.0.0.1",
                 "-Dcom.sun.management.jmxremote.authenticate=false",
                 "-Dcom.sun.management.jmxremote.ssl=false"));
+        if (exporter != null) {
+            workerOptions.add(exporter.jvmOption(metricsPorts.get(index)));
+        }
         ServerProcess worker = ServerProcess.start("Kafka Connect " + line + " worker " + index,
                 ServerProcess.java(javaHome, lib, workerOptions, "org.apache.kafka.connect.cli.ConnectDistributed",
                         workerProps.toString()), dir.resolve("worker-" + index + ".log"), rest, Duration.ofSeconds(90));
@@ -178,6 +211,19 @@ final class KafkaRelease implements AutoCloseable {
     void restartWorker(int index) {
         workers.get(index).restart(Duration.ofSeconds(90));
         awaitRest(restPorts.get(index));
+    }
+
+    /** Stops a worker as an operator does (SIGTERM): it leaves the group and hands its tasks back before it exits. */
+    void stopWorker(int index) {
+        workers.get(index).stop(Duration.ofSeconds(60));
+    }
+
+    /** The worker's Prometheus endpoint (the JMX exporter agent's), for a release started with one. */
+    String metricsUrl(int index) {
+        if (exporter == null) {
+            throw new IllegalStateException("Kafka " + line + " was started without the JMX exporter agent");
+        }
+        return "http://127.0.0.1:" + metricsPorts.get(index) + "/metrics";
     }
 
     private static Path write(Path dir, String name, String content) {

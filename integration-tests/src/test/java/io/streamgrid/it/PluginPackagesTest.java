@@ -29,6 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class PluginPackagesTest {
 
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final String EXPORTER_RULES = JmxExporterAgent.RULES.getFileName().toString();
     private static final Map<String, String> PAGES = Map.of("connect-hazelcast-sink", "hazelcast-sink",
             "connect-mqtt-source", "mqtt-source", "connect-coap-source", "coap-source");
 
@@ -71,10 +72,12 @@ class PluginPackagesTest {
         assertThat(plugin.resolve("doc/" + PAGES.get(module) + "-config.md")).isRegularFile();
         String technology = PAGES.get(module).substring(0, PAGES.get(module).indexOf('-') + 1); // a plugin's
         try (Stream<Path> etc = Files.list(plugin.resolve("etc"))) { // connectors share it: mqtt-source, mqtt-sink
-            assertThat(etc.map(p -> p.getFileName().toString()).toList()).as("sample configs")
-                    .anyMatch(name -> name.endsWith(".json")).anyMatch(name -> name.endsWith(".properties"))
-                    .allMatch(name -> name.startsWith(technology));
+            assertThat(etc.map(p -> p.getFileName().toString()).filter(name -> !name.equals(EXPORTER_RULES)).toList())
+                    .as("sample configs").anyMatch(name -> name.endsWith(".json"))
+                    .anyMatch(name -> name.endsWith(".properties")).allMatch(name -> name.startsWith(technology));
         }
+        assertThat(plugin.resolve("etc").resolve(EXPORTER_RULES)).as("the Prometheus JMX exporter rules")
+                .hasSameTextualContentAs(JmxExporterAgent.RULES);
 
         JsonNode manifest = new ObjectMapper().readTree(plugin.resolve("manifest.json").toFile());
         assertThat(manifest.path("version").asText()).isEqualTo(version);

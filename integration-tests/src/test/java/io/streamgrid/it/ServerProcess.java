@@ -57,6 +57,23 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * SIGTERM, as an operator stops a server: it shuts down in order (a Connect worker leaves its group and hands its
+     * tasks back). One that has not exited within the timeout is killed, and that is an error.
+     */
+    void stop(Duration timeout) {
+        process.destroy();
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                kill();
+                throw new IllegalStateException(name + " did not stop within " + timeout + " of SIGTERM:\n" + tail());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Starts the same command again (after {@link #kill()}), its output appended to the same log. */
     void restart(Duration timeout) {
         launch(timeout);

@@ -1,0 +1,405 @@
+package io.streamgrid.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastJsonValue;
+import io.streamgrid.simulators.CoapSensorSimulator;
+import io.streamgrid.simulators.MqttDeviceSimulator;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import javax.management.MBeanAttributeInfo;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.eclipse.tahu.message.model.MetricDataType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * What a platform team's Prometheus and Grafana see of StreamGrid. A Kafka Connect 4.3 worker (a process from
+ * Kafka's own jars, only our packaged plugins on plugin.path) runs the Prometheus JMX exporter agent with our rules
+ * (deploy/monitoring/streamgrid-jmx-exporter.yaml) and every config example, with traffic: MQTT devices on
+ * mosquitto, a CoAP server, a Hazelcast member, commands (some bad, some tombstones) written to Kafka, Sparkplug B
+ * messages with an undefined alias and seq gaps, and a broker restart. Checked from outside, over HTTP: every metric
+ * of docs/metrics.md (read now, not listed here) is exported for every task with its labels and type, per statement
+ * too, and the counters move.
+ * Run alone: {@code mvn -B -q install -DskipTests && mvn -B -pl integration-tests verify -Dit.test=MonitoringIT}.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class MonitoringIT {
+
+    static final Path METRICS_DOC = ConnectCluster.EXAMPLES.getParent().resolve("docs").resolve("metrics.md");
+    private static final Path OUT = Path.of("target", "monitoring").toAbsolutePath();
+    /** The metric names the worker exported, for a look after the run. */
+    static final Path SEEN_NAMES = OUT.resolve("scraped-metric-names.txt");
+    private static final Pattern DOC_ROW = Pattern.compile("^\\| `([a-z-]+)` \\| (\\w+) \\| (.*)$", Pattern.MULTILINE);
+    private static final Pattern EXTRA_TAG = Pattern.compile("extra tag (\\w+)=<");
+
+    private static Mosquitto mosquitto;
+    private static CompatibilityMatrixIT.HazelcastMember member;
+    private static CoapSensorSimulator sensors;
+    private static MqttDeviceSimulator devices;
+    private static KafkaRelease kafka;
+    private static Traffic traffic;
+    /** Each connector the examples run, with its tasks' ids. */
+    private static final Map<String, List<String>> TASKS = new LinkedHashMap<>();
+    private static final Set<String> SEEN = new TreeSet<>();
+
+    /** A metric of docs/metrics.md: its name, whether it counts (a total), and the tags it is also kept by. */
+    record DocumentedMetric(String name, boolean counter, List<String> tags) {
+
+        static List<DocumentedMetric> read() throws IOException {
+            List<DocumentedMetric> metrics = new ArrayList<>();
+            Matcher row = DOC_ROW.matcher(Files.readString(METRICS_DOC));
+            while (row.find()) {
+                List<String> tags = new ArrayList<>();
+                Matcher tag = EXTRA_TAG.matcher(row.group(3));
+                while (tag.find()) {
+                    tags.add(tag.group(1));
+                }
+                metrics.add(new DocumentedMetric(row.group(1), row.group(2).equals("total"), List.copyOf(tags)));
+            }
+            assertThat(metrics).as("the metrics table of " + METRICS_DOC).hasSizeGreaterThan(10);
+            return metrics;
+        }
+
+        String prometheusName() {
+            return "streamgrid_" + name.replace('-', '_');
+        }
+
+        /** The name of the metric kept per {@code tag} (per statement, per structure). */
+        String prometheusName(String tag) {
+            return "streamgrid_" + tag + "_" + name.replace('-', '_');
+        }
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        mosquitto = Mosquitto.start();
+        Path dir = Files.createDirectories(OUT.resolve(String.valueOf(System.nanoTime())));
+        member = CompatibilityMatrixIT.HazelcastMember.start("5.7", dir);
+        int coapPort = ConnectCluster.freeUdpPort();
+        sensors = new CoapSensorSimulator("127.0.0.1", coapPort, 3);
+        devices = new MqttDeviceSimulator(mosquitto.url(), 3);
+        kafka = new KafkaRelease("4.3", CompatibilityMatrixIT.TEST_JDK, dir, 1, Map.of(),
+                JmxExporterAgent.withOurRules());
+        runEveryExample(coapPort);
+        sensors.start(100);
+        traffic = new Traffic(kafka.bootstrapServers(), mosquitto.url(), devices, member.client());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (AutoCloseable closeable : new AutoCloseable[] {traffic, kafka, devices, sensors, member,
+                mosquitto}) {
+            if (closeable != null) {
+                closeable.close();
+            }
+        }
+    }
+
+    /** POSTs every config example, pointed at this test's servers, and waits until each runs; every connector class
+     * of our plugins must be run by one. */
+    private static void runEveryExample(int coapPort) throws Exception {
+        List<ObjectNode> bodies = new ArrayList<>();
+        Set<String> topics = new TreeSet<>();
+        try (Stream<Path> files = Files.list(ConnectCluster.EXAMPLES)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+                String name = file.getFileName().toString().replace(".json", "");
+                ObjectNode body = ConnectCluster.example(name, Map.of());
+                ObjectNode config = (ObjectNode) body.get("config");
+                replaceIfPresent(config, "connect.mqtt.hosts", mosquitto.url());
+                replaceIfPresent(config, "connect.mqtt.client.id", config.path("connect.mqtt.client.id").asText()
+                        + "-" + System.nanoTime());
+                replaceIfPresent(config, "connect.coap.uri", "coap://127.0.0.1:" + coapPort);
+                replaceIfPresent(config, "connect.hazelcast.cluster.members", member.address());
+                if (config.has("topics")) {
+                    topics.addAll(List.of(config.get("topics").asText().split(",")));
+                }
+                bodies.add(body);
+            }
+        }
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            admin.createTopics(topics.stream().map(t -> new NewTopic(t.trim(), 1, (short) 1)).toList()).all().get();
+        }
+        Set<String> classesRun = new TreeSet<>();
+        for (ObjectNode body : bodies) {
+            ConnectRest.post(kafka.restUrl(), body);
+            classesRun.add(body.get("config").get("connector.class").asText());
+        }
+        for (ObjectNode body : bodies) {
+            String name = body.get("name").asText();
+            ConnectRest.awaitRunning(kafka.restUrl(), name, body.get("config").path("tasks.max").asInt(1));
+            List<String> ids = new ArrayList<>();
+            ConnectRest.status(kafka.restUrl(), name).path("tasks").forEach(t -> ids.add(t.path("id").asText()));
+            TASKS.put(name, ids);
+        }
+        Set<String> ours = new TreeSet<>();
+        ConnectRest.plugins(kafka.restUrl()).forEach(p -> {
+            if (p.path("class").asText().startsWith("io.streamgrid.")) {
+                ours.add(p.path("class").asText());
+            }
+        });
+        assertThat(classesRun).as("every connector of our plugins runs here through a config example "
+                + "(config-examples/<name>.json; this test POSTs each)").containsAll(ours);
+    }
+
+    private static void replaceIfPresent(ObjectNode config, String key, String value) {
+        if (config.has(key)) {
+            config.put(key, value);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void everyDocumentedMetricIsExportedForEveryTaskWithItsLabelsAndType() throws Exception {
+        List<DocumentedMetric> documented = DocumentedMetric.read();
+        await("every task's metrics in the scrape").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Exposition scraped = Exposition.scrape(kafka.metricsUrl(0));
+            for (DocumentedMetric metric : documented) {
+                assertThat(scraped.types().get(metric.prometheusName())).as(metric.prometheusName() + "'s type")
+                        .isEqualTo(metric.counter() ? "counter" : "gauge");
+                TASKS.forEach((connector, tasks) -> tasks.forEach(task -> assertThat(scraped.has(
+                        metric.prometheusName(), Map.of("connector", connector, "task", task)))
+                        .as(metric.prometheusName() + "{connector=\"" + connector + "\",task=\"" + task + "\"}")
+                        .isTrue()));
+                assertThat(scraped.samples(metric.prometheusName())).as(metric.prometheusName() + " samples")
+                        .hasSizeGreaterThanOrEqualTo(TASKS.values().stream().mapToInt(List::size).sum());
+            }
+        });
+        try (JMXConnector jmx = JMXConnectorFactory.connect(new JMXServiceURL(kafka.jmxUrl()))) {
+            MBeanServerConnection server = jmx.getMBeanServerConnection();
+            // the per-statement counts exist once a WHERE kept something out (mqtt-source-mqtt5's does)
+            await("a statement's filtered-total").atMost(Duration.ofSeconds(30)).until(() ->
+                    !server.queryNames(new ObjectName("kafka.connect:type=plugins,statement=*,*"), null).isEmpty());
+            AtomicReference<Exposition> last = new AtomicReference<>();
+            await("every StreamGrid MBean attribute exported").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                last.set(Exposition.scrape(kafka.metricsUrl(0)));
+                assertThat(exportedAsInJmx(server, last.get())).as("missing from the scrape").isEmpty();
+            });
+            Exposition scraped = last.get();
+            for (DocumentedMetric metric : documented) {
+                for (String tag : metric.tags()) {
+                    for (ObjectName bean : server.queryNames(new ObjectName("kafka.connect:type=plugins," + tag
+                            + "=*,*"), null)) {
+                        if (attributes(server, bean).contains(metric.name())) {
+                            assertThat(scraped.has(metric.prometheusName(tag), Map.of("connector",
+                                    value(bean, "connector"), "task", value(bean, "task"), tag, value(bean, tag))))
+                                    .as(metric.prometheusName(tag) + " for " + bean).isTrue();
+                        }
+                    }
+                }
+            }
+            SEEN.addAll(scraped.names());
+        }
+        Files.createDirectories(OUT);
+        Files.write(SEEN_NAMES, SEEN, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * What the JMX exporter should have made of the worker's StreamGrid MBeans but did not: every attribute of
+     * every {@code kafka.connect:type=plugins,connector=..,task=..[,tag=..]} as {@code streamgrid_[tag_]<name>} with
+     * those labels. Empty when all is there. CompatibilityMatrixIT asks it of every Kafka release.
+     */
+    static List<String> exportedAsInJmx(MBeanServerConnection server, Exposition scraped) throws Exception {
+        List<String> missing = new ArrayList<>();
+        for (ObjectName bean : server.queryNames(new ObjectName("kafka.connect:type=plugins,*"), null)) {
+            if (bean.getKeyProperty("task") == null) {
+                continue; // a connector's own plugin metrics (none of ours)
+            }
+            Map<String, String> labels = new LinkedHashMap<>();
+            String tag = "";
+            for (Map.Entry<String, String> property : bean.getKeyPropertyList().entrySet()) {
+                if (!property.getKey().equals("type")) {
+                    labels.put(property.getKey(), value(bean, property.getKey()));
+                    if (!property.getKey().equals("connector") && !property.getKey().equals("task")) {
+                        tag = property.getKey() + "_";
+                    }
+                }
+            }
+            for (String attribute : attributes(server, bean)) {
+                String name = "streamgrid_" + tag + attribute.replace('-', '_');
+                if (!scraped.has(name, labels)) {
+                    missing.add(name + labels + " (" + bean + ")");
+                }
+            }
+        }
+        return missing;
+    }
+
+    private static List<String> attributes(MBeanServerConnection server, ObjectName bean) throws Exception {
+        return Stream.of(server.getMBeanInfo(bean).getAttributes()).map(MBeanAttributeInfo::getName).toList();
+    }
+
+    private static String value(ObjectName bean, String key) {
+        String value = bean.getKeyProperty(key);
+        return value.startsWith("\"") ? ObjectName.unquote(value) : value;
+    }
+
+    @Test
+    @Order(2)
+    void theCountersMoveWithTheTraffic() throws Exception {
+        Exposition before = Exposition.scrape(kafka.metricsUrl(0));
+        // every task takes records in and accounts for them (delivered, filtered, dead-lettered or skipped)
+        await("every task's counters move").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            Exposition now = Exposition.scrape(kafka.metricsUrl(0));
+            TASKS.forEach((connector, tasks) -> tasks.forEach(task -> {
+                Map<String, String> labels = Map.of("connector", connector, "task", task);
+                assertThat(now.value("streamgrid_records_in_total", labels)).as(connector + "/" + task + " records in")
+                        .isGreaterThan(before.value("streamgrid_records_in_total", labels));
+                assertThat(accounted(now, labels)).as(connector + "/" + task + " records out, filtered, "
+                        + "dead-lettered or skipped").isGreaterThan(accounted(before, labels));
+            }));
+        });
+        // the broker restarts: MQTT tasks count their reconnection and are connected again
+        mosquitto.kill();
+        mosquitto.restart();
+        await("MQTT reconnections counted").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            Exposition now = Exposition.scrape(kafka.metricsUrl(0));
+            for (String connector : List.of("mqtt-source", "mqtt-sink")) {
+                assertThat(now.value("streamgrid_retries_total", Map.of("connector", connector))).as(connector
+                        + " reconnections").isPositive();
+                assertThat(now.value("streamgrid_connected", Map.of("connector", connector))).as(connector
+                        + " connected").isEqualTo(1.0);
+            }
+        });
+        // what the traffic provokes besides records: each of these counters moved in some task
+        Set<String> provoked = Set.of("streamgrid_acknowledged_total", "streamgrid_filtered_total",
+                "streamgrid_statement_filtered_total", "streamgrid_dead_lettered_total", "streamgrid_skipped_total",
+                "streamgrid_sparkplug_unresolved_aliases_total", "streamgrid_sparkplug_seq_gaps_total",
+                "streamgrid_retries_total", "streamgrid_batches_total", "streamgrid_records_out_total");
+        await("every provoked counter moved").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            Exposition now = Exposition.scrape(kafka.metricsUrl(0));
+            for (String counter : provoked) {
+                assertThat(now.samples(counter).stream().mapToDouble(Exposition.Sample::value).max().orElse(0))
+                        .as(counter + " in some task").isPositive();
+            }
+        });
+        Exposition last = Exposition.scrape(kafka.metricsUrl(0));
+        List<String> still = new ArrayList<>();
+        for (DocumentedMetric metric : DocumentedMetric.read()) {
+            if (metric.counter() && last.samples(metric.prometheusName()).stream().allMatch(s -> s.value() == 0)) {
+                still.add(metric.prometheusName());
+            }
+        }
+        System.out.println("MONITORING | counters this test does not provoke, 0 in every task: " + still);
+        assertThat(traffic.failure()).as("the traffic's own errors").isNull();
+    }
+
+    private static double accounted(Exposition scraped, Map<String, String> labels) {
+        return Stream.of("streamgrid_records_out_total", "streamgrid_filtered_total",
+                "streamgrid_dead_lettered_total", "streamgrid_skipped_total")
+                .mapToDouble(name -> scraped.value(name, labels)).sum();
+    }
+
+    /**
+     * What keeps the counters moving: commands to the MQTT sink written to Kafka (every twelfth without a device id,
+     * a dead letter; every twelfth a tombstone, skipped) and to a Hazelcast reliable topic (the Hazelcast source's),
+     * MQTT device readings, and Sparkplug B data by an alias no BIRTH defined, its seq jumping. Errors are kept for
+     * the test to see.
+     */
+    private static final class Traffic implements AutoCloseable {
+
+        private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+        private final KafkaProducer<String, String> producer;
+        private final MqttClient edge;
+        private final AtomicLong tick = new AtomicLong();
+        private final AtomicReference<Exception> failure = new AtomicReference<>();
+
+        Traffic(String bootstrapServers, String broker, MqttDeviceSimulator devices, HazelcastInstance hazelcast)
+                throws Exception {
+            producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+                    new StringSerializer(), new StringSerializer());
+            edge = new MqttClient(broker, "monitoring-edge-" + System.nanoTime(), new MemoryPersistence());
+            MqttConnectOptions options = new MqttConnectOptions();
+            options.setAutomaticReconnect(true);
+            edge.connect(options);
+            ticker.scheduleAtFixedRate(() -> {
+                long n = tick.incrementAndGet();
+                try {
+                    devices.publish();
+                    if (n % 3 == 0) {
+                        command(n);
+                    }
+                    if (n % 10 == 5) {
+                        hazelcast.getReliableTopic("commands").publish(new HazelcastJsonValue("{\"command_id\": \"h-"
+                                + n + "\", \"device_id\": \"dev-" + n % 3 + "\", \"action\": \"ping\"}"));
+                    }
+                    if (n % 10 == 0 && edge.isConnected()) {
+                        edge.publish("spBv1.0/plant/NDATA/edge9", FlowsIT.sparkplug((n / 10 * 2) % 256,
+                                FlowsIT.sparkplugMetric(null, 99L, MetricDataType.Double, 1.0 * n)), 0, false);
+                    }
+                } catch (org.eclipse.paho.client.mqttv3.MqttException e) {
+                    // the broker restarts during the test: readings are lost then, which is what it checks
+                } catch (Exception e) {
+                    failure.compareAndSet(null, e);
+                }
+            }, 0, 100, TimeUnit.MILLISECONDS);
+        }
+
+        private void command(long n) {
+            long id = n / 3;
+            String value;
+            if (id % 12 == 5) {
+                value = "{\"command_id\": \"c-" + id + "\", \"action\": \"reboot\"}"; // no device id: a dead letter
+            } else if (id % 12 == 11) {
+                value = null; // a tombstone, which a statement that does not retain skips
+            } else {
+                value = "{\"command_id\": \"c-" + id + "\", \"device_id\": \"dev-" + id % 3
+                        + "\", \"action\": \"interval\", \"value\": 5}";
+            }
+            producer.send(new ProducerRecord<>("commands", "dev-" + id % 3, value));
+        }
+
+        Exception failure() {
+            return failure.get();
+        }
+
+        @Override
+        public void close() throws Exception {
+            ticker.shutdownNow();
+            ticker.awaitTermination(10, TimeUnit.SECONDS);
+            producer.close();
+            if (edge.isConnected()) {
+                edge.disconnect();
+            }
+            edge.close();
+        }
+    }
+}
