@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.core.HazelcastInstance;
@@ -26,10 +27,16 @@ import javax.management.remote.JMXServiceURL;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.californium.core.coap.CoAP;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
@@ -43,7 +50,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * broker and worker a separate process from that release's own jars with only our packaged plugins on
  * plugin.path: the config examples are POSTed to the REST API, data goes from a real mosquitto and a real CoAP
  * server through Kafka into a real Hazelcast member (5.7 or an older 5.3), commands from Kafka through the MQTT sink
- * to a device subscribed on mosquitto, and the metrics are read over the worker's JMX and, through the Prometheus JMX
+ * to a device subscribed on mosquitto and through the CoAP sink to CoAP actuators (their outcomes back to Kafka by
+ * its reporter), and the metrics are read over the worker's JMX and, through the Prometheus JMX
  * exporter agent with our rules, from its /metrics. The newest release runs on a Temurin 25 JDK where the machine
  * has one.
  */
@@ -52,7 +60,7 @@ class CompatibilityMatrixIT {
     static final Path JDK_25 = Path.of(System.getProperty("streamgrid.jdk25", "/usr/lib/jvm/temurin-25-jdk-amd64"));
     static final Path TEST_JDK = Path.of(System.getProperty("java.home"));
     static final List<String> CONNECTORS = List.of("mqtt-source", "coap-source", "hazelcast-sink-mqtt",
-            "hazelcast-sink-coap", "mqtt-sink");
+            "hazelcast-sink-coap", "mqtt-sink", "coap-sink");
 
     private static Mosquitto mosquitto;
 
@@ -92,8 +100,10 @@ class CompatibilityMatrixIT {
              KafkaRelease release = new KafkaRelease(kafka, javaHome, dir, 1, Map.of(),
                      JmxExporterAgent.withOurRules());
              CoapSensorSimulator sensors = new CoapSensorSimulator("127.0.0.1", coapPort, 3);
-             MqttDeviceSimulator devices = new MqttDeviceSimulator(mosquitto.url(), 3)) {
-            createTopics(release, "telemetry", "coap_sensor_topic", "coap_readings", "commands");
+             MqttDeviceSimulator devices = new MqttDeviceSimulator(mosquitto.url(), 3);
+             CoapActuators actuators = new CoapActuators()) {
+            createTopics(release, "telemetry", "coap_sensor_topic", "coap_readings", "commands", "coap_commands",
+                    "coap_command_results", "coap_command_errors");
             Map<String, Map<String, String>> changes = Map.of(
                     "mqtt-source", Map.of("connect.mqtt.hosts", mosquitto.url(),
                             "connect.mqtt.client.id", "compat-" + kafka + "-" + System.nanoTime()),
@@ -101,7 +111,10 @@ class CompatibilityMatrixIT {
                     "hazelcast-sink-mqtt", Map.of("connect.hazelcast.cluster.members", member.address()),
                     "hazelcast-sink-coap", Map.of("connect.hazelcast.cluster.members", member.address()),
                     "mqtt-sink", Map.of("connect.mqtt.hosts", mosquitto.url(),
-                            "connect.mqtt.client.id", "compat-sink-" + kafka + "-" + System.nanoTime()));
+                            "connect.mqtt.client.id", "compat-sink-" + kafka + "-" + System.nanoTime()),
+                    "coap-sink", Map.of("connect.coap.kcql", ConnectCluster.example("coap-sink", Map.of()).path("config")
+                                    .path("connect.coap.kcql").asText().replace("localhost:5683", actuators.address()),
+                            "connect.coap.sink.reporter.bootstrap.servers", release.bootstrapServers()));
             for (String connector : CONNECTORS) {
                 ConnectRest.post(release.restUrl(), ConnectCluster.example(connector, changes.get(connector)));
             }
@@ -122,6 +135,7 @@ class CompatibilityMatrixIT {
             });
             assertThat(client.getMap("device_state").get("device-1")).isInstanceOf(HazelcastJsonValue.class);
             commandsReachTheirDevices(release, mosquitto.url(), 3);
+            coapCommandsReachDevicesAndOutcomesReachKafka(release, actuators, 3);
 
             try (JMXConnector jmx = JMXConnectorFactory.connect(new JMXServiceURL(release.jmxUrl()))) {
                 MBeanServerConnection server = jmx.getMBeanServerConnection();
@@ -175,6 +189,47 @@ class CompatibilityMatrixIT {
         } finally {
             device.disconnect();
             device.close();
+        }
+    }
+
+    /**
+     * Writes {@code count} commands to {@code coap_commands}, which the CoAP sink's config example reads, waits for
+     * each at its device as a PUT of the selected fields, and for each outcome in the reporter's result topic.
+     */
+    private static void coapCommandsReachDevicesAndOutcomesReachKafka(KafkaRelease release, CoapActuators actuators,
+                                                                      int count) throws Exception {
+        List<String> expected = new ArrayList<>();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, release.bootstrapServers()),
+                new StringSerializer(), new StringSerializer())) {
+            for (int i = 0; i < count; i++) {
+                producer.send(new ProducerRecord<>("coap_commands", "pump-" + i, "{\"command_id\": \"c-" + i
+                        + "\", \"device_id\": \"pump-" + i + "\", \"action\": \"interval\", \"value\": 5}")).get();
+                expected.add("pump-" + i);
+            }
+        }
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(actuators.received())
+                .as("commands the CoAP sink sent").extracting(CoapActuators.Command::device)
+                .containsExactlyInAnyOrderElementsOf(expected));
+        assertThat(actuators.received()).allSatisfy(command -> {
+            assertThat(command.action()).isEqualTo("interval");
+            assertThat(command.method()).isEqualTo(CoAP.Code.PUT);
+            assertThat(ConnectCluster.JSON.readTree(command.payload()).get("command_id").asText()).startsWith("c-");
+        });
+        List<String> outcomes = new ArrayList<>();
+        try (KafkaConsumer<String, String> reports = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, release.bootstrapServers(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer())) {
+            reports.assign(List.of(new TopicPartition("coap_command_results", 0)));
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                for (ConsumerRecord<String, String> report : reports.poll(Duration.ofMillis(200))) {
+                    JsonNode outcome = ConnectCluster.JSON.readTree(report.value());
+                    outcomes.add(report.key() + " " + outcome.path("outcome").asText() + " "
+                            + outcome.path("response_json").path("applied").asText());
+                }
+                assertThat(outcomes).as("the reporter's outcomes").containsExactlyInAnyOrderElementsOf(
+                        expected.stream().map(device -> device + " DELIVERED true").toList());
+            });
         }
     }
 
