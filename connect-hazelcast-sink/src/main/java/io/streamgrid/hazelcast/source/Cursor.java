@@ -1,6 +1,7 @@
 package io.streamgrid.hazelcast.source;
 
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Where a task is in one sequence of a structure: a ringbuffer or reliable topic (partition 0), or one partition of
@@ -21,6 +22,8 @@ final class Cursor {
     private volatile boolean reading;
     /** When the next read may be made after a failed one. */
     private volatile long retryAtMs;
+    /** Counts the times the cursor was moved by hand; a read made before that is answered in vain. */
+    private final AtomicInteger epoch = new AtomicInteger();
 
     Cursor(StructureId structure, int partition) {
         this.structure = structure;
@@ -74,6 +77,17 @@ final class Cursor {
 
     void retryAt(long ms) {
         retryAtMs = ms;
+    }
+
+    int epoch() {
+        return epoch.get();
+    }
+
+    /** Moves the cursor to {@code sequence}, so that the answer of a read in flight is dropped. */
+    void restartAt(long sequence) {
+        epoch.incrementAndGet();
+        next = sequence;
+        reading = false;
     }
 
     @Override

@@ -48,10 +48,22 @@ final class Gaps {
         return false;
     }
 
-    /** The structure starts again below the task's sequence: the cluster lost it (all its members restarted). */
-    void restarted(Cursor cursor, long expected, long now) {
-        LOG.warn("{} starts again at sequence {}, below the task's {}: the cluster lost it and made it anew (its "
-                + "members restarted without the data). Reading it from there; what it held after sequence {} before "
-                + "is gone unless it was read", cursor, now, expected, expected - 1);
+    /** The cluster is a new one (all its members restarted): every structure starts again, read from its oldest. */
+    void restarted(Cursor cursor, long expected) {
+        LOG.warn("{}: the cluster is a new one (all its members restarted) and the structure with it; reading it "
+                + "from its oldest item. What it held before is gone, with whatever came after sequence {}, the last "
+                + "the task read", cursor, expected - 1);
+    }
+
+    /**
+     * The structure ends below the task's next sequence in the same cluster: the member that held its newest items
+     * died before its backup had them (they were written without waiting for backups), so the items the task read
+     * there are gone from the cluster, and the next item to come takes sequence {@code next}.
+     */
+    void behind(Cursor cursor, long expected, long next) {
+        LOG.warn("{} ends at sequence {}, below the task's next sequence {}: the member that held its newest items "
+                + "died before its backup had them (written without waiting for backups), and they are gone from the "
+                + "cluster (the task had read them). Going on from sequence {}, the next item to come", cursor,
+                next - 1, expected, next);
     }
 }

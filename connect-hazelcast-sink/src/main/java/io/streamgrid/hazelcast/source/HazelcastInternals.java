@@ -1,5 +1,6 @@
 package io.streamgrid.hazelcast.source;
 
+import com.hazelcast.client.impl.clientside.HazelcastClientProxy;
 import com.hazelcast.cluster.Address;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.internal.journal.EventJournalInitialSubscriberState;
@@ -12,6 +13,7 @@ import com.hazelcast.ringbuffer.ReadResultSet;
 import com.hazelcast.ringbuffer.impl.ReadResultSetImpl;
 import com.hazelcast.spi.impl.SerializationServiceSupport;
 import com.hazelcast.topic.impl.reliable.ReliableTopicMessage;
+import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -24,6 +26,8 @@ import java.util.concurrent.CompletionStage;
  *       serialized (the client's serialization service reads it).</li>
  *   <li>The serialized form of what was read ({@link Data}), for the size of a queued item and the bytes of a dead
  *       letter.</li>
+ *   <li>The id of the cluster the client is connected to, which changes when every member restarted (the client
+ *       only logs it): the structures are new then, and sequences read before mean nothing.</li>
  * </ul>
  */
 final class HazelcastInternals {
@@ -107,6 +111,14 @@ final class HazelcastInternals {
         Address publisher = message.getPublisherAddress();
         return new TopicMessage(message.getPayload(), message.getPublishTime(),
                 publisher == null ? null : publisher.getHost() + ":" + publisher.getPort());
+    }
+
+    /** The id of the cluster the client is connected to, or null while it knows none. */
+    static UUID clusterId(HazelcastInstance client) {
+        if (client instanceof HazelcastClientProxy proxy && proxy.client != null) {
+            return proxy.client.getClientClusterService().getClusterId();
+        }
+        return null;
     }
 
     /** Deserializes what {@link TopicMessage#payload()} holds, with the client's classes and Compact schemas. */

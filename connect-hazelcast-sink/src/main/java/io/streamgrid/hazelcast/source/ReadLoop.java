@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionException;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The task's reading thread. It keeps one read in flight per cursor (a read waits on the member until there is an
  * item), takes each answer, checks it follows on from the cursor's sequence (a gap is counted, logged and handled
- * by the gap policy; a structure that starts again at a lower sequence was lost by the cluster and is read anew),
+ * by the gap policy; a structure that ends below it lost its newest items with a member, and is read on from its end;
+ * a new cluster, whose members all restarted, is read anew from each structure's oldest item),
  * and hands the items to {@code poll()} through the bounded handoff queue, which makes it wait when full. Failed
  * reads are made again after a second, from the same sequence, so nothing is skipped or read twice; while the
  * cluster is away the thread waits for it (at most {@code connect.hazelcast.cluster.outage.timeout}).
@@ -41,7 +43,7 @@ final class ReadLoop implements Runnable {
     }
 
     /** A read's answer, handed from Hazelcast's thread to the reading thread. */
-    private record Completion(Structure structure, Cursor cursor, ReadResultSet<?> read, Throwable error) {
+    private record Completion(Structure structure, Cursor cursor, int epoch, ReadResultSet<?> read, Throwable error) {
     }
 
     private final ClusterConnection connection;
@@ -57,6 +59,8 @@ final class ReadLoop implements Runnable {
     private BlockingQueue<Completion> completions;
     private volatile boolean running = true;
     private long awaySinceMs = -1;
+    /** The id of the cluster the cursors' sequences belong to; another one after all its members restarted. */
+    private UUID clusterSeen;
     private final CountDownLatch started = new CountDownLatch(1);
 
     ReadLoop(ClusterConnection connection, HazelcastClusterConfig cluster, List<Structure> structures,
@@ -91,6 +95,13 @@ final class ReadLoop implements Runnable {
                 if (!awaitCluster()) {
                     continue;
                 }
+                UUID cluster = HazelcastInternals.clusterId(connection.client());
+                if (cluster != null && !cluster.equals(clusterSeen)) {
+                    if (clusterSeen != null) {
+                        restartAll();
+                    }
+                    clusterSeen = cluster;
+                }
                 long now = System.currentTimeMillis();
                 long nextDue = now + RETRY_MS;
                 HazelcastInstance client = connection.client();
@@ -122,7 +133,9 @@ final class ReadLoop implements Runnable {
         try {
             Map<Structure, List<Cursor>> made = starts.cursors(connection.client(), structures);
             int count = made.values().stream().mapToInt(List::size).sum();
-            completions = new ArrayBlockingQueue<>(Math.max(1, count)); // at most one read in flight per cursor
+            // one read in flight per cursor, and the answer of one made before the cursor was moved
+            completions = new ArrayBlockingQueue<>(Math.max(2, 2 * count));
+            clusterSeen = HazelcastInternals.clusterId(connection.client());
             cursors = made;
             started.countDown();
         } catch (UnsupportedOperationException e) {
@@ -168,17 +181,18 @@ final class ReadLoop implements Runnable {
 
     private void read(HazelcastInstance client, Structure structure, Cursor cursor) {
         cursor.reading(true);
+        int epoch = cursor.epoch();
         try {
             structure.reads().read(client, cursor, structure.batch())
-                    .whenComplete((read, error) -> complete(new Completion(structure, cursor, read, error)));
+                    .whenComplete((read, error) -> complete(new Completion(structure, cursor, epoch, read, error)));
         } catch (RuntimeException e) { // the client refused the call at once (shut down, offline)
-            complete(new Completion(structure, cursor, null, e));
+            complete(new Completion(structure, cursor, epoch, null, e));
         }
     }
 
-    /** Hands a read's answer to the reading thread; there is room for one per cursor, so it never waits. */
+    /** Hands a read's answer to the reading thread; there is room for two per cursor, so it never waits. */
     private void complete(Completion completion) {
-        if (!completions.offer(completion)) { // cannot happen: at most one read in flight per cursor
+        if (!completions.offer(completion)) { // cannot happen: at most two answers per cursor are ever pending
             running = false;
             queue.fail(new IllegalStateException("No room for the answer of a read of " + completion.cursor()));
         }
@@ -186,6 +200,9 @@ final class ReadLoop implements Runnable {
 
     private void handle(Completion completion) throws InterruptedException {
         Cursor cursor = completion.cursor();
+        if (completion.epoch() != cursor.epoch()) {
+            return; // made before the cursor moved: its answer is of no use
+        }
         cursor.reading(false);
         if (completion.error() != null) {
             failed(completion.structure(), cursor, unwrap(completion.error()));
@@ -199,8 +216,8 @@ final class ReadLoop implements Runnable {
                 running = false;
                 return;
             }
-        } else if (first < expected) {
-            gaps.restarted(cursor, expected, first);
+        } else if (first < expected) { // the member moved the read back to the journal's next event
+            gaps.behind(cursor, expected, first);
         }
         HazelcastInstance client = connection.client();
         long readAt = System.currentTimeMillis();
@@ -229,9 +246,8 @@ final class ReadLoop implements Runnable {
             return;
         }
         if (error instanceof IllegalArgumentException && error.getMessage() != null
-                && error.getMessage().contains("too large")) { // beyond the tail: the cluster lost the ringbuffer
-            gaps.restarted(cursor, cursor.next(), 0);
-            cursor.next(0);
+                && error.getMessage().contains("too large")) { // beyond the tail: the newest items are gone
+            behindTheTail(structure, cursor);
             return;
         }
         if (error instanceof UnsupportedOperationException) {
@@ -260,6 +276,31 @@ final class ReadLoop implements Runnable {
                     cursor, cursor.next(), error.toString());
         }
         metrics.retry();
+    }
+
+    /** The ringbuffer ends below the cursor: go on from its end, the next item to come (what the journal does). */
+    private void behindTheTail(Structure structure, Cursor cursor) {
+        try {
+            long next = structure.reads().bounds(connection.client(), cursor).newest() + 1;
+            gaps.behind(cursor, cursor.next(), next);
+            cursor.restartAt(next);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        } catch (Exception e) { // the cluster went away again: asked again with the next read
+            cursor.retryAt(System.currentTimeMillis() + RETRY_MS);
+            LOG.debug("Could not learn where {} ends: {}", cursor, e.toString());
+        }
+    }
+
+    /** A new cluster (every member restarted): its structures are new, read each from its oldest item. */
+    private void restartAll() {
+        for (List<Cursor> structure : cursors.values()) {
+            for (Cursor cursor : structure) {
+                gaps.restarted(cursor, cursor.next());
+                cursor.restartAt(0);
+            }
+        }
     }
 
     private static Throwable unwrap(Throwable error) {

@@ -113,6 +113,30 @@ class SourceResilienceTest {
     }
 
     @Test
+    void aClusterWhoseMembersAllRestartedIsReadAnewFromItsOldestItems() throws Exception {
+        try (HazelcastMembers members = new HazelcastMembers(1); SourceHarness harness = new SourceHarness(members)) {
+            HazelcastSourceTask task = harness.start(harness.props(
+                    "INSERT INTO t SELECT * FROM restarted WITHTYPE RING_BUFFER"));
+            for (int i = 0; i < 5; i++) {
+                members.member(0).getRingbuffer("restarted").add("old-" + i);
+            }
+            harness.commit(task, SourceHarness.poll(task, 5));
+
+            members.stop(0);
+            await().atMost(Duration.ofSeconds(30)).until(() -> (Long) harness.metric("connected", null) == 0L);
+            Ringbuffer<Object> renewed = members.start(0).getRingbuffer("restarted"); // empty: a new cluster
+            for (int i = 0; i < 3; i++) {
+                renewed.add("new-" + i);
+            }
+
+            List<SourceRecord> after = SourceHarness.poll(task, 3);
+            assertThat(after).extracting(SourceRecord::value).as("the new ringbuffer's items, though their sequences "
+                    + "are below the task's").containsExactly("new-0", "new-1", "new-2");
+            assertThat(after).extracting(SourceResilienceTest::sequence).containsExactly(0L, 1L, 2L);
+        }
+    }
+
+    @Test
     void whenTheMemberOwningARingbufferOrAJournalPartitionDiesNothingIsLostOrRepeated() throws Exception {
         try (HazelcastMembers members = new HazelcastMembers(2, config -> config.addMapConfig(
                 new MapConfig("journal-*").setEventJournalConfig(new EventJournalConfig().setEnabled(true))));
