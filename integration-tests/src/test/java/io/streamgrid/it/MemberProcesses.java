@@ -14,7 +14,8 @@ import java.util.List;
 
 /**
  * Hazelcast members as separate processes (the test class path's Hazelcast jar), so a test can kill -9 one, in a
- * cluster of their own on loopback; and a client to read what they hold.
+ * cluster of their own on loopback; and a client to read what they hold. Maps device_state and journal-* have an
+ * event journal, ringbuffers big-* a capacity of 100,000.
  */
 final class MemberProcesses implements AutoCloseable {
 
@@ -76,6 +77,19 @@ final class MemberProcesses implements AutoCloseable {
                 "  properties:",
                 "    hazelcast.phone.home.enabled: false",
                 "    hazelcast.partition.count: 17",
+                // the maps the Hazelcast source reads (its config example's device_state, the tests' journal-*) keep
+                // an event journal, and the ringbuffers it reads in bulk (big-*) hold what the tests write
+                "  map:",
+                "    device_state:",
+                "      event-journal:",
+                "        enabled: true",
+                "    journal-*:",
+                "      event-journal:",
+                "        enabled: true",
+                "        capacity: 100000",
+                "  ringbuffer:",
+                "    big-*:",
+                "      capacity: 100000",
                 "  network:",
                 "    port:",
                 "      port: " + ports.get(index),
