@@ -2,8 +2,12 @@ package io.streamgrid.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastJsonValue;
 import io.streamgrid.simulators.CoapSensorSimulator;
@@ -13,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,19 +60,25 @@ import org.junit.jupiter.api.TestMethodOrder;
  * What a platform team's Prometheus and Grafana see of StreamGrid. A Kafka Connect 4.3 worker (a process from
  * Kafka's own jars, only our packaged plugins on plugin.path) runs the Prometheus JMX exporter agent with our rules
  * (deploy/monitoring/streamgrid-jmx-exporter.yaml) and every config example, with traffic: MQTT devices on
- * mosquitto, a CoAP server, a Hazelcast member, commands (some bad, some tombstones) written to Kafka, Sparkplug B
+ * mosquitto, a CoAP server, CoAP actuators, a Hazelcast member, commands (some bad, some tombstones) written to Kafka
+ * and to Hazelcast, Sparkplug B
  * messages with an undefined alias and seq gaps, and a broker restart. Checked from outside, over HTTP: every metric
  * of docs/metrics.md (read now, not listed here) is exported for every task with its labels and type, per statement
- * too, and the counters move.
- * Run alone: {@code mvn -B -q install -DskipTests && mvn -B -pl integration-tests verify -Dit.test=MonitoringIT}.
+ * too, and the counters move; the dashboard and the alert rules read only names the worker exports; where Prometheus
+ * and promtool are installed (.ci/run installs them) a real Prometheus, started from deploy/monitoring/prometheus.yml,
+ * scrapes the worker, evaluates every dashboard query and alert, and the dashboard is drawn from its answers.
+ * Run alone: {@code mvn -B -q install -DskipTests && mvn -B -pl integration-tests verify -Dit.test=MonitoringIT};
+ * {@code -Dstreamgrid.monitoring.picture=<png>} keeps the picture (docs/images/monitoring-dashboard.png) and
+ * {@code -Dstreamgrid.monitoring.seconds=N} lets the traffic run N seconds longer before it is taken.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MonitoringIT {
 
     static final Path METRICS_DOC = ConnectCluster.EXAMPLES.getParent().resolve("docs").resolve("metrics.md");
     private static final Path OUT = Path.of("target", "monitoring").toAbsolutePath();
-    /** The metric names the worker exported, for a look after the run. */
+    /** The metric names the worker exported, for a look after the run (the dashboard and alert checks use them). */
     static final Path SEEN_NAMES = OUT.resolve("scraped-metric-names.txt");
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern DOC_ROW = Pattern.compile("^\\| `([a-z-]+)` \\| (\\w+) \\| (.*)$", Pattern.MULTILINE);
     private static final Pattern EXTRA_TAG = Pattern.compile("extra tag (\\w+)=<");
 
@@ -75,8 +86,11 @@ class MonitoringIT {
     private static CompatibilityMatrixIT.HazelcastMember member;
     private static CoapSensorSimulator sensors;
     private static MqttDeviceSimulator devices;
+    private static CoapActuators actuators;
     private static KafkaRelease kafka;
+    private static PrometheusServer prometheus;
     private static Traffic traffic;
+    private static Instant started;
     /** Each connector the examples run, with its tasks' ids. */
     private static final Map<String, List<String>> TASKS = new LinkedHashMap<>();
     private static final Set<String> SEEN = new TreeSet<>();
@@ -117,8 +131,13 @@ class MonitoringIT {
         int coapPort = ConnectCluster.freeUdpPort();
         sensors = new CoapSensorSimulator("127.0.0.1", coapPort, 3);
         devices = new MqttDeviceSimulator(mosquitto.url(), 3);
+        actuators = new CoapActuators();
         kafka = new KafkaRelease("4.3", CompatibilityMatrixIT.TEST_JDK, dir, 1, Map.of(),
                 JmxExporterAgent.withOurRules());
+        if (PrometheusServer.installed()) {
+            prometheus = PrometheusServer.start(dir, List.of(kafka.metricsUrl(0).replaceAll("^http://|/metrics$", "")));
+        }
+        started = Instant.now();
         runEveryExample(coapPort);
         sensors.start(100);
         traffic = new Traffic(kafka.bootstrapServers(), mosquitto.url(), devices, member.client());
@@ -126,7 +145,7 @@ class MonitoringIT {
 
     @AfterAll
     static void stop() throws Exception {
-        for (AutoCloseable closeable : new AutoCloseable[] {traffic, kafka, devices, sensors, member,
+        for (AutoCloseable closeable : new AutoCloseable[] {traffic, prometheus, kafka, devices, sensors, actuators, member,
                 mosquitto}) {
             if (closeable != null) {
                 closeable.close();
@@ -149,6 +168,15 @@ class MonitoringIT {
                         + "-" + System.nanoTime());
                 replaceIfPresent(config, "connect.coap.uri", "coap://127.0.0.1:" + coapPort);
                 replaceIfPresent(config, "connect.hazelcast.cluster.members", member.address());
+                for (String key : List.copyOf(ConnectCluster.asMap(config).keySet())) {
+                    if (key.endsWith("bootstrap.servers")) { // e.g. the CoAP sink's reporter
+                        config.put(key, kafka.bootstrapServers());
+                    }
+                    if (key.endsWith(".kcql")) { // the CoAP sink's targets: the actuators
+                        config.put(key, config.get(key).asText().replace("coap://localhost:5683",
+                                "coap://" + actuators.address()));
+                    }
+                }
                 if (config.has("topics")) {
                     topics.addAll(List.of(config.get("topics").asText().split(",")));
                 }
@@ -328,11 +356,96 @@ class MonitoringIT {
                 .mapToDouble(name -> scraped.value(name, labels)).sum();
     }
 
+    @Test
+    @Order(3)
+    void theDashboardReadsOnlyExportedNamesAndPrometheusEvaluatesEveryQuery() {
+        assumeTrue(!SEEN.isEmpty(), "Skipped: the scrape test did not run");
+        GrafanaDashboard dashboard = GrafanaDashboard.read();
+        List<String> expressions = dashboard.expressions();
+        assertThat(expressions).as("the dashboard's queries").hasSizeGreaterThan(10);
+        for (String expr : expressions) {
+            assertThat(PromQl.metricNames(expr)).as("metric names in " + expr).isNotEmpty().isSubsetOf(SEEN);
+        }
+        assumeTrue(prometheus != null, "Skipped the evaluation: Prometheus is not installed at "
+                + PrometheusServer.BINARY + " (apt-get install prometheus; .ci/run does)");
+        for (String expr : expressions) {
+            prometheus.query(GrafanaDashboard.concrete(expr)); // an expression Prometheus cannot parse fails here
+        }
+    }
+
+    @Test
+    @Order(4)
+    void theAlertRulesReadOnlyExportedNamesAndPassPromtool() throws Exception {
+        assumeTrue(!SEEN.isEmpty(), "Skipped: the scrape test did not run");
+        Path monitoring = JmxExporterAgent.DEPLOY.resolve("monitoring");
+        JsonNode rules = YAML.readTree(monitoring.resolve("alerts.yaml").toFile());
+        Set<String> alerts = new TreeSet<>();
+        for (JsonNode group : rules.path("groups")) {
+            for (JsonNode rule : group.path("rules")) {
+                alerts.add(rule.path("alert").asText());
+                assertThat(PromQl.metricNames(rule.path("expr").asText())).as(rule.path("alert").asText())
+                        .isNotEmpty().isSubsetOf(SEEN);
+                assertThat(rule.path("annotations").path("summary").asText()).as("summary").isNotBlank();
+            }
+        }
+        assertThat(alerts).contains("StreamGridTaskFailed", "StreamGridSourceDropping", "StreamGridDeadLettersRising",
+                "StreamGridSinkOutageWaiting", "StreamGridLagGrowing");
+        assumeTrue(PrometheusServer.promtoolInstalled(), "Skipped promtool: it is not installed at "
+                + PrometheusServer.PROMTOOL + " (apt-get install prometheus brings it; .ci/run does)");
+        PrometheusServer.promtool(monitoring.toFile(), "check", "rules", "alerts.yaml");
+        PrometheusServer.promtool(monitoring.toFile(), "check", "config", "prometheus.yml");
+        PrometheusServer.promtool(monitoring.toFile(), "test", "rules", "alerts-test.yaml");
+        if (prometheus != null) {
+            // loaded by a Prometheus scraping the worker: each evaluates; the bad commands' dead letters fire one
+            await("the rules evaluated on the scraped data").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                Map<String, String> states = new LinkedHashMap<>();
+                for (JsonNode group : prometheus.rules().path("groups")) {
+                    for (JsonNode rule : group.path("rules")) {
+                        assertThat(rule.path("health").asText()).as(rule.path("name") + ": " + rule.path("lastError"))
+                                .isEqualTo("ok");
+                        states.put(rule.path("name").asText(), rule.path("state").asText());
+                    }
+                }
+                assertThat(states.keySet()).containsAll(alerts);
+                assertThat(states).containsEntry("StreamGridDeadLettersRising", "firing")
+                        .containsEntry("StreamGridTaskFailed", "inactive");
+            });
+        }
+    }
+
+    @Test
+    @Order(5)
+    void theDashboardIsDrawnFromWhatPrometheusScraped() throws Exception {
+        assumeTrue(prometheus != null, "Skipped: Prometheus is not installed at " + PrometheusServer.BINARY);
+        assumeTrue(Files.isExecutable(DashboardPicture.CHROMIUM), "Skipped: no Chromium at "
+                + DashboardPicture.CHROMIUM + " (apt-get install chromium; .ci/run does)");
+        long extra = Long.getLong("streamgrid.monitoring.seconds", 0);
+        Instant until = Instant.now().plusSeconds(extra);
+        await("the extra traffic time").atMost(Duration.ofSeconds(extra + 10)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> Instant.now().isAfter(until));
+        GrafanaDashboard dashboard = GrafanaDashboard.read();
+        Path html = OUT.resolve("dashboard.html");
+        int withData = DashboardPicture.writePage(dashboard, prometheus, started, Instant.now(),
+                "a Kafka Connect 4.3 worker running every config example, scraped by Prometheus every second "
+                        + "(MonitoringIT)", html);
+        long panels = dashboard.panels().stream().filter(p -> p.has("targets")).count();
+        System.out.println("MONITORING | " + withData + " of " + panels + " panels with data");
+        assertThat(withData).as("panels with data").isGreaterThanOrEqualTo((int) panels - 2);
+        Path png = OUT.resolve("dashboard.png");
+        DashboardPicture.screenshot(html, png, DashboardPicture.height(dashboard),
+                Files.createDirectories(OUT.resolve("chromium-profile")));
+        assertThat(Files.size(png)).as("the screenshot's size").isGreaterThan(50_000);
+        String keep = System.getProperty("streamgrid.monitoring.picture");
+        if (keep != null) {
+            Files.copy(png, Path.of(keep), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
     /**
-     * What keeps the counters moving: commands to the MQTT sink written to Kafka (every twelfth without a device id,
-     * a dead letter; every twelfth a tombstone, skipped) and to a Hazelcast reliable topic (the Hazelcast source's),
-     * MQTT device readings, and Sparkplug B data by an alias no BIRTH defined, its seq jumping. Errors are kept for
-     * the test to see.
+     * What keeps the counters moving: commands to the MQTT and CoAP sinks written to Kafka (every twelfth without a
+     * device id, a dead letter; every twelfth a tombstone, skipped) and to a Hazelcast reliable topic (the Hazelcast
+     * source's), MQTT device readings, and Sparkplug B data by an alias no BIRTH defined, its seq jumping. Errors are
+     * kept for the test to see.
      */
     private static final class Traffic implements AutoCloseable {
 
@@ -355,7 +468,8 @@ class MonitoringIT {
                 try {
                     devices.publish();
                     if (n % 3 == 0) {
-                        command(n);
+                        command("commands", n);
+                        command("coap_commands", n);
                     }
                     if (n % 10 == 5) {
                         hazelcast.getReliableTopic("commands").publish(new HazelcastJsonValue("{\"command_id\": \"h-"
@@ -373,7 +487,7 @@ class MonitoringIT {
             }, 0, 100, TimeUnit.MILLISECONDS);
         }
 
-        private void command(long n) {
+        private void command(String topic, long n) {
             long id = n / 3;
             String value;
             if (id % 12 == 5) {
@@ -384,7 +498,7 @@ class MonitoringIT {
                 value = "{\"command_id\": \"c-" + id + "\", \"device_id\": \"dev-" + id % 3
                         + "\", \"action\": \"interval\", \"value\": 5}";
             }
-            producer.send(new ProducerRecord<>("commands", "dev-" + id % 3, value));
+            producer.send(new ProducerRecord<>(topic, "dev-" + id % 3, value));
         }
 
         Exception failure() {
