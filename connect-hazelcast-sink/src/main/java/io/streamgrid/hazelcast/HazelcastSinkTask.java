@@ -4,6 +4,7 @@ import io.streamgrid.common.Version;
 import io.streamgrid.common.config.SinkErrorHandler;
 import io.streamgrid.common.metrics.ConnectorMetrics;
 import io.streamgrid.common.projection.RecordView;
+import io.streamgrid.hazelcast.writer.BadEntriesException;
 import io.streamgrid.hazelcast.writer.WriteEntry;
 import io.streamgrid.hazelcast.writer.Writers;
 import io.streamgrid.kcql.KcqlStatement;
@@ -118,7 +119,8 @@ public class HazelcastSinkTask extends SinkTask {
     @Override
     public void put(Collection<SinkRecord> records) {
         errors.throwIfRetryNotDue();
-        retryFailedBatches();
+        long deadline = pipes.deadline(); // one for the whole put(), however many structures it waits for
+        retryFailedBatches(deadline);
         int taken = 0;
         for (SinkRecord record : records) {
             Taken from = partitionOf(record);
@@ -130,8 +132,8 @@ public class HazelcastSinkTask extends SinkTask {
             route(record, from.partition);
         }
         metrics.recordsIn(taken);
-        pipes.sendDue();
-        collectResults();
+        pipes.sendDue(deadline);
+        collectResults(deadline);
     }
 
     private Taken partitionOf(SinkRecord record) {
@@ -206,11 +208,11 @@ public class HazelcastSinkTask extends SinkTask {
     }
 
     /** Takes finished batches; a batch that failed now goes to the error policy. */
-    private void collectResults() {
+    private void collectResults(long deadline) {
         for (Pipe pipe : pipes.all()) {
             if (pipe.collect()) {
                 if (pipe.hasFailed()) {
-                    applyPolicy(pipe);
+                    applyPolicy(pipe, deadline);
                 } else {
                     errors.succeeded();
                 }
@@ -223,22 +225,23 @@ public class HazelcastSinkTask extends SinkTask {
     /**
      * Failed batches are written again, in order, before any record behind them: as they were after a failure
      * that may heal; one entry at a time after one that cannot (see {@link #applyPolicy}). Not before every call
-     * of the batch that failed has ended: a call still on its way could land after the retry's.
+     * of the batch that failed has ended: a call still on its way could land after the retry's. The task does not
+     * wait for such calls: the batch stays failed, saying so, and the error policy's back-off brings the next try.
      */
-    private void retryFailedBatches() {
+    private void retryFailedBatches(long deadline) {
         List<Pipe> failed = pipes.failed();
         for (Pipe pipe : failed) {
             pipes.awaitInFlight(pipe);
             if (WriteFailures.of(pipe.failure()) == WriteFailures.PERMANENT) {
-                applyPolicy(pipe);
+                applyPolicy(pipe, deadline);
             } else {
-                pipes.retry(pipe);
+                pipes.retry(pipe, deadline);
             }
         }
         for (Pipe pipe : failed) {
             pipes.awaitInFlight(pipe);
             if (pipe.hasFailed()) {
-                applyPolicy(pipe);
+                applyPolicy(pipe, deadline);
             } else {
                 LOG.info("Retried batch for {} is written", pipe.description());
                 errors.succeeded();
@@ -252,12 +255,16 @@ public class HazelcastSinkTask extends SinkTask {
      * error handler (dead-letter queue, NOOP, or the task fails at once); the others are written. A failure
      * that may heal goes to the error policy: retry with back-off, fail, or drop (NOOP).
      */
-    private void applyPolicy(Pipe pipe) {
+    private void applyPolicy(Pipe pipe, long deadline) {
         Throwable cause = pipe.failure();
         if (WriteFailures.of(cause) == WriteFailures.PERMANENT) {
-            LOG.warn("{} failed with an error no retry can mend; writing its {} records one at a time to find the "
-                    + "bad ones: {}", pipe.description(), pipe.failedCount(), cause.toString());
-            cause = pipes.isolate(pipe, failure -> WriteFailures.of(failure) == WriteFailures.PERMANENT,
+            if (cause instanceof BadEntriesException) {
+                LOG.debug("{}: {}", pipe.description(), cause.getMessage());
+            } else {
+                LOG.warn("{} failed with an error no retry can mend; writing its {} records one at a time to find the "
+                        + "bad ones: {}", pipe.description(), pipe.failedCount(), cause.toString());
+            }
+            cause = pipes.isolate(pipe, deadline, failure -> WriteFailures.of(failure) == WriteFailures.PERMANENT,
                     (pending, failure) -> errors.badRecord(pending.record(), failure));
             if (cause == null) {
                 return;
@@ -285,7 +292,7 @@ public class HazelcastSinkTask extends SinkTask {
 
     @Override
     public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
-        pipes.flush();
+        pipes.flush(pipes.deadline());
         for (Pipe pipe : pipes.all()) {
             if (pipe.hasFailed()) {
                 LOG.warn("{} failed; its records stay uncommitted and are retried with the next records: {}",

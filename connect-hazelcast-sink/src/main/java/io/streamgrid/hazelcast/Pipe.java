@@ -1,6 +1,7 @@
 package io.streamgrid.hazelcast;
 
 import io.streamgrid.common.metrics.ConnectorMetrics;
+import io.streamgrid.hazelcast.writer.BadEntriesException;
 import io.streamgrid.hazelcast.writer.Fence;
 import io.streamgrid.hazelcast.writer.FullStructureException;
 import io.streamgrid.hazelcast.writer.StructureWriter;
@@ -9,12 +10,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -39,14 +43,17 @@ import org.slf4j.LoggerFactory;
  * Each batch is fenced ({@link Fence}): when it times out its generation ends, and its writer makes no further call.
  * Calls already made cannot be taken back, so nothing else is sent to the structure (neither the retry nor a newer
  * batch) until every call of the timed-out batch has ended; otherwise an older value could land over a newer one.
+ * Its place among the task's batches in flight ({@link InFlightBudget}) stays taken until then too.
  * <p>
  * <b>Threads.</b> The task thread calls everything here. One other thread enters: the task's follow-on thread, only
- * through {@link #followOn}, when a batch is acknowledged and entries wait behind it: it takes the batch's result
- * and sends them at once, in the acknowledged batch's place among the task's batches in flight
- * ({@link InFlightBudget}). Without it they would wait for the task's next {@code put}, which at a low rate comes
- * a whole record interval later (issue #18). Failures are always left to the task thread. Hazelcast's threads and
- * the writers' executors only complete a batch's futures and close its fence; they never touch the state.
- * Every method that reads or changes the state holds the pipe's monitor, and no method waits while holding it.
+ * through {@link #followOn}, when a batch is acknowledged: it takes the batch's result and sends what is due behind
+ * it at once, in the acknowledged batch's place. Without it those entries would wait for the task's next
+ * {@code put}, which at a low rate comes a whole record interval later (issue #18). Failures are always left to the
+ * task thread. Hazelcast's threads and the writers' executors only complete a batch's futures, close its fence and
+ * give its place back; they never touch the state. Every method that reads or changes the state holds the pipe's
+ * monitor, and none waits or calls Hazelcast while holding it: a batch is marked in flight under the monitor and its
+ * writer made and called after it is released ({@link #start}), since making a writer (ICACHE opens its cache) and
+ * making a call (serializing a large batch) take time that the other thread would spend blocked.
  */
 final class Pipe {
 
@@ -77,29 +84,41 @@ final class Pipe {
     private static final class Batch {
         final List<Pending> entries;
         final Fence fence;
-        /** Completes once every call the writer made for the batch has ended. */
-        final CompletableFuture<Void> calls;
-        /** The calls' result, or a TimeoutException after the write timeout. */
-        final CompletableFuture<Void> result;
+        /** Completes once every call the writer made for the batch has ended (relayed from the writer's stage). */
+        final CompletableFuture<Void> calls = new CompletableFuture<>();
+        /**
+         * The calls' result, or a TimeoutException after the write timeout. A failed batch's fence is closed before
+         * this completes, so whoever sees the failure sees the batch fenced off.
+         */
+        final CompletableFuture<Void> result = new CompletableFuture<>();
         final long sentNanos = System.nanoTime();
         /** Whether the batch holds a place in the task's budget (the one-at-a-time writes of a failed batch do not). */
         final boolean holdsPlace;
 
-        Batch(List<Pending> entries, Fence fence, CompletableFuture<Void> calls, Duration timeout, boolean holdsPlace) {
+        Batch(List<Pending> entries, Fence fence, boolean holdsPlace) {
             this.entries = entries;
             this.fence = fence;
-            this.calls = calls;
-            this.result = calls.copy().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
             this.holdsPlace = holdsPlace;
-            result.whenComplete((ok, failure) -> {
+        }
+
+        /** The writer made its calls: their end is the batch's, unless the write timeout comes first. */
+        void started(CompletionStage<Void> written, Duration timeout, InFlightBudget budget) {
+            written.whenComplete((ok, failure) -> complete(calls, failure));
+            calls.copy().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((ok, failure) -> {
                 if (failure != null) {
                     fence.close(); // the batch is given up: its writer makes no further call
                 }
+                complete(result, failure);
+                budget.changed(); // a task waiting for a place looks again
             });
         }
 
-        boolean running() {
-            return !calls.isDone();
+        private static void complete(CompletableFuture<Void> future, Throwable failure) {
+            if (failure == null) {
+                future.complete(null);
+            } else {
+                future.completeExceptionally(failure);
+            }
         }
     }
 
@@ -113,10 +132,16 @@ final class Pipe {
     private final PendingBuffer buffer;
     private long firstBufferedNanos;
     private Batch inFlight;
-    /** The latest batch sent; after its result was taken its calls may still run (it timed out). */
-    private Batch last;
+    /**
+     * The calls of the latest batch sent, until they have ended: after its result was taken they may still run (it
+     * timed out). Only the calls, not the batch: its entries and records are not kept for them.
+     */
+    private CompletableFuture<Void> lastCalls;
+    private long lastSentNanos;
     private List<Pending> failed;
     private Throwable failure;
+    /** Entries of the failed batch the writer refused as bad data, with its reasons: reported, not written again. */
+    private final Map<Pending, RuntimeException> refused = new IdentityHashMap<>();
     /** Partitions the task lost while a batch holding their entries was in flight: never retried. */
     private final Set<TopicPartition> lostInFlight = new HashSet<>();
     private StructureWriter writer;
@@ -169,7 +194,14 @@ final class Pipe {
 
     /** Whether a batch is in flight, or calls of a batch that timed out are still running: nothing may go now. */
     synchronized boolean busy() {
-        return inFlight != null || (last != null && last.running());
+        return inFlight != null || callsRunning();
+    }
+
+    private boolean callsRunning() {
+        if (lastCalls != null && lastCalls.isDone()) {
+            lastCalls = null;
+        }
+        return lastCalls != null;
     }
 
     synchronized boolean hasFailed() {
@@ -210,44 +242,40 @@ final class Pipe {
      * task's budget. False when a batch is in flight or still running, nothing waits, or no place is free. One batch
      * in flight per structure keeps Kafka order.
      */
-    synchronized boolean dispatch() {
-        if (closed || busy() || (failed == null && buffer.isEmpty()) || !shared.budget().tryTake()) {
-            return false;
+    boolean dispatch() {
+        Batch batch;
+        synchronized (this) {
+            if (closed || busy() || (failed == null && buffer.isEmpty()) || !shared.budget().tryTake()) {
+                return false;
+            }
+            batch = next(true);
         }
-        sendNext(true);
+        start(batch);
         return true;
     }
 
-    /** Sends the failed batch, or else the buffer; the caller made sure one waits and nothing is in the way. */
-    private void sendNext(boolean holdsPlace) {
+    /** The failed batch, or else the buffer, as the batch in flight; the caller made sure one waits and may go. */
+    private Batch next(boolean holdsPlace) {
         List<Pending> entries;
         if (failed != null) {
             entries = failed;
             failed = null;
             failure = null;
+            refused.clear(); // sent whole again: the writer judges them again
             shared.metrics().retry();
         } else {
             entries = buffer.takeAll(); // everything waiting: the writer makes calls of at most batchSize of it
             shared.buffered().addAndGet(-entries.size());
         }
-        send(entries, holdsPlace);
+        return inFlight(entries, holdsPlace);
     }
 
-    private Batch send(List<Pending> entries, boolean holdsPlace) {
-        List<WriteEntry> writes = new ArrayList<>(entries.size());
-        entries.forEach(p -> writes.add(p.entry()));
-        Fence fence = Fence.next(generation);
-        CompletableFuture<Void> calls;
-        try {
-            calls = writer().write(writes, fence).toCompletableFuture();
-        } catch (RuntimeException | LinkageError e) {
-            // a writer that cannot be made or called (a class the plugin cannot load, too) is a failed write, never
-            // a batch left in flight with no result: on the follow-on thread nobody would see the error
-            calls = CompletableFuture.failedFuture(e);
-        }
-        Batch batch = new Batch(entries, fence, calls, shared.timeout(), holdsPlace);
+    /** Marks a batch of these entries in flight; {@link #start} then makes its calls, without the monitor. */
+    private Batch inFlight(List<Pending> entries, boolean holdsPlace) {
+        Batch batch = new Batch(entries, Fence.next(generation), holdsPlace);
         inFlight = batch;
-        last = batch;
+        lastCalls = batch.calls;
+        lastSentNanos = batch.sentNanos;
         if (holdsPlace && shared.followOn() != null) {
             batch.result.thenRunAsync(() -> followOn(batch), shared.followOn());
         }
@@ -255,29 +283,59 @@ final class Pipe {
     }
 
     /**
-     * The follow-on thread's way in: the batch {@code acknowledged} was written. Takes its result (unless the task
-     * thread got there first or the pipe is closed) and sends what waits behind it in its place, unless that may
-     * still linger or the task thread waits for a place (it then gets this one, and sends the entries itself).
+     * Makes the calls of a batch marked in flight, without holding the monitor. Only the thread that marked it gets
+     * here, and nothing else is sent to the structure before the batch has ended.
      */
-    private synchronized void followOn(Batch acknowledged) {
-        if (closed || inFlight != acknowledged) {
-            return;
-        }
-        boolean placeUsed = false;
+    private void start(Batch batch) {
+        List<WriteEntry> writes = new ArrayList<>(batch.entries.size());
+        batch.entries.forEach(p -> writes.add(p.entry()));
+        CompletionStage<Void> written;
         try {
-            take(acknowledged);
-            acknowledgedUnseen = true;
-            if (!shared.budget().taskWaits() && failed == null && due()) {
-                sendNext(true);
-                placeUsed = true;
+            written = writer().write(writes, batch.fence);
+        } catch (RuntimeException | LinkageError e) {
+            // a writer that cannot be made or called (a class the plugin cannot load, too) is a failed write, never
+            // a batch left in flight with no result: on the follow-on thread nobody would see the error
+            written = CompletableFuture.failedFuture(e);
+        }
+        batch.started(written, shared.timeout(), shared.budget());
+    }
+
+    /** Gives the batch's place back once its calls have ended (at once when they have). */
+    private void releasePlace(Batch batch) {
+        if (batch.holdsPlace) {
+            InFlightBudget budget = shared.budget();
+            batch.calls.whenComplete((ok, failure) -> budget.giveBack());
+        }
+    }
+
+    /**
+     * The follow-on thread's way in: the batch {@code acknowledged} was written (so its calls have ended). Takes its
+     * result (unless the task thread got there first or the pipe is closed) and sends what is due behind it in its
+     * place; else gives the place back. It never takes a place of its own, so whoever sends, at most
+     * {@code connect.hazelcast.max.in.flight} batches are in flight; a task waiting for a place meanwhile waits at
+     * most for what was buffered already (only the task buffers), and wakes at the place given back.
+     */
+    private void followOn(Batch acknowledged) {
+        Batch next = null;
+        synchronized (this) {
+            if (closed || inFlight != acknowledged) {
+                return;
             }
-        } catch (RuntimeException e) {
-            LOG.warn("Sending the entries behind an acknowledged batch to {} failed; the task sends them with its next"
-                    + " records: {}", description, e.toString());
-        } finally {
-            if (!placeUsed) {
-                shared.budget().giveBack();
+            try {
+                take(acknowledged);
+                acknowledgedUnseen = true;
+                if (failed == null && due()) {
+                    next = next(true);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Sending the entries behind an acknowledged batch to {} failed; the task sends them with its next"
+                        + " records: {}", description, e.toString());
             }
+        }
+        if (next == null) {
+            releasePlace(acknowledged);
+        } else {
+            start(next);
         }
     }
 
@@ -295,22 +353,44 @@ final class Pipe {
         }
         Batch batch = inFlight;
         take(batch);
-        if (batch.holdsPlace) {
-            shared.budget().giveBack();
-        }
+        releasePlace(batch); // a batch that timed out holds it until its calls have ended
         return true;
     }
 
-    /** Records the finished batch in flight: delivered, or (from the first entry not written) failed. */
+    /** Whether the batch in flight has finished with a result the task must take (a failure, or no follow-on). */
+    synchronized boolean finishedForTheTask() {
+        return inFlight != null && inFlight.result.isDone()
+                && (inFlight.result.isCompletedExceptionally() || !inFlight.holdsPlace || shared.followOn() == null);
+    }
+
+    /**
+     * Records the finished batch in flight: delivered, or failed from the first entry not written, or (the writer
+     * refused some entries as bad data) delivered but for those.
+     */
     private void take(Batch batch) {
         List<Pending> entries = batch.entries;
-        int written = entries.size();
+        List<Pending> delivered = entries;
         try {
             batch.result.join();
         } catch (RuntimeException e) {
             failure = unwrap(e);
-            written = failure instanceof FullStructureException full ? full.written() : 0;
-            failed = new ArrayList<>(entries.subList(written, entries.size()));
+            if (failure instanceof BadEntriesException bad) {
+                delivered = new ArrayList<>(entries.size());
+                failed = new ArrayList<>();
+                for (int i = 0; i < entries.size(); i++) {
+                    RuntimeException reason = bad.reason(i);
+                    if (reason == null) {
+                        delivered.add(entries.get(i));
+                    } else {
+                        failed.add(entries.get(i));
+                        refused.put(entries.get(i), reason);
+                    }
+                }
+            } else {
+                int written = failure instanceof FullStructureException full ? full.written() : 0;
+                delivered = entries.subList(0, written);
+                failed = new ArrayList<>(entries.subList(written, entries.size()));
+            }
             failed.removeIf(p -> lostInFlight.contains(p.partition()));
             shared.metrics().failedBatch();
             if (failed.isEmpty()) {
@@ -318,14 +398,15 @@ final class Pipe {
             }
         }
         lostInFlight.clear();
-        recordDelivered(entries.subList(0, written), batch.sentNanos);
+        recordDelivered(delivered, batch.sentNanos);
         inFlight = null;
     }
 
     /**
      * Writes the failed batch again one entry at a time, in order, so that a failure no retry can mend is pinned
      * to its entry: each entry that fails with such a failure is handed to {@code failedForGood} (which reports
-     * it, or throws to fail the task) and leaves the batch. A transient failure stops the walk and leaves that
+     * it, or throws to fail the task) and leaves the batch; an entry the writer refused as bad data is handed over
+     * with the writer's reason, without writing it again. A transient failure stops the walk and leaves that
      * entry and the rest failed. Returns that transient failure, or null when nothing is left. The caller holds a
      * place for these writes and made sure nothing is in flight or running.
      */
@@ -337,20 +418,29 @@ final class Pipe {
         }
         for (int i = 0; rest != null && i < rest.size(); i++) {
             Pending pending = rest.get(i);
-            Batch one;
+            Throwable cause;
+            Batch one = null;
             synchronized (this) {
-                one = send(List.of(pending), false);
-            }
-            Throwable cause = outcome(one);
-            synchronized (this) {
-                inFlight = null;
+                cause = refused.remove(pending);
                 if (cause == null) {
-                    recordDelivered(one.entries, one.sentNanos);
-                    continue;
+                    one = inFlight(List.of(pending), false);
+                }
+            }
+            if (one != null) {
+                start(one);
+                cause = outcome(one);
+            }
+            synchronized (this) {
+                if (one != null) {
+                    inFlight = null;
+                    if (cause == null) {
+                        recordDelivered(one.entries, one.sentNanos);
+                        continue;
+                    }
+                    shared.metrics().failedBatch();
                 }
                 failed = new ArrayList<>(rest.subList(i, rest.size()));
                 failure = cause;
-                shared.metrics().failedBatch();
             }
             if (!forGood.test(cause)) {
                 return cause;
@@ -359,6 +449,16 @@ final class Pipe {
         }
         dropFailed();
         return null;
+    }
+
+    /** Gives back the place the task took for {@link #isolateFailed} once the calls it made have ended. */
+    void givePlaceBackWhenCallsEnd() {
+        CompletableFuture<Void> calls;
+        synchronized (this) {
+            calls = callsRunning() ? lastCalls : CompletableFuture.completedFuture(null);
+        }
+        InFlightBudget budget = shared.budget();
+        calls.whenComplete((ok, failure) -> budget.giveBack());
     }
 
     /** Waits for a batch's result; null when it was written. */
@@ -424,30 +524,39 @@ final class Pipe {
     }
 
     /**
-     * Waits, at most the write timeout, until every call of the last batch has ended; true when they have. While a
-     * failed batch waits behind calls still running, its failure says so.
+     * Whether every call of the last batch has ended; never waits. While a failed batch waits behind calls still
+     * running, its failure says so (the error policy's back-off brings the next look).
      */
-    boolean awaitCallsEnded() throws InterruptedException {
-        Batch batch;
-        synchronized (this) {
-            batch = last;
-        }
-        if (batch == null || !batch.running()) {
+    synchronized boolean callsEnded() {
+        if (!callsRunning()) {
             return true;
         }
+        if (failed != null) {
+            failure = new TimeoutException("calls of the batch that timed out " + TimeUnit.NANOSECONDS
+                    .toMillis(System.nanoTime() - lastSentNanos) + " ms ago are still running at Hazelcast; "
+                    + "it is written again once they have ended");
+        }
+        return false;
+    }
+
+    /**
+     * Waits until every call of the last batch has ended, at most until {@code deadlineNanos} (one deadline for all
+     * the structures a put() or an offset commit waits for); true when they have.
+     */
+    boolean awaitCallsEnded(long deadlineNanos) throws InterruptedException {
+        CompletableFuture<Void> calls;
+        synchronized (this) {
+            if (!callsRunning()) {
+                return true;
+            }
+            calls = lastCalls;
+        }
         try {
-            batch.calls.get(shared.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            calls.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (ExecutionException | CancellationException e) {
             // ended: how is the batch's own result
         } catch (TimeoutException e) {
-            synchronized (this) {
-                if (failed != null && last == batch) {
-                    failure = new TimeoutException("calls of the batch that timed out " + TimeUnit.NANOSECONDS
-                            .toMillis(System.nanoTime() - batch.sentNanos) + " ms ago are still running at Hazelcast; "
-                            + "it is written again once they have ended");
-                }
-            }
-            return false;
+            return callsEnded();
         }
         return true;
     }
@@ -456,6 +565,7 @@ final class Pipe {
     synchronized void dropFailed() {
         failed = null;
         failure = null;
+        refused.clear();
     }
 
     /** The lowest offset of {@code partition} not yet acknowledged in this pipe. */
@@ -492,6 +602,7 @@ final class Pipe {
         shared.buffered().addAndGet(-buffer.removeIf(p -> partitions.contains(p.partition())));
         if (failed != null) {
             failed.removeIf(p -> partitions.contains(p.partition()));
+            refused.keySet().removeIf(p -> partitions.contains(p.partition()));
             if (failed.isEmpty()) {
                 dropFailed();
             }
@@ -508,30 +619,53 @@ final class Pipe {
         return idle;
     }
 
-    private synchronized StructureWriter writer() {
-        if (writer == null) {
-            writer = writers.get();
+    /**
+     * The structure's writer, made at the first write after the pipe opened or the client was replaced. Called
+     * without the monitor, by the one thread sending a batch now: making it may take round trips to the cluster.
+     */
+    private StructureWriter writer() {
+        synchronized (this) {
+            if (writer != null) {
+                return writer;
+            }
         }
-        return writer;
+        StructureWriter made = writers.get();
+        synchronized (this) {
+            if (!closed) {
+                writer = made;
+                return made;
+            }
+        }
+        made.close();
+        throw new IllegalStateException(description + " was closed while its writer was being made");
     }
 
     /** The client was replaced: the next write makes a new writer, on the new client. */
-    synchronized void resetWriter() {
-        if (writer != null) {
-            writer.close();
+    void resetWriter() {
+        StructureWriter old;
+        synchronized (this) {
+            old = writer;
+            writer = null;
         }
-        writer = null;
+        if (old != null) {
+            old.close();
+        }
     }
 
     /**
      * Releases the writer's own resources; the task closes the client. Nothing follows on after it, and a batch
      * still in flight makes no further call.
      */
-    synchronized void close() {
-        closed = true;
-        generation.incrementAndGet();
-        if (writer != null) {
-            writer.close();
+    void close() {
+        StructureWriter old;
+        synchronized (this) {
+            closed = true;
+            generation.incrementAndGet();
+            old = writer;
+            writer = null;
+        }
+        if (old != null) {
+            old.close();
         }
     }
 

@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Predicate;
@@ -22,6 +24,12 @@ import org.slf4j.LoggerFactory;
  * {@code connect.hazelcast.max.in.flight} are in flight. A structure's pipe opens at its first record. One named
  * from the data ({@code INSERT INTO `telemetry_${site}`}) closes again after a commit interval in which it had
  * nothing to write (see {@link #closeIdle()}), so a task holds only the structures it is using.
+ * <p>
+ * <b>How long the task waits.</b> For a batch's result at most the write timeout, which the batch carries; while
+ * results are on their way the task waits for them (back-pressure). For calls that outlived their batch's timeout it
+ * waits only until one deadline per {@code put()} or offset commit ({@link #deadline()}), shared by every structure,
+ * or not at all where the error policy's back-off brings the next try: waiting a write timeout for each structure
+ * in turn kept one {@code put()} for N write timeouts, past {@code max.poll.interval.ms} with enough of them.
  * <p>
  * The task thread calls everything here; only {@link #count()} is read on other threads (by the metrics).
  */
@@ -99,22 +107,30 @@ final class Pipes {
     }
 
     /**
+     * The deadline of one put() or offset commit, for waiting on calls that outlived their batch's timeout: one
+     * write timeout from now, shared by every structure the call waits for.
+     */
+    long deadline() {
+        return System.nanoTime() + shared.timeout().toNanos();
+    }
+
+    /**
      * Sends every pipe's buffer that is due (a whole batch, or entries that lingered long enough). A pipe whose
      * batch is in flight keeps buffering behind it, up to {@link #BACKLOG_BATCHES} batches; then the task waits
-     * for that batch (back-pressure).
+     * for that batch (back-pressure), and for calls of a timed-out batch still running, until {@code deadline}.
      */
-    void sendDue() {
+    void sendDue(long deadline) {
         for (Open structure : open.values()) {
             Pipe pipe = structure.pipe();
             while (pipe.due()) {
-                if (!sendDue(pipe)) {
+                if (!sendDue(pipe, deadline)) {
                     break;
                 }
             }
         }
     }
 
-    private boolean sendDue(Pipe pipe) {
+    private boolean sendDue(Pipe pipe, long deadline) {
         if (pipe.busy()) {
             if (pipe.buffered() < BACKLOG_BATCHES * pipe.batchSize()) {
                 return false; // it goes after the batch in flight
@@ -122,58 +138,67 @@ final class Pipes {
             if (awaitBatchInFlight(pipe)) {
                 return false; // the follow-on sent the buffer: fill it again meanwhile
             }
-            if (!awaitCallsEnded(pipe)) {
+            if (!awaitCallsEnded(pipe, deadline)) {
                 return false; // a timed-out batch's calls still run: the buffer waits for them
             }
         }
-        return sendBuffered(pipe);
+        return sendBuffered(pipe, deadline);
     }
 
     /** Sends what the pipe buffers once a place is free; false when something is in its way. */
-    private boolean sendBuffered(Pipe pipe) {
+    private boolean sendBuffered(Pipe pipe, long deadline) {
         while (pipe.canSendBuffered()) {
             if (pipe.dispatch()) {
                 return true;
             }
-            awaitPlace();
+            if (!awaitPlace(deadline)) {
+                return false;
+            }
         }
         return false;
     }
 
     /**
-     * Sends a failed batch again once the calls of the batch that failed have ended (waiting at most the write
-     * timeout) and a place is free; false when they are still running.
+     * Sends a failed batch again once a place is free; false while the calls of the batch that failed are still
+     * running (it does not wait for them: the error policy's back-off brings the next try, and the failure says why).
      */
-    boolean retry(Pipe pipe) {
-        if (!awaitCallsEnded(pipe)) {
+    boolean retry(Pipe pipe, long deadline) {
+        if (!pipe.callsEnded()) {
             return false;
         }
         while (pipe.canRetry()) {
             if (pipe.dispatch()) {
                 return true;
             }
-            awaitPlace();
+            if (!awaitPlace(deadline)) {
+                return false;
+            }
         }
         return false;
     }
 
     /**
      * Writes a failed batch again one entry at a time (see {@link Pipe#isolateFailed}), in a place of its own,
-     * once the calls of the batch that failed have ended; returns the failure left, or null when nothing is left.
+     * once the calls of the batch that failed have ended (it does not wait for them); returns the failure left, or
+     * null when nothing is left.
      */
-    Throwable isolate(Pipe pipe, Predicate<Throwable> forGood, BiConsumer<Pipe.Pending, Throwable> failedForGood) {
-        if (!awaitCallsEnded(pipe)) {
+    Throwable isolate(Pipe pipe, long deadline, Predicate<Throwable> forGood,
+                      BiConsumer<Pipe.Pending, Throwable> failedForGood) {
+        if (!pipe.callsEnded()) {
             return pipe.failure();
         }
         while (!shared.budget().tryTake()) {
-            awaitPlace();
+            if (!awaitPlace(deadline)) {
+                return new TimeoutException("all " + shared.budget().inUse() + " places for batches in flight "
+                        + "stayed taken for " + shared.timeout().toMillis() + " ms by calls of batches that timed out");
+            }
         }
         try {
             return pipe.isolateFailed(forGood, failedForGood);
         } catch (InterruptedException e) {
             throw interrupted(e);
         } finally {
-            shared.budget().giveBack();
+            pipe.givePlaceBackWhenCallsEnd();
         }
     }
 
@@ -181,18 +206,22 @@ final class Pipes {
      * Writes every buffered entry, a batch at a time per structure, as many structures at once as there are places;
      * stops at a failure. Whether anything is left is asked after the wait: the follow-on may have taken a batch's
      * acknowledgement and left a young buffer to linger. A pipe behind a timed-out batch whose calls still run keeps
-     * its buffer for later.
+     * its buffer for later, and so do pipes that find no place before {@code deadline} while such calls hold them.
      */
-    void flush() {
+    void flush(long deadline) {
         boolean left = true;
         while (left) {
+            boolean sent = false;
             for (Open structure : open.values()) {
-                sendBuffered(structure.pipe());
+                sent |= sendBuffered(structure.pipe(), deadline);
             }
             left = false;
             for (Open structure : open.values()) {
                 awaitInFlight(structure.pipe());
                 left |= structure.pipe().canSendBuffered();
+            }
+            if (!sent && System.nanoTime() - deadline >= 0) {
+                return; // no place came free: calls of timed-out batches hold them
             }
         }
     }
@@ -207,24 +236,37 @@ final class Pipes {
     }
 
     /**
-     * Waits for one batch in flight, so that its place is free again. The follow-on leaves its place to the task
-     * while the task waits.
+     * Waits until a place is free: takes the result of every batch that finished with one the task must take (a
+     * failure, or a batch with no follow-on), and looks again at each change (a place given back, a result arriving),
+     * whichever structure it comes from. While results are on their way it waits for them (each comes within the
+     * write timeout); once none is, only places held by calls of timed-out batches are left, and it waits for those
+     * until {@code deadline}. False when none came free by then.
      */
-    private void awaitPlace() {
-        Pipe holder = open.values().stream().map(Open::pipe).filter(Pipe::inFlight).findFirst().orElse(null);
-        if (holder == null) {
-            if (shared.budget().tryTake()) { // taken back meanwhile
-                shared.budget().giveBack();
-                return;
+    private boolean awaitPlace(long deadline) {
+        InFlightBudget budget = shared.budget();
+        long margin = shared.timeout().toNanos() + TimeUnit.SECONDS.toNanos(1);
+        while (true) {
+            long seen = budget.changes();
+            boolean resultsPending = false;
+            for (Open structure : open.values()) {
+                Pipe pipe = structure.pipe();
+                if (pipe.finishedForTheTask()) {
+                    pipe.collect(); // a failure is the task's to handle; its place is free once its calls have ended
+                }
+                resultsPending |= pipe.inFlight();
             }
-            throw new IllegalStateException("no batch is in flight, yet all " + shared.budget().inUse()
-                    + " places for batches in flight are taken");
-        }
-        shared.budget().taskWaits(true);
-        try {
-            awaitBatchInFlight(holder);
-        } finally {
-            shared.budget().taskWaits(false);
+            if (budget.hasFree()) {
+                return true;
+            }
+            long now = System.nanoTime();
+            if (!resultsPending && now - deadline >= 0) {
+                return false;
+            }
+            try {
+                budget.awaitChange(seen, resultsPending ? now + margin : deadline);
+            } catch (InterruptedException e) {
+                throw interrupted(e);
+            }
         }
     }
 
@@ -236,9 +278,9 @@ final class Pipes {
         }
     }
 
-    private static boolean awaitCallsEnded(Pipe pipe) {
+    private static boolean awaitCallsEnded(Pipe pipe, long deadline) {
         try {
-            return pipe.awaitCallsEnded();
+            return pipe.awaitCallsEnded(deadline);
         } catch (InterruptedException e) {
             throw interrupted(e);
         }
