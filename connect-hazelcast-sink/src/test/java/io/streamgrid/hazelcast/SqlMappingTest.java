@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.hazelcast.sql.SqlResult;
 import com.hazelcast.sql.SqlRow;
 import io.streamgrid.common.testing.RecordingSinkTaskContext;
+import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import javax.management.ObjectName;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigValue;
@@ -196,6 +198,40 @@ class SqlMappingTest {
                 .hasMessageContaining("'temp'").hasMessageContaining("DECIMAL").hasMessageContaining("hot");
         assertThat(query("SELECT __key, temp FROM \"" + map + "\" ORDER BY __key"))
                 .containsExactly(List.of("d1", dec("21.5")), List.of("d3", dec("19")), List.of("d4", dec("18.5")));
+    }
+
+    /**
+     * One value that does not fit its column costs its batch nothing: the others are written together, in one call,
+     * and only that record is bad data. The whole batch failed, and every record of it was written again on its own.
+     */
+    @Test
+    void aCompactValueItsColumnCannotHoldLeavesTheRestOfItsBatchOneWrite() throws Exception {
+        String connector = "sql-" + suffix;
+        RecordingSinkTaskContext context = new RecordingSinkTaskContext(true);
+        HazelcastSinkTask task = WITH_SQL.start(context, "UPSERT INTO " + map + " SELECT * FROM " + topic
+                + " PK device_id WITHFORMAT COMPACT STOREAS IMAP (compactType = 'Batch" + suffix
+                + "', sqlMapping = true)", "name", connector);
+        putAndFlush(task, List.of(json(0, "{\"device_id\":\"d0\",\"temp\":21.5}"))); // temp: DECIMAL
+        double callsBefore = metric(connector, "batches-total");
+        List<SinkRecord> records = new ArrayList<>();
+        for (int i = 1; i <= 50; i++) {
+            records.add(json(i, "{\"device_id\":\"d" + i + "\",\"temp\":" + (i == 25 ? "\"hot\"" : i) + "}"));
+        }
+        task.put(records);
+        task.preCommit(Map.of());
+        putAndFlush(task, List.of(json(51, "{\"device_id\":\"d51\",\"temp\":18.5}")));
+
+        assertThat(metric(connector, "batches-total") - callsBefore)
+                .as("write calls: the 49 good records together, then the next record").isEqualTo(2.0);
+        assertThat(context.deadLetters).extracting(SinkRecord::kafkaOffset).containsExactly(25L);
+        assertThat(context.deadLetterErrors.get(0)).hasMessageContaining("'d25'").hasMessageContaining("'temp'")
+                .hasMessageContaining("DECIMAL").hasMessageContaining("hot");
+        assertThat(query("SELECT COUNT(*) FROM \"" + map + "\"")).containsExactly(List.of(51L));
+    }
+
+    private static double metric(String connector, String name) throws Exception {
+        return ((Number) ManagementFactory.getPlatformMBeanServer().getAttribute(
+                new ObjectName("kafka.connect:type=plugins,connector=" + connector + ",task=0"), name)).doubleValue();
     }
 
     @Test

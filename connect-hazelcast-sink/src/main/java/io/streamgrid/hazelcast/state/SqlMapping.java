@@ -12,10 +12,12 @@ import com.hazelcast.sql.SqlRow;
 import io.streamgrid.hazelcast.writer.WriteEntry;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.BinaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * field), so a field must have one kind in every record of the map. A column's type, once made, is that kind for
  * good: each value is brought to its columns' kinds before it is written where that loses nothing (21 to 21.0 for
  * a DOUBLE column, any scalar to text for a VARCHAR one), and a value that does not fit (21.5 or "hot" for a
- * BIGINT column) is bad data, named, rather than a record that breaks every query of the map. Widening such a
+ * BIGINT column) is bad data, named, rather than a record that breaks every query of the map; it is handed back
+ * on its own, and the rest of its batch is written as one. Widening such a
  * column would mean rewriting every stored record while other tasks go on writing the old kind; instead
  * schemaless JSON numbers are DECIMAL from the start ({@link CompactRecords}), so 21 then 21.5 needs no widening.
  * A new field's column takes the widest type of the batch that brings it.</li>
@@ -75,12 +78,22 @@ public final class SqlMapping {
     }
 
     /**
-     * Makes, widens or mends the mapping for the columns this batch's values need; blocks on SQL. Returns the
-     * batch to write: for Compact values, each brought to its columns' kinds.
-     *
-     * @throws IllegalArgumentException for a Compact value with a field its column cannot hold without loss
+     * A batch made ready for its map: the entries to write (Compact values brought to their columns' kinds), and,
+     * by their place in the batch given, the entries that cannot be written, each with why.
      */
-    public synchronized List<WriteEntry> ensure(List<WriteEntry> batch) {
+    public record Fitted(List<WriteEntry> batch, Map<Integer, RuntimeException> refused) {
+        public Fitted {
+            batch = Collections.unmodifiableList(batch);
+            refused = Collections.unmodifiableMap(refused);
+        }
+    }
+
+    /**
+     * Makes, widens or mends the mapping for the columns this batch's values need; blocks on SQL. Returns the
+     * batch to write: for Compact values, each brought to its columns' kinds, without those that do not fit
+     * (a field its column cannot hold without loss: an IllegalArgumentException naming key, field and column).
+     */
+    public synchronized Fitted ensure(List<WriteEntry> batch) {
         Map<String, String> seen = new LinkedHashMap<>();
         for (WriteEntry entry : batch) {
             if (keyType == null && entry.key() != null) {
@@ -94,7 +107,7 @@ public final class SqlMapping {
                 && System.nanoTime() - checkedAt >= recheckNanos)) {
             reconcile(seen);
         }
-        return compactType == null ? batch : fitted(batch);
+        return compactType == null ? new Fitted(batch, Map.of()) : fitted(batch);
     }
 
     /** Whether a field has no column yet, or (JSON) a column narrower than its values need. */
@@ -129,24 +142,36 @@ public final class SqlMapping {
         columns.putAll(wanted);
     }
 
-    /** The batch with each Compact value brought to its columns' kinds; the batch itself when none needed it. */
-    private List<WriteEntry> fitted(List<WriteEntry> batch) {
+    /**
+     * The batch with each Compact value brought to its columns' kinds (the batch itself when none needed it), and
+     * the values that do not fit, apart.
+     */
+    private Fitted fitted(List<WriteEntry> batch) {
         List<WriteEntry> fitted = null;
+        Map<Integer, RuntimeException> refused = new TreeMap<>();
         for (int i = 0; i < batch.size(); i++) {
             WriteEntry entry = batch.get(i);
-            if (!(document(entry) instanceof GenericRecord record)) {
-                continue;
-            }
-            GenericRecord fit = fit(record, entry.key());
-            if (fit != record) {
-                if (fitted == null) {
-                    fitted = new ArrayList<>(batch);
+            WriteEntry fitEntry = entry;
+            if (document(entry) instanceof GenericRecord record) {
+                try {
+                    GenericRecord fit = fit(record, entry.key());
+                    if (fit != record) {
+                        fitEntry = new WriteEntry(entry.key(), entry.value() instanceof StateUpdate update
+                                ? new StateUpdate(fit, update.version()) : fit);
+                    }
+                } catch (IllegalArgumentException e) {
+                    refused.put(i, e);
+                    fitEntry = null;
                 }
-                fitted.set(i, new WriteEntry(entry.key(), entry.value() instanceof StateUpdate update
-                        ? new StateUpdate(fit, update.version()) : fit));
+            }
+            if (fitEntry != entry && fitted == null) {
+                fitted = new ArrayList<>(batch.subList(0, i));
+            }
+            if (fitted != null && fitEntry != null) {
+                fitted.add(fitEntry);
             }
         }
-        return fitted == null ? batch : fitted;
+        return new Fitted(fitted == null ? batch : fitted, refused);
     }
 
     private GenericRecord fit(GenericRecord record, Object key) {

@@ -59,7 +59,7 @@ public final class Writers {
                 return CompletableFuture.supplyAsync(() -> {
                     fence.check();
                     return mapping.ensure(batch); // Compact values brought to their columns' kinds
-                }, executor).thenCompose(fitted -> writer.write(fitted, fence));
+                }, executor).thenCompose(fitted -> writeFitted(writer, fitted, fence));
             }
 
             @Override
@@ -67,6 +67,18 @@ public final class Writers {
                 writer.close();
             }
         };
+    }
+
+    /** Writes the entries that fit their columns; those that do not are bad data, told once the rest is written. */
+    private static CompletionStage<Void> writeFitted(StructureWriter writer, SqlMapping.Fitted fitted, Fence fence) {
+        CompletionStage<Void> written = fitted.batch().isEmpty() ? CompletableFuture.completedFuture(null)
+                : writer.write(fitted.batch(), fence);
+        if (fitted.refused().isEmpty()) {
+            return written;
+        }
+        return written.thenRun(() -> {
+            throw new BadEntriesException(fitted.refused());
+        });
     }
 
     private static StructureWriter plain(HazelcastInstance client, StoreTarget target, Duration ttl, int batchSize,
