@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastJsonValue;
+import com.hazelcast.map.IMap;
 import com.hazelcast.nio.serialization.FieldKind;
 import com.hazelcast.nio.serialization.genericrecord.GenericRecord;
 import com.hazelcast.nio.serialization.genericrecord.GenericRecordBuilder;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BinaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,11 +46,22 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Before it makes the mapping again, and at least every {@link #RECHECK}, it reads the mapping the cluster has, so
  * a column another task made or widened is kept, and one a concurrent {@code CREATE OR REPLACE} lost is made again.
+ * The sink's tasks take turns to change a map's mapping (a lock on the map's name in {@link #LOCKS}): two that
+ * read it at the same moment and each made it again from what they read lost one's column or widening, for good
+ * if the structure closed before the next check. After it has made the mapping, a task reads it back and makes it
+ * again, a few times at most, until the cluster has every column it wants (someone outside the sink may replace it).
  */
 public final class SqlMapping {
 
     /** How often the cluster's mapping is read back even when no value asks for a change. */
     static final Duration RECHECK = Duration.ofSeconds(30);
+    /** The map whose keys, the mapped maps' names, the tasks lock to change a mapping one at a time; it holds nothing. */
+    public static final String LOCKS = "__streamgrid.sql.mapping.locks";
+    /** How long a task waits for its turn, and how long it may keep it should it stop without giving it back. */
+    private static final Duration LOCK_WAIT = Duration.ofSeconds(30);
+    private static final Duration LOCK_LEASE = Duration.ofSeconds(60);
+    /** How often a task makes the mapping before it leaves what is still missing to the next check. */
+    private static final int ATTEMPTS = 3;
 
     private static final Logger LOG = LoggerFactory.getLogger(SqlMapping.class);
     /** Names SQL gives the key and the whole value: never value columns. */
@@ -124,22 +137,88 @@ public final class SqlMapping {
     /**
      * Makes the mapping again, if it changes, with the columns the cluster has, those this task made before (a
      * concurrent replacement may have lost them) and those the batch needs: JSON columns widened to what all of
-     * them need; Compact columns keep the type they have.
+     * them need; Compact columns keep the type they have. The change is made in the task's turn, and read back.
      */
     private void reconcile(Map<String, String> seen) {
         Map<String, String> cluster = existingColumns();
         checkedAt = System.nanoTime();
-        Map<String, String> wanted = new LinkedHashMap<>(cluster);
-        BinaryOperator<String> join = compactType == null ? ColumnTypes::widest : (kept, other) -> kept;
-        columns.forEach((name, type) -> wanted.merge(name, type, join));
-        seen.forEach((name, type) -> wanted.merge(name, type, join));
+        Map<String, String> wanted = wanted(cluster, seen);
         if (!wanted.isEmpty() && !wanted.equals(cluster)) { // SQL takes no mapping without value columns
-            try (SqlResult ignored = client.getSql().execute(createMapping(wanted))) {
-                LOG.info("SQL mapping of map '{}' now has the columns {}", mapName, wanted);
+            IMap<String, Boolean> turn = takeTurn();
+            try {
+                wanted = replaceUntilKept(seen);
+            } finally {
+                if (turn != null) {
+                    giveTurnBack(turn);
+                }
             }
         }
         columns.clear();
         columns.putAll(wanted);
+    }
+
+    private Map<String, String> wanted(Map<String, String> cluster, Map<String, String> seen) {
+        Map<String, String> wanted = new LinkedHashMap<>(cluster);
+        BinaryOperator<String> join = compactType == null ? ColumnTypes::widest : (kept, other) -> kept;
+        columns.forEach((name, type) -> wanted.merge(name, type, join));
+        seen.forEach((name, type) -> wanted.merge(name, type, join));
+        return wanted;
+    }
+
+    /**
+     * Makes the mapping from what the cluster has and what this task wants, then reads it back, until the cluster
+     * keeps every column wanted (widest), at most {@link #ATTEMPTS} times; returns the columns wanted last.
+     */
+    private Map<String, String> replaceUntilKept(Map<String, String> seen) {
+        Map<String, String> cluster = existingColumns();
+        Map<String, String> wanted = wanted(cluster, seen);
+        for (int attempt = 1; !wanted.equals(cluster); attempt++) {
+            if (attempt > ATTEMPTS) {
+                LOG.warn("The SQL mapping of map '{}' lacks {} after {} attempts to make it: something else replaces it "
+                        + "at the same time; the next check, within {} s, makes it again", mapName, wanted,
+                        ATTEMPTS, RECHECK.toSeconds());
+                break;
+            }
+            try (SqlResult ignored = client.getSql().execute(createMapping(wanted))) {
+                LOG.info("SQL mapping of map '{}' now has the columns {}", mapName, wanted);
+            }
+            cluster = existingColumns();
+            wanted = wanted(cluster, seen);
+        }
+        return wanted;
+    }
+
+    /**
+     * Takes this task's turn to change the map's mapping, so no other task's change, made from an older look at it,
+     * can undo this one; returns the lock map, or null when the turn was not given within {@link #LOCK_WAIT} or the
+     * lock map refused (the change is made all the same: the read-back still mends what it can).
+     */
+    private IMap<String, Boolean> takeTurn() {
+        try {
+            IMap<String, Boolean> locks = client.getMap(LOCKS);
+            if (locks.tryLock(mapName, LOCK_WAIT.toMillis(), TimeUnit.MILLISECONDS, LOCK_LEASE.toMillis(),
+                    TimeUnit.MILLISECONDS)) {
+                return locks;
+            }
+            LOG.warn("Another task kept the turn to change the SQL mapping of map '{}' for {} s; changing it all the "
+                    + "same", mapName, LOCK_WAIT.toSeconds());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting to change the SQL mapping of map '" + mapName
+                    + "'", e);
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot take the turn to change the SQL mapping of map '{}' ({} in map '{}'); changing it all the "
+                    + "same", mapName, e.toString(), LOCKS);
+        }
+        return null;
+    }
+
+    private void giveTurnBack(IMap<String, Boolean> locks) {
+        try {
+            locks.unlock(mapName);
+        } catch (RuntimeException e) {
+            LOG.debug("The turn to change the SQL mapping of map '{}' had ended: {}", mapName, e.toString());
+        }
     }
 
     /**
