@@ -130,9 +130,9 @@ final class CompactFields {
     /**
      * The field as a field of kind {@code target}, or null when its value does not convert without loss: a
      * number converts to any number kind that reads back as the same number (21 to FLOAT64 21.0, 21.0 to INT64
-     * 21, DECIMAL 21.53 to FLOAT64 21.53; not 21.5 to INT64, nor a whole number beyond 2^53 to FLOAT64), a null
-     * to any nullable kind; other values only to their own kind. Never to text: {@link #asText} says when that
-     * is wanted.
+     * 21, DECIMAL 21.53 to FLOAT64 21.53; not 21.5 to INT64, nor to FLOAT64 a whole number the double does not
+     * hold exactly, as most beyond 2^53: 1152921504606846980 would be 2^60), a null to any nullable kind; other
+     * values only to their own kind. Never to text: {@link #asText} says when that is wanted.
      */
     static Field convert(Field field, FieldKind target) {
         if (field.kind() == target) {
@@ -204,7 +204,7 @@ final class CompactFields {
         }
     }
 
-    /** A double that reads back as the same number (21.53 from DECIMAL 21.53: its shortest text is "21.53"). */
+    /** A double that reads back as the same number (see {@link #standsFor}). */
     private static Object float64(Object value) {
         if (value instanceof Double || value instanceof Float) {
             return ((Number) value).doubleValue();
@@ -214,7 +214,20 @@ final class CompactFields {
             return null;
         }
         double d = exact.doubleValue();
-        return Double.isFinite(d) && BigDecimal.valueOf(d).compareTo(exact) == 0 ? d : null;
+        return Double.isFinite(d) && standsFor(exact, new BigDecimal(d), BigDecimal.valueOf(d)) ? d : null;
+    }
+
+    /**
+     * Whether a binary floating-point number stands for {@code exact}: a whole number only when it is that number
+     * exactly (a whole number is read as one: 2^53 + 1 must not come back as 2^53, though their shortest texts
+     * agree); a fraction when its shortest text is (DECIMAL 21.53 as the double whose shortest text is "21.53").
+     *
+     * @param binary   the floating-point number's exact value
+     * @param shortest the number its shortest text names
+     */
+    private static boolean standsFor(BigDecimal exact, BigDecimal binary, BigDecimal shortest) {
+        boolean whole = exact.signum() == 0 || exact.stripTrailingZeros().scale() <= 0;
+        return (whole ? binary : shortest).compareTo(exact) == 0;
     }
 
     private static Object float32(Object value) {
@@ -229,7 +242,7 @@ final class CompactFields {
             return null;
         }
         float f = exact.floatValue();
-        return Float.isFinite(f) && new BigDecimal(Float.toString(f)).compareTo(exact) == 0 ? f : null;
+        return Float.isFinite(f) && standsFor(exact, new BigDecimal(f), new BigDecimal(Float.toString(f))) ? f : null;
     }
 
     /** The decimal a number was written as (21.5, not the binary fraction a double holds); null for NaN, infinity. */

@@ -24,9 +24,13 @@ class CompactFieldsTest {
                 .isEqualTo(new Field(FieldKind.NULLABLE_FLOAT64, 21.53));
         assertThat(convert(FieldKind.FLOAT64, 21.53, FieldKind.DECIMAL))
                 .isEqualTo(new Field(FieldKind.DECIMAL, new BigDecimal("21.53")));
+        assertThat(convert(FieldKind.INT64, 1L << 60, FieldKind.FLOAT64)).as("a double holds 2^60 exactly")
+                .isEqualTo(new Field(FieldKind.FLOAT64, 0x1p60));
         assertThat(convert(FieldKind.INT64, 100L, FieldKind.INT8)).isEqualTo(new Field(FieldKind.INT8, (byte) 100));
         assertThat(convert(FieldKind.INT32, 7, FieldKind.NULLABLE_INT64))
                 .isEqualTo(new Field(FieldKind.NULLABLE_INT64, 7L));
+        assertThat(convert(FieldKind.INT32, 16_777_216, FieldKind.FLOAT32))
+                .isEqualTo(new Field(FieldKind.FLOAT32, 16_777_216f));
         assertThat(convert(FieldKind.FLOAT64, 0.5, FieldKind.FLOAT32)).isEqualTo(new Field(FieldKind.FLOAT32, 0.5f));
         assertThat(convert(FieldKind.FLOAT64, 0.1, FieldKind.FLOAT32)).isEqualTo(new Field(FieldKind.FLOAT32, 0.1f));
     }
@@ -36,6 +40,12 @@ class CompactFieldsTest {
         assertThat(convert(FieldKind.FLOAT64, 21.5, FieldKind.INT64)).as("a fraction").isNull();
         assertThat(convert(FieldKind.DECIMAL, new BigDecimal("21.5"), FieldKind.NULLABLE_INT32)).isNull();
         assertThat(convert(FieldKind.INT64, 9_007_199_254_740_993L, FieldKind.FLOAT64)).as("beyond 2^53").isNull();
+        assertThat(convert(FieldKind.INT64, 1_152_921_504_606_846_980L, FieldKind.FLOAT64))
+                .as("its nearest double, 2^60, prints as 1.15292150460684698E18 too").isNull();
+        assertThat(convert(FieldKind.DECIMAL, new BigDecimal("1152921504606846980"), FieldKind.NULLABLE_FLOAT64))
+                .isNull();
+        assertThat(convert(FieldKind.INT64, 1_000_000_000_000L, FieldKind.FLOAT32))
+                .as("its nearest float, 999999995904, prints as 1.0E12").isNull();
         assertThat(convert(FieldKind.DECIMAL, new BigDecimal("0.123456789012345678901"), FieldKind.FLOAT64)).isNull();
         assertThat(convert(FieldKind.INT64, 300L, FieldKind.INT8)).as("out of range").isNull();
         assertThat(convert(FieldKind.FLOAT64, Double.NaN, FieldKind.DECIMAL)).isNull();
