@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * The columns a batch's JSON texts need: every top-level field of every text with the widest type its values
  * need. A name already met in the batch is found by its place in the text (a hash and a region compare), so a
- * batch of records with the same fields allocates nothing per record; only a new name is copied out.
+ * batch of records with the same fields allocates nothing per record; only a new name is copied out. A text's
+ * members count only once the whole text has proved one JSON object (the scan tells members as it goes).
  */
 final class JsonColumns implements JsonMembers.Visitor {
 
@@ -16,10 +17,20 @@ final class JsonColumns implements JsonMembers.Visitor {
     private String[] types = new String[32];
     private int[] hashes = new int[32];
     private int size;
+    /** The members of the text being scanned, counted once it proved one JSON object. */
+    private int[] memberStarts = new int[16];
+    private int[] memberEnds = new int[16];
+    private String[] memberTypes = new String[16];
+    private int members;
 
-    /** Adds the fields of one JSON text; a text that is not a JSON object adds nothing. */
+    /** Adds the fields of one JSON text; a text that is not one JSON object adds nothing. */
     void add(String text) {
-        JsonMembers.visit(text, this);
+        members = 0;
+        if (JsonMembers.visit(text, this)) {
+            for (int i = 0; i < members; i++) {
+                count(text, memberStarts[i], memberEnds[i], memberTypes[i]);
+            }
+        }
     }
 
     @Override
@@ -28,6 +39,18 @@ final class JsonColumns implements JsonMembers.Visitor {
         if (type == null) {
             return; // null, objects and arrays give no column
         }
+        if (members == memberStarts.length) {
+            memberStarts = Arrays.copyOf(memberStarts, members * 2);
+            memberEnds = Arrays.copyOf(memberEnds, members * 2);
+            memberTypes = Arrays.copyOf(memberTypes, members * 2);
+        }
+        memberStarts[members] = nameStart;
+        memberEnds[members] = nameEnd;
+        memberTypes[members] = type;
+        members++;
+    }
+
+    private void count(String text, int nameStart, int nameEnd, String type) {
         int length = nameEnd - nameStart;
         int hash = 0;
         for (int i = nameStart; i < nameEnd; i++) {
