@@ -349,6 +349,11 @@ public class HazelcastSinkTask extends SinkTask {
         return skippedTombstones.get();
     }
 
+    /** The slots the buffers of the open structures hold (their memory, counted without a garbage collector). */
+    long bufferSlots() {
+        return pipes.all().stream().mapToLong(Pipe::bufferCapacity).sum();
+    }
+
     private static ThreadFactory daemonThreads(String prefix) {
         AtomicInteger count = new AtomicInteger();
         return runnable -> {

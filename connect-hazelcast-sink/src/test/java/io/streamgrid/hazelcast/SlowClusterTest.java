@@ -154,6 +154,8 @@ class SlowClusterTest {
         assertThat(STORE_CALLS.stream().filter(call -> call.contains(other)).toList())
                 .as("the given-up batch's delete of " + other + " is never made after the newer write")
                 .last().asString().startsWith("store " + other);
+        assertThat(STORE_CALLS).as("the given-up batch made no call once it timed out (its fence): it never deleted "
+                + other + ", not even before the newer write").doesNotContain("delete " + other);
     }
 
     /**
