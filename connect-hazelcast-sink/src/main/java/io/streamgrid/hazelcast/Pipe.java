@@ -328,8 +328,8 @@ final class Pipe {
                     next = next(true);
                 }
             } catch (RuntimeException e) {
-                LOG.warn("Sending the entries behind an acknowledged batch to {} failed; the task sends them with its next"
-                        + " records: {}", description, e.toString());
+                LOG.warn("Sending the entries behind an acknowledged batch to {} failed; the task sends them with its "
+                        + "next records: {}", description, e.toString());
             }
         }
         if (next == null) {

@@ -55,7 +55,7 @@ public final class SqlMapping {
 
     /** How often the cluster's mapping is read back even when no value asks for a change. */
     static final Duration RECHECK = Duration.ofSeconds(30);
-    /** The map whose keys, the mapped maps' names, the tasks lock to change a mapping one at a time; it holds nothing. */
+    /** The map whose keys, the mapped maps' names, the tasks lock to change a mapping in turn; it holds nothing. */
     public static final String LOCKS = "__streamgrid.sql.mapping.locks";
     /** How long a task waits for its turn, and how long it may keep it should it stop without giving it back. */
     private static final Duration LOCK_WAIT = Duration.ofSeconds(30);
@@ -174,8 +174,8 @@ public final class SqlMapping {
         Map<String, String> wanted = wanted(cluster, seen);
         for (int attempt = 1; !wanted.equals(cluster); attempt++) {
             if (attempt > ATTEMPTS) {
-                LOG.warn("The SQL mapping of map '{}' lacks {} after {} attempts to make it: something else replaces it "
-                        + "at the same time; the next check, within {} s, makes it again", mapName, wanted,
+                LOG.warn("The SQL mapping of map '{}' lacks {} after {} attempts to make it: something else "
+                        + "replaces it at the same time; the next check, within {} s, makes it again", mapName, wanted,
                         ATTEMPTS, RECHECK.toSeconds());
                 break;
             }
