@@ -76,14 +76,14 @@ public final class HazelcastSinkConfig extends AbstractConfig {
     public static final String MAX_IN_FLIGHT_CONFIG = PREFIX + ".max.in.flight";
     private static final String MAX_IN_FLIGHT_DOC = "Most batches the task has in flight at once, over all "
             + "structures, whether the task sends them or its follow-on thread sends the entries waiting behind an "
-            + "acknowledged batch. Each structure has at most one batch in flight, so Kafka order within a partition is "
-            + "kept.";
+            + "acknowledged batch; a batch that timed out counts until its calls have ended. Each structure has at "
+            + "most one batch in flight, so Kafka order within a partition is kept.";
     public static final String MAX_STRUCTURES_CONFIG = PREFIX + ".max.structures";
-    private static final String MAX_STRUCTURES_DOC = "Most Hazelcast structures one task writes to. A target named "
-            + "from the data (INSERT INTO `telemetry_${site}`) opens a structure per value; a record that would open "
-            + "one more is bad data (dead-letter queue or the error policy), so a typo in the data cannot open a "
-            + "million ringbuffers. Such a structure closes again once a whole offset commit interval passed without "
-            + "records for it, and counts no longer (metric open-structures).";
+    private static final String MAX_STRUCTURES_DOC = "Most Hazelcast structures one task has open at once. A target "
+            + "named from the data (INSERT INTO `telemetry_${site}`) opens a structure per value; a record that would "
+            + "open one more is bad data (dead-letter queue or the error policy), so a typo in the data cannot open a "
+            + "million ringbuffers. Such a structure closes again at an offset commit if it had no records since the "
+            + "previous one, and counts no longer (metric open-structures).";
     public static final String WRITE_TIMEOUT_CONFIG = PREFIX + ".write.timeout";
     private static final String WRITE_TIMEOUT_DOC = "Milliseconds a batch may take before it counts as failed and the "
             + "error policy applies. The timed-out batch makes no further call to Hazelcast, and nothing more is sent to "

@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * The structures a task writes, each through its {@link Pipe}, and the places for batches in flight they share
  * ({@link InFlightBudget}): whoever sends a batch, the task thread here or the follow-on thread in a pipe, at most
  * {@code connect.hazelcast.max.in.flight} are in flight. A structure's pipe opens at its first record. One named
- * from the data ({@code INSERT INTO `telemetry_${site}`}) closes again after a commit interval in which it had
- * nothing to write (see {@link #closeIdle()}), so a task holds only the structures it is using.
+ * from the data ({@code INSERT INTO `telemetry_${site}`}) closes again at an offset commit when it had nothing to
+ * write since the previous one (see {@link #closeIdle()}), so a task holds only the structures it is using.
  * <p>
  * <b>How long the task waits.</b> For a batch's result at most the write timeout, which the batch carries; while
  * results are on their way the task waits for them (back-pressure). For calls that outlived their batch's timeout it

@@ -84,12 +84,12 @@ class TargetsFromDataTest {
     }
 
     /**
-     * A structure named from the data closes once a whole commit interval passed without records for it (and its
-     * last batch is acknowledged), and opens again with its next record; one with a fixed name stays open. The
+     * A structure named from the data closes at an offset commit when it had no records since the previous one (and
+     * its last batch is acknowledged), and opens again with its next record; one with a fixed name stays open. The
      * metric open-structures counts them.
      */
     @Test
-    void structuresNamedFromTheDataCloseWhenIdleForACommitIntervalAndOpenAgain() throws Exception {
+    void structuresNamedFromTheDataCloseWhenIdleBetweenTwoOffsetCommitsAndOpenAgain() throws Exception {
         String connector = "idle-" + suffix;
         String fixed = "fixed_" + suffix;
         HazelcastSinkTask task = FIXTURE.start("INSERT INTO `idle_" + suffix + "_${site}` SELECT * FROM " + topic

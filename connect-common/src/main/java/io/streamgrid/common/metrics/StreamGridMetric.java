@@ -27,7 +27,8 @@ public enum StreamGridMetric {
             + "cluster (sink) or a worker that polls slowly (sources)."),
     BATCH_LATENCY_MAX("batch-latency-max", "Largest batch latency in milliseconds over the last 60 s.",
             "Well below connect.hazelcast.write.timeout (sink)."),
-    IN_FLIGHT_BATCHES("in-flight-batches", "Batches sent to Hazelcast and not yet acknowledged (sink); messages "
+    IN_FLIGHT_BATCHES("in-flight-batches", "Batches sent to Hazelcast and not yet acknowledged, with those that "
+            + "timed out while their calls still run (Hazelcast sink); messages "
             + "published and not yet acknowledged by the broker (MQTT sink); requests sent and not yet answered "
             + "(CoAP sink); records handed to the worker that Kafka "
             + "has not yet acknowledged (sources).",
@@ -74,8 +75,9 @@ public enum StreamGridMetric {
             + "structure's capacity means items are about to be overwritten unread (lost-total)."),
     OPEN_STRUCTURES("open-structures", "Hazelcast structures the sink task has open: one per STOREAS target with a "
             + "fixed name, and one per name taken from the data (INSERT INTO `telemetry_${site}`) while it is in use; "
-            + "such a structure closes once a whole offset commit interval passed without records for it and its last "
-            + "batch is acknowledged, and opens again with its next record. Always 0 for sources.", "Steady, and "
+            + "such a structure closes at an offset commit (every offset.flush.interval.ms, and at a rebalance or "
+            + "when the task asks for one) if it had no records since the previous commit and its last batch is "
+            + "acknowledged, and opens again with its next record. Always 0 for sources.", "Steady, and "
             + "below connect.hazelcast.max.structures; close to the bound means records would soon be refused."),
     QUEUED_RECORDS("queued-records", "Records waiting in the task: in the source's handoff queue, buffered "
             + "for Hazelcast in the sink, messages waiting for room in the MQTT sink's window, or records the CoAP sink holds until "
