@@ -14,7 +14,7 @@ import java.util.Set;
  * <p>Cases (all when none is named): {@code sink} (1), {@code state} (1, device state: merge and version guard
  * against the plain IMAP sink), {@code e2e} (2), {@code jet} (2b: our sink vs a Jet job in the member, on
  * {@code --e2e-records} records keyed by device), {@code mqtt} (3), {@code coap} (4),
- * {@code latency} (5), {@code memory} (6). Options: {@code --records N} (case 1, default 500000), {@code --rounds N}
+ * {@code latency} (5), {@code memory} (6), {@code mqtt-sink} (7). Options: {@code --records N} (case 1, default 500000), {@code --rounds N}
  * (cases 1-3, default 3; each figure is the best of its rounds), {@code --structures RING_BUFFER,IMAP,...} (cases 1
  * and 2), {@code --e2e-records N} (default 1000000), {@code --mqtt-messages N} (default 200000),
  * {@code --coap-seconds N} (default 600), {@code --coap-raw-seconds N} (default 60) and {@code --coap-rate N}
@@ -22,12 +22,12 @@ import java.util.Set;
  * (default 30), {@code --latency-rate N,N,...} (readings per second, default 10,100,1000) and
  * {@code --latency-tuned-rate N} (the rate measured again with producer.override.linger.ms=0, default 10; 0 = not),
  * {@code --memory-messages N} (default 100000, of 1 KiB) and {@code --memory-large-messages N} (default 200, of 1 MiB;
- * 0 = not).
+ * 0 = not), {@code --mqtt-sink-records N} (case 7, default 200000).
  */
 public final class Benchmarks {
 
     private static final List<String> CASES = List.of("sink", "state", "e2e", "jet", "mqtt", "coap", "latency",
-            "memory");
+            "memory", "mqtt-sink");
 
     private Benchmarks() {
     }
@@ -45,6 +45,7 @@ public final class Benchmarks {
         int latencyTunedRate = 10;
         int memoryMessages = 100_000;
         int memoryLargeMessages = 200;
+        int mqttSinkRecords = 200_000;
         Set<String> structures = new LinkedHashSet<>();
         Set<String> cases = new LinkedHashSet<>();
         for (int i = 0; i < args.length; i++) {
@@ -63,6 +64,7 @@ public final class Benchmarks {
                 case "--latency-tuned-rate" -> latencyTunedRate = Integer.parseInt(args[++i]);
                 case "--memory-messages" -> memoryMessages = Integer.parseInt(args[++i]);
                 case "--memory-large-messages" -> memoryLargeMessages = Integer.parseInt(args[++i]);
+                case "--mqtt-sink-records" -> mqttSinkRecords = Integer.parseInt(args[++i]);
                 default -> {
                     if (!CASES.contains(args[i])) {
                         System.err.println("Unknown argument '" + args[i] + "'. Cases: " + String.join(", ", CASES)
@@ -78,12 +80,17 @@ public final class Benchmarks {
         }
         System.out.println(Machine.describe());
         List<Result> results = new ArrayList<>();
-        boolean needsBroker = cases.contains("mqtt") || cases.contains("latency") || cases.contains("memory");
+        boolean needsBroker = cases.contains("mqtt") || cases.contains("latency") || cases.contains("memory")
+                || cases.contains("mqtt-sink");
         try (Mosquitto broker = needsBroker ? new Mosquitto(1000) : null) {
             if (cases.contains("memory")) { // first: the heap is measured best before anything else ran
                 System.out.println("Memory: MQTT source with nobody polling, " + memoryMessages + " messages of 1 KiB, "
                         + memoryLargeMessages + " of 1 MiB");
                 results.addAll(new MqttMemoryBench(broker, memoryMessages, memoryLargeMessages).run());
+            }
+            if (cases.contains("mqtt-sink")) {
+                System.out.println("MQTT sink: " + mqttSinkRecords + " records at QoS 1");
+                results.addAll(new MqttSinkBench(broker, mqttSinkRecords, rounds).run());
             }
             if (cases.contains("sink")) {
                 results.addAll(new HazelcastSinkBench(records, rounds, structures).run());

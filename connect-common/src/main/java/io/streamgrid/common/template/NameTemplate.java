@@ -17,10 +17,13 @@ public final class NameTemplate {
 
     private final String written;
     private final List<Part> parts;
+    /** Kept, not derived per call: connectors ask for each record. */
+    private final List<String> references;
 
     private NameTemplate(String written, List<Part> parts) {
         this.written = written;
         this.parts = List.copyOf(parts);
+        this.references = List.copyOf(this.parts.stream().filter(Part::reference).map(Part::text).toList());
     }
 
     /** Reads a name; an unclosed or empty {@code ${}} is an IllegalArgumentException saying where. */
@@ -56,7 +59,7 @@ public final class NameTemplate {
     }
 
     public boolean isConstant() {
-        return parts.stream().noneMatch(Part::reference);
+        return references.isEmpty();
     }
 
     public List<Part> parts() {
@@ -65,7 +68,7 @@ public final class NameTemplate {
 
     /** The references, in order. */
     public List<String> references() {
-        return parts.stream().filter(Part::reference).map(Part::text).toList();
+        return references;
     }
 
     /** The literal text, with every reference left out: what a connector checks for characters it cannot name. */

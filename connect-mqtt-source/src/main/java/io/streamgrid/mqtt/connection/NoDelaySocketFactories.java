@@ -10,16 +10,16 @@ import javax.net.ssl.SSLSocketFactory;
  * Socket factories that switch Nagle's algorithm off: Paho does not, and small MQTT acknowledgements then
  * wait up to 40 ms for company. Paho needs an SSLSocketFactory for ssl:// and any other factory for tcp://.
  */
-final class NoDelaySocketFactories {
+public final class NoDelaySocketFactories {
 
     private NoDelaySocketFactories() {
     }
 
-    static SocketFactory plain() {
+    public static SocketFactory plain() {
         return new Plain(SocketFactory.getDefault());
     }
 
-    static SSLSocketFactory tls(SSLSocketFactory delegate) {
+    public static SSLSocketFactory tls(SSLSocketFactory delegate) {
         return new Tls(delegate);
     }
 

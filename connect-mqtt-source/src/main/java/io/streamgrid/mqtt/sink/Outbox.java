@@ -27,14 +27,16 @@ import org.slf4j.LoggerFactory;
  * published again after the client reconnected: a message is never given up because a connection failed, and one
  * the broker had already may arrive twice (at least once).
  * <p>
- * Whoever finds room in the window publishes what waits: the task's thread after {@code put}, the client's thread
- * after an acknowledgement. One of them at a time (see {@link #send}), so the order holds.
+ * Whoever finds room in the window publishes what waits: while {@code put} waits for room, the task's thread, as the
+ * broker's answers make room (the client's callback thread then only takes the answers); otherwise the callback
+ * thread, after each answer. One of them at a time (see {@link #send}), so the order holds.
  */
 final class Outbox {
 
     private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
     /** Paho's reason code for a publish beyond its window (the same in both clients). */
     private static final int CLIENT_WINDOW_FULL = 32202;
+    private static final long OTHER_SENDER_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     /** A message of a record, on its way. */
     record Pending(long sequence, Outgoing message, RecordDelivery delivery, SendBatch batch) {
@@ -73,6 +75,14 @@ final class Outbox {
     private boolean lookAgain;
     /** Acknowledgements and refusals so far: a sign of progress for a task that waits for room. */
     private long answers;
+    /** Whether the task's thread waits for nothing left at all; the client's threads wake it only then. */
+    private boolean wakeWhenEmpty;
+    /**
+     * While the task's thread waits for room it publishes what the answers make room for, so the client's callback
+     * thread only takes the answers (as with a plain publisher, whose own thread publishes while the client's threads
+     * take the acknowledgements), and the answers are not held up behind the client's publish work.
+     */
+    private boolean taskPublishes;
 
     Outbox(Events events) {
         this.events = events;
@@ -92,6 +102,7 @@ final class Outbox {
     void closed() {
         synchronized (lock) {
             open = false;
+            lock.notifyAll(); // a task waiting for the outbox to empty stops waiting
         }
     }
 
@@ -181,7 +192,7 @@ final class Outbox {
             synchronized (lock) {
                 inFlight.remove(pending.sequence());
                 answers++;
-                lock.notifyAll();
+                wakeWaiterIfDue();
             }
             return true;
         } catch (TransportException e) {
@@ -214,15 +225,17 @@ final class Outbox {
         @Override
         public void acknowledged() {
             events.acknowledged(pending); // first: whoever waits for the outbox to empty finds the record done
-            answered();
-            send();
+            if (!answered()) {
+                send();
+            }
         }
 
         @Override
         public void refused(int reasonCode) {
             events.refused(pending, ReasonCodes.describe(reasonCode));
-            answered();
-            send();
+            if (!answered()) {
+                send();
+            }
         }
 
         @Override
@@ -231,36 +244,66 @@ final class Outbox {
                 if (inFlight.remove(pending.sequence()) != null) {
                     failed.add(pending);
                 }
-                lock.notifyAll();
             }
             events.failed(pending, cause);
             send();
         }
 
-        private void answered() {
+        /** Counts the answer; true when the task's thread publishes what it makes room for (it is woken for it). */
+        private boolean answered() {
             synchronized (lock) {
                 inFlight.remove(pending.sequence());
                 answers++;
-                lock.notifyAll();
+                if (taskPublishes) {
+                    lock.notifyAll();
+                    return true;
+                }
+                wakeWaiterIfDue();
+                return false;
             }
         }
     }
 
+    /** Wakes the task's thread when the outbox it waits on has emptied (holds the lock); not at every answer. */
+    private void wakeWaiterIfDue() {
+        if (wakeWhenEmpty && waiting.isEmpty() && failed.isEmpty() && inFlight.isEmpty()) {
+            lock.notifyAll();
+        }
+    }
+
     /**
-     * Waits until at most {@code count} messages wait to be published, or {@code timeoutMs} passed; true when they
-     * do. Wakes at each answer of the broker.
+     * Publishes on the calling (task's) thread as answers make room, until at most {@code count} messages wait to be
+     * published, or {@code timeoutMs} passed; true when they do.
      */
     boolean awaitWaitingAtMost(int count, long timeoutMs) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         synchronized (lock) {
-            while (waiting.size() + failed.size() > count) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
+            taskPublishes = true;
+        }
+        try {
+            while (true) {
+                send();
+                synchronized (lock) {
+                    if (waiting.size() + failed.size() <= count) {
+                        return true;
+                    }
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    if (sending) {
+                        // the callback thread is publishing (it was at it before this thread took over): look again soon
+                        TimeUnit.NANOSECONDS.timedWait(lock, Math.min(left, OTHER_SENDER_WAIT_NANOS));
+                    } else if (inFlight.size() >= window || !open || !failed.isEmpty()) {
+                        TimeUnit.NANOSECONDS.timedWait(lock, left); // until an answer, or the connection, makes room
+                    }
                 }
-                TimeUnit.NANOSECONDS.timedWait(lock, left);
             }
-            return true;
+        } finally {
+            synchronized (lock) {
+                taskPublishes = false;
+            }
+            send(); // answers that came while this thread was leaving
         }
     }
 
@@ -268,14 +311,19 @@ final class Outbox {
     boolean awaitEmpty(long timeoutMs) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         synchronized (lock) {
-            while (!waiting.isEmpty() || !inFlight.isEmpty() || !failed.isEmpty()) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0 || !open) {
-                    return false;
+            try {
+                wakeWhenEmpty = true;
+                while (!waiting.isEmpty() || !inFlight.isEmpty() || !failed.isEmpty()) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0 || !open) {
+                        return false;
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(lock, left);
                 }
-                TimeUnit.NANOSECONDS.timedWait(lock, left);
+                return true;
+            } finally {
+                wakeWhenEmpty = false;
             }
-            return true;
         }
     }
 
@@ -313,7 +361,7 @@ final class Outbox {
                     }
                 }
             }
-            lock.notifyAll();
+            wakeWaiterIfDue();
         }
         return removed;
     }

@@ -1,15 +1,23 @@
 package io.streamgrid.mqtt.sink;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.streamgrid.common.format.Buffers;
 import io.streamgrid.common.projection.RecordFields;
 import io.streamgrid.common.projection.RecordView;
 import io.streamgrid.common.template.NameTemplate;
+import io.streamgrid.kcql.FieldKind;
 import io.streamgrid.kcql.FieldPath;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 
@@ -22,10 +30,14 @@ import org.apache.kafka.connect.errors.DataException;
  */
 final class RecordTemplate {
 
+    private static final JsonFactory JSON = new JsonFactory();
+
     private final String what;
     private final NameTemplate template;
     private final List<FieldPath> paths;
     private final boolean topicLevels;
+    /** The top-level value fields the template reads, when it reads no other kind: JSON text is then only scanned. */
+    private final Set<String> topLevelFields;
 
     /**
      * @param what        what the text is, for messages ("the MQTT topic", "the response topic")
@@ -36,6 +48,9 @@ final class RecordTemplate {
         this.template = template;
         this.paths = template.references().stream().map(FieldPath::parse).toList();
         this.topicLevels = topicLevels;
+        boolean onlyTopLevel = paths.stream().allMatch(p -> p.kind() == FieldKind.VALUE && p.segments().size() == 1);
+        this.topLevelFields = onlyTopLevel ? paths.stream().map(p -> p.segments().get(0)).collect(Collectors.toSet())
+                : Set.of();
     }
 
     /** Reads a template; a malformed one is an IllegalArgumentException saying why. */
@@ -65,16 +80,18 @@ final class RecordTemplate {
         if (template.isConstant()) {
             return template.toString();
         }
+        Map<String, Object> scanned = scanJson(record.value());
         try {
-            return template.resolve(reference -> value(record, fields, reference));
+            return template.resolve(reference -> value(record, fields, scanned, reference));
         } catch (IllegalArgumentException e) {
             throw new DataException("Record " + record.describe() + " cannot give " + what + " '" + template + "': "
                     + e.getMessage(), e);
         }
     }
 
-    private String value(RecordView record, RecordFields fields, String reference) {
-        Object value = fields.read(record, paths.get(template.references().indexOf(reference)));
+    private String value(RecordView record, RecordFields fields, Map<String, Object> scanned, String reference) {
+        FieldPath path = paths.get(template.references().indexOf(reference));
+        Object value = scanned != null ? scanned.get(path.segments().get(0)) : fields.read(record, path);
         if (value == null) {
             return null; // NameTemplate names the reference that has no value
         }
@@ -98,6 +115,45 @@ final class RecordTemplate {
             }
         }
         return text;
+    }
+
+    /**
+     * The top-level fields the template reads, from a value that is JSON text, in one streaming pass with the values
+     * {@link RecordFields} would give (strings, numbers as Jackson reads them into a map, booleans; null or missing:
+     * absent); null when the value is no JSON object or a field the template reads holds an object or array, and
+     * {@link RecordFields} then reads the record as it reads any other.
+     */
+    private Map<String, Object> scanJson(Object value) {
+        if (topLevelFields.isEmpty() || !(value instanceof String text) || !text.stripLeading().startsWith("{")) {
+            return null;
+        }
+        Map<String, Object> found = new HashMap<>();
+        try (JsonParser parser = JSON.createParser(text)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            for (JsonToken token = parser.nextToken(); token == JsonToken.FIELD_NAME; token = parser.nextToken()) {
+                String name = parser.currentName();
+                JsonToken valueToken = parser.nextToken();
+                if (!topLevelFields.contains(name)) {
+                    parser.skipChildren();
+                    continue;
+                }
+                switch (valueToken) {
+                    case VALUE_STRING -> found.put(name, parser.getText());
+                    case VALUE_NUMBER_INT -> found.put(name, parser.getNumberValue());
+                    case VALUE_NUMBER_FLOAT -> found.put(name, parser.getDecimalValue());
+                    case VALUE_TRUE, VALUE_FALSE -> found.put(name, parser.getBooleanValue());
+                    case VALUE_NULL -> found.remove(name);
+                    default -> {
+                        return null; // an object or an array: RecordFields says what it is
+                    }
+                }
+            }
+            return parser.currentToken() == JsonToken.END_OBJECT && parser.nextToken() == null ? found : null;
+        } catch (IOException e) {
+            return null; // not JSON after all: RecordFields reads it as text
+        }
     }
 
     @Override

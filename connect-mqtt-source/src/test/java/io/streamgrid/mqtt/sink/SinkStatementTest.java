@@ -87,6 +87,23 @@ class SinkStatementTest {
     }
 
     @Test
+    void aTopicFromJsonTextTakesTheValuesAMapOfItWouldGive() {
+        SinkStatement statement = statement("INSERT INTO `d/${device}/${n}/${t}/${on}` SELECT * FROM commands");
+        assertThat(statement.message(record("{\"x\": {\"device\": \"no\"}, \"device\": \"d1\", \"n\": 12345678901, "
+                + "\"t\": 21.50, \"on\": true, \"list\": [1, {\"a\": 2}]}"), true).topic())
+                .isEqualTo("d/d1/12345678901/21.50/true");
+        SinkStatement one = statement("INSERT INTO d/${device} SELECT * FROM commands");
+        assertThatThrownBy(() -> one.message(record("{\"device\": null}"), true)).isInstanceOf(DataException.class)
+                .hasMessageContaining("'${device}' in the name 'd/${device}' has no value");
+        assertThatThrownBy(() -> one.message(record("{\"other\": 1}"), true)).isInstanceOf(DataException.class)
+                .hasMessageContaining("has no value");
+        assertThatThrownBy(() -> one.message(record("{\"device\": {\"id\": 1}}"), true))
+                .isInstanceOf(DataException.class).hasMessageContaining("'${device}' is a LinkedHashMap");
+        assertThatThrownBy(() -> one.message(record("{\"device\": \"a\" broken"), true))
+                .isInstanceOf(DataException.class).hasMessageContaining("offset=17");
+    }
+
+    @Test
     void jsonHoldsTheSelectedFields() {
         Outgoing message = statement("INSERT INTO cmd SELECT action, value AS level FROM commands")
                 .message(record(command("d1")), true);
