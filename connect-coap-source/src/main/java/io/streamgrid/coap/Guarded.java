@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
  * for a moment, say) would end a poll or a watchdog for good and in silence; here it is logged and the
  * schedule goes on.
  */
-final class Guarded {
+public final class Guarded {
 
     private static final Logger LOG = LoggerFactory.getLogger(Guarded.class);
 
@@ -17,7 +17,7 @@ final class Guarded {
     }
 
     /** {@code body}, logging what it throws at WARN, at most once per interval of {@code warnings} per {@code what}. */
-    static Runnable guard(String what, RateLimitedLog warnings, Runnable body) {
+    public static Runnable guard(String what, RateLimitedLog warnings, Runnable body) {
         return () -> {
             try {
                 body.run();

@@ -5,16 +5,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Lets a repeated warning through at most once per interval per subject, so a dead device cannot flood the log. */
-final class RateLimitedLog {
+public final class RateLimitedLog {
 
     private final long intervalNanos;
     private final ConcurrentHashMap<String, AtomicLong> last = new ConcurrentHashMap<>();
 
-    RateLimitedLog(long interval, TimeUnit unit) {
+    public RateLimitedLog(long interval, TimeUnit unit) {
         this.intervalNanos = unit.toNanos(interval);
     }
 
-    boolean allow(String subject) {
+    public boolean allow(String subject) {
         long now = System.nanoTime();
         AtomicLong previous = last.computeIfAbsent(subject, s -> new AtomicLong(now - intervalNanos));
         long before = previous.get();

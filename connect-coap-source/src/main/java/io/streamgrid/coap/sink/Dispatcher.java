@@ -1,5 +1,7 @@
 package io.streamgrid.coap.sink;
 
+import io.streamgrid.coap.Guarded;
+import io.streamgrid.coap.RateLimitedLog;
 import io.streamgrid.common.metrics.ConnectorMetrics;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -7,6 +9,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -70,6 +74,9 @@ final class Dispatcher implements AutoCloseable {
     private int inFlight;
     private int queued;
     private final AtomicLong queuedBytes = new AtomicLong();
+    /** The attempts out, for the sweep that times them out (cheaper than a timer per request). */
+    private final Set<Attempt> outstanding = ConcurrentHashMap.newKeySet();
+    private final ScheduledFuture<?> sweep;
     private boolean closed;
 
     /** {@code plain} and {@code secure}: the endpoints for coap:// and coaps:// (null when no statement needs one). */
@@ -81,6 +88,21 @@ final class Dispatcher implements AutoCloseable {
         this.timer = timer;
         this.listener = listener;
         this.metrics = metrics;
+        long every = Math.max(10, Math.min(100, settings.requestTimeout().toMillis() / 4));
+        this.sweep = timer.scheduleWithFixedDelay(Guarded.guard("Timing out CoAP requests",
+                new RateLimitedLog(10, TimeUnit.SECONDS), this::timeOut), every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Ends the attempts that have waited longer than the request timeout, and cancels their requests. */
+    private void timeOut() {
+        long now = System.nanoTime();
+        long timeout = settings.requestTimeout().toNanos();
+        for (Attempt attempt : outstanding) {
+            if (now - attempt.startNanos >= timeout
+                    && attempt.end(null, "no answer within " + settings.requestTimeout().toMillis() + " ms")) {
+                attempt.request.cancel();
+            }
+        }
     }
 
     void submit(Delivery delivery) {
@@ -192,7 +214,7 @@ final class Dispatcher implements AutoCloseable {
         int attempt = delivery.attempts().next();
         Request request = new Request(delivery.method(), delivery.statement().confirmable() ? CoAP.Type.CON
                 : CoAP.Type.NON);
-        Attempt observer = new Attempt(delivery, attempt);
+        Attempt observer = new Attempt(delivery, attempt, request);
         try {
             request.setURI(delivery.uri());
             byte[] payload = delivery.request().payload().bytes();
@@ -205,11 +227,7 @@ final class Dispatcher implements AutoCloseable {
             return;
         }
         request.addMessageObserver(observer);
-        observer.timeout = timer.schedule(() -> {
-            if (observer.end(null, "no answer within " + settings.requestTimeout().toMillis() + " ms")) {
-                request.cancel();
-            }
-        }, settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        outstanding.add(observer);
         (delivery.secure() ? secure : plain).sendRequest(request);
     }
 
@@ -217,13 +235,14 @@ final class Dispatcher implements AutoCloseable {
     private final class Attempt extends MessageObserverAdapter {
         private final Delivery delivery;
         private final int number;
+        private final Request request;
         private final long startNanos = System.nanoTime();
         private final AtomicBoolean ended = new AtomicBoolean();
-        private volatile ScheduledFuture<?> timeout;
 
-        Attempt(Delivery delivery, int number) {
+        Attempt(Delivery delivery, int number, Request request) {
             this.delivery = delivery;
             this.number = number;
+            this.request = request;
         }
 
         @Override
@@ -251,10 +270,7 @@ final class Dispatcher implements AutoCloseable {
             if (!ended.compareAndSet(false, true)) {
                 return false;
             }
-            ScheduledFuture<?> timer = timeout;
-            if (timer != null) {
-                timer.cancel(false);
-            }
+            outstanding.remove(this);
             long rttMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
             synchronized (lock) {
                 inFlight--;
@@ -354,5 +370,6 @@ final class Dispatcher implements AutoCloseable {
             closed = true;
             ready.clear();
         }
+        sweep.cancel(false);
     }
 }

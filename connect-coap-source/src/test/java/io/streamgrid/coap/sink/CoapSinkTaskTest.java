@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
@@ -328,5 +329,29 @@ class CoapSinkTaskTest {
         assertThat(sink.context.deadLetterErrors.get(0)).hasMessageContaining("No KCQL statement reads the topic "
                 + "'other_commands' (record topic=other_commands partition=0 offset=7)");
         assertThat(devices.device("d0").received()).isEmpty();
+    }
+
+    @Test
+    void aboveMaxPendingItPausesItsPartitionsAndResumesWhenHalfAreFinished() throws Exception {
+        TestDevices devices = devices("d0");
+        devices.device("d0").delay(200);
+        SinkRun sink = run(false, "INSERT INTO " + led(devices) + " SELECT value, device_id FROM commands",
+                "connect.coap.sink.max.pending", "4");
+        TopicPartition partition = new TopicPartition(SinkRun.TOPIC, 0);
+        sink.context.assigned.add(partition);
+        List<SinkRecord> records = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            records.add(SinkRun.record(i, "d0", command("d0", i)));
+        }
+        sink.put(records);
+
+        assertThat(sink.context.paused).as("6 records open, 4 at most").containsExactly(partition);
+        assertThat(sink.metric("queued-records")).isEqualTo(6.0);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            sink.tick();
+            assertThat(sink.context.paused).as("resumed once 2 or fewer are open").isEmpty();
+        });
+        assertThat(sink.metric("queued-records")).isLessThanOrEqualTo(2.0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> sink.committable(6) == 6);
     }
 }

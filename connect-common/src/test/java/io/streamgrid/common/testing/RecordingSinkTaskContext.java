@@ -1,6 +1,7 @@
 package io.streamgrid.common.testing;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,7 +14,8 @@ import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTaskContext;
 
 /**
- * Stands in for the worker's context in sink tests: records dead-letter reports and requested back-offs.
+ * Stands in for the worker's context in sink tests: records dead-letter reports, requested back-offs and paused
+ * partitions.
  * Shipped in connect-common's test-jar for every connector's tests.
  */
 public final class RecordingSinkTaskContext implements SinkTaskContext {
@@ -21,6 +23,10 @@ public final class RecordingSinkTaskContext implements SinkTaskContext {
     public final List<SinkRecord> deadLetters = new ArrayList<>();
     public final List<Throwable> deadLetterErrors = new ArrayList<>();
     public final List<Long> timeouts = new ArrayList<>();
+    /** The partitions the task asked to pause and not yet to resume. */
+    public final Set<TopicPartition> paused = new HashSet<>();
+    /** What {@link #assignment()} gives; empty unless a test sets it. */
+    public final Set<TopicPartition> assigned = new HashSet<>();
     private final boolean hasDeadLetterQueue;
     private boolean failReports;
 
@@ -67,15 +73,17 @@ public final class RecordingSinkTaskContext implements SinkTaskContext {
 
     @Override
     public Set<TopicPartition> assignment() {
-        return Set.of();
+        return Set.copyOf(assigned);
     }
 
     @Override
     public void pause(TopicPartition... partitions) {
+        paused.addAll(List.of(partitions));
     }
 
     @Override
     public void resume(TopicPartition... partitions) {
+        List.of(partitions).forEach(paused::remove);
     }
 
     @Override
