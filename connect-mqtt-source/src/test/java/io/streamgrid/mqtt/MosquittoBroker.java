@@ -20,6 +20,8 @@ public final class MosquittoBroker implements Broker {
 
     public static final String USER = "alice";
     public static final String PASSWORD = "s3cret";
+    /** Topics the login may not publish to on the TLS listener. */
+    public static final String FORBIDDEN = "forbidden";
     public static final Path TLS = Path.of("src", "test", "resources", "tls").toAbsolutePath();
 
     private final int port = Broker.freePort();
@@ -53,6 +55,9 @@ public final class MosquittoBroker implements Broker {
             Path passwords = dir.resolve("passwd");
             Files.writeString(passwords, "");
             run(List.of("mosquitto_passwd", "-b", passwords.toString(), USER, PASSWORD));
+            Path acl = dir.resolve("acl"); // the login may use every topic but forbidden/#, which MQTT 5 then refuses
+            Files.writeString(acl, String.join("\n", "user " + USER, "topic readwrite #", "topic deny " + FORBIDDEN + "/#",
+                    ""));
             conf = dir.resolve("mosquitto.conf");
             Files.writeString(conf, String.join("\n",
                     "user root",
@@ -69,6 +74,7 @@ public final class MosquittoBroker implements Broker {
                     "listener " + tlsPort + " 127.0.0.1",
                     "allow_anonymous false",
                     "password_file " + passwords,
+                    "acl_file " + acl,
                     "cafile " + TLS.resolve("ca.pem"),
                     "certfile " + TLS.resolve("server.pem"),
                     "keyfile " + TLS.resolve("server.key"),
@@ -128,6 +134,9 @@ public final class MosquittoBroker implements Broker {
     }
 
     private void signal(String name) {
+        if (!process.isAlive()) {
+            return; // stopped: nothing to freeze or thaw
+        }
         try {
             run(List.of("kill", "-" + name, String.valueOf(process.pid())));
         } catch (IOException e) {

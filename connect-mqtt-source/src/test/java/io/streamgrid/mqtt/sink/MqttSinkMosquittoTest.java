@@ -329,6 +329,54 @@ class MqttSinkMosquittoTest {
         assertThat(subscriber.received).extracting(Received::topic).containsOnly("secure/tls");
     }
 
+    @Test
+    void aMessageTheBrokerRefusesIsABadRecordWithItsReasonCode() throws Exception {
+        broker = MosquittoBroker.startOrSkip();
+        Subscriber subscriber = subscribe("#");
+        Map<String, String> props = tlsProps("5", MosquittoBroker.PASSWORD);
+        props.put("connect.mqtt.kcql", "INSERT INTO ${_header.area}/${device_id} SELECT * FROM commands");
+        RecordingSinkTaskContext context = new RecordingSinkTaskContext(true);
+        MqttSinkTask task = start(props, context);
+        List<SinkRecord> records = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            records.add(record(i, "k", "{\"device_id\":\"d" + i + "\"}", new ConnectHeaders().addString("area",
+                    i == 1 ? MosquittoBroker.FORBIDDEN : "allowed")));
+        }
+        put(task, context, records);
+        assertThat(committable(task, 3)).isEqualTo(3);
+        assertThat(context.deadLetters).extracting(SinkRecord::kafkaOffset).containsExactly(1L);
+        assertThat(context.deadLetterErrors.get(0).getMessage()).contains("topic=commands partition=0 offset=1")
+                .contains("'forbidden/d1'").contains("reason code 0x87 (Not authorized)");
+        await().atMost(Duration.ofSeconds(20)).until(() -> subscriber.received.size() == 2);
+        assertThat(subscriber.received).extracting(Received::topic).containsExactly("allowed/d0", "allowed/d2");
+    }
+
+    @Test
+    void aBrokerAwayLongerThanTheOutageTimeoutFailsTheTaskSayingSo() throws Exception {
+        broker = MosquittoBroker.startOrSkip();
+        Map<String, String> props = props(broker.url(), "INSERT INTO gone/${device_id} SELECT * FROM commands",
+                "connect.mqtt.max.in.flight", "5", "connect.mqtt.broker.outage.timeout", "1500");
+        RecordingSinkTaskContext context = new RecordingSinkTaskContext(false);
+        MqttSinkTask task = start(props, context);
+        broker.stop();
+        await().atMost(Duration.ofSeconds(10)).until(() -> metric(props, "connected").equals(0L));
+        List<SinkRecord> batch = records(0, 20, "d");
+        ConnectException failure = null;
+        for (int attempt = 0; failure == null; attempt++) { // the worker, handing the batch back after each back-off
+            try {
+                task.put(batch);
+            } catch (RetriableException e) {
+                assertThat(attempt).as("retries before the outage timeout").isLessThan(10);
+                Thread.sleep(context.timeouts.get(context.timeouts.size() - 1)); // the worker's back-off
+            } catch (ConnectException e) {
+                failure = e;
+            }
+        }
+        assertThat(failure).hasMessageContaining("the server has been away for")
+                .hasMessageContaining("longer than the 1500 ms the task waits");
+        assertThat(committable(task, 20)).as("nothing the broker did not acknowledge").isZero();
+    }
+
     @ParameterizedTest(name = "MQTT {0}")
     @ValueSource(strings = {"3.1.1", "5"})
     void aBrokerRestartWhilePublishingLosesNothingAndFailsNoTask(String version) throws Exception {
