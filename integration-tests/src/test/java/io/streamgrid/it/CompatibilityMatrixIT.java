@@ -11,12 +11,15 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastJsonValue;
 import io.streamgrid.simulators.CoapSensorSimulator;
 import io.streamgrid.simulators.MqttDeviceSimulator;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import javax.management.MBeanServerConnection;
@@ -51,7 +54,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * plugin.path: the config examples are POSTed to the REST API, data goes from a real mosquitto and a real CoAP
  * server through Kafka into a real Hazelcast member (5.7 or an older 5.3), commands from Kafka through the MQTT sink
  * to a device subscribed on mosquitto and through the CoAP sink to CoAP actuators (their outcomes back to Kafka by
- * its reporter), and the metrics are read over the worker's JMX and, through the Prometheus JMX
+ * its reporter), commands from a Hazelcast reliable topic through the Hazelcast source and the MQTT sink to their
+ * device and a map's changes from its event journal into Kafka (the journal read from 5.3 and 5.7 members alike),
+ * and the metrics are read over the worker's JMX and, through the Prometheus JMX
  * exporter agent with our rules, from its /metrics. The newest release runs on a Temurin 25 JDK where the machine
  * has one.
  */
@@ -60,7 +65,7 @@ class CompatibilityMatrixIT {
     static final Path JDK_25 = Path.of(System.getProperty("streamgrid.jdk25", "/usr/lib/jvm/temurin-25-jdk-amd64"));
     static final Path TEST_JDK = Path.of(System.getProperty("java.home"));
     static final List<String> CONNECTORS = List.of("mqtt-source", "coap-source", "hazelcast-sink-mqtt",
-            "hazelcast-sink-coap", "mqtt-sink", "coap-sink");
+            "hazelcast-sink-coap", "mqtt-sink", "coap-sink", "hazelcast-source");
 
     private static Mosquitto mosquitto;
 
@@ -103,7 +108,8 @@ class CompatibilityMatrixIT {
              MqttDeviceSimulator devices = new MqttDeviceSimulator(mosquitto.url(), 3);
              CoapActuators actuators = new CoapActuators()) {
             createTopics(release, "telemetry", "coap_sensor_topic", "coap_readings", "commands", "coap_commands",
-                    "coap_command_results", "coap_command_errors");
+                    "coap_command_results", "coap_command_errors", "device_state_changes",
+                    "hazelcast-source-dead-letters");
             Map<String, Map<String, String>> changes = Map.of(
                     "mqtt-source", Map.of("connect.mqtt.hosts", mosquitto.url(),
                             "connect.mqtt.client.id", "compat-" + kafka + "-" + System.nanoTime()),
@@ -114,7 +120,8 @@ class CompatibilityMatrixIT {
                             "connect.mqtt.client.id", "compat-sink-" + kafka + "-" + System.nanoTime()),
                     "coap-sink", Map.of("connect.coap.kcql", ConnectCluster.example("coap-sink", Map.of()).path("config")
                                     .path("connect.coap.kcql").asText().replace("localhost:5683", actuators.address()),
-                            "connect.coap.sink.reporter.bootstrap.servers", release.bootstrapServers()));
+                            "connect.coap.sink.reporter.bootstrap.servers", release.bootstrapServers()),
+                    "hazelcast-source", Map.of("connect.hazelcast.cluster.members", member.address()));
             for (String connector : CONNECTORS) {
                 ConnectRest.post(release.restUrl(), ConnectCluster.example(connector, changes.get(connector)));
             }
@@ -136,6 +143,8 @@ class CompatibilityMatrixIT {
             assertThat(client.getMap("device_state").get("device-1")).isInstanceOf(HazelcastJsonValue.class);
             commandsReachTheirDevices(release, mosquitto.url(), 3);
             coapCommandsReachDevicesAndOutcomesReachKafka(release, actuators, 3);
+            hazelcastCommandsReachTheirDevices(client, mosquitto.url());
+            deviceStateChangesReachKafka(release, 3);
 
             try (JMXConnector jmx = JMXConnectorFactory.connect(new JMXServiceURL(release.jmxUrl()))) {
                 MBeanServerConnection server = jmx.getMBeanServerConnection();
@@ -229,6 +238,44 @@ class CompatibilityMatrixIT {
                 }
                 assertThat(outcomes).as("the reporter's outcomes").containsExactlyInAnyOrderElementsOf(
                         expected.stream().map(device -> device + " DELIVERED true").toList());
+            });
+        }
+    }
+
+    /**
+     * The way back: a command published to the reliable topic {@code commands} goes through the Hazelcast source
+     * (its config example) into the Kafka topic {@code commands}, and through the MQTT sink to its device.
+     */
+    private static void hazelcastCommandsReachTheirDevices(HazelcastInstance client, String broker) throws Exception {
+        List<String> arrived = new CopyOnWriteArrayList<>();
+        MqttClient device = new MqttClient(broker, "compat-hazelcast-" + System.nanoTime(), new MemoryPersistence());
+        device.connect();
+        try {
+            device.subscribe("devices/hz-1/cmd", 1, (topic, message) -> arrived.add(new String(message.getPayload(),
+                    StandardCharsets.UTF_8)));
+            client.getReliableTopic("commands").publish("{\"command_id\": \"h-1\", \"device_id\": \"hz-1\", "
+                    + "\"action\": \"open\"}");
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(arrived)
+                    .as("a command from Hazelcast, through Kafka, on its device's topic").singleElement()
+                    .asString().contains("\"command_id\":\"h-1\"").contains("\"action\":\"open\""));
+        } finally {
+            device.disconnect();
+            device.close();
+        }
+    }
+
+    /** The changes of the map device_state (which the Hazelcast sink fills) read from its event journal into Kafka. */
+    private static void deviceStateChangesReachKafka(KafkaRelease release, int devices) {
+        Set<String> keys = new HashSet<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, release.bootstrapServers()),
+                new StringDeserializer(), new StringDeserializer())) {
+            TopicPartition partition = new TopicPartition("device_state_changes", 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            await().atMost(Duration.ofSeconds(60)).pollInSameThread().untilAsserted(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> keys.add(r.key()));
+                assertThat(keys).as("device_state keys changed, from the map's event journal").hasSize(devices);
             });
         }
     }
