@@ -71,7 +71,7 @@ public enum StreamGridMetric {
     SEQUENCE_LAG("sequence-lag", "Items the Hazelcast source has still to read: the newest sequence each of its "
             + "structures holds minus the next one the task reads, summed over the task's structures (and journal "
             + "partitions); per structure under the same MBean name with the extra tag structure=<name>. Measured "
-            + "about once a second. Always 0 for the other connectors.", "Small and not growing; a lag near a "
+            + "about once a second (a map journal's partitions every 5 s). Always 0 for the other connectors.", "Small and not growing; a lag near a "
             + "structure's capacity means items are about to be overwritten unread (lost-total)."),
     OPEN_STRUCTURES("open-structures", "Hazelcast structures the sink task has open: one per STOREAS target with a "
             + "fixed name, and one per name taken from the data (INSERT INTO `telemetry_${site}`) while it is in use; "
