@@ -14,7 +14,7 @@ import java.util.Set;
  * <p>Cases (all when none is named): {@code sink} (1), {@code state} (1, device state: merge and version guard
  * against the plain IMAP sink), {@code e2e} (2), {@code jet} (2b: our sink vs a Jet job in the member, on
  * {@code --e2e-records} records keyed by device), {@code mqtt} (3), {@code coap} (4),
- * {@code latency} (5), {@code memory} (6), {@code mqtt-sink} (7). Options: {@code --records N} (case 1, default 500000), {@code --rounds N}
+ * {@code latency} (5), {@code memory} (6), {@code mqtt-sink} (7), {@code coap-sink} (8). Options: {@code --records N} (case 1, default 500000), {@code --rounds N}
  * (cases 1-3, default 3; each figure is the best of its rounds), {@code --structures RING_BUFFER,IMAP,...} (cases 1
  * and 2), {@code --e2e-records N} (default 1000000), {@code --mqtt-messages N} (default 200000),
  * {@code --coap-seconds N} (default 600), {@code --coap-raw-seconds N} (default 60) and {@code --coap-rate N}
@@ -22,12 +22,13 @@ import java.util.Set;
  * (default 30), {@code --latency-rate N,N,...} (readings per second, default 10,100,1000) and
  * {@code --latency-tuned-rate N} (the rate measured again with producer.override.linger.ms=0, default 10; 0 = not),
  * {@code --memory-messages N} (default 100000, of 1 KiB) and {@code --memory-large-messages N} (default 200, of 1 MiB;
- * 0 = not), {@code --mqtt-sink-records N} (case 7, default 200000).
+ * 0 = not), {@code --mqtt-sink-records N} (case 7, default 200000), {@code --coap-sink-requests N} (case 8, default
+ * 100000).
  */
 public final class Benchmarks {
 
     private static final List<String> CASES = List.of("sink", "state", "e2e", "jet", "mqtt", "coap", "latency",
-            "memory", "mqtt-sink");
+            "memory", "mqtt-sink", "coap-sink");
 
     private Benchmarks() {
     }
@@ -46,6 +47,7 @@ public final class Benchmarks {
         int memoryMessages = 100_000;
         int memoryLargeMessages = 200;
         int mqttSinkRecords = 200_000;
+        int coapSinkRequests = 100_000;
         Set<String> structures = new LinkedHashSet<>();
         Set<String> cases = new LinkedHashSet<>();
         for (int i = 0; i < args.length; i++) {
@@ -65,6 +67,7 @@ public final class Benchmarks {
                 case "--memory-messages" -> memoryMessages = Integer.parseInt(args[++i]);
                 case "--memory-large-messages" -> memoryLargeMessages = Integer.parseInt(args[++i]);
                 case "--mqtt-sink-records" -> mqttSinkRecords = Integer.parseInt(args[++i]);
+                case "--coap-sink-requests" -> coapSinkRequests = Integer.parseInt(args[++i]);
                 default -> {
                     if (!CASES.contains(args[i])) {
                         System.err.println("Unknown argument '" + args[i] + "'. Cases: " + String.join(", ", CASES)
@@ -91,6 +94,10 @@ public final class Benchmarks {
             if (cases.contains("mqtt-sink")) {
                 System.out.println("MQTT sink: " + mqttSinkRecords + " records at QoS 1");
                 results.addAll(new MqttSinkBench(broker, mqttSinkRecords, rounds).run());
+            }
+            if (cases.contains("coap-sink")) {
+                System.out.println("CoAP sink: " + coapSinkRequests + " confirmable PUTs to 1,000 devices");
+                results.addAll(new CoapSinkBench(coapSinkRequests, rounds).run());
             }
             if (cases.contains("sink")) {
                 results.addAll(new HazelcastSinkBench(records, rounds, structures).run());

@@ -245,8 +245,10 @@ public class CoapSinkTask extends SinkTask {
                 }
                 report(delivery.record(), delivery.statement(), delivery, outcome, delivery.ticket());
                 delivery.ticket().partDone();
-                LOG.debug("{} {} delivered record {}: {}", delivery.method(), delivery.uri(),
-                        SinkErrorHandler.describe(delivery.record()), Outcome.text(outcome.code()));
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("{} {} delivered record {}: {}", delivery.method(), delivery.uri(),
+                            SinkErrorHandler.describe(delivery.record()), Outcome.text(outcome.code()));
+                }
             }
             case REJECTED -> {
                 report(delivery.record(), delivery.statement(), delivery, outcome, delivery.ticket());
