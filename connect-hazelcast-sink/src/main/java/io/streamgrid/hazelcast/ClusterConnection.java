@@ -9,6 +9,7 @@ import com.hazelcast.core.LifecycleEvent;
 import com.hazelcast.core.LifecycleListener;
 import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -32,6 +33,7 @@ public final class ClusterConnection implements AutoCloseable {
     private volatile HazelcastInstance client;
     private volatile boolean connected;
     private volatile boolean closing;
+    private final AtomicLong connections = new AtomicLong();
     private int generation;
 
     /**
@@ -54,6 +56,14 @@ public final class ClusterConnection implements AutoCloseable {
 
     public boolean connected() {
         return connected;
+    }
+
+    /**
+     * How many times a client of this connection has connected to the cluster: it moves on at each reconnection,
+     * after which the members may be others (what the task learnt of them is to be learnt again).
+     */
+    public long connections() {
+        return connections.get();
     }
 
     /** Waits at most {@code timeout} for the client to be connected; true when it is. */
@@ -101,6 +111,7 @@ public final class ClusterConnection implements AutoCloseable {
         switch (event.getState()) {
             case CLIENT_CONNECTED -> {
                 LOG.info("Connected to the Hazelcast cluster '{}' at {}", config.clusterName(), config.members());
+                connections.incrementAndGet();
                 setConnected(true);
             }
             case CLIENT_DISCONNECTED -> {

@@ -5,12 +5,14 @@ import io.streamgrid.common.config.ConfigDocs;
 import io.streamgrid.common.config.ErrorPolicy;
 import io.streamgrid.common.config.ErrorPolicyConfig;
 import io.streamgrid.common.config.KcqlConfig;
+import io.streamgrid.hazelcast.state.MemberModule;
 import io.streamgrid.kcql.KcqlCapabilities;
 import io.streamgrid.kcql.KcqlConnector;
 import io.streamgrid.kcql.KcqlStatement;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -90,6 +92,15 @@ public final class HazelcastSinkConfig extends AbstractConfig {
             + "its structure (neither its retry nor newer records) until the calls it had made have ended, so that "
             + "none of them can land over a newer value.";
 
+    public static final String STATE_MODE_CONFIG = PREFIX + ".state.mode";
+    private static final String STATE_MODE_DOC = "Where merging and version-guarded IMAP writes (STOREAS IMAP (merge = "
+            + "true) or (version = field)) are made. auto (the default): on the members, by entry processors, when "
+            + "every member has the jar streamgrid-hazelcast-member on its class path (the plugin's member/ folder), "
+            + "else by the client's compare-and-set; the task asks the members at its first such write and again after "
+            + "each reconnection. member: always on the members; a batch fails, saying so, while a member lacks the "
+            + "jar. client: always the client's compare-and-set (a read and a compare-and-set per key). Both store the "
+            + "same values. ICACHE targets always use the client's compare-and-set.";
+
     static final ConfigAliases ALIASES = new ConfigAliases(
             Map.of(PREFIX + ".sink.kcql", KCQL_CONFIG,
                     PREFIX + ".sink.cluster.members", HazelcastClusterConfig.MEMBERS_CONFIG,
@@ -139,7 +150,9 @@ public final class HazelcastSinkConfig extends AbstractConfig {
                 .define(WRITE_TIMEOUT_CONFIG, Type.LONG, 30_000L, ConfigDef.Range.atLeast(1), Importance.LOW,
                         WRITE_TIMEOUT_DOC, WRITE_GROUP, ++order, Width.SHORT, "Write timeout (ms)")
                 .define(MAX_STRUCTURES_CONFIG, Type.INT, 1000, ConfigDef.Range.atLeast(1), Importance.LOW,
-                        MAX_STRUCTURES_DOC, WRITE_GROUP, ++order, Width.SHORT, "Maximum structures per task");
+                        MAX_STRUCTURES_DOC, WRITE_GROUP, ++order, Width.SHORT, "Maximum structures per task")
+                .define(STATE_MODE_CONFIG, Type.STRING, "auto", ConfigDef.CaseInsensitiveValidString.in("auto", "member", "client"),
+                        Importance.LOW, STATE_MODE_DOC, WRITE_GROUP, ++order, Width.SHORT, "Device state updates");
 
         // A lost member or a full structure usually passes: retry by default; THROW is one setting away.
         ErrorPolicyConfig.define(def, PREFIX, ERROR_GROUP, 1, ErrorPolicy.RETRY);
@@ -175,6 +188,10 @@ public final class HazelcastSinkConfig extends AbstractConfig {
 
     public Duration writeTimeout() {
         return Duration.ofMillis(getLong(WRITE_TIMEOUT_CONFIG));
+    }
+
+    public MemberModule.Mode stateMode() {
+        return MemberModule.Mode.valueOf(getString(STATE_MODE_CONFIG).toUpperCase(Locale.ROOT));
     }
 
     public ErrorPolicyConfig errorPolicy() {

@@ -4,6 +4,7 @@ import io.streamgrid.common.Version;
 import io.streamgrid.common.config.SinkErrorHandler;
 import io.streamgrid.common.metrics.ConnectorMetrics;
 import io.streamgrid.common.projection.RecordView;
+import io.streamgrid.hazelcast.state.MemberModule;
 import io.streamgrid.hazelcast.writer.BadEntriesException;
 import io.streamgrid.hazelcast.writer.WriteEntry;
 import io.streamgrid.hazelcast.writer.Writers;
@@ -84,8 +85,9 @@ public class HazelcastSinkTask extends SinkTask {
         keyWriters = Executors.newFixedThreadPool(Writers.STATE_PARALLELISM, daemonThreads(name + "-keys"));
         followOn = Executors.newSingleThreadExecutor(daemonThreads(name + "-follow-on"));
         connection = new ClusterConnection(config.cluster(), name, "records wait (they are retried) until then");
+        MemberModule members = new MemberModule(config.stateMode(), connection::client, connection::connections);
         pipes = new Pipes(config.maxStructures(), (target, ttl, batchSize) -> Writers.create(connection.client(),
-                target, ttl, batchSize, blockingWrites, metrics::stale, keyWriters),
+                target, ttl, batchSize, blockingWrites, metrics::stale, keyWriters, members),
                 new Pipe.Shared(metrics, buffered, budget, followOn, config.linger(), config.writeTimeout()));
         for (int number = 1; number <= config.statements().size(); number++) {
             KcqlStatement statement = config.statements().get(number - 1);

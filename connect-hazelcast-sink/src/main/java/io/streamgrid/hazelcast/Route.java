@@ -7,8 +7,8 @@ import io.streamgrid.common.projection.RecordFields;
 import io.streamgrid.common.projection.RecordFilter;
 import io.streamgrid.common.projection.RecordView;
 import io.streamgrid.common.template.NameTemplate;
+import io.streamgrid.hazelcast.member.StateUpdate;
 import io.streamgrid.hazelcast.state.CompactRecords;
-import io.streamgrid.hazelcast.state.StateUpdate;
 import io.streamgrid.hazelcast.state.StateValues;
 import io.streamgrid.hazelcast.state.StateValuesFor;
 import io.streamgrid.hazelcast.writer.WriteEntry;
@@ -158,7 +158,7 @@ final class Route {
         String where = "the version field '" + target.versionField() + "' of record " + record.describe();
         BigDecimal version;
         try {
-            version = state.version(document, target.versionField(), where);
+            version = state.form().version(document, target.versionField(), where);
         } catch (IllegalArgumentException e) {
             throw new DataException(e.getMessage(), e);
         }

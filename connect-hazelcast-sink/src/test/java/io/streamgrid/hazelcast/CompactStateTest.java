@@ -29,9 +29,19 @@ import org.apache.kafka.connect.data.Timestamp;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** WITHFORMAT COMPACT values read back field by field on a real member, with and without merge and version. */
+@ParameterizedClass
+@ValueSource(strings = {"member", "client"})
+/** WITHFORMAT COMPACT values read back field by field on a real member, with and without merge and version. In both state modes (connect.hazelcast.state.mode):
+ * on the members by the member module's entry processors, and by the client's compare-and-set; they store the same. */
 class CompactStateTest {
+
+    @Parameter
+    String stateMode;
+
 
     private static final Schema LOCATION = SchemaBuilder.struct().name("Location")
             .field("lat", Schema.FLOAT64_SCHEMA).field("lon", Schema.FLOAT64_SCHEMA).build();
@@ -63,7 +73,7 @@ class CompactStateTest {
     private final String map = "device_state_" + suffix;
 
     private HazelcastSinkTask start(String kcql) {
-        return FIXTURE.start(kcql);
+        return FIXTURE.start(kcql, HazelcastSinkConfig.STATE_MODE_CONFIG, stateMode);
     }
 
 

@@ -11,6 +11,7 @@ import com.hazelcast.map.IMap;
 import io.streamgrid.common.testing.RecordingSinkTaskContext;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,9 +24,19 @@ import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** Merge, version guard and atomic updates of JSON device state on a real member (Compact: CompactStateTest). */
+@ParameterizedClass
+@ValueSource(strings = {"member", "client"})
+/** Merge, version guard and atomic updates of JSON device state on a real member (Compact: CompactStateTest). In both state modes (connect.hazelcast.state.mode):
+ * on the members by the member module's entry processors, and by the client's compare-and-set; they store the same. */
 class DeviceStateTest {
+
+    @Parameter
+    String stateMode;
+
 
     private static final ObjectMapper JSON = new ObjectMapper();
     @RegisterExtension
@@ -36,7 +47,10 @@ class DeviceStateTest {
     private final String map = "device_state_" + suffix;
 
     private HazelcastSinkTask start(RecordingSinkTaskContext context, String kcql, String... extra) {
-        return FIXTURE.start(context, kcql, extra);
+        String[] settings = Arrays.copyOf(extra, extra.length + 2);
+        settings[extra.length] = HazelcastSinkConfig.STATE_MODE_CONFIG;
+        settings[extra.length + 1] = stateMode;
+        return FIXTURE.start(context, kcql, settings);
     }
 
     private HazelcastSinkTask start(String kcql, String... extra) {

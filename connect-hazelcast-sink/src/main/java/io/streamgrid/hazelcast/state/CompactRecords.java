@@ -7,6 +7,7 @@ import com.hazelcast.nio.serialization.genericrecord.GenericRecordBuilder;
 import io.streamgrid.common.format.Buffers;
 import io.streamgrid.common.format.JsonSchemaInference;
 import io.streamgrid.common.format.JsonValueFormat;
+import io.streamgrid.hazelcast.member.CompactFields;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;

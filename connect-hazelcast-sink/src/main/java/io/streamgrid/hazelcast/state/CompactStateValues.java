@@ -1,36 +1,24 @@
 package io.streamgrid.hazelcast.state;
 
-import com.hazelcast.nio.serialization.FieldKind;
-import com.hazelcast.nio.serialization.genericrecord.GenericRecord;
-import com.hazelcast.nio.serialization.genericrecord.GenericRecordBuilder;
-import java.math.BigDecimal;
+import io.streamgrid.hazelcast.member.CompactForm;
+import io.streamgrid.hazelcast.member.StateForm;
 import org.apache.kafka.connect.data.SchemaAndValue;
 
 /**
- * Device state as Compact records of one type name. A field keeps one kind across a key's updates:
- * <ul>
- * <li>with {@code sqlMapping = true} the update's kinds win, since {@link SqlMapping} has brought every value to
- * its columns' kinds before the merge, the kinds every record of the map shares (SQL reads a field only as the
- * kind of its column);</li>
- * <li>without it, a merge keeps the stored field's kind where the update's value converts to it without loss, in
- * either direction (21 in a FLOAT64 field is 21.0, 21.0 in an INT64 field is 21, a null in a nullable field);
- * a value that does not convert (21.5 for an INT64 field) brings its own kind.</li>
- * </ul>
+ * Device state as Compact records of one type name, merged as {@link CompactForm} says. With
+ * {@code kindsFromColumns} (an SQL mapping) {@link SqlMapping} brings every value to its columns' kinds before the
+ * merge and schemaless numbers are DECIMAL ({@link CompactRecords}).
  */
 public final class CompactStateValues implements StateValues {
 
     private final CompactRecords records;
     private final String typeName;
-    private final boolean kindsFromColumns;
+    private final CompactForm form;
 
-    /**
-     * @param kindsFromColumns whether an SQL mapping's columns decide the kinds: the update's kinds win, and
-     *                         schemaless numbers are DECIMAL ({@link CompactRecords})
-     */
     public CompactStateValues(String typeName, boolean kindsFromColumns) {
         this.typeName = typeName;
-        this.kindsFromColumns = kindsFromColumns;
         this.records = new CompactRecords(kindsFromColumns);
+        this.form = new CompactForm(typeName, kindsFromColumns);
     }
 
     @Override
@@ -39,47 +27,7 @@ public final class CompactStateValues implements StateValues {
     }
 
     @Override
-    public Object fromStored(Object stored, Object key) {
-        if (stored instanceof GenericRecord record) {
-            return record;
-        }
-        throw new IllegalArgumentException("the stored value of key '" + key + "' is a "
-                + stored.getClass().getSimpleName() + ", not a Compact record: something else writes this map");
-    }
-
-    @Override
-    public Object toStored(Object document) {
-        return document;
-    }
-
-    @Override
-    public Object merge(Object stored, Object update) {
-        GenericRecord old = (GenericRecord) stored;
-        GenericRecord changes = (GenericRecord) update;
-        GenericRecordBuilder merged = GenericRecordBuilder.compact(typeName);
-        for (String name : old.getFieldNames()) {
-            if (changes.getFieldKind(name) == FieldKind.NOT_AVAILABLE) {
-                CompactFields.set(merged, name, CompactFields.get(old, name));
-            }
-        }
-        for (String name : changes.getFieldNames()) {
-            CompactFields.Field change = CompactFields.get(changes, name);
-            FieldKind storedKind = old.getFieldKind(name);
-            CompactFields.set(merged, name, kindsFromColumns || storedKind == FieldKind.NOT_AVAILABLE ? change
-                    : fit(change, storedKind));
-        }
-        return merged.build();
-    }
-
-    /** The change in the stored field's kind where its value converts to it without loss, else as it is. */
-    private static CompactFields.Field fit(CompactFields.Field change, FieldKind storedKind) {
-        CompactFields.Field converted = CompactFields.convert(change, storedKind);
-        return converted != null ? converted : change;
-    }
-
-    @Override
-    public BigDecimal version(Object document, String field, String where) {
-        CompactFields.Field value = CompactFields.get((GenericRecord) document, field);
-        return value == null ? null : Versions.of(value.value(), where);
+    public StateForm form() {
+        return form;
     }
 }

@@ -2,6 +2,7 @@ package io.streamgrid.hazelcast.state;
 
 import com.hazelcast.nio.serialization.FieldKind;
 import com.hazelcast.nio.serialization.genericrecord.GenericRecord;
+import io.streamgrid.hazelcast.member.CompactFields;
 import java.lang.reflect.Array;
 import java.math.BigDecimal;
 import java.math.RoundingMode;

@@ -1,15 +1,17 @@
 package io.streamgrid.hazelcast.state;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastJsonValue;
+import com.hazelcast.internal.json.JsonObject;
+import com.hazelcast.internal.json.JsonValue;
 import com.hazelcast.map.IMap;
 import com.hazelcast.nio.serialization.FieldKind;
 import com.hazelcast.nio.serialization.genericrecord.GenericRecord;
 import com.hazelcast.nio.serialization.genericrecord.GenericRecordBuilder;
 import com.hazelcast.sql.SqlResult;
 import com.hazelcast.sql.SqlRow;
+import io.streamgrid.hazelcast.member.CompactFields;
+import io.streamgrid.hazelcast.member.StateUpdate;
 import io.streamgrid.hazelcast.writer.WriteEntry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -340,11 +342,11 @@ public final class SqlMapping {
                     seen.merge(name, type, ColumnTypes::widest);
                 }
             }
-        } else if (value instanceof ObjectNode node) {
-            for (Map.Entry<String, JsonNode> field : node.properties()) {
+        } else if (value instanceof JsonObject object) {
+            for (JsonObject.Member field : object) {
                 String type = jsonType(field.getValue());
                 if (type != null) {
-                    seen.merge(field.getKey(), type, ColumnTypes::widest);
+                    seen.merge(field.getName(), type, ColumnTypes::widest);
                 }
             }
         } else if (value instanceof HazelcastJsonValue json) {
@@ -353,12 +355,27 @@ public final class SqlMapping {
     }
 
     /** As {@link ColumnTypes#of(io.streamgrid.common.format.JsonMembers.Kind)}, for a parsed value. */
-    private static String jsonType(JsonNode value) {
-        if (value.isIntegralNumber()) {
-            return value.canConvertToLong() ? ColumnTypes.BIGINT : ColumnTypes.DOUBLE;
+    private static String jsonType(JsonValue value) {
+        if (value.isNumber()) {
+            return wholeInLong(value.toString()) ? ColumnTypes.BIGINT : ColumnTypes.DOUBLE;
         }
-        return value.isNumber() ? ColumnTypes.DOUBLE : value.isTextual() ? ColumnTypes.VARCHAR
-                : value.isBoolean() ? ColumnTypes.BOOLEAN : null;
+        return value.isString() ? ColumnTypes.VARCHAR : value.isBoolean() ? ColumnTypes.BOOLEAN : null;
+    }
+
+    /** Whether a JSON number is written as a whole number a long holds (as Jackson reads it: 1.0 is not). */
+    private static boolean wholeInLong(String number) {
+        for (int i = 0; i < number.length(); i++) {
+            char c = number.charAt(i);
+            if (c == '.' || c == 'e' || c == 'E') {
+                return false;
+            }
+        }
+        try {
+            Long.parseLong(number);
+            return true;
+        } catch (NumberFormatException beyondLong) {
+            return false;
+        }
     }
 
     private static String keyType(Object key) {

@@ -1,10 +1,12 @@
 package io.streamgrid.hazelcast.state;
 
 import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;
+import io.streamgrid.hazelcast.member.KeyUpdate;
+import io.streamgrid.hazelcast.member.StateFold;
+import io.streamgrid.hazelcast.member.StateUpdate;
 import io.streamgrid.hazelcast.writer.Fence;
 import io.streamgrid.hazelcast.writer.StructureWriter;
 import io.streamgrid.hazelcast.writer.WriteEntry;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -19,8 +21,9 @@ import java.util.function.LongConsumer;
 
 /**
  * Merges and version-guarded writes, atomic per key with client-side compare-and-set, so a plain member
- * needs nothing installed. A batch is applied per key in Kafka order: its updates are folded over the value
- * read with one {@code getAll}, and the result is written only if the stored value is still the one read
+ * needs nothing installed (with the member module on the members, {@link MemberStateWriter} does the same in one
+ * call per key). A batch is applied per key in Kafka order: its updates are folded ({@link StateFold}, the rule the
+ * members' entry processors follow too) over the value read with one {@code getAll}, and the result is written only if the stored value is still the one read
  * ({@code putIfAbsent} for a new key, {@code replace(key, old, new)} otherwise). A key another writer changed
  * in between is read and folded again, so no update is lost to a concurrent writer (another task, another
  * connector, an application). Tombstones delete unconditionally, then the updates behind them apply.
@@ -51,9 +54,7 @@ public final class StateWriter implements StructureWriter {
     }
 
     private final AtomicOps ops;
-    private final StateValues values;
-    private final boolean merge;
-    private final String versionField;
+    private final StateFold fold;
     private final Executor executor;
     private final LongConsumer stale;
     private final int parallelism;
@@ -69,9 +70,7 @@ public final class StateWriter implements StructureWriter {
     public StateWriter(AtomicOps ops, StateValues values, boolean merge, String versionField, Executor executor,
                        LongConsumer stale, Executor keyWriters, int parallelism) {
         this.ops = ops;
-        this.values = values;
-        this.merge = merge;
-        this.versionField = versionField;
+        this.fold = new StateFold(values.form(), merge, versionField);
         this.executor = executor;
         this.stale = stale;
         this.keyWriters = keyWriters;
@@ -99,20 +98,22 @@ public final class StateWriter implements StructureWriter {
             ops.delete(key);
         }
         updates.values().removeIf(List::isEmpty);
-        for (int attempt = 1; !updates.isEmpty(); attempt++) {
+        Map<Object, KeyUpdate> prepared = new LinkedHashMap<>();
+        updates.forEach((key, keyUpdates) -> prepared.put(key, fold.prepare(keyUpdates, false)));
+        for (int attempt = 1; !prepared.isEmpty(); attempt++) {
             if (attempt > MAX_ATTEMPTS) {
-                throw new IllegalStateException(updates.size() + " keys changed under every one of " + MAX_ATTEMPTS
-                        + " attempts to update them, e.g. '" + updates.keySet().iterator().next() + "'");
+                throw new IllegalStateException(prepared.size() + " keys changed under every one of " + MAX_ATTEMPTS
+                        + " attempts to update them, e.g. '" + prepared.keySet().iterator().next() + "'");
             }
             fence.check();
-            Map<Object, Object> stored = ops.getAll(updates.keySet());
-            Set<Object> changedMeanwhile = casAll(updates, stored, fence);
-            updates.keySet().retainAll(changedMeanwhile);
+            Map<Object, Object> stored = ops.getAll(prepared.keySet());
+            Set<Object> changedMeanwhile = casAll(prepared, stored, fence);
+            prepared.keySet().retainAll(changedMeanwhile);
         }
     }
 
     /** Writes every key's folded value; returns the keys another writer changed since {@code stored} was read. */
-    private Set<Object> casAll(Map<Object, List<StateUpdate>> updates, Map<Object, Object> stored, Fence fence) {
+    private Set<Object> casAll(Map<Object, KeyUpdate> updates, Map<Object, Object> stored, Fence fence) {
         List<Object> keys = new ArrayList<>(updates.keySet());
         Set<Object> retry = ConcurrentHashMap.newKeySet();
         int slices = Math.min(parallelism, Math.max(1, keys.size() / 16));
@@ -130,51 +131,27 @@ public final class StateWriter implements StructureWriter {
         return retry;
     }
 
-    private void casSlice(List<Object> keys, Map<Object, List<StateUpdate>> updates, Map<Object, Object> stored,
+    private void casSlice(List<Object> keys, Map<Object, KeyUpdate> updates, Map<Object, Object> stored,
                           Set<Object> retry, Fence fence) {
         for (Object key : keys) {
             Object old = stored.get(key);
-            Fold fold = fold(key, old, updates.get(key));
+            KeyUpdate.Outcome outcome = fold.apply(key, old, updates.get(key));
             boolean written;
-            if (fold.stored() == null) {
+            if (outcome.stored() == null) {
                 written = true; // every update was older than the stored value: nothing to write
             } else if (old == null) {
                 fence.check();
-                written = ops.insert(key, fold.stored());
+                written = ops.insert(key, outcome.stored());
             } else {
                 fence.check();
-                written = ops.replace(key, old, fold.stored());
+                written = ops.replace(key, old, outcome.stored());
             }
             if (!written) {
                 retry.add(key);
-            } else if (fold.stale() > 0) {
-                stale.accept(fold.stale());
+            } else if (outcome.stale() > 0) {
+                stale.accept(outcome.stale());
             }
         }
-    }
-
-    /** What a key's updates make of its stored value: the value to store (null: keep it) and the updates skipped. */
-    private record Fold(Object stored, int stale) {
-    }
-
-    private Fold fold(Object key, Object old, List<StateUpdate> keyUpdates) {
-        Object document = old == null ? null : values.fromStored(old, key);
-        BigDecimal version = document == null || versionField == null ? null
-                : values.version(document, versionField, "the stored field '" + versionField + "' of key '" + key + "'");
-        int skipped = 0;
-        boolean changed = false;
-        for (StateUpdate update : keyUpdates) {
-            if (version != null && update.version().compareTo(version) < 0) {
-                skipped++;
-                continue;
-            }
-            document = merge && document != null ? values.merge(document, update.document()) : update.document();
-            if (versionField != null) {
-                version = update.version();
-            }
-            changed = true;
-        }
-        return new Fold(changed ? values.toStored(document) : null, skipped);
     }
 
     @Override

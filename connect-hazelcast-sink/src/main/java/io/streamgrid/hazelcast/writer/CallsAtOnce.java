@@ -12,17 +12,17 @@ import java.util.function.Supplier;
  * finished while one of its calls is still on its way. A call the fence refused, or one that could not be made (the
  * client threw at once), fails them, and no call is made after it.
  */
-final class CallsAtOnce {
+public final class CallsAtOnce {
 
     private final Fence fence;
     private final List<CompletableFuture<?>> made = new ArrayList<>();
     private RuntimeException notMade;
 
-    CallsAtOnce(Fence fence) {
+    public CallsAtOnce(Fence fence) {
         this.fence = fence;
     }
 
-    void make(Supplier<? extends CompletionStage<?>> call) {
+    public void make(Supplier<? extends CompletionStage<?>> call) {
         if (notMade != null) {
             return;
         }
@@ -35,7 +35,7 @@ final class CallsAtOnce {
     }
 
     /** Completes once every call made has ended: normally when all succeeded and none was left unmade. */
-    CompletableFuture<Void> ended() {
+    public CompletableFuture<Void> ended() {
         CompletableFuture<Void> all = CompletableFuture.allOf(made.toArray(CompletableFuture[]::new));
         if (notMade == null) {
             return all;

@@ -14,12 +14,12 @@ import java.util.concurrent.CompletionStage;
  * completions run on the answering thread: a writer that makes its next call from a completion hops to its own
  * executor first, since a call made from that thread sometimes stalled for seconds (see {@link ReliableTopicWriter}).
  */
-final class HazelcastCalls {
+public final class HazelcastCalls {
 
     private HazelcastCalls() {
     }
 
-    static <T> CompletableFuture<T> answered(CompletionStage<T> call) {
+    public static <T> CompletableFuture<T> answered(CompletionStage<T> call) {
         CompletableFuture<T> answered = new CompletableFuture<>();
         call.whenCompleteAsync((value, failure) -> {
             if (failure != null) {

@@ -9,7 +9,10 @@ import com.hazelcast.map.IMap;
 import com.hazelcast.replicatedmap.ReplicatedMap;
 import io.streamgrid.hazelcast.StoreTarget;
 import io.streamgrid.hazelcast.StoreType;
+import io.streamgrid.hazelcast.state.MemberModule;
+import io.streamgrid.hazelcast.state.MemberStateWriter;
 import io.streamgrid.hazelcast.state.SqlMapping;
+import io.streamgrid.hazelcast.state.StateValues;
 import io.streamgrid.hazelcast.state.StateValuesFor;
 import io.streamgrid.hazelcast.state.StateWriter;
 import java.time.Duration;
@@ -45,10 +48,12 @@ public final class Writers {
      * @param executor  runs the structures' blocking calls
      * @param stale     counts records a version guard skipped
      * @param keyWriters the task's pool for the compare-and-set of merging and version-guarded writes
+     * @param members   whether the members update IMAP device state themselves
      */
     public static StructureWriter create(HazelcastInstance client, StoreTarget target, Duration ttl, int batchSize,
-                                         Executor executor, LongConsumer stale, Executor keyWriters) {
-        StructureWriter writer = plain(client, target, ttl, batchSize, executor, stale, keyWriters);
+                                         Executor executor, LongConsumer stale, Executor keyWriters,
+                                         MemberModule members) {
+        StructureWriter writer = plain(client, target, ttl, batchSize, executor, stale, keyWriters, members);
         if (!target.sqlMapping()) {
             return writer;
         }
@@ -82,13 +87,20 @@ public final class Writers {
     }
 
     private static StructureWriter plain(HazelcastInstance client, StoreTarget target, Duration ttl, int batchSize,
-                                         Executor executor, LongConsumer stale, Executor keyWriters) {
+                                         Executor executor, LongConsumer stale, Executor keyWriters,
+                                         MemberModule members) {
         String name = target.name();
         if (target.guarded()) {
-            StateWriter.AtomicOps ops = target.type() == StoreType.ICACHE ? cacheOps(client, name, ttl)
-                    : mapOps(client.getMap(name), ttl);
-            return new StateWriter(ops, StateValuesFor.target(target), target.merge(), target.versionField(),
+            StateValues values = StateValuesFor.target(target);
+            if (target.type() == StoreType.ICACHE) {
+                return new StateWriter(cacheOps(client, name, ttl), values, target.merge(), target.versionField(),
+                        executor, stale, keyWriters, STATE_PARALLELISM);
+            }
+            IMap<Object, Object> map = client.getMap(name);
+            StateWriter clientSide = new StateWriter(mapOps(map, ttl), values, target.merge(), target.versionField(),
                     executor, stale, keyWriters, STATE_PARALLELISM);
+            return new MemberStateWriter(map, client.getPartitionService(), values, target.merge(),
+                    target.versionField(), ttl, executor, stale, members, clientSide);
         }
         return switch (target.type()) {
             case RING_BUFFER -> new RingbufferWriter(client.getRingbuffer(name), target.overflow(), batchSize, executor);

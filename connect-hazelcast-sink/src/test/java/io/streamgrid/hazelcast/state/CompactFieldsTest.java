@@ -3,7 +3,8 @@ package io.streamgrid.hazelcast.state;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.nio.serialization.FieldKind;
-import io.streamgrid.hazelcast.state.CompactFields.Field;
+import io.streamgrid.hazelcast.member.CompactFields;
+import io.streamgrid.hazelcast.member.CompactFields.Field;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import org.junit.jupiter.api.Test;

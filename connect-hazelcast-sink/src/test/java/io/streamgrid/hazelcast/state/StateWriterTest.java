@@ -3,6 +3,7 @@ package io.streamgrid.hazelcast.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamgrid.hazelcast.member.StateUpdate;
 import io.streamgrid.hazelcast.writer.Fence;
 import io.streamgrid.hazelcast.writer.WriteEntry;
 import java.math.BigDecimal;

@@ -1,4 +1,4 @@
-package io.streamgrid.hazelcast.state;
+package io.streamgrid.hazelcast.member;
 
 import com.hazelcast.nio.serialization.FieldKind;
 import com.hazelcast.nio.serialization.genericrecord.GenericRecord;
@@ -19,14 +19,14 @@ import java.util.function.LongFunction;
  * so that fields can be copied from one record into another without a switch at every use, and converts a
  * field to another kind where no information is lost.
  */
-final class CompactFields {
+public final class CompactFields {
 
     /** A field's kind and value, as the GenericRecord getter of that kind returns it. */
-    record Field(FieldKind kind, Object value) {
+    public record Field(FieldKind kind, Object value) {
     }
 
     /** Kinds with no null: a null needs their nullable kind. */
-    static final Set<FieldKind> NOT_NULLABLE = Set.of(FieldKind.BOOLEAN, FieldKind.INT8, FieldKind.INT16,
+    public static final Set<FieldKind> NOT_NULLABLE = Set.of(FieldKind.BOOLEAN, FieldKind.INT8, FieldKind.INT16,
             FieldKind.INT32, FieldKind.INT64, FieldKind.FLOAT32, FieldKind.FLOAT64);
 
     private interface Getter {
@@ -115,7 +115,7 @@ final class CompactFields {
     }
 
     /** The field of that name, or null when the record has none. */
-    static Field get(GenericRecord record, String name) {
+    public static Field get(GenericRecord record, String name) {
         FieldKind kind = record.getFieldKind(name);
         if (kind == FieldKind.NOT_AVAILABLE) {
             return null;
@@ -123,7 +123,7 @@ final class CompactFields {
         return new Field(kind, access(kind).getter().get(record, name));
     }
 
-    static void set(GenericRecordBuilder builder, String name, Field field) {
+    public static void set(GenericRecordBuilder builder, String name, Field field) {
         access(field.kind()).setter().set(builder, name, field.value());
     }
 
@@ -134,7 +134,7 @@ final class CompactFields {
      * hold exactly, as most beyond 2^53: 1152921504606846980 would be 2^60), a null to any nullable kind; other
      * values only to their own kind. Never to text: {@link #asText} says when that is wanted.
      */
-    static Field convert(Field field, FieldKind target) {
+    public static Field convert(Field field, FieldKind target) {
         if (field.kind() == target) {
             return field;
         }
@@ -157,7 +157,7 @@ final class CompactFields {
     }
 
     /** A scalar field as a STRING field of its text (a whole FLOAT64 without ".0"); null for records and arrays. */
-    static Field asText(Field field) {
+    public static Field asText(Field field) {
         Object value = field.value();
         if (value == null || value instanceof String) {
             return new Field(FieldKind.STRING, value);

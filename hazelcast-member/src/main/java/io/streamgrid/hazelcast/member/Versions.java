@@ -1,7 +1,5 @@
-package io.streamgrid.hazelcast.state;
+package io.streamgrid.hazelcast.member;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.streamgrid.common.format.IsoTimes;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -9,8 +7,8 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.Date;
-import java.util.Optional;
 
 /**
  * Version values made comparable: numbers as they are, points in time (Connect timestamps, Compact dates and
@@ -31,18 +29,6 @@ public final class Versions {
     public static BigDecimal of(Object value, String where) {
         if (value == null) {
             return null;
-        }
-        if (value instanceof JsonNode node) {
-            if (node.isNull() || node.isMissingNode()) {
-                return null;
-            }
-            if (node.isNumber()) {
-                return node.decimalValue();
-            }
-            if (node.isTextual()) {
-                return ofText(node.textValue(), where);
-            }
-            throw new IllegalArgumentException(where + " is " + node + ", not a number, a timestamp or an ISO-8601 string");
         }
         if (value instanceof BigDecimal decimal) {
             return decimal;
@@ -83,15 +69,35 @@ public final class Versions {
     }
 
     private static BigDecimal ofText(String text, String where) {
-        Optional<Instant> time = IsoTimes.instant(text);
-        if (time.isPresent()) {
-            return millis(time.get());
+        Instant time = isoInstant(text.trim());
+        if (time != null) {
+            return millis(time);
         }
         try {
             return new BigDecimal(text.trim());
         } catch (NumberFormatException notNumber) {
             throw new IllegalArgumentException(where + " is '" + text + "', not a number, a timestamp or an ISO-8601 "
                     + "string");
+        }
+    }
+
+    /**
+     * ISO-8601 text as connect-common's IsoTimes reads it for WHERE (with an offset, without one as UTC, or a date
+     * alone as its start), or null. The member module depends on Hazelcast alone, so it reads the text itself.
+     */
+    private static Instant isoInstant(String text) {
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException notOffset) {
+            try {
+                return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
+            } catch (DateTimeParseException notLocal) {
+                try {
+                    return LocalDate.parse(text).atStartOfDay().toInstant(ZoneOffset.UTC);
+                } catch (DateTimeParseException notDate) {
+                    return null;
+                }
+            }
         }
     }
 
