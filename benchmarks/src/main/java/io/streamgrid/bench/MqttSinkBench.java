@@ -1,7 +1,9 @@
 package io.streamgrid.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.streamgrid.mqtt.connection.NoDelaySocketFactories;
 import io.streamgrid.mqtt.sink.MqttSinkTask;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -57,18 +59,38 @@ final class MqttSinkBench {
         double ours = 0;
         double raw = 0;
         for (int round = 1; round <= rounds; round++) {
-            double plain = rawPublisher(SocketFactory.getDefault());
-            double noDelay = rawPublisher(NoDelaySocketFactories.plain());
-            double sink = sink("r" + round);
-            raw = Math.max(raw, Math.max(plain, noDelay));
-            ours = Math.max(ours, sink);
-            System.out.printf("  MQTT sink round %d: sink %,.0f/s, raw Paho %,.0f/s (TCP_NODELAY %,.0f/s)%n", round,
-                    sink, plain, noDelay);
+            Measured plain = measured(() -> rawPublisher(SocketFactory.getDefault()));
+            Measured noDelay = measured(() -> rawPublisher(NoDelaySocketFactories.plain()));
+            String name = "r" + round;
+            Measured sink = measured(() -> sink(name));
+            raw = Math.max(raw, Math.max(plain.rate(), noDelay.rate()));
+            ours = Math.max(ours, sink.rate());
+            System.out.printf("  MQTT sink round %d: sink %s; raw Paho %s, with TCP_NODELAY %s%n", round, sink, plain,
+                    noDelay);
         }
         return List.of(new Result("7. MQTT sink QoS 1 vs raw Paho publisher", "MQTT sink QoS 1 (commit after PUBACK)",
                 ours, "Paho publisher", raw, "messages/s", 0.8, "(" + WINDOW + " in flight for both, MQTT 3.1.1, "
                 + String.format("%,d", records) + " messages of 100 B to " + DEVICES + " topics; the faster of the "
                 + "publisher with and without TCP_NODELAY)"));
+    }
+
+    /** A run's messages/s, and the CPU this JVM spent per message on it (the broker's is not counted). */
+    private record Measured(double rate, double cpuMicrosPerMessage) {
+        @Override
+        public String toString() {
+            return String.format("%,.0f/s (%.1f µs CPU/message)", rate, cpuMicrosPerMessage);
+        }
+    }
+
+    private interface Run {
+        double rate() throws Exception;
+    }
+
+    private Measured measured(Run run) throws Exception {
+        OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long cpuBefore = os.getProcessCpuTime();
+        double rate = run.rate();
+        return new Measured(rate, (os.getProcessCpuTime() - cpuBefore) / 1000.0 / records);
     }
 
     /** Messages/s from the first put to the commit of the last record. */

@@ -30,6 +30,15 @@ public final class JsonMembers {
          *                  ({@link #name} decodes it)
          */
         void member(String text, int nameStart, int nameEnd, Kind kind);
+
+        /**
+         * The same, with where the member's value lies: {@code text[valueStart, valueEnd)}, a string with its quotes
+         * (so {@link #name}{@code (text, valueStart + 1, valueEnd - 1)} decodes it). For visitors that read values,
+         * such as the MQTT sink taking a topic's parts from JSON text; by default the value is not needed.
+         */
+        default void member(String text, int nameStart, int nameEnd, Kind kind, int valueStart, int valueEnd) {
+            member(text, nameStart, nameEnd, kind);
+        }
     }
 
     private static final String LONG_MAX = String.valueOf(Long.MAX_VALUE);
@@ -48,8 +57,11 @@ public final class JsonMembers {
 
     /** The name of a member, its escapes decoded. */
     public static String name(String text, int nameStart, int nameEnd) {
-        int escape = text.indexOf('\\', nameStart);
-        if (escape < 0 || escape >= nameEnd) {
+        int escape = nameStart; // looked for in the name only, not in the rest of the text
+        while (escape < nameEnd && text.charAt(escape) != '\\') {
+            escape++;
+        }
+        if (escape == nameEnd) {
             return text.substring(nameStart, nameEnd);
         }
         StringBuilder name = new StringBuilder(nameEnd - nameStart);

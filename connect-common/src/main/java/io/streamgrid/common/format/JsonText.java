@@ -76,7 +76,7 @@ final class JsonText {
                 return INVALID;
             }
             if (members != null) {
-                members.member(text, nameStart, nameEnd, JsonMembers.kind(text, valueStart, i));
+                members.member(text, nameStart, nameEnd, JsonMembers.kind(text, valueStart, i), valueStart, i);
             }
             i = skipWhitespace(text, i);
             if (i >= text.length()) {

@@ -46,6 +46,26 @@ class JsonMembersTest {
     }
 
     @Test
+    void tellsWhereEachValueLies() {
+        String text = "{\"a\": \"x\\\"y\", \"b\":[1, 2] ,\"c\":-1.5e2}";
+        List<String> values = new ArrayList<>();
+        assertThat(JsonMembers.visit(text, new JsonMembers.Visitor() {
+            @Override
+            public void member(String t, int nameStart, int nameEnd, Kind kind) {
+                throw new AssertionError("the scan tells the value's range");
+            }
+
+            @Override
+            public void member(String t, int nameStart, int nameEnd, Kind kind, int valueStart, int valueEnd) {
+                values.add(JsonMembers.name(t, nameStart, nameEnd) + "=" + t.substring(valueStart, valueEnd));
+            }
+        })).isTrue();
+        assertThat(values).containsExactly("a=\"x\\\"y\"", "b=[1, 2]", "c=-1.5e2");
+        assertThat(JsonMembers.name(text, text.indexOf('x'), text.indexOf("y\"") + 1)).as("a string value decoded")
+                .isEqualTo("x\"y");
+    }
+
+    @Test
     void answersAsJacksonDoesOnGeneratedTexts() {
         Random random = new Random(26);
         for (int i = 0; i < 30_000; i++) {

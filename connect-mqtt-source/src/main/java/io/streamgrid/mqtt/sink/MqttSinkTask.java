@@ -73,7 +73,12 @@ public class MqttSinkTask extends SinkTask {
     /** Messages refused on the client's threads, for the task's thread to report (errant record reporter, policy). */
     private final Queue<Refusal> refusals = new ConcurrentLinkedQueue<>();
     private final AtomicLong skippedTombstones = new AtomicLong();
+    /** Messages the broker acknowledged (QoS 0: written), and those of QoS 1 and 2, counted on the client's thread. */
     private final AtomicLong acknowledged = new AtomicLong();
+    private final AtomicLong acknowledgedQos12 = new AtomicLong();
+    /** What of them the metrics have: the task's thread hands the rest on, in one call, at each put and commit. */
+    private long acknowledgedInMetrics;
+    private long acknowledgedQos12InMetrics;
     private boolean warnedAboutPropertyHeaders;
 
     @Override
@@ -149,6 +154,7 @@ public class MqttSinkTask extends SinkTask {
         metrics.recordsIn(taken);
         outbox.send();
         awaitRoom();
+        countAcknowledged();
         partitions.values().forEach(PartitionProgress::firstUndone); // forgets the records that are done
     }
 
@@ -299,6 +305,23 @@ public class MqttSinkTask extends SinkTask {
         }
     }
 
+    /**
+     * Hands the acknowledgements counted since the last call to the metrics: one sensor update per put rather than
+     * one per message on the client's thread, which is busy taking the broker's answers.
+     */
+    private void countAcknowledged() {
+        long all = acknowledged.get();
+        long qos12 = acknowledgedQos12.get();
+        if (all > acknowledgedInMetrics) {
+            metrics.recordsOut(all - acknowledgedInMetrics);
+        }
+        if (qos12 > acknowledgedQos12InMetrics) {
+            metrics.acknowledged(qos12 - acknowledgedQos12InMetrics);
+        }
+        acknowledgedInMetrics = all;
+        acknowledgedQos12InMetrics = qos12;
+    }
+
     /** One message will not be answered again: its batch and record move on; true when its record is done. */
     private boolean settle(Pending pending) {
         long batchMs = pending.batch().messageDone();
@@ -321,6 +344,7 @@ public class MqttSinkTask extends SinkTask {
         }
         settleRefusals();
         errors.awaitDeadLetters();
+        countAcknowledged();
         Map<TopicPartition, OffsetAndMetadata> committable = new HashMap<>();
         for (Map.Entry<TopicPartition, OffsetAndMetadata> offset : currentOffsets.entrySet()) {
             PartitionProgress progress = partitions.get(offset.getKey());
@@ -376,9 +400,8 @@ public class MqttSinkTask extends SinkTask {
     private final class Events implements Outbox.Events {
         @Override
         public void acknowledged(Pending pending) {
-            metrics.recordsOut(1);
             if (pending.message().qos() > 0) {
-                metrics.acknowledged(1);
+                acknowledgedQos12.incrementAndGet();
             }
             acknowledged.incrementAndGet();
             if (settle(pending)) {

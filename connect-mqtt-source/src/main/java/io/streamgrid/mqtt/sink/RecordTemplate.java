@@ -1,15 +1,13 @@
 package io.streamgrid.mqtt.sink;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.streamgrid.common.format.Buffers;
+import io.streamgrid.common.format.JsonMembers;
 import io.streamgrid.common.projection.RecordFields;
 import io.streamgrid.common.projection.RecordView;
 import io.streamgrid.common.template.NameTemplate;
 import io.streamgrid.kcql.FieldKind;
 import io.streamgrid.kcql.FieldPath;
-import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
@@ -29,8 +27,6 @@ import org.apache.kafka.connect.errors.DataException;
  * topic, a '+' or '#' makes a name no broker takes.
  */
 final class RecordTemplate {
-
-    private static final JsonFactory JSON = new JsonFactory();
 
     private final String what;
     private final NameTemplate template;
@@ -118,41 +114,61 @@ final class RecordTemplate {
     }
 
     /**
-     * The top-level fields the template reads, from a value that is JSON text, in one streaming pass with the values
-     * {@link RecordFields} would give (strings, numbers as Jackson reads them into a map, booleans; null or missing:
-     * absent); null when the value is no JSON object or a field the template reads holds an object or array, and
-     * {@link RecordFields} then reads the record as it reads any other.
+     * The top-level fields the template reads, from a value that is JSON text, in one scan that allocates only the
+     * values it keeps ({@link JsonMembers}), with the values {@link RecordFields} would give (strings; whole numbers
+     * as longs and other numbers as BigDecimal, which print as Jackson's Integer, Long, BigInteger and BigDecimal
+     * do; booleans; null or missing: absent); null when the value is no JSON object, or a field the template reads
+     * holds an object or array, and {@link RecordFields} then reads the record as it reads any other.
      */
     private Map<String, Object> scanJson(Object value) {
         if (topLevelFields.isEmpty() || !(value instanceof String text) || !text.stripLeading().startsWith("{")) {
             return null;
         }
-        Map<String, Object> found = new HashMap<>();
-        try (JsonParser parser = JSON.createParser(text)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return null;
+        TopLevelValues values = new TopLevelValues();
+        return JsonMembers.visit(text, values) && !values.structured ? values.found : null;
+    }
+
+    /** Keeps the values of the members the template reads. */
+    private final class TopLevelValues implements JsonMembers.Visitor {
+        final Map<String, Object> found = new HashMap<>();
+        boolean structured;
+
+        @Override
+        public void member(String text, int nameStart, int nameEnd, JsonMembers.Kind kind) {
+            // told with the value's range below
+        }
+
+        @Override
+        public void member(String text, int nameStart, int nameEnd, JsonMembers.Kind kind, int valueStart,
+                           int valueEnd) {
+            String name = wanted(text, nameStart, nameEnd);
+            if (name == null) {
+                return;
             }
-            for (JsonToken token = parser.nextToken(); token == JsonToken.FIELD_NAME; token = parser.nextToken()) {
-                String name = parser.currentName();
-                JsonToken valueToken = parser.nextToken();
-                if (!topLevelFields.contains(name)) {
-                    parser.skipChildren();
-                    continue;
-                }
-                switch (valueToken) {
-                    case VALUE_STRING -> found.put(name, parser.getText());
-                    case VALUE_NUMBER_INT -> found.put(name, parser.getNumberValue());
-                    case VALUE_NUMBER_FLOAT -> found.put(name, parser.getDecimalValue());
-                    case VALUE_TRUE, VALUE_FALSE -> found.put(name, parser.getBooleanValue());
-                    case VALUE_NULL -> found.remove(name);
-                    default -> {
-                        return null; // an object or an array: RecordFields says what it is
-                    }
+            switch (kind) {
+                case STRING -> found.put(name, JsonMembers.name(text, valueStart + 1, valueEnd - 1));
+                case WHOLE -> found.put(name, Long.parseLong(text, valueStart, valueEnd, 10));
+                case NUMBER -> found.put(name, new BigDecimal(text.substring(valueStart, valueEnd)));
+                case BOOLEAN -> found.put(name, text.charAt(valueStart) == 't');
+                case NULL -> found.remove(name);
+                default -> structured = true; // an object or an array: RecordFields says what it is
+            }
+        }
+
+        /** The member's name when the template reads it, else null; compared in place, without a copy. */
+        private String wanted(String text, int nameStart, int nameEnd) {
+            for (String field : topLevelFields) {
+                if (field.length() == nameEnd - nameStart && text.startsWith(field, nameStart)) {
+                    return field;
                 }
             }
-            return parser.currentToken() == JsonToken.END_OBJECT && parser.nextToken() == null ? found : null;
-        } catch (IOException e) {
-            return null; // not JSON after all: RecordFields reads it as text
+            for (int i = nameStart; i < nameEnd; i++) {
+                if (text.charAt(i) == '\\') { // written with escapes: compare it decoded
+                    String name = JsonMembers.name(text, nameStart, nameEnd);
+                    return topLevelFields.contains(name) ? name : null;
+                }
+            }
+            return null;
         }
     }
 

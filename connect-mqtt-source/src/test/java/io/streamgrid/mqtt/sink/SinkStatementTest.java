@@ -92,6 +92,15 @@ class SinkStatementTest {
         assertThat(statement.message(record("{\"x\": {\"device\": \"no\"}, \"device\": \"d1\", \"n\": 12345678901, "
                 + "\"t\": 21.50, \"on\": true, \"list\": [1, {\"a\": 2}]}"), true).topic())
                 .isEqualTo("d/d1/12345678901/21.50/true");
+        String json = "{\"s\": \"a\\u0042\\\"c\", \"z\": -0, \"e\": 1e2, \"big\": 123456789012345678901234, \"f\": false}";
+        String scanned = new String(statement("INSERT INTO x SELECT * FROM commands PROPERTIES("
+                + "'correlation.data' = '${s}/${z}/${e}/${big}/${f}')").message(record(json), true).properties()
+                .correlationData(), StandardCharsets.UTF_8);
+        String mapped = new String(statement("INSERT INTO x SELECT * FROM commands PROPERTIES("
+                + "'correlation.data' = '${_topic}/${s}/${z}/${e}/${big}/${f}')").message(record(json), true)
+                .properties().correlationData(), StandardCharsets.UTF_8); // a metadata field: RecordFields reads all
+        assertThat(scanned).isEqualTo("aB\"c/0/1E+2/123456789012345678901234/false")
+                .isEqualTo(mapped.replaceFirst("^commands/", ""));
         SinkStatement one = statement("INSERT INTO d/${device} SELECT * FROM commands");
         assertThatThrownBy(() -> one.message(record("{\"device\": null}"), true)).isInstanceOf(DataException.class)
                 .hasMessageContaining("'${device}' in the name 'd/${device}' has no value");
