@@ -220,19 +220,18 @@ final class ReadLoop implements Runnable {
             gaps.behind(cursor, expected, first);
         }
         HazelcastInstance client = connection.client();
+        // read on at once: the next answer is on its way while this one's items are handed over (they carry their
+        // own sequences; a next read answered meanwhile waits in the completions until this one is done)
+        cursor.next(read.getNextSequenceToReadFrom());
+        read(client, completion.structure(), cursor);
         long readAt = System.currentTimeMillis();
-        for (int i = 0; i < read.size() && running; i++) {
-            SourceItem item = completion.structure().reads().item(client, cursor, read, i, readAt);
-            if (!queue.put(item)) {
+        for (int i = 0; i < read.size(); i++) {
+            if (!queue.put(completion.structure().reads().item(client, cursor, read, i, readAt))) {
                 running = false; // closed: the task is stopping
                 return;
             }
-            metrics.recordsIn(1);
-            cursor.next(item.sequence() + 1);
         }
-        if (running) {
-            cursor.next(Math.max(cursor.next(), read.getNextSequenceToReadFrom()));
-        }
+        metrics.recordsIn(read.size());
     }
 
     /** A failed read: a gap, a structure the cluster lost, a journal that is not enabled, or a passing failure. */
