@@ -446,9 +446,10 @@ public class MqttSinkTask extends SinkTask {
             connected = false;
             outbox.closed();
             metrics.retry();
-            LOG.warn("Lost the connection to the MQTT broker; reconnecting with back-off up to {} ms; {} messages in "
-                            + "flight are published again then: {}", config.connection().reconnectMaxDelayMs(),
-                    outbox.inFlight(), cause == null ? "" : cause.toString());
+            LOG.warn("Lost the connection to the MQTT broker; reconnecting with back-off up to {} ms, then publishing "
+                            + "what was in flight again and what waits ({} messages now): {}",
+                    config.connection().reconnectMaxDelayMs(), outbox.inFlight() + outbox.waiting(),
+                    cause == null ? "" : cause.toString());
         }
 
         private void withLoggingContext() {

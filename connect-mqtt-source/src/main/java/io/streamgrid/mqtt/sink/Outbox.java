@@ -83,6 +83,16 @@ final class Outbox {
      * take the acknowledgements), and the answers are not held up behind the client's publish work.
      */
     private boolean taskPublishes;
+    /**
+     * Finding a QoS 2 message the broker refuses: Paho's mqttv5 client drops the connection at such a PUBREC, and
+     * every message in flight fails with the broker's reason code. What failed so is published again one at a time
+     * (ACTIVE) until the message that makes the connection drop alone is found and refused as bad data, or the last
+     * of them ({@link #isolateThrough}) is acknowledged; otherwise it would be published again for ever.
+     */
+    private Isolation isolation = Isolation.NONE;
+    private long isolateThrough = -1;
+
+    private enum Isolation { NONE, PENDING, ACTIVE }
 
     Outbox(Events events) {
         this.events = events;
@@ -156,6 +166,11 @@ final class Outbox {
     /** The next message to publish, moved in flight; null when none may go now. Holds the lock. */
     private Pending next() {
         if (!failed.isEmpty() && inFlight.isEmpty()) {
+            if (isolation == Isolation.PENDING) {
+                isolation = Isolation.ACTIVE;
+                LOG.warn("The MQTT broker refused a QoS 2 message and the client dropped the connection; publishing "
+                        + "the {} messages that were in flight one at a time to find it", failed.size());
+            }
             failed.sort(Comparator.comparingLong(Pending::sequence));
             for (int i = failed.size() - 1; i >= 0; i--) {
                 Pending again = failed.get(i);
@@ -164,7 +179,8 @@ final class Outbox {
             }
             failed.clear();
         }
-        if (!open || !failed.isEmpty() || inFlight.size() >= window || waiting.isEmpty()) {
+        int room = isolation == Isolation.ACTIVE ? 1 : window;
+        if (!open || !failed.isEmpty() || inFlight.size() >= room || waiting.isEmpty()) {
             return null;
         }
         Pending next = waiting.pollFirst();
@@ -240,12 +256,30 @@ final class Outbox {
 
         @Override
         public void failed(Throwable cause) {
+            int refusal = pending.message().qos() == 2 ? MqttTransport.brokerReasonCode(cause) : -1;
+            boolean refused;
             synchronized (lock) {
+                refused = refusal >= 0 && isolation == Isolation.ACTIVE && inFlight.size() == 1
+                        && inFlight.containsKey(pending.sequence());
                 if (inFlight.remove(pending.sequence()) != null) {
-                    failed.add(pending);
+                    if (refused) {
+                        answers++;
+                        endIsolationAfter(pending);
+                    } else {
+                        failed.add(pending);
+                        if (refusal >= 0 || isolation != Isolation.NONE) {
+                            isolation = isolation == Isolation.NONE ? Isolation.PENDING : isolation;
+                            isolateThrough = Math.max(isolateThrough, pending.sequence());
+                        }
+                    }
                 }
             }
-            events.failed(pending, cause);
+            if (refused) {
+                events.refused(pending, ReasonCodes.describe(refusal) + " (at QoS 2; Paho's mqttv5 client dropped the "
+                        + "connection at the broker's PUBREC)");
+            } else {
+                events.failed(pending, cause);
+            }
             send();
         }
 
@@ -254,6 +288,7 @@ final class Outbox {
             synchronized (lock) {
                 inFlight.remove(pending.sequence());
                 answers++;
+                endIsolationAfter(pending);
                 if (taskPublishes) {
                     lock.notifyAll();
                     return true;
@@ -261,6 +296,14 @@ final class Outbox {
                 wakeWaiterIfDue();
                 return false;
             }
+        }
+    }
+
+    /** Ends the one-at-a-time publishing once the last message that failed so is answered (holds the lock). */
+    private void endIsolationAfter(Pending answered) {
+        if (isolation == Isolation.ACTIVE && answered.sequence() >= isolateThrough) {
+            isolation = Isolation.NONE;
+            isolateThrough = -1;
         }
     }
 

@@ -47,6 +47,15 @@ public interface MqttTransport extends AutoCloseable {
     record Outgoing(String topic, byte[] payload, int qos, boolean retained, Mqtt5Properties properties) {
     }
 
+    /**
+     * The MQTT 5 reason code (0x80 to 0xFF) a publish failed with because the broker refused something, or -1.
+     * Eclipse Paho's mqttv5 client drops the connection when the broker answers a QoS 2 message with such a PUBREC,
+     * and every message in flight then fails with that code, the refused one among them.
+     */
+    static int brokerReasonCode(Throwable failure) {
+        return PahoCalls.brokerReasonCode(failure);
+    }
+
     /** What became of a published message; exactly one method is called, once, on the client's threads. */
     interface Outcome {
         /** The broker has it: PUBACK (QoS 1), PUBCOMP (QoS 2), or, for QoS 0, written to the connection. */
