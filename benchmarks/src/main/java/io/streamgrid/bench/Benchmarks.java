@@ -14,7 +14,8 @@ import java.util.Set;
  * <p>Cases (all when none is named): {@code sink} (1), {@code state} (1, device state: merge and version guard
  * against the plain IMAP sink), {@code e2e} (2), {@code jet} (2b: our sink vs a Jet job in the member, on
  * {@code --e2e-records} records keyed by device), {@code mqtt} (3), {@code coap} (4),
- * {@code latency} (5), {@code memory} (6), {@code mqtt-sink} (7), {@code coap-sink} (8). Options: {@code --records N} (case 1, default 500000), {@code --rounds N}
+ * {@code latency} (5), {@code memory} (6), {@code mqtt-sink} (7), {@code coap-sink} (8), {@code hazelcast-source}
+ * (9). Options: {@code --records N} (case 1, default 500000), {@code --rounds N}
  * (cases 1-3, default 3; each figure is the best of its rounds), {@code --structures RING_BUFFER,IMAP,...} (cases 1
  * and 2), {@code --e2e-records N} (default 1000000), {@code --mqtt-messages N} (default 200000),
  * {@code --coap-seconds N} (default 600), {@code --coap-raw-seconds N} (default 60) and {@code --coap-rate N}
@@ -23,12 +24,13 @@ import java.util.Set;
  * {@code --latency-tuned-rate N} (the rate measured again with producer.override.linger.ms=0, default 10; 0 = not),
  * {@code --memory-messages N} (default 100000, of 1 KiB) and {@code --memory-large-messages N} (default 200, of 1 MiB;
  * 0 = not), {@code --mqtt-sink-records N} (case 7, default 200000), {@code --coap-sink-requests N} (case 8, default
- * 100000).
+ * 100000), {@code --source-items N} (case 9, default 1000000; its latency part runs {@code --latency-seconds} at
+ * {@code --latency-tuned-rate}, 10/s by default).
  */
 public final class Benchmarks {
 
     private static final List<String> CASES = List.of("sink", "state", "e2e", "jet", "mqtt", "coap", "latency",
-            "memory", "mqtt-sink", "coap-sink");
+            "memory", "mqtt-sink", "coap-sink", "hazelcast-source");
 
     private Benchmarks() {
     }
@@ -48,6 +50,7 @@ public final class Benchmarks {
         int memoryLargeMessages = 200;
         int mqttSinkRecords = 200_000;
         int coapSinkRequests = 100_000;
+        int sourceItems = 1_000_000;
         Set<String> structures = new LinkedHashSet<>();
         Set<String> cases = new LinkedHashSet<>();
         for (int i = 0; i < args.length; i++) {
@@ -68,6 +71,7 @@ public final class Benchmarks {
                 case "--memory-large-messages" -> memoryLargeMessages = Integer.parseInt(args[++i]);
                 case "--mqtt-sink-records" -> mqttSinkRecords = Integer.parseInt(args[++i]);
                 case "--coap-sink-requests" -> coapSinkRequests = Integer.parseInt(args[++i]);
+                case "--source-items" -> sourceItems = Integer.parseInt(args[++i]);
                 default -> {
                     if (!CASES.contains(args[i])) {
                         System.err.println("Unknown argument '" + args[i] + "'. Cases: " + String.join(", ", CASES)
@@ -106,8 +110,14 @@ public final class Benchmarks {
                 results.addAll(new HazelcastSinkBench(records, rounds, structures).runDeviceState());
             }
             if (cases.contains("e2e") || cases.contains("jet") || cases.contains("mqtt") || cases.contains("coap")
-                    || cases.contains("latency")) {
-                try (BenchCluster cluster = new BenchCluster(Math.max(e2eRecords, 1000))) {
+                    || cases.contains("latency") || cases.contains("hazelcast-source")) {
+                try (BenchCluster cluster = new BenchCluster(Math.max(Math.max(e2eRecords, sourceItems), 1000))) {
+                    if (cases.contains("hazelcast-source")) {
+                        System.out.println("Hazelcast source: a ringbuffer of " + sourceItems + " JSON items into Kafka; "
+                                + "a reliable topic at " + latencyTunedRate + "/s for " + latencySeconds + " s");
+                        results.addAll(new HazelcastSourceBench(cluster, sourceItems, rounds,
+                                Math.max(1, latencyTunedRate), Duration.ofSeconds(latencySeconds)).run());
+                    }
                     if (cases.contains("e2e")) {
                         results.addAll(new SinkEndToEndBench(cluster, e2eRecords, rounds, structures).run());
                     }
