@@ -198,6 +198,11 @@ final class KafkaRelease implements AutoCloseable {
         return workers.get(0);
     }
 
+    /** How many workers were started (those stopped or killed since included). */
+    int workers() {
+        return workers.size();
+    }
+
     ServerProcess worker(int index) {
         return workers.get(index);
     }

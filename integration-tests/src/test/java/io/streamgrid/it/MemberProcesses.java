@@ -20,6 +20,8 @@ import java.util.List;
 final class MemberProcesses implements AutoCloseable {
 
     private final String clusterName;
+    private final Path dir;
+    private final Path lib;
     private final List<Integer> ports = new ArrayList<>();
     private final List<ServerProcess> members = new ArrayList<>();
     private HazelcastInstance client;
@@ -32,26 +34,42 @@ final class MemberProcesses implements AutoCloseable {
     /** Members from the jars in {@code lib} (another Hazelcast release), in the named cluster. */
     MemberProcesses(int count, Path dir, Path lib, String clusterName) {
         this.clusterName = clusterName;
+        this.dir = dir;
+        this.lib = lib;
         for (int i = 0; i < count; i++) {
             ports.add(ConnectCluster.freePort());
         }
+        for (int i = 0; i < count; i++) {
+            // a member's port opens while it still looks for the others; one started next to it then may
+            // form a cluster of its own (each blacklists the other), and a "two-member" cluster is two
+            // clusters without backups: start the next only once this one has finished joining
+            start(i);
+        }
+        for (ServerProcess member : members) {
+            member.awaitLogged("Members {size:" + count + ",", Duration.ofSeconds(60));
+        }
+    }
+
+    private void start(int index) {
         try {
-            for (int i = 0; i < count; i++) {
-                members.add(ServerProcess.start("Hazelcast member " + i, ServerProcess.java(
-                        CompatibilityMatrixIT.TEST_JDK, lib, List.of("-Dhazelcast.config=" + config(dir, i)),
-                        "com.hazelcast.core.server.HazelcastMemberStarter"), dir.resolve("member-" + i + ".log"),
-                        ports.get(i), Duration.ofSeconds(60)));
-                // a member's port opens while it still looks for the others; one started next to it then may
-                // form a cluster of its own (each blacklists the other), and a "two-member" cluster is two
-                // clusters without backups: start the next only once this one has finished joining
-                members.get(i).awaitLogged("is STARTED", Duration.ofSeconds(60));
-            }
-            for (ServerProcess member : members) {
-                member.awaitLogged("Members {size:" + count + ",", Duration.ofSeconds(60));
-            }
+            members.add(ServerProcess.start("Hazelcast member " + index, ServerProcess.java(
+                    CompatibilityMatrixIT.TEST_JDK, lib, List.of("-Dhazelcast.config=" + config(dir, index)),
+                    "com.hazelcast.core.server.HazelcastMemberStarter"), dir.resolve("member-" + index + ".log"),
+                    ports.get(index), Duration.ofSeconds(60)));
+            members.get(index).awaitLogged("is STARTED", Duration.ofSeconds(60));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Starts one more member, which joins the running cluster (it knows the others' addresses; they learn its own
+     * when it connects), and returns its index once it has started.
+     */
+    int addMember() {
+        ports.add(ConnectCluster.freePort());
+        start(ports.size() - 1);
+        return ports.size() - 1;
     }
 
     private static Path testClassPathHazelcast(Path dir) {

@@ -3,16 +3,24 @@ package io.streamgrid.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.hazelcast.collection.IList;
 import com.hazelcast.map.IMap;
 import io.streamgrid.simulators.CoapSensorSimulator;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -33,8 +41,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The outages users meet, each a kill -9 of a separate process while data streams, every id counted end to end:
  * a Connect worker of two, the MQTT broker, one of two Hazelcast members, the only member for longer than the
- * sink's connect timeout, the CoAP device. Nothing may be lost; duplicates (at least once) are measured and
- * printed. A Kafka 4.3 broker and two Connect workers as processes, only our plugins on plugin.path.
+ * sink's connect timeout, the CoAP device; and a fleet's load while workers and members come and go (the churn
+ * scenario, which runs last: it leaves fewer workers). Nothing may be lost; duplicates (at least once) are measured
+ * and printed. A Kafka 4.3 broker and two Connect workers as processes, only our plugins on plugin.path.
  * Run alone: {@code mvn -B -q install -DskipTests && mvn -B -pl integration-tests verify -Dit.test=ReliabilityIT}.
  */
 @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.MethodName.class) // a stable order
@@ -93,11 +102,16 @@ class ReliabilityIT {
         ConnectRest.awaitRunning(kafka.restUrl(), "mqtt-" + name, tasks);
     }
 
-    /** A sink writing each record's id into a map (what arrived) and a list (how often it arrived). */
+    /** A sink (two tasks) writing each record's id into a map (what arrived) and a list (how often it arrived). */
     private static void postSink(String name, String topic, MemberProcesses members, Map<String, String> more) {
+        postSink(name, topic, members, 2, more);
+    }
+
+    private static void postSink(String name, String topic, MemberProcesses members, int tasks,
+                                 Map<String, String> more) {
         Map<String, String> config = new HashMap<>(Map.of(
                 "connector.class", "io.streamgrid.hazelcast.HazelcastSinkConnector",
-                "tasks.max", "2",
+                "tasks.max", String.valueOf(tasks),
                 "topics", topic,
                 "key.converter", "org.apache.kafka.connect.storage.StringConverter",
                 "value.converter", "org.apache.kafka.connect.storage.StringConverter",
@@ -107,7 +121,7 @@ class ReliabilityIT {
                         + "INSERT INTO all_" + name + " SELECT id FROM " + topic + " STOREAS LIST"));
         config.putAll(more);
         ConnectRest.post(kafka.restUrl(), ConnectRest.connector("sink-" + name, config));
-        ConnectRest.awaitRunning(kafka.restUrl(), "sink-" + name, 2);
+        ConnectRest.awaitRunning(kafka.restUrl(), "sink-" + name, tasks);
     }
 
     /** What the counts came to: every id there once, or else how many are missing and how many came twice. */
@@ -174,6 +188,227 @@ class ReliabilityIT {
         } finally {
             deleteConnectors(name);
         }
+    }
+
+    /**
+     * A fleet's load while Connect workers and Hazelcast members come and go: 1,000 MQTT devices (one process, QoS 1)
+     * into an MQTT source with tasks.max=3 on a shared subscription and a sink with tasks.max=3, two members (backup
+     * count 1). One after the other: a worker joins (2 to 3 workers), one is killed (kill -9), one leaves (SIGTERM),
+     * a member is killed and another joins; {@link Churn#FULL} also brings the killed worker back before one leaves.
+     * For each: when delivery into Hazelcast fell below 90 % of the devices' rate and when it was back, the
+     * duplicates, and the longest a device went without a new reading; at the end nothing is lost.
+     * {@link Churn#QUICK} runs in CI; {@link Churn#FULL} ({@code -Dstreamgrid.churn=full}, {@code benchmarks/run
+     * churn}) at twice the rate, with longer steady stretches between the events.
+     */
+    @Test
+    void workersAndMembersComingAndGoingUnderAFleetsLoadLoseNothing() throws Exception {
+        Churn churn = Churn.valueOf(System.getProperty("streamgrid.churn", "quick").toUpperCase(Locale.ROOT));
+        String name = "churn";
+        try (MemberProcesses members = new MemberProcesses(2, dir.resolve(name))) {
+            createTopic("rel_" + name, 6);
+            postMqttSource(mosquitto, name, 3, "$share/churn/rel/churn/#", "5");
+            // a dead worker's sink consumer holds its partitions until its session times out: 10 s, not the
+            // consumer's default 45 s (docs/reliability.md)
+            postSink(name, "rel_" + name, members, 3, Map.of("consumer.override.session.timeout.ms", "10000",
+                    "consumer.override.heartbeat.interval.ms", "3000"));
+            IMap<Object, Object> ids = members.client().getMap("ids_" + name);
+            IList<Object> all = members.client().getList("all_" + name);
+            DeliveryTimeline timeline = new DeliveryTimeline(churn.devices);
+            ids.addEntryListener(timeline, false);
+            List<Measured> measured = new ArrayList<>();
+            long sent;
+            try (DeviceFleet fleet = new DeviceFleet(mosquitto.url(), "rel/" + name, churn.devices, 10, churn.period)) {
+                double rate = fleet.rate();
+                await("the fleet's readings arrive at its rate").atMost(Duration.ofSeconds(90))
+                        .until(() -> delivering(timeline, rate));
+                Scenarios scenarios = new Scenarios(churn, timeline, rate, all, measured);
+                int joined = kafka.workers();
+                scenarios.run("a worker starts and joins (2 to 3 workers)", () -> kafka.addWorker(),
+                        () -> tasksOn(name, kafka.restUrl(joined)));
+                scenarios.run("a worker is killed (kill -9; 3 to 2 workers)", () -> kafka.worker(1).kill(),
+                        () -> noTasksOn(name, kafka.restUrl(1)));
+                if (churn == Churn.FULL) {
+                    scenarios.run("the killed worker comes back (2 to 3 workers)", () -> kafka.restartWorker(1),
+                            () -> tasksOn(name, kafka.restUrl(1)));
+                }
+                scenarios.run("a worker leaves (SIGTERM; " + (churn == Churn.FULL ? "3 to 2" : "2 to 1") + " workers)",
+                        () -> kafka.stopWorker(joined), () -> noTasksOn(name, kafka.restUrl(joined)));
+                scenarios.run("a member is killed (kill -9) and another joins", () -> {
+                    members.member(1).kill();
+                    members.addMember();
+                }, () -> members.client().getCluster().getMembers().size() == 2);
+                assertThat(fleet.failure()).as("the fleet's own errors").isNull();
+                fleet.close();
+                sent = fleet.sent();
+            }
+            await("every reading in Hazelcast").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
+                    .ignoreExceptions().untilAsserted(() -> assertThat(ids.size()).as("distinct readings in Hazelcast")
+                            .isEqualTo((int) sent));
+            List<Integer> duplicates = duplicatePositions(all);
+            List<String> rows = new ArrayList<>();
+            for (Measured scenario : measured) {
+                rows.add(scenario.row(duplicates.stream().filter(scenario::holds).count()));
+            }
+            System.out.printf("RELIABILITY | churn (%s): %d devices, %.0f readings/s | sent %d | lost %d | "
+                    + "duplicates %d%n", churn, churn.devices, churn.devices * 1e9 / churn.period.toNanos(), sent,
+                    sent - ids.size(), duplicates.size());
+            rows.forEach(row -> System.out.println("RELIABILITY | churn | " + row));
+            Files.write(dir.resolve("churn-" + churn.name().toLowerCase(Locale.ROOT) + ".md"), rows);
+            assertThat(ids.size()).as("lost").isEqualTo((int) sent);
+        } finally {
+            deleteConnectors(name);
+        }
+    }
+
+    /** How hard and how long the churn scenario runs. */
+    enum Churn {
+        /** 500 readings/s; each event's figures once delivery has been back for 1 s. */
+        QUICK(1000, Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(1)),
+        /** 1,000 readings/s; 20 s of steady delivery before each event, figures once delivery has been back 15 s. */
+        FULL(1000, Duration.ofSeconds(1), Duration.ofSeconds(20), Duration.ofSeconds(15));
+
+        final int devices;
+        /** A device's time between two readings. */
+        final Duration period;
+        final Duration steadyBefore;
+        final Duration settleAfter;
+
+        Churn(int devices, Duration period, Duration steadyBefore, Duration settleAfter) {
+            this.devices = devices;
+            this.period = period;
+            this.steadyBefore = steadyBefore;
+            this.settleAfter = settleAfter;
+        }
+    }
+
+    /** What a scenario does to the cluster. */
+    private interface Action {
+        void run() throws Exception;
+    }
+
+    /**
+     * One scenario as measured: times in nanoseconds on the timeline (the event, the first second below 90 % or -1,
+     * when it was back for good, the end of its window), the positions in the list of deliveries it spans, and each
+     * device's longest gap, sorted.
+     */
+    private record Measured(String scenario, long event, long slower, long recovered, long end, int firstDelivery,
+                            int lastDelivery, long[] gaps) {
+
+        boolean holds(int deliveryPosition) {
+            return deliveryPosition >= firstDelivery && deliveryPosition < lastDelivery;
+        }
+
+        String row(long duplicates) {
+            return String.format(Locale.ROOT, "| %s | %s | %.0f s | %,d | %.1f s | %.1f s |", scenario,
+                    slower < 0 ? "no" : String.format(Locale.ROOT, "%.0f s", (slower - event) / 1e9),
+                    (recovered - event) / 1e9, duplicates, gaps[gaps.length - 1] / 1e9, gaps[gaps.length / 2] / 1e9);
+        }
+    }
+
+    /** The events one after the other, each measured on the timeline. */
+    private record Scenarios(Churn churn, DeliveryTimeline timeline, double rate, IList<Object> all,
+                             List<Measured> measured) {
+
+        /**
+         * Waits for steady delivery, does {@code action}, waits until {@code done} (the cluster has settled: tasks
+         * moved, a member joined) and delivery has been back at 90 % of the rate for the settle time, then measures.
+         */
+        void run(String scenario, Action action, Callable<Boolean> done) throws Exception {
+            long steadyFrom = timeline.now();
+            await(scenario + ": steady before").atMost(churn.steadyBefore.plusSeconds(60))
+                    .pollInterval(Duration.ofMillis(200)).until(() -> timeline.now() - steadyFrom
+                            >= churn.steadyBefore.toNanos() && delivering(timeline, rate));
+            int firstDelivery = listSize();
+            long event = timeline.now();
+            action.run();
+            await(scenario + ": the cluster settles").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                    .ignoreExceptions().until(done);
+            long[] back = new long[1];
+            await(scenario + ": delivery back at 90 %").atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(200)).until(() -> {
+                        if (!delivering(timeline, rate)) {
+                            back[0] = 0;
+                        } else if (back[0] == 0) {
+                            back[0] = timeline.now();
+                        }
+                        return back[0] > 0 && timeline.now() - back[0] >= churn.settleAfter.toNanos();
+                    });
+            long end = timeline.now();
+            long[] gaps = timeline.longestGaps(event, end);
+            Arrays.sort(gaps);
+            measured.add(new Measured(scenario, event, timeline.firstSlower(event, end, rate, 0.9),
+                    timeline.recoveredAt(event, end, rate, 0.9), end, firstDelivery, listSize(), gaps));
+            System.out.println("RELIABILITY | churn | " + scenario + " | readings delivered per second from the event: "
+                    + timeline.perSecond(event, end));
+        }
+
+        /** How many deliveries the list holds now (read again when a member just died). */
+        private int listSize() {
+            int[] size = new int[1];
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> size[0] = all.size());
+            return size[0];
+        }
+    }
+
+    /**
+     * Where in the list of deliveries (in the order they were written) a reading came again: the list is the sink's
+     * second statement on the same records, so a position falls in the scenario during which it was written.
+     */
+    private static List<Integer> duplicatePositions(IList<Object> all) {
+        List<Object> deliveries = new ArrayList<>(all);
+        Set<Object> seen = new HashSet<>();
+        List<Integer> positions = new ArrayList<>();
+        for (int i = 0; i < deliveries.size(); i++) {
+            if (!seen.add(deliveries.get(i))) {
+                positions.add(i);
+            }
+        }
+        return positions;
+    }
+
+    /** Whether the last two seconds delivered at least 90 % of {@code rate}. */
+    private static boolean delivering(DeliveryTimeline timeline, double rate) {
+        long now = timeline.now();
+        return timeline.rate(now - Duration.ofSeconds(2).toNanos(), now) >= 0.9 * rate;
+    }
+
+    /** Whether the churn connectors run all their tasks and some of them on the worker at {@code restUrl}. */
+    private static boolean tasksOn(String name, String restUrl) {
+        return allRunning(name) && workersOf(name).contains(workerId(restUrl));
+    }
+
+    /** Whether the churn connectors run all their tasks, none of them on the worker at {@code restUrl}. */
+    private static boolean noTasksOn(String name, String restUrl) {
+        return allRunning(name) && !workersOf(name).contains(workerId(restUrl));
+    }
+
+    private static boolean allRunning(String name) {
+        for (String connector : List.of("mqtt-" + name, "sink-" + name)) {
+            JsonNode tasks = ConnectRest.status(kafka.restUrl(), connector).path("tasks");
+            if (tasks.size() != 3) {
+                return false;
+            }
+            for (JsonNode task : tasks) {
+                if (!"RUNNING".equals(task.path("state").asText())) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static Set<String> workersOf(String name) {
+        Set<String> workers = new HashSet<>();
+        for (String connector : List.of("mqtt-" + name, "sink-" + name)) {
+            ConnectRest.status(kafka.restUrl(), connector).path("tasks")
+                    .forEach(task -> workers.add(task.path("worker_id").asText()));
+        }
+        return workers;
+    }
+
+    /** A worker's id in the status resources: the host and port of its REST listener. */
+    private static String workerId(String restUrl) {
+        return URI.create(restUrl).getAuthority();
     }
 
     @Test
