@@ -1,17 +1,14 @@
 package io.streamgrid.mqtt.sink;
 
 import io.streamgrid.common.format.Buffers;
-import io.streamgrid.common.format.JsonMembers;
 import io.streamgrid.common.projection.RecordFields;
 import io.streamgrid.common.projection.RecordView;
 import io.streamgrid.common.template.NameTemplate;
 import io.streamgrid.kcql.FieldKind;
 import io.streamgrid.kcql.FieldPath;
-import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -71,12 +68,20 @@ final class RecordTemplate {
         return template.isConstant();
     }
 
-    /** The text for one record; a value it cannot give is a DataException naming the record and the reference. */
-    String resolve(RecordView record, RecordFields fields) {
+    /** The top-level value fields the template reads when it reads only such fields (a JSON scan gives them), else none. */
+    Set<String> topLevelFields() {
+        return topLevelFields;
+    }
+
+    /**
+     * The text for one record; a value it cannot give is a DataException naming the record and the reference.
+     * {@code scan}: the record's value scanned for {@link #topLevelFields}, or null.
+     */
+    String resolve(RecordView record, RecordFields fields, JsonScan scan) {
         if (template.isConstant()) {
             return template.toString();
         }
-        Map<String, Object> scanned = scanJson(record.value());
+        Map<String, Object> scanned = scan == null || topLevelFields.isEmpty() ? null : scan.values();
         try {
             return template.resolve(reference -> value(record, fields, scanned, reference));
         } catch (IllegalArgumentException e) {
@@ -111,65 +116,6 @@ final class RecordTemplate {
             }
         }
         return text;
-    }
-
-    /**
-     * The top-level fields the template reads, from a value that is JSON text, in one scan that allocates only the
-     * values it keeps ({@link JsonMembers}), with the values {@link RecordFields} would give (strings; whole numbers
-     * as longs and other numbers as BigDecimal, which print as Jackson's Integer, Long, BigInteger and BigDecimal
-     * do; booleans; null or missing: absent); null when the value is no JSON object, or a field the template reads
-     * holds an object or array, and {@link RecordFields} then reads the record as it reads any other.
-     */
-    private Map<String, Object> scanJson(Object value) {
-        if (topLevelFields.isEmpty() || !(value instanceof String text) || !text.stripLeading().startsWith("{")) {
-            return null;
-        }
-        TopLevelValues values = new TopLevelValues();
-        return JsonMembers.visit(text, values) && !values.structured ? values.found : null;
-    }
-
-    /** Keeps the values of the members the template reads. */
-    private final class TopLevelValues implements JsonMembers.Visitor {
-        final Map<String, Object> found = new HashMap<>();
-        boolean structured;
-
-        @Override
-        public void member(String text, int nameStart, int nameEnd, JsonMembers.Kind kind) {
-            // told with the value's range below
-        }
-
-        @Override
-        public void member(String text, int nameStart, int nameEnd, JsonMembers.Kind kind, int valueStart,
-                           int valueEnd) {
-            String name = wanted(text, nameStart, nameEnd);
-            if (name == null) {
-                return;
-            }
-            switch (kind) {
-                case STRING -> found.put(name, JsonMembers.name(text, valueStart + 1, valueEnd - 1));
-                case WHOLE -> found.put(name, Long.parseLong(text, valueStart, valueEnd, 10));
-                case NUMBER -> found.put(name, new BigDecimal(text.substring(valueStart, valueEnd)));
-                case BOOLEAN -> found.put(name, text.charAt(valueStart) == 't');
-                case NULL -> found.remove(name);
-                default -> structured = true; // an object or an array: RecordFields says what it is
-            }
-        }
-
-        /** The member's name when the template reads it, else null; compared in place, without a copy. */
-        private String wanted(String text, int nameStart, int nameEnd) {
-            for (String field : topLevelFields) {
-                if (field.length() == nameEnd - nameStart && text.startsWith(field, nameStart)) {
-                    return field;
-                }
-            }
-            for (int i = nameStart; i < nameEnd; i++) {
-                if (text.charAt(i) == '\\') { // written with escapes: compare it decoded
-                    String name = JsonMembers.name(text, nameStart, nameEnd);
-                    return topLevelFields.contains(name) ? name : null;
-                }
-            }
-            return null;
-        }
     }
 
     @Override

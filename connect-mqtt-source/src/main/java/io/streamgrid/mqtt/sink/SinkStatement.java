@@ -14,10 +14,11 @@ import io.streamgrid.mqtt.transport.MqttTransport.Mqtt5Properties;
 import io.streamgrid.mqtt.transport.MqttTransport.Outgoing;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.connect.data.SchemaAndValue;
+import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.errors.DataException;
 
 /**
@@ -53,6 +54,10 @@ final class SinkStatement {
     private final RecordTemplate correlationData;
     private final RecordTemplate messageExpiry;
     private final RecordFields fields = new RecordFields();
+    /** The top-level value fields the templates read from JSON text; the scan that finds them also checks the text. */
+    private final Set<String> scannedFields;
+    /** Whether a JSON text value goes out as it is: SELECT * and WITHFORMAT JSON. */
+    private final boolean jsonTextAsIs;
 
     private SinkStatement(KcqlStatement statement, int number, RecordTemplate topic, int qos, boolean retain,
                           RecordTemplate responseTopic, RecordTemplate correlationData, RecordTemplate messageExpiry) {
@@ -67,6 +72,14 @@ final class SinkStatement {
         this.projection = FieldProjection.of(statement);
         this.payloads = new Payloads(statement.formatOr(Format.JSON));
         this.where = RecordFilter.of(statement);
+        Set<String> scanned = new HashSet<>(topic.topLevelFields());
+        for (RecordTemplate property : new RecordTemplate[] {responseTopic, correlationData, messageExpiry}) {
+            if (property != null) {
+                scanned.addAll(property.topLevelFields());
+            }
+        }
+        this.scannedFields = Set.copyOf(scanned);
+        this.jsonTextAsIs = projection.isIdentity() && statement.formatOr(Format.JSON) == Format.JSON;
     }
 
     /** A statement check for the kcql key: throws the KcqlException a compile would. */
@@ -268,20 +281,27 @@ final class SinkStatement {
             int messageQos = RecordHeaders.qos(record).orElse(qos);
             boolean messageRetain = RecordHeaders.retain(record).orElse(retain);
             if (record.value() == null) {
-                return messageRetain ? new Outgoing(topicName(record), new byte[0], messageQos, true, null) : null;
+                return messageRetain ? new Outgoing(topicName(record, null), new byte[0], messageQos, true, null)
+                        : null;
             }
-            String name = topicName(record);
-            SchemaAndValue projected = projection.apply(record);
-            byte[] payload = payloads.encode(record, projected);
-            return new Outgoing(name, payload, messageQos, messageRetain, mqtt5 ? properties(record) : null);
+            JsonScan scan = scannedFields.isEmpty() && !jsonTextAsIs ? null : JsonScan.of(record.value(), scannedFields);
+            String name = topicName(record, scan);
+            byte[] payload = scan != null && jsonTextAsIs && isText(record.valueSchema())
+                    ? ((String) record.value()).getBytes(StandardCharsets.UTF_8) // checked whole JSON by the scan
+                    : payloads.encode(record, projection.apply(record));
+            return new Outgoing(name, payload, messageQos, messageRetain, mqtt5 ? properties(record, scan) : null);
         } finally {
             fields.release();
         }
     }
 
+    private static boolean isText(Schema schema) {
+        return schema == null || schema.type() == Schema.Type.STRING;
+    }
+
     /** The record's MQTT topic; one that values from the record made unfit to publish to is bad data. */
-    private String topicName(RecordView record) {
-        String name = topic.resolve(record, fields);
+    private String topicName(RecordView record, JsonScan scan) {
+        String name = topic.resolve(record, fields, scan);
         if (topic.isConstant()) {
             return name;
         }
@@ -300,25 +320,25 @@ final class SinkStatement {
     }
 
     /** MQTT 5 properties: the record's mqtt.* headers, else what the statement's PROPERTIES make of the record. */
-    private Mqtt5Properties properties(RecordView record) {
+    private Mqtt5Properties properties(RecordView record, JsonScan scan) {
         Mqtt5Properties fromHeaders = RecordHeaders.properties(record);
         if (!setsMqtt5Properties()) {
             return fromHeaders;
         }
         String response = fromHeaders != null && fromHeaders.responseTopic() != null ? fromHeaders.responseTopic()
-                : responseTopic == null ? null : responseTopic.resolve(record, fields);
+                : responseTopic == null ? null : responseTopic.resolve(record, fields, scan);
         byte[] correlation = fromHeaders != null && fromHeaders.correlationData() != null
                 ? fromHeaders.correlationData()
                 : correlationData == null ? null
-                : correlationData.resolve(record, fields).getBytes(StandardCharsets.UTF_8);
+                : correlationData.resolve(record, fields, scan).getBytes(StandardCharsets.UTF_8);
         Long expiry = fromHeaders != null && fromHeaders.messageExpirySeconds() != null
-                ? fromHeaders.messageExpirySeconds() : messageExpiry == null ? null : expiry(record);
+                ? fromHeaders.messageExpirySeconds() : messageExpiry == null ? null : expiry(record, scan);
         return new Mqtt5Properties(fromHeaders == null ? List.of() : new ArrayList<>(fromHeaders.userProperties()),
                 fromHeaders == null ? null : fromHeaders.contentType(), response, correlation, expiry);
     }
 
-    private Long expiry(RecordView record) {
-        String written = messageExpiry.resolve(record, fields);
+    private Long expiry(RecordView record, JsonScan scan) {
+        String written = messageExpiry.resolve(record, fields, scan);
         try {
             return expirySeconds(written);
         } catch (IllegalArgumentException e) {

@@ -3,12 +3,14 @@ package io.streamgrid.mqtt.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamgrid.common.format.JsonValueFormat;
 import io.streamgrid.common.projection.RecordView;
 import io.streamgrid.kcql.KcqlConnector;
 import io.streamgrid.kcql.KcqlException;
 import io.streamgrid.kcql.KcqlStatement;
 import io.streamgrid.mqtt.transport.MqttTransport.Outgoing;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.connect.data.Schema;
@@ -110,6 +112,19 @@ class SinkStatementTest {
                 .isInstanceOf(DataException.class).hasMessageContaining("'${device}' is a LinkedHashMap");
         assertThatThrownBy(() -> one.message(record("{\"device\": \"a\" broken"), true))
                 .isInstanceOf(DataException.class).hasMessageContaining("offset=17");
+    }
+
+    @Test
+    void jsonTextGoesAsJsonValueFormatWritesIt() {
+        SinkStatement all = statement("INSERT INTO cmd SELECT * FROM commands");
+        SinkStatement templated = statement("INSERT INTO cmd/${a} SELECT * FROM commands");
+        for (String text : List.of(" {\"a\": 1, \"b\": [true]} ", "{\"a\": \"x\"", "[1, 2]", "plain text", "{}")) {
+            String expected = new JsonValueFormat().encode(null, text);
+            assertThat(text(all.message(record(text), true))).as(text).isEqualTo(expected);
+            if (text.contains("\"a\": 1")) {
+                assertThat(text(templated.message(record(text), true))).as(text).isEqualTo(expected);
+            }
+        }
     }
 
     @Test
