@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,6 +48,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.eclipse.tahu.message.model.MetricDataType;
 import org.junit.jupiter.api.AfterAll;
@@ -437,7 +439,7 @@ class MonitoringIT {
         assertThat(Files.size(png)).as("the screenshot's size").isGreaterThan(50_000);
         String keep = System.getProperty("streamgrid.monitoring.picture");
         if (keep != null) {
-            Files.copy(png, Path.of(keep), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(png, Path.of(keep), StandardCopyOption.REPLACE_EXISTING);
         }
     }
 
@@ -479,7 +481,7 @@ class MonitoringIT {
                         edge.publish("spBv1.0/plant/NDATA/edge9", FlowsIT.sparkplug((n / 10 * 2) % 256,
                                 FlowsIT.sparkplugMetric(null, 99L, MetricDataType.Double, 1.0 * n)), 0, false);
                     }
-                } catch (org.eclipse.paho.client.mqttv3.MqttException e) {
+                } catch (MqttException e) {
                     // the broker restarts during the test: readings are lost then, which is what it checks
                 } catch (Exception e) {
                     failure.compareAndSet(null, e);

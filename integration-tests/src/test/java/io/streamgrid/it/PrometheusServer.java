@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -124,7 +125,7 @@ final class PrometheusServer implements AutoCloseable {
     /** Runs promtool with the arguments in {@code dir}; returns its output; fails with it if promtool fails. */
     static String promtool(File dir, String... args) {
         try {
-            List<String> command = new java.util.ArrayList<>(List.of(PROMTOOL.toString()));
+            List<String> command = new ArrayList<>(List.of(PROMTOOL.toString()));
             command.addAll(List.of(args));
             Process process = new ProcessBuilder(command).directory(dir).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
@@ -126,7 +128,7 @@ class ReleaseProfileIT {
     }
 
     private static String version() throws IOException {
-        java.util.regex.Matcher version = java.util.regex.Pattern.compile(
+        Matcher version = Pattern.compile(
                 "<artifactId>streamgrid-parent</artifactId>\\s*<version>([^<]+)</version>")
                 .matcher(Files.readString(ROOT.resolve("pom.xml")));
         assertThat(version.find()).isTrue();
