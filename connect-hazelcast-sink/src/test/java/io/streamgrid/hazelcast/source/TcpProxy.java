@@ -21,6 +21,8 @@ final class TcpProxy implements AutoCloseable {
     private final int port;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile ServerSocket server;
+    /** False from a cut to the next restore: a connection accepted meanwhile is closed at once. */
+    private volatile boolean open;
 
     TcpProxy(int target) {
         this.target = target;
@@ -43,6 +45,7 @@ final class TcpProxy implements AutoCloseable {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
             server = socket;
+            open = true;
             Thread acceptor = new Thread(() -> accept(socket), "proxy-accept-" + port);
             acceptor.setDaemon(true);
             acceptor.start();
@@ -53,6 +56,7 @@ final class TcpProxy implements AutoCloseable {
 
     /** Closes every connection and accepts none until {@link #restore()}. */
     void cut() {
+        open = false;
         closeQuietly(server);
         sockets.forEach(TcpProxy::closeQuietly);
         sockets.clear();
@@ -65,6 +69,11 @@ final class TcpProxy implements AutoCloseable {
                 Socket member = new Socket(InetAddress.getLoopbackAddress(), target);
                 sockets.add(client);
                 sockets.add(member);
+                if (!open || socket.isClosed()) { // accepted while the proxy was being cut
+                    closeQuietly(client);
+                    closeQuietly(member);
+                    return;
+                }
                 pump(client, member);
                 pump(member, client);
             } catch (IOException e) {
