@@ -55,23 +55,32 @@ final class MqttSinkBench {
         }
     }
 
+    /**
+     * The baseline publishes with the sink's own socket settings (TCP_NODELAY, as the plugin's client sets it); a
+     * publisher with Paho's defaults is measured too, for reference. Each figure is the best of its rounds.
+     */
     List<Result> run() throws Exception {
         double ours = 0;
         double raw = 0;
+        double rawDefaults = 0;
         for (int round = 1; round <= rounds; round++) {
-            Measured plain = measured(() -> rawPublisher(SocketFactory.getDefault()));
             Measured noDelay = measured(() -> rawPublisher(NoDelaySocketFactories.plain()));
+            Measured plain = measured(() -> rawPublisher(SocketFactory.getDefault()));
             String name = "r" + round;
             Measured sink = measured(() -> sink(name));
-            raw = Math.max(raw, Math.max(plain.rate(), noDelay.rate()));
+            raw = Math.max(raw, noDelay.rate());
+            rawDefaults = Math.max(rawDefaults, plain.rate());
             ours = Math.max(ours, sink.rate());
-            System.out.printf("  MQTT sink round %d: sink %s; raw Paho %s, with TCP_NODELAY %s%n", round, sink, plain,
-                    noDelay);
+            System.out.printf("  MQTT sink round %d: sink %s; raw Paho with TCP_NODELAY %s, with Paho's defaults %s%n",
+                    round, sink, noDelay, plain);
         }
+        String setup = "(" + WINDOW + " in flight for both, MQTT 3.1.1, " + String.format("%,d", records)
+                + " messages of 100 B to " + DEVICES + " topics)";
         return List.of(new Result("7. MQTT sink QoS 1 vs raw Paho publisher", "MQTT sink QoS 1 (commit after PUBACK)",
-                ours, "Paho publisher", raw, "messages/s", 0.8, "(" + WINDOW + " in flight for both, MQTT 3.1.1, "
-                + String.format("%,d", records) + " messages of 100 B to " + DEVICES + " topics; the faster of the "
-                + "publisher with and without TCP_NODELAY)"));
+                        ours, "Paho publisher, TCP_NODELAY", raw, "messages/s", 0.8, setup),
+                new Result("7. MQTT sink QoS 1 vs raw Paho publisher, Paho's socket defaults",
+                        "MQTT sink QoS 1 (commit after PUBACK)", ours, "Paho publisher", rawDefaults, "messages/s", 0,
+                        "(for reference: Nagle's algorithm on)"));
     }
 
     /** A run's messages/s, and the CPU this JVM spent per message on it (the broker's is not counted). */

@@ -54,6 +54,8 @@ public class MqttSinkTask extends SinkTask {
     private static final long ROOM_WAIT_SLICE_MS = 200;
     /** How long preCommit waits for what is on its way, so a stopping task commits what it sent. */
     private static final long FLUSH_WAIT_MS = 1_000;
+    /** More than a PUBLISH packet's fixed header, topic length and packet id take. */
+    private static final long SMALL_PACKET_OVERHEAD = 16;
     /** The Receive Maximum a publishing client tells the broker: it subscribes to nothing. */
     private static final int NOTHING_TO_RECEIVE = 65_535;
 
@@ -213,6 +215,10 @@ public class MqttSinkTask extends SinkTask {
     }
 
     private void checkSize(RecordView record, Outgoing message) {
+        if (message.payload().length + 4L * message.topic().length() + SMALL_PACKET_OVERHEAD < maxPacketSize
+                && message.properties() == null) {
+            return; // fits however the topic's characters are encoded: no need to count the bytes
+        }
         long size = transport.packetSize(message);
         if (size > maxPacketSize) {
             throw new DataException("Record " + record.describe() + " makes a message to '" + message.topic() + "' of "

@@ -67,7 +67,8 @@ final class Outbox {
     private long waitingBytes;
     private long nextSequence;
     private int window;
-    private MqttTransport transport;
+    /** Set once the client connected; read by whichever thread publishes, without the lock. */
+    private volatile MqttTransport transport;
     /** Whether the connection takes messages; false from a lost connection until the client reconnected. */
     private boolean open;
     /** One thread publishes at a time; another that finds it busy leaves it a note to look again. */
@@ -196,12 +197,8 @@ final class Outbox {
      * makes room.
      */
     private boolean publish(Pending pending) {
-        MqttTransport client;
-        synchronized (lock) {
-            client = transport;
-        }
         try {
-            client.publish(pending.message(), new Outcome(pending));
+            transport.publish(pending.message(), new Outcome(pending));
             return true;
         } catch (RuntimeException e) {
             events.refused(pending, "the MQTT client refused it: " + e.getMessage());
