@@ -25,9 +25,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
@@ -46,9 +49,12 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.eclipse.tahu.message.model.MetricDataType;
 import org.junit.jupiter.api.AfterAll;
@@ -446,14 +452,18 @@ class MonitoringIT {
     /**
      * What keeps the counters moving: commands to the MQTT and CoAP sinks written to Kafka (every twelfth without a
      * device id, a dead letter; every twelfth a tombstone, skipped) and to a Hazelcast reliable topic (the Hazelcast
-     * source's), MQTT device readings, and Sparkplug B data by an alias no BIRTH defined, its seq jumping. Errors are
-     * kept for the test to see.
+     * source's), devices answering the commands that reach them over MQTT, MQTT device readings, and Sparkplug B data
+     * by an alias no BIRTH defined, its seq jumping. Errors are kept for the test to see.
      */
     private static final class Traffic implements AutoCloseable {
 
         private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
         private final KafkaProducer<String, String> producer;
+        /** A Sparkplug B edge node, and the devices' side of the commands: it answers each on its response topic. */
         private final MqttClient edge;
+        /** Answers to send, as topic and payload: sent on the ticker's thread, never on Paho's callback thread. */
+        private final BlockingQueue<String[]> answers = new ArrayBlockingQueue<>(1000);
+        private final AtomicBoolean subscribed = new AtomicBoolean();
         private final AtomicLong tick = new AtomicLong();
         private final AtomicReference<Exception> failure = new AtomicReference<>();
 
@@ -462,6 +472,7 @@ class MonitoringIT {
             producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
                     new StringSerializer(), new StringSerializer());
             edge = new MqttClient(broker, "monitoring-edge-" + System.nanoTime(), new MemoryPersistence());
+            edge.setCallback(new Answering());
             MqttConnectOptions options = new MqttConnectOptions();
             options.setAutomaticReconnect(true);
             edge.connect(options);
@@ -469,6 +480,7 @@ class MonitoringIT {
                 long n = tick.incrementAndGet();
                 try {
                     devices.publish();
+                    answer();
                     if (n % 3 == 0) {
                         command("commands", n);
                         command("coap_commands", n);
@@ -487,6 +499,51 @@ class MonitoringIT {
                     failure.compareAndSet(null, e);
                 }
             }, 0, 100, TimeUnit.MILLISECONDS);
+        }
+
+        /** Subscribes to the commands after each (re)connection, and sends the answers waiting. */
+        private void answer() throws MqttException {
+            if (!edge.isConnected()) {
+                return;
+            }
+            if (subscribed.compareAndSet(false, true)) {
+                edge.subscribe("devices/+/cmd", 1);
+            }
+            for (String[] answer = answers.poll(); answer != null; answer = answers.poll()) {
+                edge.publish(answer[0], answer[1].getBytes(StandardCharsets.UTF_8), 1, false);
+            }
+        }
+
+        /** A device's answer to each command it gets: its command id and a result, on its response topic. */
+        private final class Answering implements MqttCallbackExtended {
+
+            @Override
+            public void connectComplete(boolean reconnect, String serverUri) {
+                subscribed.set(false); // a restarted broker forgot the subscription
+            }
+
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+                try {
+                    String commandId = ConnectCluster.JSON.readTree(message.getPayload()).path("command_id").asText();
+                    if (!answers.offer(new String[] {topic + "/response", "{\"command_id\": \"" + commandId
+                            + "\", \"result\": \"done\", \"received_at\": " + System.currentTimeMillis() + "}"})) {
+                        failure.compareAndSet(null, new IllegalStateException("answers waiting: " + answers.size()));
+                    }
+                } catch (IOException e) {
+                    failure.compareAndSet(null, e);
+                }
+            }
+
+            @Override
+            public void connectionLost(Throwable cause) {
+                // automatic reconnection; connectComplete subscribes again
+            }
+
+            @Override
+            public void deliveryComplete(IMqttDeliveryToken token) {
+                // QoS 1 answers: nothing to do once delivered
+            }
         }
 
         private void command(String topic, long n) {
