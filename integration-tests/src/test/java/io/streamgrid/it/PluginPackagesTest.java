@@ -47,10 +47,19 @@ class PluginPackagesTest {
         }
         assertThat(jars).as("kcql-parser carries ANTLR relocated").noneMatch(jar -> jar.startsWith("antlr4-runtime"))
                 .contains(module + "-" + version + ".jar", "kcql-parser-" + version + ".jar");
+        String memberJar = "streamgrid-hazelcast-member-" + version + ".jar";
+        if (module.equals("connect-hazelcast-sink")) {
+            assertThat(plugin.resolve("member").resolve(memberJar)).as("the jar for the members' class path")
+                    .isRegularFile();
+            assertThat(jars).as("the task's own copy of the member module's classes").contains(memberJar);
+        } else {
+            assertThat(plugin.resolve("member")).doesNotExist();
+        }
 
         String thirdParty = Files.readString(plugin.resolve("doc/THIRD-PARTY.txt"));
         for (String jar : jars) {
-            if (jar.endsWith("-" + version + ".jar") && (jar.startsWith("connect-") || jar.startsWith("kcql-parser"))) {
+            if (jar.endsWith("-" + version + ".jar") && (jar.startsWith("connect-") || jar.startsWith("kcql-parser")
+                    || jar.startsWith("streamgrid-"))) {
                 continue; // ours
             }
             Matcher nameAndVersion = Pattern.compile("(.+)-(\\d[^-]*)\\.jar").matcher(jar);
@@ -132,7 +141,7 @@ class PluginPackagesTest {
         return value.group(1);
     }
 
-    private static String projectVersion() throws IOException {
+    static String projectVersion() throws IOException {
         Matcher version = Pattern.compile("<artifactId>streamgrid-parent</artifactId>\\s*<version>([^<]+)</version>")
                 .matcher(Files.readString(ROOT.resolve("pom.xml")));
         assertThat(version.find()).isTrue();

@@ -18,6 +18,10 @@ import java.util.List;
  */
 public record KeyUpdate(Object folded, BigDecimal from, List<StateUpdate> chain, boolean afterDelete, int dropped) {
 
+    public KeyUpdate {
+        chain = chain == null ? null : List.copyOf(chain);
+    }
+
     /** What a member is sent first: the folded document alone where there is one. */
     public KeyUpdate firstTry() {
         return folded == null ? this : new KeyUpdate(folded, from, null, afterDelete, dropped);

@@ -5,6 +5,7 @@ import com.hazelcast.map.ExtendedMapEntry;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -21,6 +22,8 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * The backup replicas run the same processor on the same stored value, which gives the same result.
  */
+@SuppressFBWarnings(value = "SE_BAD_FIELD", justification = "Hazelcast writes and reads it as "
+        + "IdentifiedDataSerializable, never with Java serialization (EntryProcessor only extends Serializable)")
 public final class StateProcessor implements EntryProcessor<Object, Object, Integer>, IdentifiedDataSerializable {
 
     /** The answer for a key whose stored version is past its first update, sent without its chain. */
@@ -48,7 +51,7 @@ public final class StateProcessor implements EntryProcessor<Object, Object, Inte
         this.merge = merge;
         this.versionField = versionField;
         this.ttlMillis = ttlMillis;
-        this.updates = updates;
+        this.updates = Map.copyOf(updates);
         this.fold = fold;
     }
 
