@@ -10,7 +10,11 @@ import java.util.concurrent.Executor;
 
 /**
  * {@code Ringbuffer.addAllAsync}, at most 1000 items per call, each made on the sink's writer threads (see
- * {@link HazelcastCalls}). With overflow FAIL a full ringbuffer is a failure to retry.
+ * {@link HazelcastCalls}). With overflow OVERWRITE (the default) a batch's calls are pipelined, several in flight,
+ * and a failed call is sent again with everything after it, in order ({@link PipelinedChunks}): one round trip per
+ * call held the sink at about half the raw client's rate (docs/benchmarks.md, case 1). With overflow FAIL a call
+ * waits for the one before it, so that nothing goes in after a call the full ringbuffer refused, and a full
+ * ringbuffer is a failure to retry.
  */
 public final class RingbufferWriter implements StructureWriter {
 
@@ -32,6 +36,10 @@ public final class RingbufferWriter implements StructureWriter {
 
     @Override
     public CompletionStage<Void> write(List<WriteEntry> batch, Fence fence) {
+        if (overflow == OverflowPolicy.OVERWRITE) {
+            return PipelinedChunks.inOrder(Chunks.values(batch), chunk,
+                    (before, part) -> ringbuffer.addAllAsync(part, overflow), executor, fence);
+        }
         return Chunks.inOrder(Chunks.values(batch), chunk, (written, part) -> HazelcastCalls.answered(
                 ringbuffer.addAllAsync(part, overflow)).thenCompose(sequence -> sequence == -1
                         ? CompletableFuture.failedFuture(new FullStructureException("ringbuffer '"
