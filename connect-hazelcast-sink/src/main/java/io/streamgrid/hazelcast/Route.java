@@ -155,10 +155,10 @@ final class Route {
         if (target.versionField() == null) {
             return new StateUpdate(document, null);
         }
-        String where = "the version field '" + target.versionField() + "' of record " + record.describe();
         BigDecimal version;
         try {
-            version = state.form().version(document, target.versionField(), where);
+            version = state.form().version(document, target.versionField(),
+                    () -> "the version field '" + target.versionField() + "' of record " + record.describe());
         } catch (IllegalArgumentException e) {
             throw new DataException(e.getMessage(), e);
         }

@@ -4,6 +4,10 @@ import com.hazelcast.nio.serialization.FieldKind;
 import com.hazelcast.nio.serialization.genericrecord.GenericRecord;
 import com.hazelcast.nio.serialization.genericrecord.GenericRecordBuilder;
 import java.math.BigDecimal;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Device state as Compact records of one type name. A field keeps one kind across a key's updates:
@@ -13,9 +17,11 @@ import java.math.BigDecimal;
  * (SQL reads a field only as the kind of its column);</li>
  * <li>without it, a merge keeps the stored field's kind where the update's value converts to it without loss, in
  * either direction (21 in a FLOAT64 field is 21.0, 21.0 in an INT64 field is 21, a null in a nullable field);
- * a value that does not convert (21.5 for an INT64 field) brings its own kind. That rule depends on the order of
- * the merges, so such updates are merged one by one, never ahead ({@link #foldsAhead()}).</li>
+ * a value that does not convert (21.5 for an INT64 field) brings its own kind.</li>
  * </ul>
+ * A batch's updates of a key fold first ({@link #fold}: the last value of each field, in its own kind), and that
+ * one record merges into the stored one: so a record is built once per key and batch, and the stored kinds decide
+ * once, whether the fold ran on the task or on a member.
  */
 public final class CompactForm implements StateForm {
 
@@ -75,14 +81,26 @@ public final class CompactForm implements StateForm {
     }
 
     @Override
-    public BigDecimal version(Object document, String field, String where) {
+    public BigDecimal version(Object document, String field, Supplier<String> where) {
         CompactFields.Field value = CompactFields.get((GenericRecord) document, field);
         return value == null ? null : Versions.of(value.value(), where);
     }
 
     @Override
-    public boolean foldsAhead() {
-        return kindsFromColumns;
+    public Object fold(List<Object> updates) {
+        if (updates.size() == 1) {
+            return updates.get(0);
+        }
+        Map<String, CompactFields.Field> fields = new LinkedHashMap<>();
+        for (Object update : updates) {
+            GenericRecord record = (GenericRecord) update;
+            for (String name : record.getFieldNames()) {
+                fields.put(name, CompactFields.get(record, name));
+            }
+        }
+        GenericRecordBuilder folded = GenericRecordBuilder.compact(typeName);
+        fields.forEach((name, field) -> CompactFields.set(folded, name, field));
+        return folded.build();
     }
 
     @Override

@@ -6,6 +6,8 @@ import com.hazelcast.internal.json.JsonObject;
 import com.hazelcast.internal.json.JsonValue;
 import com.hazelcast.internal.json.ParseException;
 import java.math.BigDecimal;
+import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Device state as JSON objects, stored as strings or, with {@code jsonValue = true}, as HazelcastJsonValue. Documents
@@ -88,7 +90,7 @@ public final class JsonForm implements StateForm {
     }
 
     @Override
-    public BigDecimal version(Object document, String field, String where) {
+    public BigDecimal version(Object document, String field, Supplier<String> where) {
         JsonValue value = ((JsonObject) document).get(field);
         if (value == null || value.isNull()) {
             return null;
@@ -99,12 +101,17 @@ public final class JsonForm implements StateForm {
         if (value.isString()) {
             return Versions.of(value.asString(), where);
         }
-        throw new IllegalArgumentException(where + " is " + value + ", not a number, a timestamp or an ISO-8601 string");
+        throw new IllegalArgumentException(where.get() + " is " + value + ", not a number, a timestamp or an ISO-8601 "
+                + "string");
     }
 
     @Override
-    public boolean foldsAhead() {
-        return true; // a merge replaces whole top-level fields: merging the updates first changes nothing
+    public Object fold(List<Object> updates) {
+        JsonObject folded = new JsonObject();
+        for (Object update : updates) {
+            folded.merge((JsonObject) update);
+        }
+        return folded;
     }
 
     @Override

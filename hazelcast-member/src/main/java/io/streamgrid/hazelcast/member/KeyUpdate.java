@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * A key's updates of one batch, as a task sends them to be applied in one step ({@link StateFold}).
  *
- * @param folded      the chain merged into one document ahead, when it has more than one update and the form allows
- *                    it; else null
+ * @param folded      the chain folded into one document ahead ({@link StateForm#fold}), when it has more than one
+ *                    update; else null
  * @param from        the version of the chain's first update (null without a version guard): a stored version up to
  *                    it lets the whole chain apply, so {@code folded} is all a member needs
  * @param chain       the updates in Kafka order, none older than one before it; null when left at the task (the

@@ -9,8 +9,8 @@ import java.util.List;
  * client-side compare-and-set and of the members' entry processors, so both modes store the same values.
  * <p>
  * Updates apply in Kafka order. With a version guard an update older than the current version (the stored one, then
- * each applied update's) is skipped and counted; an equal version applies. With merge an update's fields go over
- * the current document, else it replaces it.
+ * each applied update's) is skipped and counted; an equal version applies. The updates that apply fold into one
+ * ({@link StateForm#fold}); with merge its fields go over the stored document, else it replaces it.
  */
 public final class StateFold {
 
@@ -31,7 +31,7 @@ public final class StateFold {
 
     /**
      * A key's updates of a batch made ready to send, on the task: the updates older than one before them are
-     * dropped (no stored version makes them apply), and where the form allows the rest are merged into one.
+     * dropped (no stored version makes them apply), and the rest fold into one.
      *
      * @param afterDelete whether a tombstone came before these updates
      */
@@ -50,14 +50,20 @@ public final class StateFold {
                 }
             }
         }
-        Object folded = null;
-        if (chain.size() > 1 && form.foldsAhead()) {
-            folded = chain.get(0).document();
-            for (int i = 1; i < chain.size(); i++) {
-                folded = merge ? form.merge(folded, chain.get(i).document()) : chain.get(i).document();
-            }
-        }
+        Object folded = chain.size() > 1 ? fold(chain) : null;
         return new KeyUpdate(folded, chain.isEmpty() ? null : chain.get(0).version(), chain, afterDelete, dropped);
+    }
+
+    /** The updates as one: merged ({@link StateForm#fold}), or the last when they replace. */
+    private Object fold(List<StateUpdate> updates) {
+        if (!merge || updates.size() == 1) {
+            return updates.get(updates.size() - 1).document();
+        }
+        List<Object> documents = new ArrayList<>(updates.size());
+        for (StateUpdate update : updates) {
+            documents.add(update.document());
+        }
+        return form.fold(documents);
     }
 
     /** What the key's update makes of its stored value (null: none). */
@@ -68,7 +74,8 @@ public final class StateFold {
         Object old = update.afterDelete() ? null : stored;
         Object document = old == null ? null : form.fromStored(old, key);
         BigDecimal version = document == null || versionField == null ? null
-                : form.version(document, versionField, "the stored field '" + versionField + "' of key '" + key + "'");
+                : form.version(document, versionField, () -> "the stored field '" + versionField + "' of key '" + key
+                        + "'");
         if (update.folded() != null && (version == null || version.compareTo(update.from()) <= 0)) {
             Object result = merge && document != null ? form.merge(document, update.folded()) : update.folded();
             return new KeyUpdate.Outcome(form.toStored(result), false, update.dropped(), false);
@@ -76,19 +83,21 @@ public final class StateFold {
         if (update.chain() == null) {
             return KeyUpdate.Outcome.NEEDS_CHAIN;
         }
+        List<StateUpdate> applying = update.chain();
         int skipped = update.dropped();
-        boolean changed = false;
-        for (StateUpdate next : update.chain()) {
-            if (version != null && next.version().compareTo(version) < 0) {
-                skipped++;
-                continue;
+        if (version != null) { // the chain's versions never fall: those from the stored version on apply
+            int first = 0;
+            while (first < applying.size() && applying.get(first).version().compareTo(version) < 0) {
+                first++;
             }
-            document = merge && document != null ? form.merge(document, next.document()) : next.document();
-            if (versionField != null) {
-                version = next.version();
-            }
-            changed = true;
+            skipped += first;
+            applying = applying.subList(first, applying.size());
         }
-        return new KeyUpdate.Outcome(changed ? form.toStored(document) : null, false, skipped, false);
+        if (applying.isEmpty()) {
+            return new KeyUpdate.Outcome(null, false, skipped, false);
+        }
+        Object folded = fold(applying);
+        Object result = merge && document != null ? form.merge(document, folded) : folded;
+        return new KeyUpdate.Outcome(form.toStored(result), false, skipped, false);
     }
 }

@@ -1,6 +1,8 @@
 package io.streamgrid.hazelcast.member;
 
 import java.math.BigDecimal;
+import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * How device state of one form, JSON ({@link JsonForm}) or Compact ({@link CompactForm}), is read, merged and
@@ -21,14 +23,18 @@ public interface StateForm {
      */
     Object merge(Object stored, Object update);
 
-    /** The version in a document's field, or null when the field is missing or null. */
-    BigDecimal version(Object document, String field, String where);
+    /**
+     * The version in a document's field, or null when the field is missing or null.
+     *
+     * @param where names the field for an error (made only then: this runs for every record)
+     */
+    BigDecimal version(Object document, String field, Supplier<String> where);
 
     /**
-     * Whether merging a key's updates into one first, then that one into the stored value, gives what merging
-     * them one by one into it gives; only then does a batch send one document per key.
+     * A key's updates merged into one, in order: each field as the last update that carries it, with that update's
+     * value and kind. A batch's updates fold so before they meet the stored value, on the task or on the member.
      */
-    boolean foldsAhead();
+    Object fold(List<Object> updates);
 
     /** A document as Hazelcast serializes it inside an entry processor. */
     Object toWire(Object document);

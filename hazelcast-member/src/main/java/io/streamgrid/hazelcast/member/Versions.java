@@ -9,6 +9,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Date;
+import java.util.function.Supplier;
 
 /**
  * Version values made comparable: numbers as they are, points in time (Connect timestamps, Compact dates and
@@ -27,6 +28,11 @@ public final class Versions {
      *                                  time nor an ISO-8601 string
      */
     public static BigDecimal of(Object value, String where) {
+        return of(value, () -> where);
+    }
+
+    /** As {@link #of(Object, String)}, naming the value only for an error. */
+    public static BigDecimal of(Object value, Supplier<String> where) {
         if (value == null) {
             return null;
         }
@@ -36,7 +42,7 @@ public final class Versions {
         if (value instanceof Double || value instanceof Float) {
             double d = ((Number) value).doubleValue();
             if (Double.isNaN(d) || Double.isInfinite(d)) {
-                throw new IllegalArgumentException(where + " is " + d + ", which has no order");
+                throw new IllegalArgumentException(where.get() + " is " + d + ", which has no order");
             }
             return BigDecimal.valueOf(d);
         }
@@ -64,11 +70,11 @@ public final class Versions {
         if (value instanceof String text) {
             return ofText(text, where);
         }
-        throw new IllegalArgumentException(where + " is a " + value.getClass().getSimpleName()
+        throw new IllegalArgumentException(where.get() + " is a " + value.getClass().getSimpleName()
                 + ", not a number, a timestamp or an ISO-8601 string");
     }
 
-    private static BigDecimal ofText(String text, String where) {
+    private static BigDecimal ofText(String text, Supplier<String> where) {
         Instant time = isoInstant(text.trim());
         if (time != null) {
             return millis(time);
@@ -76,7 +82,7 @@ public final class Versions {
         try {
             return new BigDecimal(text.trim());
         } catch (NumberFormatException notNumber) {
-            throw new IllegalArgumentException(where + " is '" + text + "', not a number, a timestamp or an ISO-8601 "
+            throw new IllegalArgumentException(where.get() + " is '" + text + "', not a number, a timestamp or an ISO-8601 "
                     + "string");
         }
     }
