@@ -49,14 +49,45 @@ function show(name, value, now) {
   return typeof value === 'number' ? number(name, value) : String(value);
 }
 
-function renderDevices(snapshot) {
-  const box = byId('devices');
+// The commands a tile offers: a reading interval and the LED (the device answers each; see the Commands section).
+const INTERVALS = [['250 ms', 250], ['1 s', 1000], ['2.5 s', 2500], ['5 s', 5000]];
+
+async function sendCommand(deviceId, action, value) {
+  const status = byId('command-status');
+  try {
+    const response = await fetch('/api/commands', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ device_id: deviceId, action, value }),
+    });
+    const text = await response.text();
+    status.textContent = response.ok ? `sent ${JSON.parse(text).commandId}: ${deviceId} ${action} ${value}`
+      : `not sent: ${text}`;
+  } catch (e) {
+    status.textContent = `not sent: ${e}`;
+  }
+}
+
+function controls(deviceId) {
+  const box = element('div', { class: 'controls' });
+  const select = element('select', { class: 'interval', 'aria-label': `${deviceId}'s reading interval` });
+  INTERVALS.forEach(([label, ms]) => select.appendChild(element('option', { value: String(ms) }, label)));
+  const apply = element('button', { type: 'button', class: 'set-interval' }, 'set interval');
+  apply.addEventListener('click', () => sendCommand(deviceId, 'interval', Number(select.value)));
+  const led = element('button', { type: 'button', class: 'led' }, 'LED on');
+  led.addEventListener('click', () => sendCommand(deviceId, 'led', led.dataset.next || 'on'));
+  [select, apply, led].forEach((node) => box.appendChild(node));
+  return box;
+}
+
+// Tiles of devices (the map device_state) or CoAP sensors (readings from queue dev), each with its controls.
+function renderTiles(box, devices, snapshot, empty) {
   const now = snapshot.takenAtMillis;
-  if (snapshot.devices.length === 0) {
-    box.textContent = 'no device state yet';
+  if (devices.length === 0) {
+    box.textContent = empty;
     return;
   }
-  snapshot.devices.forEach((device) => {
+  devices.forEach((device) => {
     let tile = box.querySelector(`.device[data-id="${CSS.escape(device.id)}"]`);
     if (!tile) {
       if (box.querySelector('.device') === null) {
@@ -64,7 +95,9 @@ function renderDevices(snapshot) {
       }
       tile = element('div', { class: 'tile device', 'data-id': device.id });
       tile.appendChild(element('h3', {}, device.id));
+      tile.appendChild(element('div', { class: 'rate' }));
       tile.appendChild(element('div', { class: 'seen' }));
+      tile.appendChild(controls(device.id));
       box.appendChild(tile);
     }
     let changed = false;
@@ -74,7 +107,7 @@ function renderDevices(snapshot) {
         row = element('div', { class: 'field', 'data-name': name });
         row.appendChild(element('span', {}, name));
         row.appendChild(element('span', { class: 'value' }));
-        tile.insertBefore(row, tile.querySelector('.seen'));
+        tile.insertBefore(row, tile.querySelector('.rate'));
       }
       const raw = JSON.stringify(value);
       if (row.dataset.raw !== raw) {
@@ -83,8 +116,14 @@ function renderDevices(snapshot) {
       }
       row.querySelector('.value').textContent = show(name, value, now);
     });
+    tile.querySelector('.rate').textContent = device.intervalMillis > 0
+      ? `a reading every ${(device.intervalMillis / 1000).toFixed(2)} s (${(1000 / device.intervalMillis).toFixed(1)}/s)`
+      : 'a reading every ... (measuring)';
+    const led = tile.querySelector('button.led');
+    led.dataset.next = device.fields.led === 'on' ? 'off' : 'on';
+    led.textContent = `LED ${led.dataset.next}`;
     const silentFor = now - device.updatedAtMillis;
-    const silent = silentFor > snapshot.deviceSilentAfterMillis;
+    const silent = silentFor > Math.max(snapshot.deviceSilentAfterMillis, 3 * device.intervalMillis);
     tile.classList.toggle('silent', silent);
     tile.querySelector('.seen').textContent = silent ? `silent for ${Math.round(silentFor / 1000)} s`
       : `updated ${age(device.updatedAtMillis, now)}`;
@@ -93,6 +132,32 @@ function renderDevices(snapshot) {
       void tile.offsetWidth; // restarts the flash
       tile.classList.add('changed');
     }
+  });
+}
+
+function renderDevices(snapshot) {
+  renderTiles(byId('devices'), snapshot.devices, snapshot, 'no device state yet');
+  renderTiles(byId('coap-sensors'), snapshot.coapSensors, snapshot, 'no CoAP readings yet');
+}
+
+function renderCommands(snapshot) {
+  const loop = snapshot.commands;
+  const trip = loop.roundTrip;
+  byId('round-trip').textContent = trip.samples === 0 ? 'no command answered in the last minute'
+    : `round trip p50 ${Math.round(trip.p50Millis)} ms, p99 ${Math.round(trip.p99Millis)} ms, `
+      + `max ${Math.round(trip.maxMillis)} ms (${trip.samples} in the last minute)`;
+  const body = byId('commands').querySelector('tbody');
+  body.textContent = '';
+  loop.recent.forEach((command) => {
+    const row = element('tr', { 'data-id': command.commandId, 'data-device': command.deviceId,
+      'data-state': command.state });
+    const since = (millis) => (millis > 0 ? `+${Math.max(0, millis - command.sentAtMillis)} ms` : '-');
+    [clock(command.sentAtMillis), command.commandId, command.deviceId, `${command.action} ${command.value}`,
+      command.state, command.result || '', since(command.deliveredAtMillis), since(command.acknowledgedAtMillis),
+      command.roundTripMillis > 0 ? `${command.roundTripMillis} ms` : '-']
+      .forEach((cell, i) => row.appendChild(element('td', i >= 6 ? { class: 'number' } : {}, String(cell))));
+    row.children[4].classList.add(`command-${command.state}`);
+    body.appendChild(row);
   });
 }
 
@@ -245,6 +310,7 @@ async function refresh() {
       byId('running').textContent = snapshot.devicesRunning;
       byId('updated').textContent = `updated ${clock(snapshot.takenAtMillis)}`;
       renderDevices(snapshot);
+      renderCommands(snapshot);
       renderStructures(snapshot.structures);
       renderConnectors(snapshot);
       renderDeadLetters(snapshot);

@@ -1,5 +1,6 @@
 package io.streamgrid.demo;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
@@ -17,17 +18,22 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * The web dashboard: three static files and {@code GET /api/snapshot}, the latest snapshot as JSON, which the page
- * polls every second. The JDK's own HTTP server, on 127.0.0.1 only: nothing to add to the demo's class path.
+ * The web dashboard: three static files, {@code GET /api/snapshot}, the latest snapshot as JSON, which the page
+ * polls every second, and {@code POST /api/commands}, a command for a device ({@code {"device_id": ..., "action":
+ * ..., "value": ...}}), which the operator's console publishes ({@link CommandConsole}). The JDK's own HTTP server,
+ * on 127.0.0.1 only: nothing to add to the demo's class path.
  *
  * <p>Loopback alone does not keep other sites out: a page elsewhere can point a host name of its own at 127.0.0.1
  * (DNS rebinding) and read the dashboard as same-origin. So a request must name the dashboard's own address in its
  * {@code Host} header, or it is refused. Every answer forbids the browser to sniff types or to run anything but the
- * dashboard's own files ({@code Content-Security-Policy}), and to be framed by another page.
+ * dashboard's own files ({@code Content-Security-Policy}), and to be framed by another page. A command must come
+ * from the dashboard's own page: its {@code Origin} must be the dashboard's, and its body JSON (a page elsewhere
+ * cannot send that without the browser asking first, and the dashboard never allows it).
  */
 final class DashboardServer implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_COMMAND_BYTES = 4096;
     /** The dashboard's own files and API only: no inline code, no other origin, no frames, no forms. */
     static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
             + "connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
@@ -38,10 +44,23 @@ final class DashboardServer implements AutoCloseable {
     private final ExecutorService executor;
     private final Supplier<Snapshot> snapshots;
     private final Set<String> hosts;
+    private final CommandSender commands;
 
-    /** {@code port} 0 takes any free port. */
+    /** What the dashboard's buttons send a command through. */
+    @FunctionalInterface
+    interface CommandSender {
+        /** Sends a command; an {@link IllegalArgumentException} says why it was refused. */
+        Snapshot.Command send(String deviceId, String action, Object value);
+    }
+
+    /** A dashboard without commands ({@code POST /api/commands} answers 503). {@code port} 0 takes any free port. */
     DashboardServer(int port, Supplier<Snapshot> snapshots) throws IOException {
+        this(port, snapshots, null);
+    }
+
+    DashboardServer(int port, Supplier<Snapshot> snapshots, CommandSender commands) throws IOException {
         this.snapshots = snapshots;
+        this.commands = commands;
         server = HttpServer.create(new InetSocketAddress(Loopback.HOST, port), 16);
         executor = Executors.newFixedThreadPool(2, runnable -> {
             Thread thread = new Thread(runnable, "dashboard-http");
@@ -67,6 +86,8 @@ final class DashboardServer implements AutoCloseable {
                 send(exchange, 403, "text/plain", ("this dashboard answers only requests for " + url()
                         + " (Host " + Loopback.HOST + ":" + server.getAddress().getPort() + ")")
                         .getBytes(StandardCharsets.UTF_8));
+            } else if (path.equals("/api/commands")) {
+                command(exchange);
             } else if (!exchange.getRequestMethod().equals("GET")) {
                 send(exchange, 405, "text/plain", "only GET".getBytes(StandardCharsets.UTF_8));
             } else if (path.equals("/api/snapshot")) {
@@ -81,6 +102,34 @@ final class DashboardServer implements AutoCloseable {
                 send(exchange, 200, contentType(file), resource(file));
             } else {
                 send(exchange, 404, "text/plain", ("no " + path).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    /** {@code POST /api/commands}: the command as sent (200), or why not (400, 403, 405, 415, 503). */
+    private void command(HttpExchange exchange) throws IOException {
+        String origin = exchange.getRequestHeaders().getFirst("Origin");
+        String type = exchange.getRequestHeaders().getFirst("Content-Type");
+        if (!exchange.getRequestMethod().equals("POST")) {
+            send(exchange, 405, "text/plain", "POST a command".getBytes(StandardCharsets.UTF_8));
+        } else if (origin == null || !hosts.contains(origin.toLowerCase(Locale.ROOT).replaceFirst("^http://", ""))) {
+            send(exchange, 403, "text/plain", ("commands come from the dashboard's own page (Origin " + origin + ")")
+                    .getBytes(StandardCharsets.UTF_8));
+        } else if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            send(exchange, 415, "text/plain", "a command is JSON".getBytes(StandardCharsets.UTF_8));
+        } else if (commands == null) {
+            send(exchange, 503, "text/plain", "this dashboard sends no commands".getBytes(StandardCharsets.UTF_8));
+        } else {
+            try {
+                JsonNode body = JSON.readTree(exchange.getRequestBody().readNBytes(MAX_COMMAND_BYTES));
+                JsonNode value = body.path("value");
+                Snapshot.Command sent = commands.send(body.path("device_id").asText(null),
+                        body.path("action").asText(null), value.isNumber() ? value.numberValue()
+                                : value.isTextual() ? value.asText() : null);
+                send(exchange, 200, "application/json", JSON.writeValueAsBytes(sent));
+            } catch (IOException | IllegalArgumentException e) {
+                send(exchange, 400, "text/plain", ("not a command: " + e.getMessage())
+                        .getBytes(StandardCharsets.UTF_8));
             }
         }
     }

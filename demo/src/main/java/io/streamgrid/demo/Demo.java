@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
-import io.moquette.broker.Server;
 import io.streamgrid.simulators.CoapSensorSimulator;
-import io.streamgrid.simulators.MqttDeviceSimulator;
+import io.streamgrid.simulators.CommandableMqttDevices;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -43,13 +43,29 @@ public final class Demo implements AutoCloseable {
             + "sqlMapping = true);INSERT INTO readings SELECT device_id, temperature, humidity, ts FROM "
             + "telemetry STOREAS RING_BUFFER;INSERT INTO alerts SELECT device_id, temperature, ts FROM telemetry "
             + "WHERE temperature > 28 STOREAS RELIABLE_TOPIC";
-    /** The connectors the demo POSTs (config-examples/NAME.json), each with a dead-letter topic NAME-dead-letters. */
+    /**
+     * The Hazelcast source's statements: the operator's commands, from the reliable topic {@code commands}, to the
+     * Kafka topic of the sink that reaches the device: {@code commands} (the MQTT sink) for the MQTT devices,
+     * {@code coap_commands} (the CoAP sink) for the CoAP sensors, told apart by their ids as a device registry would.
+     */
+    static final String HAZELCAST_SOURCE_KCQL = "INSERT INTO commands SELECT * FROM commands WITHTYPE RELIABLE_TOPIC "
+            + "WHERE device_id NOT LIKE 'Sensor%' WITHKEY(device_id);INSERT INTO coap_commands SELECT * FROM commands "
+            + "WITHTYPE RELIABLE_TOPIC WHERE device_id LIKE 'Sensor%' WITHKEY(device_id)";
+    /**
+     * The connectors the demo POSTs (config-examples/NAME.json), each with a dead-letter topic NAME-dead-letters:
+     * the flow in, then the command loop (docs/command-and-control.md).
+     */
     private static final List<String> CONNECTORS = List.of("coap-source", "hazelcast-sink-coap", "mqtt-source",
-            "hazelcast-sink-mqtt");
+            "hazelcast-sink-mqtt", "hazelcast-source", "mqtt-sink", "coap-sink", "mqtt-source-command-responses",
+            "hazelcast-sink-command-status");
+    /** The Kafka topics of the command loop, besides the dead letters. */
+    private static final List<String> COMMAND_TOPICS = List.of("commands", "coap_commands", "command_responses",
+            "coap_command_results", "coap_command_errors");
     static final List<DeadLetters.Topic> DEAD_LETTER_TOPICS = CONNECTORS.stream()
             .map(connector -> new DeadLetters.Topic(connector, connector + "-dead-letters")).toList();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long VIEW_MILLIS = 2000;
+    private static final int RECENT_COMMANDS = 10;
 
     private final DemoOptions options;
     private final Screen screen;
@@ -62,7 +78,8 @@ public final class Demo implements AutoCloseable {
     private LocalConnect connect;
     private DeadLetters deadLetters;
     private CoapSensorSimulator sensors;
-    private MqttDeviceSimulator devices;
+    private CommandableMqttDevices devices;
+    private CommandConsole console;
     private DashboardServer dashboard;
 
     private Demo(DemoOptions options, Screen screen) {
@@ -121,7 +138,10 @@ public final class Demo implements AutoCloseable {
                 // "Performing controller activation. The metadata log appears to be empty": a new KRaft cluster
                 "org.slf4j.simpleLogger.log.org.apache.kafka.controller.QuorumController", "error",
                 // "Sending the MQTT message ... to the dead-letter topic": the views show every dead letter
-                "org.slf4j.simpleLogger.log.io.streamgrid.common.queue.SourcePoller", "error");
+                "org.slf4j.simpleLogger.log.io.streamgrid.common.queue.SourcePoller", "error",
+                // "No Dead Letter Address configured for queue ...": the MQTT broker's note on each subscription;
+                // MQTT has no dead-letter address
+                "org.slf4j.simpleLogger.log.org.apache.activemq.artemis.core.server", "error");
         levels.forEach((key, value) -> {
             if (System.getProperty(key) == null) {
                 System.setProperty(key, value);
@@ -140,8 +160,8 @@ public final class Demo implements AutoCloseable {
         screen.line("Starting Hazelcast on " + host + ":" + options.hazelcastPort() + " ...");
         HazelcastInstance hazelcast = hazelcast(options.hazelcastPort());
         stoppables.add("Hazelcast", hazelcast::shutdown); // one member: nothing to migrate, so quick
-        screen.line("Starting the MQTT broker on tcp://" + host + ":" + options.mqttPort() + " ...");
-        MqttBrokers.Running mqtt = MqttBrokers.startInOwnDirectory(options.mqttPort());
+        screen.line("Starting the MQTT broker (MQTT 3.1.1 and 5) on tcp://" + host + ":" + options.mqttPort() + " ...");
+        MqttBroker5 mqtt = MqttBroker5.start(options.mqttPort());
         stoppables.add("MQTT broker", mqtt::close);
         screen.line("Starting " + options.coapSensors() + " CoAP sensors on coap://" + host + ":" + options.coapPort()
                 + "/sensors ...");
@@ -159,10 +179,11 @@ public final class Demo implements AutoCloseable {
                 "plugin.discovery", "service_load", "offset.flush.interval.ms", "1000",
                 "task.shutdown.graceful.timeout.ms", "2000"));
         stoppables.add("Connect worker", connect::close, 15_000);
-        devices = new MqttDeviceSimulator("tcp://" + host + ":" + options.mqttPort(), options.mqttDevices());
+        devices = new CommandableMqttDevices("tcp://" + host + ":" + options.mqttPort(), options.mqttDevices());
         stoppables.add("MQTT devices", devices::close);
 
         List<String> topics = new ArrayList<>(List.of("coap_sensor_topic", "coap_readings", "telemetry"));
+        topics.addAll(COMMAND_TOPICS);
         DEAD_LETTER_TOPICS.forEach(topic -> topics.add(topic.name()));
         kafka.createTopics(topics);
         deadLetters = new DeadLetters(kafka.bootstrapServers(), DEAD_LETTER_TOPICS);
@@ -181,15 +202,40 @@ public final class Demo implements AutoCloseable {
         Map<String, String> mqttSink = new HashMap<>(members);
         mqttSink.put("connect.hazelcast.kcql", MQTT_SINK_KCQL);
         post(examples, "hazelcast-sink-mqtt", mqttSink);
+        postCommandLoop(examples, kafka.bootstrapServers());
 
         watch = new GridWatch(host + ":" + options.hazelcastPort(), "dev");
         stoppables.add("dashboard client", watch::close);
-        dashboard = new DashboardServer(options.dashboardPort(), () -> latest);
+        console = new CommandConsole(host + ":" + options.hazelcastPort(), "dev");
+        stoppables.add("operator console", console::close);
+        dashboard = new DashboardServer(options.dashboardPort(), () -> latest, console::send);
         stoppables.add("dashboard", dashboard::close);
         sensors.start(Math.max(1, options.coapIntervalMs() / options.coapSensors()));
-        devices.start(Math.max(1, options.mqttIntervalMs() / options.mqttDevices()));
+        devices.start(options.mqttIntervalMs());
         screen.line("Running: " + options.devicesDescription());
         screen.line("Dashboard: " + dashboard.url());
+    }
+
+    /**
+     * The command loop (docs/command-and-control.md), from its config examples pointed at the demo's servers:
+     * the Hazelcast source takes the console's commands to Kafka, the MQTT sink and the CoAP sink take them to the
+     * devices (the CoAP sink's reporter writes each sensor's answer to Kafka), the MQTT source takes the MQTT devices'
+     * answers to Kafka, and the Hazelcast sink merges commands and answers into map command_status. Plain JSON
+     * values, as the examples have them (the reporter's outcomes are plain JSON in any case).
+     */
+    private void postCommandLoop(Path examples, String bootstrapServers) throws Exception {
+        String host = Loopback.HOST;
+        String members = host + ":" + options.hazelcastPort();
+        String mqtt = "tcp://" + host + ":" + options.mqttPort();
+        post(examples, "hazelcast-source", Map.of("connect.hazelcast.cluster.members", members,
+                "connect.hazelcast.kcql", HAZELCAST_SOURCE_KCQL));
+        post(examples, "mqtt-sink", Map.of("connect.mqtt.hosts", mqtt));
+        String coapKcql = example(examples, "coap-sink").path("connect.coap.kcql").asText()
+                .replace("coap://localhost:5683", "coap://" + host + ":" + options.coapPort());
+        post(examples, "coap-sink", Map.of("connect.coap.kcql", coapKcql, "connect.coap.bind.host", host,
+                "connect.coap.sink.reporter.bootstrap.servers", bootstrapServers));
+        post(examples, "mqtt-source-command-responses", Map.of("connect.mqtt.hosts", mqtt));
+        post(examples, "hazelcast-sink-command-status", Map.of("connect.hazelcast.cluster.members", members));
     }
 
     /** Refreshes the snapshot every second and the terminal every two, until {@code seconds} (0: until stopped). */
@@ -210,7 +256,7 @@ public final class Demo implements AutoCloseable {
             latest = new Snapshot(now, restUrl, options.devicesDescription(), 3 * options.mqttIntervalMs(),
                     sensors.published(), devices.published(), grid.structures(), grid.devices(), grid.mqttLatency(),
                     grid.coapLatency(), grid.alerts(), grid.recentCoapReadings(), grid.sql(), schemas,
-                    connectors.read(), deadLetters.snapshot());
+                    connectors.read(), deadLetters.snapshot(), grid.coapSensors(), console.read(now, RECENT_COMMANDS));
             if (tick % (VIEW_MILLIS / 1000) == 0) {
                 screen.view(TerminalView.render(latest, dashboard.url(), screen.size()));
                 views++;
@@ -232,11 +278,15 @@ public final class Demo implements AutoCloseable {
         }
     }
 
+    private static ObjectNode example(Path examples, String name) throws IOException {
+        return (ObjectNode) JSON.readTree(examples.resolve(name + ".json").toFile()).get("config");
+    }
+
     private void post(Path examples, String name, Map<String, String> changes) throws Exception {
         ObjectNode body = (ObjectNode) JSON.readTree(examples.resolve(name + ".json").toFile());
         ObjectNode config = (ObjectNode) body.get("config");
         changes.forEach(config::put);
-        setAside(name).forEach(config::put);
+        setAside(name, config.path("connector.class").asText()).forEach(config::put);
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create(connect.endpoint("connectors"))).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
@@ -252,12 +302,15 @@ public final class Demo implements AutoCloseable {
      * flow goes on. The sources do it themselves ({@code bad.message.policy=DLQ}); the sink through Kafka Connect's
      * dead-letter queue, with the context headers that carry the reason.
      */
-    static Map<String, String> setAside(String connector) {
+    static Map<String, String> setAside(String connector, String connectorClass) {
         String topic = connector + "-dead-letters";
-        return switch (connector) {
-            case "coap-source" -> Map.of("connect.coap.bad.message.policy", "DLQ", "connect.coap.dead.letter.topic",
-                    topic);
-            case "mqtt-source" -> Map.of("connect.mqtt.bad.message.policy", "DLQ", "connect.mqtt.dead.letter.topic",
+        return switch (connectorClass) {
+            case "io.streamgrid.coap.CoapSourceConnector" -> Map.of("connect.coap.bad.message.policy", "DLQ",
+                    "connect.coap.dead.letter.topic", topic);
+            case "io.streamgrid.mqtt.MqttSourceConnector" -> Map.of("connect.mqtt.bad.message.policy", "DLQ",
+                    "connect.mqtt.dead.letter.topic", topic);
+            case "io.streamgrid.hazelcast.source.HazelcastSourceConnector" -> Map.of(
+                    "connect.hazelcast.source.bad.message.policy", "DLQ", "connect.hazelcast.source.dead.letter.topic",
                     topic);
             default -> Map.of("errors.tolerance", "all", "errors.deadletterqueue.topic.name", topic,
                     "errors.deadletterqueue.context.headers.enable", "true",

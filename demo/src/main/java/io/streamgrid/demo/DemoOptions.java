@@ -14,7 +14,7 @@ record DemoOptions(int hazelcastPort, int mqttPort, int coapPort, int registryPo
     static final String USAGE = """
             Options (all optional, as --name value):
               --hazelcast-port 5701     the Hazelcast member
-              --mqtt-port 1883          the MQTT broker (Moquette)
+              --mqtt-port 1883          the MQTT broker (Apache ActiveMQ Artemis: MQTT 3.1.1 and 5)
               --coap-port 5633          the CoAP sensors (UDP)
               --registry-port 8081      Apicurio Registry
               --dashboard-port 8080     the web dashboard (0: any free port)

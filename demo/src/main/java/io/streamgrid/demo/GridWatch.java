@@ -42,6 +42,8 @@ final class GridWatch implements AutoCloseable {
     private final Ringbuffer<Object> readings;
     private final IMap<Object, Object> deviceState;
     private final Map<String, Snapshot.Device> devices = new ConcurrentSkipListMap<>();
+    private final Map<String, Snapshot.Device> coapSensors = new ConcurrentSkipListMap<>();
+    private final ReadingIntervals intervals = new ReadingIntervals();
     private final LatencyWindow mqttLatency = new LatencyWindow(WINDOW_MILLIS, 200_000);
     private final LatencyWindow coapLatency = new LatencyWindow(WINDOW_MILLIS, 200_000);
     private final Deque<String> recentCoap = new ArrayDeque<>();
@@ -74,6 +76,9 @@ final class GridWatch implements AutoCloseable {
             taken.incrementAndGet();
             Object payload = RecordFields.of(entry).get("payload");
             remember(recentCoap, payload == null ? String.valueOf(entry) : String.valueOf(payload));
+            if (payload != null) {
+                sensorReading(RecordFields.of(String.valueOf(payload)));
+            }
         });
         start("ringbuffer-sensor_ringbuffer", reader(sensorReadings, "timestamp", coapLatency));
         start("ringbuffer-readings", reader(readings, "ts", mqttLatency));
@@ -104,6 +109,18 @@ final class GridWatch implements AutoCloseable {
         };
     }
 
+    /** A CoAP sensor's reading (the seed's payload): its latest fields, for its tile, and its interval. */
+    private void sensorReading(Map<String, Object> fields) {
+        Object id = fields.get("sensorId");
+        if (id == null) {
+            return;
+        }
+        String sensor = String.valueOf(id);
+        intervals.record(sensor, RecordFields.millis(fields, "timestamp"));
+        coapSensors.put(sensor, new Snapshot.Device(sensor, fields, System.currentTimeMillis(),
+                intervals.intervalMillis(sensor)));
+    }
+
     private void start(String name, ReaderThread.Step step) {
         ReaderThread.start("dashboard-" + name, step, () -> closed);
     }
@@ -111,7 +128,7 @@ final class GridWatch implements AutoCloseable {
     /** What the grid holds now, for the views. */
     record Reading(List<Snapshot.Structure> structures, List<Snapshot.Device> devices, Snapshot.Latency mqttLatency,
             Snapshot.Latency coapLatency, List<Map<String, Object>> alerts, List<String> recentCoapReadings,
-            Snapshot.SqlTable sql) {
+            Snapshot.SqlTable sql, List<Snapshot.Device> coapSensors) {
     }
 
     /** What the grid holds now; {@code runQuery} runs the SQL query too (it costs the member a job). */
@@ -130,7 +147,7 @@ final class GridWatch implements AutoCloseable {
             coapList = new ArrayList<>(recentCoap);
         }
         return new Reading(structures, deviceList, latency(mqttLatency, now), latency(coapLatency, now), alertList,
-                coapList, runQuery || lastSql == null ? query() : lastSql);
+                coapList, runQuery || lastSql == null ? query() : lastSql, new ArrayList<>(coapSensors.values()));
     }
 
     /** A structure that only grows: its count and its rate are records. */
@@ -212,7 +229,10 @@ final class GridWatch implements AutoCloseable {
         client.shutdown();
     }
 
-    /** Keeps each device's latest fields and when they came, pushed by the member as the sink writes them. */
+    /**
+     * Keeps each device's latest fields, when they came and its interval, pushed by the member as the sink writes
+     * them (the map's version guard keeps them in order).
+     */
     private final class DeviceStateListener implements EntryAddedListener<Object, Object>,
             EntryUpdatedListener<Object, Object> {
         @Override
@@ -228,7 +248,9 @@ final class GridWatch implements AutoCloseable {
         private void update(EntryEvent<Object, Object> event) {
             stateUpdates.incrementAndGet();
             String id = String.valueOf(event.getKey());
-            devices.put(id, new Snapshot.Device(id, RecordFields.of(event.getValue()), System.currentTimeMillis()));
+            Map<String, Object> fields = RecordFields.of(event.getValue());
+            intervals.record(id, RecordFields.millis(fields, "ts"));
+            devices.put(id, new Snapshot.Device(id, fields, System.currentTimeMillis(), intervals.intervalMillis(id)));
         }
     }
 }

@@ -13,7 +13,8 @@ import java.util.Map;
 record Snapshot(long takenAtMillis, String connectRest, String devicesRunning, long deviceSilentAfterMillis,
         long coapPublished, long mqttPublished, List<Structure> structures, List<Device> devices, Latency mqttLatency,
         Latency coapLatency, List<Map<String, Object>> alerts, List<String> recentCoapReadings, SqlTable sql,
-        List<String> schemas, List<ConnectorState> connectors, List<DeadLetterTopic> deadLetters) {
+        List<String> schemas, List<ConnectorState> connectors, List<DeadLetterTopic> deadLetters,
+        List<Device> coapSensors, CommandLoop commands) {
 
     /**
      * A Hazelcast structure: its count (records written so far, or a map's entries) and the rate over the last
@@ -23,11 +24,29 @@ record Snapshot(long takenAtMillis, String connectRest, String devicesRunning, l
             List<Double> history) {
     }
 
-    /** A device's latest state, from map {@code device_state}, and when the map last changed it. */
-    record Device(String id, Map<String, Object> fields, long updatedAtMillis) {
+    /**
+     * A device's latest state (an MQTT device's from map {@code device_state}, a CoAP sensor's from the readings
+     * taken from queue {@code dev}) and when it last changed; {@code intervalMillis}: the time between its latest
+     * readings, from their own timestamps (0 until it has sent a few), which a command may change.
+     */
+    record Device(String id, Map<String, Object> fields, long updatedAtMillis, double intervalMillis) {
     }
 
-    /** Device to Hazelcast, per reading, over the last minute. */
+    /** Commands sent from the dashboard: the latest, newest first, and the round trips of the last minute. */
+    record CommandLoop(Latency roundTrip, List<Command> recent) {
+    }
+
+    /**
+     * A command and what came back of it through map {@code command_status}: its state ({@code published} by the
+     * console, {@code sent} once the map has it from Kafka, {@code acknowledged} once the device's answer is there,
+     * or {@code rejected} / {@code failed}), the device's result, when the device got it and when its answer reached
+     * Kafka (0: not yet), and the round trip from {@code sent_at} to the answer in Hazelcast (0: not yet).
+     */
+    record Command(String commandId, String deviceId, String action, String value, long sentAtMillis, String state,
+            String result, long deliveredAtMillis, long acknowledgedAtMillis, long roundTripMillis) {
+    }
+
+    /** Latencies over the last minute: device to Hazelcast per reading, or the round trips of commands. */
     record Latency(int samples, double p50Millis, double p99Millis, double maxMillis) {
     }
 

@@ -29,7 +29,7 @@ final class TerminalView {
 
     static String render(Snapshot s, String dashboardUrl, TerminalSize size, ZoneId zone) {
         List<List<String>> sections = List.of(header(s, dashboardUrl, zone), totals(s), health(s, zone), latency(s),
-                deviceState(s), alerts(s), coapReadings(s), about(s));
+                commands(s, zone), deviceState(s), alerts(s), coapReadings(s), about(s));
         List<String> lines = new ArrayList<>();
         int limit = size.viewLines();
         int shown = 0;
@@ -117,6 +117,43 @@ final class TerminalView {
         }
         return String.format(Locale.ROOT, "latency %s: p50 %.0f ms, p99 %.0f ms, max %.0f ms (%d readings, last "
                 + "minute)", flow, latency.p50Millis(), latency.p99Millis(), latency.maxMillis(), latency.samples());
+    }
+
+    /**
+     * The command loop: each device's interval now (which a command changes), the round trips of the last minute and
+     * the latest commands with their state.
+     */
+    private static List<String> commands(Snapshot s, ZoneId zone) {
+        List<String> lines = new ArrayList<>();
+        lines.add(intervals("MQTT devices, a reading every:", s.devices()));
+        lines.add(intervals("CoAP sensors, a reading every:", s.coapSensors()));
+        Snapshot.Latency roundTrip = s.commands().roundTrip();
+        lines.add("commands (reliable topic commands -> devices -> map command_status): " + (roundTrip.samples() == 0
+                ? "none answered in the last minute; send one from a device's tile on the dashboard"
+                : String.format(Locale.ROOT, "round trip p50 %.0f ms, p99 %.0f ms, max %.0f ms (%d, last minute)",
+                        roundTrip.p50Millis(), roundTrip.p99Millis(), roundTrip.maxMillis(), roundTrip.samples())));
+        for (Snapshot.Command command : s.commands().recent().stream().limit(3).toList()) {
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %s %s %s %s %s: %s",
+                    clock(command.sentAtMillis(), zone), command.commandId(), command.deviceId(), command.action(),
+                    command.value(), command.state()));
+            if (command.result() != null && !command.result().equals("ok")) {
+                line.append(" (").append(command.result()).append(')');
+            }
+            if (command.roundTripMillis() > 0) {
+                line.append(", round trip ").append(command.roundTripMillis()).append(" ms");
+            }
+            lines.add(line.toString());
+        }
+        return lines;
+    }
+
+    private static String intervals(String title, List<Snapshot.Device> devices) {
+        StringBuilder line = new StringBuilder(title);
+        for (Snapshot.Device device : devices) {
+            line.append("  ").append(device.id()).append(' ').append(device.intervalMillis() <= 0 ? "-"
+                    : String.format(Locale.ROOT, "%.2f s", device.intervalMillis() / 1000));
+        }
+        return devices.isEmpty() ? title + " (none yet)" : line.toString();
     }
 
     private static List<String> deviceState(Snapshot s) {

@@ -3,8 +3,6 @@ package io.streamgrid.simulators;
 import java.net.InetSocketAddress;
 import java.util.Locale;
 import java.util.Random;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -21,7 +19,10 @@ import org.eclipse.californium.elements.config.UdpConfig;
 /**
  * A CoAP server like the seed's test server: an observable resource {@code sensors} whose notifications are
  * temperature readings of several sensors, {@code {"sensorId":"Sensor4","timestamp":...,"temperature":23.6,
- * "message":"Sensor message 98"}}, with Max-Age 2.
+ * "message":"Sensor message 98","led":"off","interval_ms":2500}}, with Max-Age 2. Each sensor also takes commands
+ * ({@link DeviceControls}) at {@code actuators/<sensorId>/interval} and {@code actuators/<sensorId>/led}: a PUT or
+ * POST of the command as JSON is answered 2.04 Changed with the sensor's answer (4.00 Bad Request when it refuses the
+ * command), as the CoAP sink expects of a device.
  */
 public final class CoapSensorSimulator implements AutoCloseable {
 
@@ -30,12 +31,20 @@ public final class CoapSensorSimulator implements AutoCloseable {
         UdpConfig.register();
     }
 
+    /**
+     * Readings of different sensors at least this far apart: one observable resource holds the latest reading, and
+     * a notification reads it when it goes out, so two readings at once would send the second twice.
+     */
+    private static final long SPACING_MS = 20;
+
     private final CoapServer server;
     private final Sensors sensors;
     private final AtomicLong count = new AtomicLong();
     private final Random random = new Random(42);
     private final int sensorCount;
-    private ScheduledExecutorService ticker;
+    private final DeviceControls controls;
+    private final DeviceTicker ticker;
+    private long lastReadingNanos;
 
     public CoapSensorSimulator(String host, int port, int sensorCount) {
         this(host, port, sensorCount, 2);
@@ -45,6 +54,8 @@ public final class CoapSensorSimulator implements AutoCloseable {
     public CoapSensorSimulator(String host, int port, int sensorCount, int maxAgeSeconds) {
         this.sensorCount = sensorCount;
         this.sensors = new Sensors(maxAgeSeconds);
+        this.ticker = new DeviceTicker("coap-sensors", this::tick);
+        this.controls = new DeviceControls((sensor, settings) -> ticker.reschedule(sensor, settings.intervalMs()));
         Configuration config = Configuration.createStandardWithoutFile();
         config.set(CoapConfig.EXCHANGE_LIFETIME, 10, TimeUnit.SECONDS);
         config.set(CoapConfig.NON_LIFETIME, 5, TimeUnit.SECONDS);
@@ -52,25 +63,64 @@ public final class CoapSensorSimulator implements AutoCloseable {
         server.addEndpoint(new CoapEndpoint.Builder().setConfiguration(config)
                 .setInetSocketAddress(new InetSocketAddress(host, port)).build());
         server.add(sensors);
+        CoapResource actuators = new CoapResource("actuators");
+        for (int i = 1; i <= sensorCount; i++) {
+            String id = sensorId(i);
+            controls.add(id, 1000);
+            CoapResource sensor = new CoapResource(id);
+            sensor.add(new Actuator("interval", id), new Actuator("led", id));
+            actuators.add(sensor);
+        }
+        server.add(actuators);
         server.start();
         publish(); // a sensor always has a current reading, also before the first tick
     }
 
-    /** Publishes the next reading of the next sensor; returns it. */
+    private static String sensorId(int n) {
+        return "Sensor" + n;
+    }
+
+    /** Publishes the next reading of the next sensor in turn; returns it. */
     public String publish() {
+        return publish(sensorId((int) ((count.get() + 1) % sensorCount) + 1));
+    }
+
+    /** Publishes a reading of {@code sensor}; returns it. */
+    private String publish(String sensor) {
         long n = count.incrementAndGet();
-        int sensor = (int) (n % sensorCount) + 1;
-        String reading = String.format(Locale.ROOT,
-                "{\"sensorId\":\"Sensor%d\",\"timestamp\":%d,\"temperature\":%.2f,\"message\":\"Sensor message %d\"}",
-                sensor, System.currentTimeMillis(), 18 + random.nextDouble() * 10, n);
+        DeviceControls.Settings settings = controls.settings(sensor);
+        String reading = String.format(Locale.ROOT, "{\"sensorId\":\"%s\",\"timestamp\":%d,\"temperature\":%.2f,"
+                + "\"message\":\"Sensor message %d\",\"led\":\"%s\",\"interval_ms\":%d}", sensor,
+                System.currentTimeMillis(), 18 + random.nextDouble() * 10, n, settings.ledText(), settings.intervalMs());
         sensors.publish(reading);
         return reading;
     }
 
-    /** Publishes a reading every {@code periodMs} until closed. */
+    /** A reading on the ticker's thread, at least {@link #SPACING_MS} after the one before. */
+    private void tick(String sensor) {
+        try {
+            long wait = lastReadingNanos + TimeUnit.MILLISECONDS.toNanos(SPACING_MS) - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            publish(sensor);
+            lastReadingNanos = System.nanoTime();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // closing
+        }
+    }
+
+    /**
+     * Publishes a reading every {@code periodMs}, in all, until closed: each sensor every {@code periodMs} times the
+     * number of sensors (the interval a command may change), the sensors' turns spread evenly.
+     */
     public void start(long periodMs) {
-        ticker = Executors.newSingleThreadScheduledExecutor();
-        ticker.scheduleAtFixedRate(this::publish, 0, periodMs, TimeUnit.MILLISECONDS);
+        long each = periodMs * sensorCount;
+        for (int i = 1; i <= sensorCount; i++) {
+            String sensor = sensorId(i);
+            controls.add(sensor, each);
+            ticker.schedule(sensor, each, (i - 1) * periodMs);
+        }
     }
 
     public long published() {
@@ -79,9 +129,7 @@ public final class CoapSensorSimulator implements AutoCloseable {
 
     @Override
     public void close() {
-        if (ticker != null) {
-            ticker.shutdownNow();
-        }
+        ticker.close();
         server.destroy();
     }
 
@@ -110,9 +158,31 @@ public final class CoapSensorSimulator implements AutoCloseable {
         }
     }
 
+    /** {@code actuators/<sensor>/<action>}: takes a command by PUT or POST and answers with the sensor's answer. */
+    private final class Actuator extends CoapResource {
+        private final String sensor;
+
+        Actuator(String action, String sensor) {
+            super(action);
+            this.sensor = sensor;
+        }
+
+        @Override
+        public void handlePUT(CoapExchange exchange) {
+            DeviceControls.Answer answer = controls.apply(sensor, null, exchange.getRequestPayload());
+            exchange.respond(answer.applied() ? CoAP.ResponseCode.CHANGED : CoAP.ResponseCode.BAD_REQUEST,
+                    answer.json(), MediaTypeRegistry.APPLICATION_JSON);
+        }
+
+        @Override
+        public void handlePOST(CoapExchange exchange) {
+            handlePUT(exchange);
+        }
+    }
+
     /**
      * Runs the simulator: {@code [port] [sensors] [period ms] [max-age s] [host]}, by default 5633, 5 sensors, a
-     * reading every second, Max-Age 2, on every interface.
+     * reading every second (in all), Max-Age 2, on every interface.
      */
     public static void main(String[] args) throws InterruptedException {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 5633;
@@ -122,7 +192,8 @@ public final class CoapSensorSimulator implements AutoCloseable {
         String host = args.length > 4 ? args[4] : "0.0.0.0";
         CoapSensorSimulator simulator = new CoapSensorSimulator(host, port, count, maxAge);
         simulator.start(period);
-        System.out.println("CoAP sensors on coap://localhost:" + port + "/sensors");
+        System.out.println("CoAP sensors on coap://localhost:" + port + "/sensors, commands to "
+                + "coap://localhost:" + port + "/actuators/<sensorId>/{interval,led}");
         Thread.currentThread().join();
     }
 }

@@ -38,6 +38,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
+import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
@@ -50,7 +51,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * The demo as README command 1 runs it: {@link DemoLauncher} (what {@code exec:java@demo} runs in Maven's JVM) starts
  * the demo in its own JVM (here with {@code --terminal plain}, so its views come on stdout); the whole flow from
  * simulated devices to Hazelcast, on loopback only; bad readings set aside while the flow goes on; the dashboard
- * driven in a real headless Chromium; then Ctrl-C (SIGINT to the launcher's process group, as a terminal sends it),
+ * driven in a real headless Chromium, its buttons sending commands that come back acknowledged and change the
+ * devices; then Ctrl-C (SIGINT to the launcher's process group, as a terminal sends it),
  * which must stop everything within seconds, before the launcher gives the prompt back, and leave nothing in the
  * temporary directory.
  */
@@ -133,7 +135,18 @@ class DemoIT {
                             .contains("\n  coap-source          RUNNING, task 0 RUNNING\n",
                                     "\n  hazelcast-sink-coap  RUNNING, task 0 RUNNING\n",
                                     "\n  hazelcast-sink-mqtt  RUNNING, task 0 RUNNING\n",
-                                    "\n  mqtt-source          RUNNING, task 0 RUNNING\n", "\ndead letters: none\n");
+                                    "\n  mqtt-source          RUNNING, task 0 RUNNING\n",
+                                    // the command loop
+                                    "\n  hazelcast-source     RUNNING, task 0 RUNNING\n",
+                                    "\n  mqtt-sink            RUNNING, task 0 RUNNING\n",
+                                    "\n  coap-sink            RUNNING, task 0 RUNNING\n",
+                                    "\n  mqtt-source-command-responses RUNNING, task 0 RUNNING\n",
+                                    "\n  hazelcast-sink-command-status RUNNING, task 0 RUNNING\n",
+                                    "\ndead letters: none\n")
+                            .containsPattern("\nMQTT devices, a reading every:  device-1 (1\\.0\\d|0\\.9\\d) s")
+                            .containsPattern("\nCoAP sensors, a reading every:  Sensor1 \\d\\.\\d\\d s")
+                            .contains("\ncommands (reliable topic commands -> devices -> map command_status): none "
+                                    + "answered");
                 });
         assertThat(OUTPUT.toString()).contains("Running: 5 CoAP sensors (a reading each every 2500 ms, 2.0/s in all), "
                 + "5 MQTT devices (a reading each every 1000 ms, 5.0/s in all)");
@@ -213,7 +226,7 @@ class DemoIT {
                                 .matches("6 entries, \\d+\\.\\d updates/s");
                         assertThat(browser.findElement(By.cssSelector(".structure[data-name=readings] canvas"))
                                 .getAttribute("aria-label")).startsWith("records/s over the last 60 s, from 0 to ");
-                        assertThat(browser.findElements(By.cssSelector("#connectors tbody tr"))).hasSize(4)
+                        assertThat(browser.findElements(By.cssSelector("#connectors tbody tr"))).hasSize(9)
                                 .allSatisfy(row -> assertThat(row.getText()).contains("RUNNING", "task 0 RUNNING")
                                         .doesNotContain("FAILED"));
                         assertThat(text(browser, "#dead-letters li[data-connector=mqtt-source]"))
@@ -232,6 +245,7 @@ class DemoIT {
                                 .contains("silent");
                         assertThat(probe.findElement(By.cssSelector(".seen")).getText()).matches("silent for \\d+ s");
                     });
+            commandsReachTheDevicesAndTheirAnswersComeBack(browser);
             Path screenshot = Path.of("target", "dashboard.png");
             Files.write(screenshot, ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES));
             assertThat(Files.size(screenshot)).isPositive();
@@ -265,6 +279,47 @@ class DemoIT {
         try (Stream<Path> left = Files.list(tmp)) {
             assertThat(left).as("what the demo left in its temporary directory").isEmpty();
         }
+    }
+
+    /**
+     * The command loop from the dashboard's buttons: a new reading interval for an MQTT device and the LED of a CoAP
+     * sensor, each published by the console to Hazelcast, taken to the device by the Hazelcast source and the MQTT or
+     * CoAP sink, applied (the device's rate changes on its tile, the sensor's readings carry the LED) and answered;
+     * the answers come back into map command_status, where the page and the terminal show them acknowledged with
+     * their round trips.
+     */
+    private static void commandsReachTheDevicesAndTheirAnswersComeBack(WebDriver browser) {
+        WebElement device = browser.findElement(By.cssSelector(".device[data-id=device-2]"));
+        assertThat(device.findElement(By.cssSelector(".rate")).getText()).as("device-2 before the command")
+                .matches("a reading every (1\\.0\\d|0\\.9\\d) s .*");
+        device.findElement(By.cssSelector("select.interval option[value='250']")).click();
+        device.findElement(By.cssSelector("button.set-interval")).click();
+        await("a CoAP sensor's tile").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                .until(() -> !browser.findElements(By.cssSelector("#coap-sensors .device[data-id=Sensor2]")).isEmpty());
+        browser.findElement(By.cssSelector("#coap-sensors .device[data-id=Sensor2] button.led")).click();
+        await("both commands acknowledged, the MQTT device 4 times as fast, the sensor's LED on")
+                .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .ignoreException(StaleElementReferenceException.class) // rows redrawn every second
+                .ignoreException(NoSuchElementException.class) // a command's row comes once it is sent
+                .untilAsserted(() -> {
+                    assertThat(text(browser, "#commands tr[data-device=device-2]"))
+                            .matches(".* device-2 interval 250 acknowledged ok \\+\\d+ ms \\+\\d+ ms \\d+ ms");
+                    assertThat(text(browser, "#commands tr[data-device=Sensor2]"))
+                            .matches(".* Sensor2 led on acknowledged ok \\+\\d+ ms \\+\\d+ ms \\d+ ms");
+                    assertThat(text(browser, ".device[data-id=device-2] .rate"))
+                            .matches("a reading every 0\\.(2\\d|30) s .*");
+                    assertThat(text(browser, ".device[data-id=device-2] .field[data-name=interval_ms] .value"))
+                            .isEqualTo("250");
+                    assertThat(text(browser, "#coap-sensors .device[data-id=Sensor2] .field[data-name=led] .value"))
+                            .isEqualTo("on");
+                    assertThat(text(browser, "#round-trip")).matches("round trip p50 \\d+ ms, p99 \\d+ ms, .*");
+                });
+        await("the terminal shows both commands acknowledged and device-2's new interval")
+                .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> assertThat(lastView())
+                        .containsPattern("\n  \\d\\d:\\d\\d:\\d\\d \\S+ Sensor2 led on: acknowledged, round trip \\d+ ms\n")
+                        .containsPattern("\n  \\d\\d:\\d\\d:\\d\\d \\S+ device-2 interval 250: acknowledged, round trip \\d+ ms\n")
+                        .containsPattern("\nMQTT devices, a reading every: .* device-2 0\\.(2\\d|30) s")
+                        .containsPattern("round trip p50 \\d+ ms, p99 \\d+ ms, max \\d+ ms \\(2, last minute\\)"));
     }
 
     private static void publish(MqttClient client, String device, String payload) throws MqttException {

@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Snapshots as the demo takes them, for the views' tests: five devices, the five structures, four connectors. */
+/**
+ * Snapshots as the demo takes them, for the views' tests: five devices, a CoAP sensor, the five structures, four
+ * connectors, two commands answered.
+ */
 final class Snapshots {
 
     static final long NOW = 1_796_000_000_000L;
@@ -29,7 +32,7 @@ final class Snapshots {
             fields.put("humidity", 40.5 + i);
             fields.put("temperature", 20.0 + i);
             fields.put("ts", NOW - 1000 * i);
-            devices.add(new Snapshot.Device(id, fields, NOW - 1000 * i));
+            devices.add(new Snapshot.Device(id, fields, NOW - 1000 * i, 1000));
             rows.add(List.of(id, String.format(Locale.ROOT, "%.2f", 20.0 + i), "41.50",
                     String.valueOf(NOW - 1000 * i)));
         }
@@ -54,7 +57,14 @@ final class Snapshots {
                 List.of("{\"sensorId\":\"Sensor1\",\"timestamp\":" + NOW + ",\"temperature\":21.5}"),
                 new Snapshot.SqlTable(GridWatch.DEVICE_STATE_SQL, List.of("__key", "temperature", "humidity", "ts"),
                         rows, null),
-                List.of("telemetry-value", "coap_sensor_topic-value"), connectors, deadLetters);
+                List.of("telemetry-value", "coap_sensor_topic-value"), connectors, deadLetters,
+                List.of(new Snapshot.Device("Sensor1", Map.of("sensorId", "Sensor1", "temperature", 21.5, "led", "off",
+                        "interval_ms", 2500, "timestamp", NOW - 800), NOW - 700, 2500)),
+                new Snapshot.CommandLoop(new Snapshot.Latency(2, 30, 45, 45), List.of(
+                        new Snapshot.Command("c1-2", "Sensor1", "led", "on", NOW - 3000, "acknowledged", "ok",
+                                NOW - 2990, NOW - 2985, 45),
+                        new Snapshot.Command("c1-1", "device-2", "interval", "250", NOW - 9000, "acknowledged", "ok",
+                                NOW - 8985, NOW - 8980, 30))));
     }
 
     private static Snapshot.ConnectorState running(String name) {

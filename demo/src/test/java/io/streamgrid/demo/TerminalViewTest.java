@@ -45,7 +45,13 @@ class TerminalViewTest {
         assertThat(view).contains(URL, "  device_state", "connectors (Connect REST: http://127.0.0.1:8083/connectors)",
                         "mqtt-source          1, last 00:53:15: devices/x/telemetry: not JSON",
                         "sql> " + GridWatch.DEVICE_STATE_SQL, "  device-5   temperature 25.00 humidity 41.50 ts",
-                        "recent alerts", "recent CoAP readings", "Avro schemas in Apicurio Registry: telemetry-value")
+                        "recent alerts", "recent CoAP readings", "Avro schemas in Apicurio Registry: telemetry-value",
+                        "MQTT devices, a reading every:  device-1 1.00 s  device-2 1.00 s",
+                        "CoAP sensors, a reading every:  Sensor1 2.50 s",
+                        "commands (reliable topic commands -> devices -> map command_status): round trip p50 30 ms, "
+                                + "p99 45 ms, max 45 ms (2, last minute)",
+                        "  00:53:17 c1-2 Sensor1 led on: acknowledged, round trip 45 ms\n"
+                                + "  00:53:11 c1-1 device-2 interval 250: acknowledged, round trip 30 ms\n")
                 .doesNotContain("more sections");
     }
 
@@ -58,7 +64,8 @@ class TerminalViewTest {
         Snapshot failed = new Snapshot(sample.takenAtMillis(), sample.connectRest(), sample.devicesRunning(),
                 sample.deviceSilentAfterMillis(), sample.coapPublished(), sample.mqttPublished(), sample.structures(),
                 sample.devices(), sample.mqttLatency(), sample.coapLatency(), sample.alerts(),
-                sample.recentCoapReadings(), sample.sql(), sample.schemas(), connectors, sample.deadLetters());
+                sample.recentCoapReadings(), sample.sql(), sample.schemas(), connectors, sample.deadLetters(),
+                sample.coapSensors(), sample.commands());
         assertThat(TerminalView.render(failed, URL, TerminalSize.UNLIMITED, ZoneOffset.UTC)).contains(
                 "  hazelcast-sink-mqtt  RUNNING, task 0 FAILED: org.apache.kafka.connect.errors.ConnectException: "
                         + "Cannot write record");
