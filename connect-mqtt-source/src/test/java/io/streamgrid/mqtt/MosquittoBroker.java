@@ -25,10 +25,19 @@ public final class MosquittoBroker implements Broker {
     public static final Path TLS = Path.of("src", "test", "resources", "tls").toAbsolutePath();
 
     private final int port = Broker.freePort();
-    private final int tlsPort = Broker.freePort();
+    private final int tlsPort = otherFreePort(port);
     private final Path dir;
     private final Path conf;
     private Process process;
+
+    /** A free port that is not {@code taken}: two calls in a row may be given the same one just released. */
+    private static int otherFreePort(int taken) {
+        int port = Broker.freePort();
+        while (port == taken) {
+            port = Broker.freePort();
+        }
+        return port;
+    }
 
     static String binary() {
         for (String candidate : List.of("/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto")) {
