@@ -3,6 +3,7 @@ package io.streamgrid.hazelcast.writer;
 import com.hazelcast.map.IMap;
 import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,9 @@ public final class MapWriter implements StructureWriter {
 
     @Override
     public CompletionStage<Void> write(List<WriteEntry> batch, Fence fence) {
+        if (ttl == null && batch.size() <= callSize && noDeletes(batch)) {
+            return setAll(batch, fence);
+        }
         Map<Object, Object> sets = new LinkedHashMap<>();
         CallsAtOnce calls = new CallsAtOnce(fence);
         for (WriteEntry entry : Chunks.lastPerKey(batch).values()) {
@@ -54,5 +58,33 @@ public final class MapWriter implements StructureWriter {
             calls.make(() -> map.setAllAsync(call));
         }
         return calls.ended();
+    }
+
+    private static boolean noDeletes(List<WriteEntry> batch) {
+        for (WriteEntry entry : batch) {
+            if (entry.isDelete()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A batch of sets alone that fits one call: straight into the call's map, the last value of a key winning, with
+     * no map of the last entry per key first (that map, an entry per record, showed in case 2b's allocation profile:
+     * issue #31).
+     */
+    private CompletionStage<Void> setAll(List<WriteEntry> batch, Fence fence) {
+        Map<Object, Object> sets = new HashMap<>(capacity(batch.size()));
+        for (WriteEntry entry : batch) {
+            sets.put(entry.key(), entry.value());
+        }
+        CallsAtOnce calls = new CallsAtOnce(fence);
+        calls.make(() -> map.setAllAsync(sets));
+        return calls.ended();
+    }
+
+    private static int capacity(int entries) {
+        return (int) (entries / 0.75f) + 1;
     }
 }
