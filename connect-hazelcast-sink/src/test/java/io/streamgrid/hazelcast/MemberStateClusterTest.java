@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Device state on the members of a cluster of three: a batch goes as one entry-processor call per member that owns
- * some of its keys, and every key gets its own updates, in Kafka order, whichever member it lives on.
+ * Device state on the members of a cluster of three: a batch goes as one entry-processor call per partition, and
+ * every key gets its own updates, in Kafka order, whichever member it lives on.
  */
 class MemberStateClusterTest {
 

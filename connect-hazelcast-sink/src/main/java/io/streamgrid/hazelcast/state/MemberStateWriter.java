@@ -1,6 +1,5 @@
 package io.streamgrid.hazelcast.state;
 
-import com.hazelcast.cluster.Member;
 import com.hazelcast.map.IMap;
 import com.hazelcast.partition.PartitionService;
 import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;
@@ -24,7 +23,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.function.IntSupplier;
 import java.util.function.LongConsumer;
 
 /**
@@ -32,20 +30,16 @@ import java.util.function.LongConsumer;
  * ({@link StateProcessor}), when they have it ({@link MemberModule}); else by the client's compare-and-set
  * ({@link StateWriter}), which stores the same values.
  * <p>
- * A batch's updates are folded per key on the task ({@link StateFold#prepare}: one update per key), grouped by the
- * member owning their partition, and sent as one asynchronous {@code submitToKeys} per member, all at once: a call's
- * processor carries its keys' updates only, and each key is in one call, so Kafka order per key is kept. A key whose
+ * A batch's updates are folded per key on the task ({@link StateFold#prepare}: one update per key), grouped by
+ * partition, and sent as one asynchronous {@code submitToKeys} per partition, all at once: a call's processor carries
+ * its keys' updates only, and each key is in one call, so Kafka order per key is kept. A key whose
  * stored version turns out newer than its first update is sent again with its updates one by one. Every call is
  * made only while the batch's {@link Fence} is open, and the batch ends only once every call made has ended.
  */
 public final class MemberStateWriter implements StructureWriter {
 
-    /** The group of keys whose partition has no owner at the moment (it migrates): sent apart. */
-    private static final Object NO_OWNER = new Object();
-
     private final IMap<Object, Object> map;
     private final PartitionService partitions;
-    private final IntSupplier clusterSize;
     private final StateFold fold;
     private final boolean merge;
     private final String versionField;
@@ -56,19 +50,17 @@ public final class MemberStateWriter implements StructureWriter {
     private final StructureWriter clientSide;
 
     /**
-     * @param clusterSize how many members the cluster has now
      * @param ttl        the entries' time to live, or null
      * @param executor   folds a batch and makes its calls (the task's write executor)
      * @param stale      counts updates the version guard skipped
      * @param clientSide writes a batch while the members lack the module
      */
     @SuppressFBWarnings(value = "EI_EXPOSE_REP2", justification = "a writer writes through the proxy it is given")
-    public MemberStateWriter(IMap<Object, Object> map, PartitionService partitions, IntSupplier clusterSize,
-                             StateValues values, boolean merge, String versionField, Duration ttl, Executor executor,
-                             LongConsumer stale, MemberModule members, StructureWriter clientSide) {
+    public MemberStateWriter(IMap<Object, Object> map, PartitionService partitions, StateValues values, boolean merge,
+                             String versionField, Duration ttl, Executor executor, LongConsumer stale,
+                             MemberModule members, StructureWriter clientSide) {
         this.map = map;
         this.partitions = partitions;
-        this.clusterSize = clusterSize;
         this.fold = new StateFold(values.form(), merge, versionField);
         this.merge = merge;
         this.versionField = versionField;
@@ -113,33 +105,26 @@ public final class MemberStateWriter implements StructureWriter {
     }
 
     /**
-     * One call per member that owns keys of the batch (one call in all on a single member); completes with the keys
-     * whose chains the members asked for (to send again, with them), once every call made has ended.
+     * One call per partition; completes with the keys whose chains the members asked for (to send again, with them),
+     * once every call made has ended.
      * <p>
-     * The member that gets a call (the client picks one) sends the processor on to every member owning one of its
-     * keys, once per member, and each runs it per partition. A call holding one owner's keys therefore travels to
-     * that owner at most, with only its keys' updates; a call holding all keys would travel whole to every member,
-     * and a call per partition costs a round trip each (a batch of 10,000 keys touches every one of the 271
-     * partitions). A single member needs no grouping, nor the task to serialize every key to learn its owner.
+     * Why per partition: a member runs a {@code submitToKeys} call as one operation per partition of its keys, and
+     * each operation is given every key of the call and the whole processor (Hazelcast 5.x's
+     * MultipleEntryOperationFactory), so a call with the keys of many partitions costs partitions x keys. One call
+     * for a whole batch of 10,000 new keys on one member ran at 8-16k records/s against 40-55k with a call per
+     * partition (case 1b, issue #31).
      *
      * @param firstTry whether a key folded ahead is sent without its chain
      */
     private CompletableFuture<Map<Object, KeyUpdate>> send(Map<Object, KeyUpdate> updates, boolean firstTry,
                                                            Fence fence) {
-        Collection<Map<Object, KeyUpdate>> groups;
-        if (clusterSize.getAsInt() == 1) {
-            Map<Object, KeyUpdate> all = new HashMap<>(updates.size() * 4 / 3 + 1);
-            updates.forEach((key, update) -> all.put(key, firstTry ? update.firstTry() : update));
-            groups = List.of(all);
-        } else {
-            Map<Object, Map<Object, KeyUpdate>> byOwner = new HashMap<>();
-            for (Map.Entry<Object, KeyUpdate> keyed : updates.entrySet()) {
-                Member owner = partitions.getPartition(keyed.getKey()).getOwner(); // null while it migrates
-                byOwner.computeIfAbsent(owner == null ? NO_OWNER : owner.getUuid(), o -> new HashMap<>())
-                        .put(keyed.getKey(), firstTry ? keyed.getValue().firstTry() : keyed.getValue());
-            }
-            groups = byOwner.values();
+        Map<Integer, Map<Object, KeyUpdate>> byPartition = new HashMap<>();
+        for (Map.Entry<Object, KeyUpdate> keyed : updates.entrySet()) {
+            int partition = partitions.getPartition(keyed.getKey()).getPartitionId();
+            byPartition.computeIfAbsent(partition, p -> new HashMap<>()).put(keyed.getKey(),
+                    firstTry ? keyed.getValue().firstTry() : keyed.getValue());
         }
+        Collection<Map<Object, KeyUpdate>> groups = byPartition.values();
         Map<Object, KeyUpdate> needChains = new ConcurrentHashMap<>();
         CallsAtOnce calls = new CallsAtOnce(fence);
         for (Map<Object, KeyUpdate> group : groups) {

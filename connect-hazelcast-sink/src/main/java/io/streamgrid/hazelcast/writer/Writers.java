@@ -99,8 +99,8 @@ public final class Writers {
             IMap<Object, Object> map = client.getMap(name);
             StateWriter clientSide = new StateWriter(mapOps(map, ttl), values, target.merge(), target.versionField(),
                     executor, stale, keyWriters, STATE_PARALLELISM);
-            return new MemberStateWriter(map, client.getPartitionService(), () -> client.getCluster().getMembers().size(),
-                    values, target.merge(), target.versionField(), ttl, executor, stale, members, clientSide);
+            return new MemberStateWriter(map, client.getPartitionService(), values, target.merge(),
+                    target.versionField(), ttl, executor, stale, members, clientSide);
         }
         return switch (target.type()) {
             case RING_BUFFER -> new RingbufferWriter(client.getRingbuffer(name), target.overflow(), batchSize, executor);
