@@ -584,4 +584,45 @@ class ReliabilityIT {
             // done anyway
         }
     }
+
+    /**
+     * The command loop (docs/command-and-control.md) while a Connect worker of two is killed (kill -9) and started
+     * again: 5,000 commands from Hazelcast through the Hazelcast source, the MQTT sink, MQTT 5 devices and the MQTT
+     * source back into a status map. Every command reaches a device, every answer the map; the commands a device got
+     * twice and the answers written twice are printed.
+     */
+    @Test
+    void aWorkerKilledWhileCommandsGoToDevicesLosesNoCommandAndNoAnswer() throws Exception {
+        commandsThroughAFault("loopworker", mosquitto, "Connect worker (1 of 2) killed and restarted", () -> {
+            kafka.worker(1).kill();
+            kafka.restartWorker(1);
+        });
+    }
+
+    /** The command loop while mosquitto (saving every change) is killed (kill -9) and restarted mid-stream. */
+    @Test
+    void theMqttBrokerKilledWhileCommandsGoToDevicesLosesNoCommandAndNoAnswer() throws Exception {
+        commandsThroughAFault("loopbroker", persistentMosquitto, "mosquitto killed and restarted from its persistence",
+                () -> {
+                    persistentMosquitto.kill();
+                    persistentMosquitto.restart();
+                });
+    }
+
+    /** 5,000 commands published at 500/s into the loop, {@code cause} once a tenth of them is answered. */
+    private static void commandsThroughAFault(String name, Mosquitto broker, String fault, Runnable cause)
+            throws Exception {
+        int sent = 5_000;
+        try (MemberProcesses members = new MemberProcesses(1, dir.resolve(name));
+             CommandLoopRun loop = new CommandLoopRun(kafka, broker, members, name)) {
+            java.util.concurrent.CompletableFuture<Void> operator = loop.publish(sent, 500);
+            await().atMost(Duration.ofSeconds(60)).until(() -> loop.answered() >= sent / 10);
+            assertThat(loop.answered()).as("the fault comes while commands are on their way").isLessThan(sent / 2);
+            cause.run();
+            operator.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            loop.assertEveryCommandAnswered("command loop: " + fault + " while 5,000 commands go Hazelcast -> MQTT 5 "
+                    + "devices -> Hazelcast", sent);
+            loop.awaitRunning(); // the next scenario starts once a rebalance that brought a worker back is over
+        }
+    }
 }
