@@ -53,10 +53,17 @@ public final class CoapEndpoints {
     private CoapEndpoints() {
     }
 
-    static Configuration configuration(CoapClientConfig config) {
+    /**
+     * Californium's configuration, made in code, with the message-id lifetimes of {@code config}; duplicates are swept
+     * at least once per exchange lifetime, so a short lifetime is one.
+     */
+    public static Configuration configuration(CoapClientConfig config) {
         Configuration configuration = Configuration.createStandardWithoutFile();
-        configuration.set(CoapConfig.EXCHANGE_LIFETIME, config.exchangeLifetime().toMillis(), TimeUnit.MILLISECONDS);
+        long lifetimeMs = config.exchangeLifetime().toMillis();
+        configuration.set(CoapConfig.EXCHANGE_LIFETIME, lifetimeMs, TimeUnit.MILLISECONDS);
         configuration.set(CoapConfig.NON_LIFETIME, config.nonLifetime().toMillis(), TimeUnit.MILLISECONDS);
+        configuration.set(CoapConfig.MARK_AND_SWEEP_INTERVAL, Math.min(lifetimeMs,
+                configuration.get(CoapConfig.MARK_AND_SWEEP_INTERVAL, TimeUnit.MILLISECONDS)), TimeUnit.MILLISECONDS);
         return configuration;
     }
 
@@ -208,7 +215,8 @@ public final class CoapEndpoints {
         return keys.stream().filter(message::contains).max(Comparator.comparingInt(String::length)).orElse(fallback);
     }
 
-    private static <T> T read(String key, String file, Supplier<T> reader) {
+    /** What {@code reader} reads from {@code file}; a file it cannot read is a ConfigException on {@code key}. */
+    public static <T> T read(String key, String file, Supplier<T> reader) {
         try {
             return reader.get();
         } catch (IllegalArgumentException e) {

@@ -1,9 +1,5 @@
 package io.streamgrid.coap;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -11,7 +7,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
-import org.eclipse.californium.core.coap.MediaTypeRegistry;
 import org.eclipse.californium.core.coap.OptionSet;
 import org.eclipse.californium.core.coap.Response;
 import org.eclipse.californium.elements.EndpointContext;
@@ -126,21 +121,8 @@ final class CoapRecords {
                 .put("uri_port", request.port())
                 .put("uri_path", request.path())
                 .put("uri_query", request.query())
-                .put("payload", text(payload, contentFormat))
+                .put("payload", CoapPayloads.text(payload, contentFormat))
                 .put("payload_bytes", payload);
-    }
-
-    /** The payload as text when its content format is printable (or absent and it is valid UTF-8), else null. */
-    static String text(byte[] payload, int contentFormat) {
-        if (contentFormat >= 0 && !MediaTypeRegistry.isPrintable(contentFormat)) {
-            return null;
-        }
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(payload)).toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
     }
 
     private static String address(EndpointContext context) {

@@ -1,5 +1,7 @@
 package io.streamgrid.coap;
 
+import io.streamgrid.coap.server.CoapServerConfig;
+import io.streamgrid.coap.server.RequestStatement;
 import io.streamgrid.common.config.BadMessagePolicy;
 import io.streamgrid.common.config.ConfigAliases;
 import io.streamgrid.common.config.ConfigDocs;
@@ -7,6 +9,7 @@ import io.streamgrid.common.config.KcqlConfig;
 import io.streamgrid.common.config.SourceQueueConfig;
 import io.streamgrid.kcql.KcqlCapabilities;
 import io.streamgrid.kcql.KcqlConnector;
+import io.streamgrid.kcql.KcqlException;
 import io.streamgrid.kcql.KcqlStatement;
 import java.time.Duration;
 import java.util.List;
@@ -27,10 +30,12 @@ public final class CoapSourceConfig extends AbstractConfig {
     public static final KcqlCapabilities KCQL = KcqlConnector.COAP.capabilities();
 
     private static final String SERVER_GROUP = "Server";
+    private static final String SERVER_MODE_GROUP = "Server mode";
     private static final String DTLS_GROUP = "DTLS";
     private static final String KCQL_GROUP = "KCQL";
     private static final String QUEUE_GROUP = "Queue";
 
+    public static final String MODE_CONFIG = PREFIX + ".mode";
     public static final String URI_CONFIG = PREFIX + ".uri";
     public static final String BIND_HOST_CONFIG = CoapClientConfig.BIND_HOST_CONFIG;
     public static final String BIND_PORT_CONFIG = CoapClientConfig.BIND_PORT_CONFIG;
@@ -84,15 +89,72 @@ public final class CoapSourceConfig extends AbstractConfig {
     public CoapSourceConfig(Map<String, String> props) {
         super(CONFIG_DEF, ALIASES.resolve(props));
         this.statements = List.copyOf(KcqlConfig.statements(this, KCQL_CONFIG, KCQL));
+        for (KcqlStatement statement : statements) {
+            try {
+                if (serverMode()) {
+                    RequestStatement.compile(statement);
+                } else {
+                    CoapStatement.compile(statement);
+                }
+            } catch (KcqlException e) {
+                throw new ConfigException("Invalid value for " + KCQL_CONFIG + " in " + mode() + " mode: "
+                        + e.getMessage());
+            }
+        }
+        if (!serverMode() && servers().isEmpty() && statements.stream().map(CoapStatement::compile)
+                .anyMatch(CoapStatement::readsListedServers)) {
+            throw new ConfigException(URI_CONFIG, "", "a statement whose FROM is a path reads it on the servers of "
+                    + URI_CONFIG + ", and there are none: name the servers, or a whole URI in FROM");
+        }
+    }
+
+    /**
+     * The KCQL key's check, which cannot see the mode: a statement either mode takes passes (each task and
+     * validate() check it against the mode). The error shown is the client mode's, unless the statement has what
+     * only server mode takes (a + or # in FROM, device.id).
+     */
+    static void checkEitherMode(KcqlStatement statement) {
+        try {
+            CoapStatement.compile(statement);
+        } catch (KcqlException clientError) {
+            try {
+                RequestStatement.compile(statement);
+            } catch (KcqlException serverError) {
+                boolean looksServer = statement.source().contains("+") || statement.source().contains("#")
+                        || statement.properties().containsKey(RequestStatement.DEVICE_ID);
+                throw looksServer ? serverError : clientError;
+            }
+        }
+    }
+
+    public String mode() {
+        return getString(MODE_CONFIG).trim().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public boolean serverMode() {
+        return mode().equals("server");
+    }
+
+    /** Server mode's settings. */
+    public CoapServerConfig server() {
+        return CoapServerConfig.from(this);
     }
 
     private static ConfigDef configDef() {
         ConfigDef def = new ConfigDef();
         int order = 0;
-        def.define(URI_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new UriValidator(), Importance.HIGH,
-                        "The CoAP server: coap://host:port (UDP) or coaps://host:port (DTLS; see the DTLS settings). "
-                                + "The statements name resources on it. Old name: connect.coap.source.uri.",
-                        SERVER_GROUP, ++order, Width.LONG, "Server URI");
+        def.define(MODE_CONFIG, Type.STRING, "client", ConfigDef.CaseInsensitiveValidString.in("client", "server"),
+                        Importance.HIGH, "client: the task observes or polls the resources of CoAP servers (the "
+                                + "devices, or a gateway); server: devices POST or PUT to the task, which answers "
+                                + "2.04 once Kafka has their records (see the Server mode settings).",
+                        SERVER_GROUP, ++order, Width.SHORT, "Mode")
+                .define(URI_CONFIG, Type.LIST, "", new UriValidator(), Importance.HIGH,
+                        "Client mode: the CoAP servers, coap://host:port (UDP) or coaps://host:port (DTLS; see the "
+                                + "DTLS settings), separated by commas. A statement whose FROM is a path reads it on "
+                                + "every one of them; a statement may name a whole URI (FROM coap://10.1.2.3/temp) "
+                                + "or a Resource Directory instead. The servers are spread over the tasks. Old name: "
+                                + "connect.coap.source.uri.",
+                        SERVER_GROUP, ++order, Width.LONG, "Server URIs");
         order = CoapClientConfig.defineSocket(def, SERVER_GROUP, order);
         def.define(SILENCE_CONFIG, Type.LONG, 60_000L, ConfigDef.Range.atLeast(500), Importance.MEDIUM,
                         "When an observed resource sends nothing for this many milliseconds the task registers its "
@@ -103,13 +165,18 @@ public final class CoapSourceConfig extends AbstractConfig {
                         SERVER_GROUP, ++order, Width.SHORT, "Request timeout (ms)");
 
         CoapClientConfig.defineDtls(def, DTLS_GROUP, 0, true);
+        CoapServerConfig.define(def, SERVER_MODE_GROUP, 0);
 
         KcqlConfig.define(def, KCQL_CONFIG, "One or more statements separated by ';', each INSERT INTO <kafka topic> "
-                        + "SELECT <fields> FROM <resource path> [IGNORE ...] [WHERE condition] [PROPERTIES(...)]. A resource is observed; "
-                        + "PROPERTIES('mode' = 'poll', 'interval.ms' = '5000') polls it instead. FROM .well-known/core "
-                        + "observes every observable resource the server lists, optionally PROPERTIES('rt' = '...', "
-                        + "'if' = '...', 'discovery.interval.ms' = '60000'). SELECT payload.x reads a field of a JSON payload.",
-                KCQL_GROUP, 1, KCQL, CoapStatement::check);
+                        + "SELECT <fields> FROM <resource> [IGNORE ...] [WHERE condition] [WITHKEY (...)] "
+                        + "[PROPERTIES(...)]. Client mode: a resource is observed; PROPERTIES('mode' = 'poll', "
+                        + "'interval.ms' = '5000') polls it instead. FROM .well-known/core observes every observable "
+                        + "resource the server lists, optionally PROPERTIES('rt' = '...', 'if' = '...', "
+                        + "'discovery.interval.ms' = '60000'), or with 'rd' = '<lookup URI>' those a Resource "
+                        + "Directory lists. Server mode: FROM is a filter of request paths (telemetry/+, readings/#), "
+                        + "PROPERTIES('device.id' = '${2}') names the device after a path segment. SELECT payload.x "
+                        + "reads a field of a JSON or CBOR payload.",
+                KCQL_GROUP, 1, KCQL, CoapSourceConfig::checkEitherMode);
         BadMessagePolicy.define(def, PREFIX, "a response a statement cannot turn into a record (e.g. SELECT "
                 + "payload.x of a payload that is not JSON)", "", "", KCQL_GROUP, 2);
         SourceQueueConfig.define(def, PREFIX, "CoAP responses", "When it is full the oldest waiting notification "
@@ -123,8 +190,9 @@ public final class CoapSourceConfig extends AbstractConfig {
         return statements;
     }
 
-    public CoapUri server() {
-        return CoapUri.server(getString(URI_CONFIG));
+    /** Client mode: the servers of connect.coap.uri, in order. */
+    List<CoapUri> servers() {
+        return getList(URI_CONFIG).stream().filter(uri -> !uri.isBlank()).map(CoapUri::server).toList();
     }
 
     /** The client endpoint's settings, shared with the sink. */
@@ -162,19 +230,24 @@ public final class CoapSourceConfig extends AbstractConfig {
     private static final class UriValidator implements ConfigDef.Validator {
         @Override
         public void ensureValid(String name, Object value) {
-            if (value == null) {
+            if (!(value instanceof List<?> uris)) {
                 return;
             }
-            try {
-                CoapUri.server(value.toString());
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException(name, value, e.getMessage());
+            for (Object uri : uris) {
+                if (String.valueOf(uri).isBlank()) {
+                    continue;
+                }
+                try {
+                    CoapUri.server(String.valueOf(uri));
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(name, uri, e.getMessage());
+                }
             }
         }
 
         @Override
         public String toString() {
-            return "coap://host[:port] or coaps://host[:port]";
+            return "coap://host[:port] or coaps://host[:port], separated by commas";
         }
     }
 }

@@ -1,35 +1,22 @@
 package io.streamgrid.coap;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamgrid.common.format.JsonSchemaInference;
-import io.streamgrid.common.projection.FieldProjection;
-import io.streamgrid.common.projection.RecordFilter;
+import io.streamgrid.coap.server.RequestStatement;
 import io.streamgrid.common.template.NameTemplate;
-import io.streamgrid.kcql.Condition;
-import io.streamgrid.common.projection.RecordView;
 import io.streamgrid.kcql.Clause;
-import io.streamgrid.kcql.FieldPath;
+import io.streamgrid.kcql.KcqlException;
 import io.streamgrid.kcql.KcqlStatement;
-import io.streamgrid.kcql.Position;
-import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
-import org.apache.kafka.connect.data.Field;
-import org.apache.kafka.connect.data.Schema;
-import org.apache.kafka.connect.data.SchemaAndValue;
-import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
-import org.apache.kafka.connect.errors.DataException;
 
 /**
- * One statement at work: which resource (or, for {@code .well-known/core}, which discovered resources), how
- * it is read (observed, polled, discovered), and what the record keeps of each response.
+ * One client-mode statement at work: which resource (or, for {@code .well-known/core}, which discovered resources),
+ * on which servers (each of {@code connect.coap.uri}, or the one its FROM names in a whole URI, or those a CoRE
+ * Resource Directory lists), how it is read (observed, polled, discovered), and what the record keeps of each
+ * response ({@link MessageShape}).
  */
 final class CoapStatement {
 
@@ -41,40 +28,37 @@ final class CoapStatement {
     static final String RESOURCE_TYPE = "rt";
     static final String INTERFACE = "if";
     static final String DISCOVERY_INTERVAL = "discovery.interval.ms";
+    static final String RESOURCE_DIRECTORY = "rd";
     static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(10);
     static final Duration DEFAULT_DISCOVERY_INTERVAL = Duration.ofSeconds(60);
-    private static final Set<String> PROPERTIES = Set.of(MODE, INTERVAL, RESOURCE_TYPE, INTERFACE, DISCOVERY_INTERVAL);
-    private static final Pattern KAFKA_TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> PROPERTIES = Set.of(MODE, INTERVAL, RESOURCE_TYPE, INTERFACE, DISCOVERY_INTERVAL,
+            RESOURCE_DIRECTORY);
 
     private final KcqlStatement statement;
     private final String resource;
+    /** The server a whole-URI FROM names, else null (the statement reads every server of connect.coap.uri). */
+    private final CoapUri server;
+    /** The Resource Directory lookup URI of PROPERTIES('rd' = ...), else null. */
+    private final CoapUri directory;
     private final Mode mode;
     private final Duration interval;
     private final String resourceType;
     private final String interfaceDescription;
-    private final FieldProjection projection;
-    private final boolean readsPayloadFields;
     private final NameTemplate targetTemplate;
-    /** The WHERE condition, or null; whether it reads payload.<field>. */
-    private final RecordFilter where;
-    private final boolean whereReadsPayloadFields;
+    private final MessageShape shape;
 
-    private CoapStatement(KcqlStatement statement, String resource, Mode mode, Duration interval, String resourceType,
-                          String interfaceDescription, boolean readsPayloadFields) {
+    private CoapStatement(KcqlStatement statement, String resource, CoapUri server, CoapUri directory, Mode mode,
+                          Duration interval, String resourceType, String interfaceDescription, MessageShape shape) {
         this.statement = statement;
         this.resource = resource;
+        this.server = server;
+        this.directory = directory;
         this.mode = mode;
         this.interval = interval;
         this.resourceType = resourceType;
         this.interfaceDescription = interfaceDescription;
-        FieldProjection fields = FieldProjection.of(statement);
-        this.projection = fields.isIdentity() ? null : fields;
-        this.readsPayloadFields = readsPayloadFields;
-        this.where = RecordFilter.of(statement);
         this.targetTemplate = NameTemplate.parse(statement.target());
-        this.whereReadsPayloadFields = statement.where().stream().flatMap(c -> c.fields().stream())
-                .anyMatch(f -> f.path().kind() == io.streamgrid.kcql.FieldKind.VALUE && f.path().segments().size() > 1);
+        this.shape = shape;
     }
 
     static void check(KcqlStatement statement) {
@@ -83,33 +67,38 @@ final class CoapStatement {
 
     static CoapStatement compile(KcqlStatement statement) {
         String target = statement.target();
-        NameTemplate template;
-        try {
-            template = NameTemplate.parse(target);
-        } catch (IllegalArgumentException e) {
-            throw statement.errorAt(statement.positionAfter("INTO", target), target, e.getMessage());
-        }
+        NameTemplate template = TopicNames.template(statement);
         for (String reference : template.references()) {
             if (!reference.equals("resource") && !reference.equals("host")) {
                 throw statement.errorAt(statement.positionAfter("INTO", target), target, "'${" + reference + "}': a "
                         + "CoAP statement names its Kafka topic after ${resource} (the resource path) or ${host}");
             }
         }
-        String literal = template.literalText();
-        if (!template.isConstant()) {
-            if (!literal.isEmpty() && !KAFKA_TOPIC.matcher(literal).matches()) {
-                throw statement.errorAt(statement.positionAfter("INTO", target), target, "'" + target + "' has "
-                        + "characters a Kafka topic name cannot hold outside its ${...}");
+        String source = statement.source().trim();
+        CoapUri server = null;
+        String resource = source.startsWith("/") ? source.substring(1) : source;
+        if (CoapUri.isAbsolute(source)) {
+            CoapUri whole;
+            try {
+                whole = CoapUri.parse(source);
+            } catch (IllegalArgumentException e) {
+                throw statement.errorAt(statement.positionAfter("FROM", statement.source()), statement.source(),
+                        "'" + source + "' is not a CoAP URI: " + e.getMessage());
             }
-        } else if (!KAFKA_TOPIC.matcher(target).matches() || target.equals(".") || target.equals("..")) {
-            throw statement.errorAt(statement.positionAfter("INTO", target), target, "'" + target + "' is not a Kafka topic name (letters, "
-                    + "digits, '.', '_' and '-', at most 249)");
+            server = whole.server();
+            resource = whole.path() + (whole.query() == null ? "" : "?" + whole.query());
         }
-        String resource = statement.source().startsWith("/") ? statement.source().substring(1) : statement.source();
+        String path = resource.contains("?") ? resource.substring(0, resource.indexOf('?')) : resource;
+        if (path.contains("+") || path.contains("#")) {
+            throw statement.errorAt(statement.positionAfter("FROM", statement.source()), statement.source(), "'+' and "
+                    + "'#' filter the paths devices send to in server mode (connect.coap.mode=server); in client mode "
+                    + "FROM names a resource");
+        }
         Map<String, String> properties = statement.properties();
         for (String key : properties.keySet()) {
             if (!PROPERTIES.contains(key)) {
-                throw propertyError(statement, "unknown property '" + key + "'; a CoAP statement takes " + PROPERTIES);
+                throw propertyError(statement, "unknown property '" + key + "'; a CoAP statement takes " + PROPERTIES
+                        + " (in server mode: " + RequestStatement.PROPERTIES + ")");
             }
         }
         boolean discovery = resource.equals(DISCOVERY_PATH) || resource.startsWith(DISCOVERY_PATH + "?");
@@ -122,121 +111,28 @@ final class CoapStatement {
             throw propertyError(statement, "FROM " + DISCOVERY_PATH + " observes what it discovers; it cannot poll");
         }
         if (!discovery && (properties.containsKey(RESOURCE_TYPE) || properties.containsKey(INTERFACE)
-                || properties.containsKey(DISCOVERY_INTERVAL))) {
-            throw propertyError(statement, "rt, if and discovery.interval.ms apply to FROM " + DISCOVERY_PATH);
+                || properties.containsKey(DISCOVERY_INTERVAL) || properties.containsKey(RESOURCE_DIRECTORY))) {
+            throw propertyError(statement, "rt, if, rd and discovery.interval.ms apply to FROM " + DISCOVERY_PATH);
+        }
+        CoapUri directory = null;
+        if (properties.containsKey(RESOURCE_DIRECTORY)) {
+            String rd = properties.get(RESOURCE_DIRECTORY).trim();
+            try {
+                directory = CoapUri.parse(rd);
+            } catch (IllegalArgumentException e) {
+                throw propertyError(statement, "rd is the Resource Directory's lookup URI, e.g. "
+                        + "coap://rd.example/rd-lookup/res?rt=temperature, not " + rd + ": " + e.getMessage());
+            }
+            if (server != null) {
+                throw propertyError(statement, "with rd the Resource Directory names the servers; FROM "
+                        + DISCOVERY_PATH + " without a server");
+            }
         }
         Duration interval = millis(statement, discovery ? DISCOVERY_INTERVAL : INTERVAL,
                 discovery ? DEFAULT_DISCOVERY_INTERVAL : DEFAULT_POLL_INTERVAL);
-        boolean readsPayloadFields = false;
-        List<FieldPath> paths = new ArrayList<>();
-        statement.fields().forEach(f -> paths.add(f.path()));
-        int selected = paths.size();
-        paths.addAll(statement.ignore());
-        for (int i = 0; i < paths.size(); i++) {
-            FieldPath path = paths.get(i);
-            if (path.segments().isEmpty()) {
-                continue;
-            }
-            String first = path.segments().get(0);
-            Position where = i < selected ? statement.positionInSelect(first)
-                    : statement.positionIn(Clause.IGNORE, first);
-            if (CoapRecords.VALUE_SCHEMA.field(first) == null) {
-                throw statement.errorAt(where, path.toString(), "'" + first + "' is not a field of a CoAP "
-                        + "response; the fields are " + CoapRecords.VALUE_SCHEMA.fields().stream().map(Field::name).toList());
-            }
-            if (path.segments().size() > 1) {
-                if (!first.equals("payload")) {
-                    throw statement.errorAt(where, path.toString(), "'" + first + "' has no fields; only "
-                            + "payload.<field> reads inside a (JSON) value");
-                }
-                readsPayloadFields = true;
-            }
-        }
-        statement.where().ifPresent(condition -> checkWhere(statement, condition));
-        return new CoapStatement(statement, discovery ? DISCOVERY_PATH : resource, mode, interval,
-                properties.get(RESOURCE_TYPE), properties.get(INTERFACE), readsPayloadFields);
-    }
-
-    /**
-     * A CoAP response's schema is known before any response arrives, so WHERE is checked against it here: every
-     * field must be one of the response's (payload.<field> reads its JSON), and a field compared with a literal
-     * must be of the literal's kind.
-     */
-    private static void checkWhere(KcqlStatement statement, Condition condition) {
-        for (Condition.Operand.Field field : condition.fields()) {
-            FieldPath path = field.path();
-            if (path.kind() != io.streamgrid.kcql.FieldKind.VALUE || path.segments().isEmpty()) {
-                continue;
-            }
-            String first = path.segments().get(0);
-            if (CoapRecords.VALUE_SCHEMA.field(first) == null) {
-                throw statement.errorAt(field.position(), field.written(), "'" + first + "' is not a field of a CoAP "
-                        + "response; the fields are " + CoapRecords.VALUE_SCHEMA.fields().stream().map(Field::name).toList());
-            }
-            if (path.segments().size() > 1 && !first.equals("payload")) {
-                throw statement.errorAt(field.position(), field.written(), "'" + first + "' has no fields; only "
-                        + "payload.<field> reads inside a (JSON) value");
-            }
-        }
-        checkKinds(statement, condition);
-    }
-
-    private static void checkKinds(KcqlStatement statement, Condition condition) {
-        if (condition instanceof Condition.And and) {
-            checkKinds(statement, and.left());
-            checkKinds(statement, and.right());
-        } else if (condition instanceof Condition.Or or) {
-            checkKinds(statement, or.left());
-            checkKinds(statement, or.right());
-        } else if (condition instanceof Condition.Not not) {
-            checkKinds(statement, not.inner());
-        } else if (condition instanceof Condition.Comparison c) {
-            checkKind(statement, c.left(), c.right());
-            checkKind(statement, c.right(), c.left());
-        } else if (condition instanceof Condition.In in) {
-            in.values().forEach(value -> checkKind(statement, in.operand(), value));
-        } else if (condition instanceof Condition.Like like && like.operand() instanceof Condition.Operand.Field f
-                && kindOf(f) != null && !kindOf(f).equals("string")) {
-            throw statement.errorAt(like.position(), "LIKE", "'" + f + "' is a " + kindOf(f)
-                    + " field of a CoAP response, and LIKE matches strings");
-        }
-    }
-
-    private static void checkKind(KcqlStatement statement, Condition.Operand side, Condition.Operand other) {
-        if (!(side instanceof Condition.Operand.Field field) || !(other instanceof Condition.Operand.Literal literal)) {
-            return;
-        }
-        String fieldKind = kindOf(field);
-        String literalKind = literal.value() instanceof java.math.BigDecimal ? "number"
-                : literal.value() instanceof String ? "string" : "boolean";
-        if (fieldKind != null && !fieldKind.equals(literalKind)) {
-            throw statement.errorAt(field.position(), field.written(), "'" + field + "' is a " + fieldKind
-                    + " field of a CoAP response, compared here with the " + literalKind + " " + literal);
-        }
-    }
-
-    /** The kind of a top-level response field (number, string, boolean), or null for payload fields. */
-    private static String kindOf(Condition.Operand.Field field) {
-        FieldPath path = field.path();
-        if (path.kind() != io.streamgrid.kcql.FieldKind.VALUE || path.segments().size() != 1) {
-            return null;
-        }
-        Schema.Type type = CoapRecords.VALUE_SCHEMA.field(path.segments().get(0)).schema().type();
-        return switch (type) {
-            case STRING -> "string";
-            case BOOLEAN -> "boolean";
-            case INT8, INT16, INT32, INT64, FLOAT32, FLOAT64 -> "number";
-            default -> null;
-        };
-    }
-
-    /** Whether the statement's WHERE keeps a response (always without WHERE); bad data: DataException. */
-    boolean keeps(Struct response, String resourcePath) {
-        if (where == null) {
-            return true;
-        }
-        Struct input = whereReadsPayloadFields ? withJsonPayload(response) : response;
-        return where.keeps(RecordView.ofValue(resourcePath, input.schema(), input));
+        MessageShape shape = MessageShape.compile(statement, CoapRecords.VALUE_SCHEMA, "CoAP response", List.of());
+        return new CoapStatement(statement, discovery ? DISCOVERY_PATH : resource, server, directory, mode, interval,
+                properties.get(RESOURCE_TYPE), properties.get(INTERFACE), shape);
     }
 
     private static Duration millis(KcqlStatement statement, String key, Duration fallback) {
@@ -255,13 +151,14 @@ final class CoapStatement {
         throw propertyError(statement, key + " is a number of milliseconds, at least 10, not " + value);
     }
 
-    private static RuntimeException propertyError(KcqlStatement statement, String reason) {
+    static KcqlException propertyError(KcqlStatement statement, String reason) {
         return statement.errorAt(statement.clausePositions().getOrDefault(Clause.PROPERTIES, statement.start()),
                 "PROPERTIES", reason);
     }
 
-    String target() {
-        return statement.target();
+    /** The records of one response of {@code resource}; bad data: DataException. */
+    MessageShape.Result shape(Struct response, String resourcePath) {
+        return shape.shape(response, resourcePath);
     }
 
     /**
@@ -272,18 +169,28 @@ final class CoapStatement {
         if (targetTemplate.isConstant()) {
             return statement.target();
         }
-        return targetTemplate.resolve(reference -> reference.equals("host") ? topicSafe(resource.host())
-                : topicSafe(resource.path() == null ? "" : resource.path().replace('/', '.')));
-    }
-
-    private static String topicSafe(String text) {
-        String safe = text.replaceAll("[^a-zA-Z0-9._-]", "_");
-        return safe.isEmpty() ? "_" : safe;
+        return targetTemplate.resolve(reference -> reference.equals("host") ? TopicNames.safe(resource.host())
+                : TopicNames.safe(resource.path() == null ? "" : resource.path().replace('/', '.')));
     }
 
     /** The resource path (without leading '/'), or {@code .well-known/core} for a discovery statement. */
     String resource() {
         return resource;
+    }
+
+    /** The server a whole-URI FROM names, or null: the statement reads each server of connect.coap.uri. */
+    CoapUri server() {
+        return server;
+    }
+
+    /** The Resource Directory lookup of PROPERTIES('rd' = ...), or null. */
+    CoapUri directory() {
+        return directory;
+    }
+
+    /** Whether the statement reads the servers of connect.coap.uri (its FROM is a path, and it has no rd). */
+    boolean readsListedServers() {
+        return server == null && directory == null;
     }
 
     Mode mode() {
@@ -300,44 +207,8 @@ final class CoapStatement {
                 && (interfaceDescription == null || interfaces.contains(interfaceDescription));
     }
 
-    /** The record value: the response struct, projected; payload fields read from its JSON. Bad data: DataException. */
-    SchemaAndValue value(Struct response, String resourcePath) {
-        if (projection == null) {
-            return new SchemaAndValue(CoapRecords.VALUE_SCHEMA, response);
-        }
-        Struct input = readsPayloadFields ? withJsonPayload(response) : response;
-        return projection.apply(RecordView.ofValue(resourcePath, input.schema(), input));
-    }
-
-    /** The response with {@code payload} replaced by the struct its JSON text holds. */
-    private static Struct withJsonPayload(Struct response) {
-        String text = response.getString("payload");
-        if (text == null) {
-            throw new DataException("the payload is not text (content format " + response.get("content_format")
-                    + "), so payload.<field> cannot be read");
-        }
-        JsonNode node;
-        try {
-            node = JSON.readTree(text);
-        } catch (IOException e) {
-            throw new DataException("the payload is not JSON, so payload.<field> cannot be read: " + e.getMessage(), e);
-        }
-        SchemaAndValue payload = JsonSchemaInference.infer(node);
-        SchemaBuilder schema = SchemaBuilder.struct().name(CoapRecords.VALUE_SCHEMA.name());
-        for (Field field : CoapRecords.VALUE_SCHEMA.fields()) {
-            schema.field(field.name(), field.name().equals("payload") ? payload.schema() : field.schema());
-        }
-        Schema expanded = schema.build();
-        Struct out = new Struct(expanded);
-        for (Field field : expanded.fields()) {
-            out.put(field, field.name().equals("payload") ? payload.value() : response.get(field.name()));
-        }
-        return out;
-    }
-
     @Override
     public String toString() {
         return statement.text();
     }
-
 }

@@ -10,6 +10,25 @@ record CoapUri(boolean secure, String host, int port, String path, String query)
     static final int DEFAULT_PORT = 5683;
     static final int DEFAULT_SECURE_PORT = 5684;
 
+    /** Whether a statement's FROM names a whole URI ({@code coap://10.1.2.3/sensors/temp}) rather than a path. */
+    static boolean isAbsolute(String source) {
+        String lower = source.trim().toLowerCase(Locale.ROOT);
+        return lower.startsWith("coap://") || lower.startsWith("coaps://");
+    }
+
+    /** A whole resource URI: its server and its path and query; a bad one is an IllegalArgumentException. */
+    static CoapUri parse(String uri) {
+        CoapUri server = server(uri);
+        URI parsed = URI.create(uri.trim());
+        String path = parsed.getRawPath() == null ? "" : parsed.getRawPath();
+        return server.resource(path + (parsed.getRawQuery() == null ? "" : "?" + parsed.getRawQuery()));
+    }
+
+    /** This URI's server, without path and query. */
+    CoapUri server() {
+        return new CoapUri(secure, host, port, null, null);
+    }
+
     /** The server of a connector's {@code connect.coap.uri}; a bad one is an IllegalArgumentException saying why. */
     static CoapUri server(String uri) {
         URI parsed;

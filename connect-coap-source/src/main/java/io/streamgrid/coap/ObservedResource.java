@@ -2,7 +2,6 @@ package io.streamgrid.coap;
 
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -24,13 +23,14 @@ import org.slf4j.LoggerFactory;
  * §3.2: a server that stops notifying, or the answer to Californium's own re-registration), so the watch
  * registers again rather than poll for good.
  *
- * <p>Every transition runs on this resource's own thread; Californium's callbacks only hand it events, each
- * tagged with the registration it belongs to. So transitions cannot interleave, an event of a replaced
- * registration changes nothing, the relation in place is cancelled before the next registration, and at most
- * one retry waits: the device never holds two relations that would each deliver every reading. Readings go to
- * the sink straight from Californium's thread, without the hop.
+ * <p>Every transition runs in this resource's own lane on the task's shared scheduler ({@link SerialLane}: one at a
+ * time, no thread of its own); Californium's callbacks only hand it events, each tagged with the registration it
+ * belongs to. So transitions cannot interleave, an event of a replaced registration changes nothing, the relation in
+ * place is cancelled before the next registration, and at most one retry waits: the device never holds two relations
+ * that would each deliver every reading. Readings go to the sink straight from Californium's thread, without the
+ * hop. The task's silence sweep, not a timer of each resource, notices a resource gone quiet.
  */
-final class ObservedResource implements ResourceWatch {
+final class ObservedResource implements ResourceWatch, Silences.Watched {
 
     private static final Logger LOG = LoggerFactory.getLogger(ObservedResource.class);
     private static final long FIRST_BACKOFF_MS = 1000;
@@ -43,7 +43,7 @@ final class ObservedResource implements ResourceWatch {
     private final CoapStatement statement;
     private final CoapUri resource;
     private final CoapClient client;
-    private final ScheduledExecutorService events;
+    private final SerialLane events;
     private final AtomicLong sequence = new AtomicLong();
     /** Written by every response, read by the watchdog. */
     private volatile long lastHeardNanos = System.nanoTime();
@@ -51,7 +51,8 @@ final class ObservedResource implements ResourceWatch {
     private volatile boolean stopped;
 
     // Only the events thread touches these.
-    private State state = State.OBSERVING;
+    /** Written in the lane only; volatile for the silence sweep, which skips resources not observing. */
+    private volatile State state = State.OBSERVING;
     private int registration;
     private CoapObserveRelation relation;
     private ScheduledFuture<?> retry;
@@ -63,14 +64,13 @@ final class ObservedResource implements ResourceWatch {
         this.statement = statement;
         this.resource = resource;
         this.client = context.client(resource);
-        this.events = context.threads().serial("observe");
+        this.events = context.lane();
     }
 
     @Override
     public void start() {
         post(this::register);
-        long period = Math.max(100, Math.min(1000, context.silenceTimeout().toMillis() / 2));
-        events.scheduleWithFixedDelay(guarded(this::checkSilence), period, period, TimeUnit.MILLISECONDS);
+        context.silences().add(this);
     }
 
     /** Replaces whatever relation or retry is in place with a new registration. */
@@ -90,7 +90,15 @@ final class ObservedResource implements ResourceWatch {
         }
     }
 
-    private void checkSilence() {
+    /** The sweep's question, on its thread: the answer, when silent, is a transition in the lane. */
+    @Override
+    public void checkSilence() {
+        if (!stopped && state == State.OBSERVING && System.nanoTime() - lastHeardNanos >= context.silenceTimeout().toNanos()) {
+            post(this::registerIfSilent);
+        }
+    }
+
+    private void registerIfSilent() {
         if (state != State.OBSERVING) {
             return; // a back-off is not silence: its retry registers anyway
         }
@@ -156,10 +164,25 @@ final class ObservedResource implements ResourceWatch {
         }
     }
 
+    /**
+     * Stops without waiting for the last transition (which runs in the lane, after those already waiting): for a
+     * resource a discovery no longer lists, while the task goes on.
+     */
+    void stopLater() {
+        stopped = true;
+        context.silences().remove(this);
+        post(() -> {
+            halt();
+            events.shutdown();
+            client.shutdown();
+        });
+    }
+
     /** Runs the last transition and waits for it, so that nothing of this watch outlives the task's endpoint. */
     @Override
     public void stop() {
         stopped = true;
+        context.silences().remove(this);
         try {
             events.submit(guarded(this::halt)).get(STOP_WAIT_MS, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
@@ -169,7 +192,7 @@ final class ObservedResource implements ResourceWatch {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        events.shutdownNow();
+        events.shutdown();
         client.shutdown();
     }
 

@@ -59,7 +59,7 @@ class CoapSourceConfigTest {
         props.put("connect.coap.source.uri", server.uri());
         assertThat(errors(props)).isEmpty();
         CoapSourceConfig config = new CoapSourceConfig(props);
-        assertThat(config.server().base()).isEqualTo(server.uri());
+        assertThat(config.servers()).extracting(CoapUri::base).containsExactly(server.uri());
         assertThat(config.client().exchangeLifetime().toMillis()).isEqualTo(10_000);
         assertThat(config.queue().size()).isEqualTo(10_000);
     }
@@ -85,7 +85,8 @@ class CoapSourceConfigTest {
             "unknown field       | INSERT INTO t SELECT temperature FROM sensors/temp            | 'temperature' is not a field of a CoAP response",
             "fields of a string  | INSERT INTO t SELECT code.x FROM sensors/temp                 | only payload.<field> reads inside",
             "bad Kafka topic     | INSERT INTO `a b` SELECT * FROM sensors/temp                  | is not a Kafka topic name",
-            "unsupported clause  | INSERT INTO t SELECT * FROM sensors/temp WITHCONVERTER=`x`    | does not support the WITHCONVERTER clause",
+            "unknown converter   | INSERT INTO t SELECT * FROM sensors/temp WITHCONVERTER=`x`    | unknown converter 'x'",
+            "unsupported clause  | INSERT INTO t SELECT * FROM sensors/temp STOREAS IMAP         | does not support the STOREAS clause",
             "WHERE string vs number | INSERT INTO t SELECT * FROM sensors/temp WHERE code > 5     | line 1, column 48: 'code' is a string field of a CoAP response, compared here with the number 5",
             "WHERE number vs string | INSERT INTO t SELECT * FROM sensors/temp WHERE 'x' = rtt    | line 1, column 54: 'rtt' is a number field of a CoAP response, compared here with the string 'x'",
             "WHERE unknown field | INSERT INTO t SELECT * FROM sensors/temp WHERE temperature > 5 | line 1, column 48: 'temperature' is not a field of a CoAP response",
@@ -178,5 +179,52 @@ class CoapSourceConfigTest {
                 .singleElement().asString().contains("line 1, column 30").contains("'f1' is not a field");
         assertThat(errors(props(KCQL, "INSERT INTO t SELECT *\n  FROM sensors/temp IGNORE payload, nope")).get(KCQL))
                 .singleElement().asString().contains("line 2, column 37").contains("'nope' is not a field");
+    }
+
+    @Test
+    void serverModeNeedsAWayToAuthenticateDevices() {
+        Map<String, List<String>> errors = errors(props("connect.coap.mode", "server", KCQL,
+                "INSERT INTO t SELECT * FROM telemetry/+"));
+        assertThat(errors).containsOnlyKeys("connect.coap.server.psk.file");
+        assertThat(errors.get("connect.coap.server.psk.file")).singleElement().asString()
+                .contains("server mode needs authenticated devices").contains("connect.coap.server.allow.insecure=true");
+        assertThat(errors(props("connect.coap.mode", "server", KCQL, "INSERT INTO t SELECT * FROM telemetry/+",
+                "connect.coap.server.psk.file", "/nowhere/devices.psk")).get("connect.coap.server.psk.file"))
+                .singleElement().asString().contains("cannot read /nowhere/devices.psk");
+        assertThat(errors(props("connect.coap.mode", "server", "connect.coap.uri", "", KCQL,
+                "INSERT INTO `t_${2}` SELECT * FROM telemetry/+ PROPERTIES('device.id' = '${2}')",
+                "connect.coap.server.allow.insecure", "true"))).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "segment beyond the filter | server | INSERT INTO t SELECT * FROM a/+ PROPERTIES('device.id' = '${3}') | '${3}': the paths of FROM a/+ have 2 segments",
+            "wildcard in client mode   | client | INSERT INTO t SELECT * FROM a/+                                    | in client mode",
+            "device.id in client mode  | client | INSERT INTO t SELECT * FROM a PROPERTIES('device.id' = '${1}')    | unknown property 'device.id'",
+            "poll in server mode       | server | INSERT INTO t SELECT * FROM a PROPERTIES('mode' = 'poll')         | in server mode a CoAP statement takes [device.id]",
+            "request field in server   | server | INSERT INTO t SELECT code FROM a/+                                | 'code' is not a field of a CoAP request",
+            "bad filter                | server | INSERT INTO t SELECT * FROM a/#/b                                 | '#' must be a whole level and the last one"})
+    void statementsAreCheckedAgainstTheMode(String what, String mode, String kcql, String message) {
+        Map<String, List<String>> errors = errors(props("connect.coap.mode", mode, KCQL, kcql,
+                "connect.coap.server.allow.insecure", "true"));
+        assertThat(errors).containsOnlyKeys(KCQL);
+        assertThat(errors.get(KCQL)).anySatisfy(e -> assertThat(e).contains(message));
+    }
+
+    @Test
+    void aClientStatementWithAPathNeedsServers() {
+        Map<String, List<String>> errors = errors(props("connect.coap.uri", ""));
+        assertThat(errors).containsOnlyKeys("connect.coap.uri");
+        assertThat(errors.get("connect.coap.uri")).singleElement().asString().contains("there are none");
+    }
+
+    @Test
+    void serverModeGivesEveryTaskEveryStatement() {
+        CoapSourceConnector connector = new CoapSourceConnector();
+        connector.start(props("connect.coap.mode", "server", KCQL, "INSERT INTO a SELECT * FROM x/+; "
+                + "INSERT INTO b SELECT * FROM y/#", "connect.coap.server.allow.insecure", "true"));
+        List<Map<String, String>> three = connector.taskConfigs(3);
+        assertThat(three).hasSize(3).allSatisfy(task -> assertThat(Kcql.parse(task.get(KCQL))).hasSize(2));
+        assertThat(three).extracting(task -> task.get("streamgrid.task.id")).containsExactly("0", "1", "2");
     }
 }

@@ -8,7 +8,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -100,20 +99,22 @@ class ObservedResourceTest {
         }
     }
 
+    /** An observed resource has no thread of its own (issue #29: 10,000 per task cost memory, not threads). */
     @Test
-    void stopEndsTheResourcesThread() throws Exception {
+    void anObservedResourceHasNoThreadOfItsOwnAndStopEndsItsRelation() throws Exception {
         try (WatchFixture fixture = new WatchFixture(KCQL)) {
-            Set<Thread> before = observeThreads();
+            Set<Thread> before = Set.copyOf(Thread.getAllStackTraces().keySet());
             ObservedResource watch = fixture.start(new ObservedResource(fixture.context(), fixture.statement,
                     fixture.resource()));
             await().atMost(Duration.ofSeconds(10)).until(() -> !fixture.events.isEmpty());
-            Set<Thread> started = new HashSet<>(observeThreads());
+            Set<Thread> started = new HashSet<>(Thread.getAllStackTraces().keySet());
             started.removeAll(before);
-            assertThat(started).as("one thread of its own").hasSize(1).allMatch(Thread::isDaemon);
+            assertThat(started).as("threads started for the resource: at most the task's shared scheduler, whose "
+                    + "threads start as it is first used (Californium's client would start one per observation)")
+                    .allMatch(t -> t.getName().startsWith("streamgrid-coap-scheduler-")
+                            || t.getName().startsWith("awaitility"));
 
             watch.stop();
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                    assertThat(started).as("its thread after stop()").noneMatch(Thread::isAlive));
             int delivered = fixture.events.size();
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 fixture.server.temperature.publish("{\"stopped\":true}"); // answered with a reset: the relation is gone
@@ -121,10 +122,5 @@ class ObservedResourceTest {
             });
             assertThat(fixture.events).as("records after stop()").hasSize(delivered);
         }
-    }
-
-    private static Set<Thread> observeThreads() {
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith("streamgrid-coap-observe-")).collect(Collectors.toSet());
     }
 }

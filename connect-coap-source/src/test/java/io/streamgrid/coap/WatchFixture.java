@@ -6,8 +6,7 @@ import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntPredicate;
@@ -27,19 +26,21 @@ final class WatchFixture implements AutoCloseable {
     private final CoapSourceConfig config;
     private final Endpoint endpoint;
     private final TaskThreads threads = new TaskThreads(null);
-    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, threads.named("scheduler"));
+    private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(2, threads.named("scheduler"));
+    private final RateLimitedLog warnings = new RateLimitedLog(10, TimeUnit.SECONDS);
+    private final Silences silences;
     private final List<ResourceWatch> watches = new ArrayList<>();
 
     WatchFixture(String kcql, String... keysAndValues) throws IOException {
         config = new CoapSourceConfig(Tasks.props(server.uri(), kcql, keysAndValues));
         statement = CoapStatement.compile(config.statements().get(0));
-        endpoint = CoapEndpoints.create(config.client(), config.server().secure(), CoapSourceConfig.URI_CONFIG,
-                config.server().base());
+        endpoint = CoapEndpoints.create(config.client(), false, CoapSourceConfig.URI_CONFIG, server.uri());
         endpoint.start();
+        silences = new Silences(scheduler, config.silenceTimeout(), warnings);
     }
 
     CoapUri resource() {
-        return config.server().resource(statement.resource());
+        return CoapUri.server(server.uri()).resource(statement.resource());
     }
 
     ResourceWatch.Context context() {
@@ -47,8 +48,8 @@ final class WatchFixture implements AutoCloseable {
     }
 
     ResourceWatch.Context context(Endpoint through) {
-        return new ResourceWatch.Context(through, events::add, scheduler, config.silenceTimeout(),
-                config.requestTimeout(), new RateLimitedLog(10, TimeUnit.SECONDS), retries::incrementAndGet, threads);
+        return new ResourceWatch.Context(ClientEndpoints.of(through), events::add, scheduler, config.silenceTimeout(),
+                config.requestTimeout(), warnings, retries::incrementAndGet, silences);
     }
 
     /**

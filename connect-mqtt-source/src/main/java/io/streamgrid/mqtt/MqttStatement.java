@@ -1,6 +1,7 @@
 package io.streamgrid.mqtt;
 
 import io.streamgrid.common.projection.FieldProjection;
+import io.streamgrid.common.projection.KeyFields;
 import io.streamgrid.common.projection.RecordFields;
 import io.streamgrid.common.projection.RecordFilter;
 import io.streamgrid.common.projection.RecordView;
@@ -13,7 +14,6 @@ import io.streamgrid.kcql.Position;
 import io.streamgrid.kcql.SelectedField;
 import io.streamgrid.mqtt.converter.PayloadConverter;
 import io.streamgrid.mqtt.converter.PayloadConverters;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -30,16 +30,13 @@ final class MqttStatement {
 
     static final String DYNAMIC_TARGET = "$";
     static final String QOS_PROPERTY = "qos";
-    static final String DEFAULT_KEY_DELIMITER = ".";
     private static final Pattern KAFKA_TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
     private final KcqlStatement statement;
     private final int qos;
     private final PayloadConverter converter;
     private final FieldProjection projection;
-    private final FieldProjection keyProjection;
-    private final int keyParts;
-    private final String keyDelimiter;
+    private final KeyFields keyFields;
     /** The WHERE condition, or null. */
     private final RecordFilter where;
     /** The target as a template, and a reader of the payload fields it names. */
@@ -54,13 +51,7 @@ final class MqttStatement {
         this.converter = converter;
         FieldProjection fields = FieldProjection.of(statement);
         this.projection = fields.isIdentity() ? null : fields;
-        List<SelectedField> keys = new ArrayList<>();
-        for (int i = 0; i < statement.keyFields().size(); i++) {
-            keys.add(new SelectedField(statement.keyFields().get(i), false, "k" + i));
-        }
-        this.keyProjection = keys.isEmpty() ? null : new FieldProjection(keys, List.of());
-        this.keyParts = keys.size();
-        this.keyDelimiter = statement.keyDelimiter().orElse(DEFAULT_KEY_DELIMITER);
+        this.keyFields = KeyFields.of(statement);
     }
 
     /**
@@ -147,14 +138,14 @@ final class MqttStatement {
         boolean readsPayloadInWhere = statement.where().stream().flatMap(c -> c.fields().stream())
                 .anyMatch(f -> f.path().kind() == io.streamgrid.kcql.FieldKind.VALUE);
         if (!converter.structured() && readsPayloadInWhere && compiled.projection == null
-                && compiled.keyProjection == null) {
+                && compiled.keyFields == null) {
             Condition.Operand.Field first = statement.where().orElseThrow().fields().stream()
                     .filter(f -> f.path().kind() == io.streamgrid.kcql.FieldKind.VALUE).findFirst().orElseThrow();
             throw statement.errorAt(first.position(), first.written(), "WHERE reads fields of the payload, so it needs "
                     + "a converter that makes structs: json, json-schema or avro (WITHCONVERTER = `json`), not "
                     + converterName);
         }
-        if (!converter.structured() && (compiled.projection != null || compiled.keyProjection != null)) {
+        if (!converter.structured() && (compiled.projection != null || compiled.keyFields != null)) {
             throw statement.errorAt(payloadFieldPosition(statement), statement.source(), "SELECT fields, IGNORE and WITHKEY read "
                     + "fields of the payload, so they need a converter that makes structs: json, json-schema or "
                     + "avro (WITHCONVERTER = `json`), not " + converterName);
@@ -247,20 +238,8 @@ final class MqttStatement {
 
     /** The record key: the WITHKEY field values joined by KEYDELIMITER, else null (the caller uses the topic). */
     String key(String mqttTopic, SchemaAndValue converted) {
-        if (keyProjection == null) {
-            return null;
-        }
-        Object fields = keyProjection.apply(RecordView.ofValue(mqttTopic, converted.schema(), converted.value())).value();
-        StringBuilder key = new StringBuilder();
-        for (int i = 0; i < keyParts; i++) {
-            Object part = fields instanceof Struct struct ? struct.get("k" + i) : ((Map<?, ?>) fields).get("k" + i);
-            if (part == null) {
-                FieldPath path = statement.keyFields().get(i);
-                throw new DataException("WITHKEY field '" + path + "' is missing or null in the message on " + mqttTopic);
-            }
-            key.append(i == 0 ? "" : keyDelimiter).append(part);
-        }
-        return key.toString();
+        return keyFields == null ? null : keyFields.key(RecordView.ofValue(mqttTopic, converted.schema(),
+                converted.value()), "the message on " + mqttTopic);
     }
 
     /**

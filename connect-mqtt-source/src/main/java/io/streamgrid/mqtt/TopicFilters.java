@@ -1,5 +1,6 @@
 package io.streamgrid.mqtt;
 
+import io.streamgrid.common.template.LevelFilter;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -41,17 +42,8 @@ public final class TopicFilters {
             }
             return problem(matchingFilter(filter));
         }
-        String[] levels = filter.split("/", -1);
-        for (int i = 0; i < levels.length; i++) {
-            String level = levels[i];
-            if (level.contains("#") && (!level.equals("#") || i != levels.length - 1)) {
-                return "'#' must be a whole level and the last one";
-            }
-            if (level.contains("+") && !level.equals("+")) {
-                return "'+' must be a whole level";
-            }
-        }
-        return null;
+        String problem = LevelFilter.problem(filter);
+        return problem == null ? null : problem.replace("a filter", "a topic filter");
     }
 
     /**
@@ -64,21 +56,7 @@ public final class TopicFilters {
         if (topic.startsWith("$") && (effective.startsWith("+") || effective.startsWith("#"))) {
             return false;
         }
-        String[] f = effective.split("/", -1);
-        String[] t = topic.split("/", -1);
-        int i = 0;
-        for (; i < f.length; i++) {
-            if (f[i].equals("#")) {
-                return true;
-            }
-            if (i >= t.length) {
-                return false;
-            }
-            if (!f[i].equals("+") && !f[i].equals(t[i])) {
-                return false;
-            }
-        }
-        return i == t.length;
+        return LevelFilter.matches(effective, topic);
     }
 
     /**

@@ -31,9 +31,13 @@ public enum KcqlConnector {
             .whereFieldKinds(FieldKind.VALUE, FieldKind.HEADER, FieldKind.METADATA)
             .build()),
 
-    /** The CoAP source: the fields of a CoAP response. */
+    /**
+     * The CoAP source: the fields of a CoAP response (client mode) or request (server mode); WITHCONVERTER
+     * `senml` makes a record of each SenML record.
+     */
     COAP("coap", KcqlCapabilities.forConnector("CoAP source")
-            .clauses(Clause.IGNORE, Clause.PROPERTIES, Clause.WHERE)
+            .clauses(Clause.IGNORE, Clause.PROPERTIES, Clause.WHERE, Clause.WITHCONVERTER, Clause.WITHKEY,
+                    Clause.KEYDELIMITER)
             .build()),
 
     /**

@@ -86,6 +86,8 @@ public final class ConnectorMetrics implements AutoCloseable {
     private final String sensorPrefix;
     private final Map<Integer, Sensor> filteredByStatement = new ConcurrentHashMap<>();
     private final Sensor acknowledged;
+    private final Sensor refused;
+    private final Sensor unknownIdentities;
     private final Sensor lag;
     private final Sensor lost;
     /** Each structure's sequence lag (Hazelcast source); the task's gauge is their sum. */
@@ -113,6 +115,8 @@ public final class ConnectorMetrics implements AutoCloseable {
         sparkplugGaps = total(sensorPrefix, StreamGridMetric.SPARKPLUG_SEQ_GAPS_TOTAL);
         this.sensorPrefix = sensorPrefix;
         acknowledged = total(sensorPrefix, ACKNOWLEDGED_TOTAL);
+        refused = total(sensorPrefix, StreamGridMetric.REFUSED_TOTAL);
+        unknownIdentities = total(sensorPrefix, StreamGridMetric.UNKNOWN_IDENTITIES_TOTAL);
         lag = registry.sensor(sensorPrefix + "end-to-end-lag");
         lag.add(name(END_TO_END_LAG_AVG), new Avg());
         lag.add(name(END_TO_END_LAG_MAX), new Max());
@@ -231,6 +235,16 @@ public final class ConnectorMetrics implements AutoCloseable {
 
     public void acknowledged(long count) {
         acknowledged.record(count);
+    }
+
+    /** A device request answered without its data going to Kafka (CoAP source, server mode). */
+    public void refused() {
+        refused.record(1);
+    }
+
+    /** A DTLS handshake refused for an identity the task does not know (CoAP source, server mode). */
+    public void unknownIdentity() {
+        unknownIdentities.record(1);
     }
 
     /** One record's end-to-end lag; negative values (clocks apart) count as 0. */

@@ -6,8 +6,9 @@ package io.streamgrid.common.metrics;
  * still registered and stays 0, so one dashboard fits all.
  */
 public enum StreamGridMetric {
-    RECORDS_IN_TOTAL("records-in-total", "Records taken in: Kafka records given to a sink's put(); MQTT messages "
-            + "or CoAP responses that reached a source's queue.", "Grows while data flows."),
+    RECORDS_IN_TOTAL("records-in-total", "Records taken in: Kafka records given to a sink's put(); MQTT messages, "
+            + "CoAP responses or (CoAP source in server mode) device requests that reached a source's queue.",
+            "Grows while data flows."),
     RECORDS_IN_RATE("records-in-rate", "Records taken in per second (records-in-total over the last 60 s).",
             "The device or topic rate."),
     RECORDS_OUT_TOTAL("records-out-total", "Records delivered: entries Hazelcast acknowledged, one per "
@@ -79,7 +80,8 @@ public enum StreamGridMetric {
             + "when the task asks for one) if it had no records since the previous commit and its last batch is "
             + "acknowledged, and opens again with its next record. Always 0 for sources.", "Steady, and "
             + "below connect.hazelcast.max.structures; close to the bound means records would soon be refused."),
-    QUEUED_RECORDS("queued-records", "Records waiting in the task: in the source's handoff queue, buffered "
+    QUEUED_RECORDS("queued-records", "Records waiting in the task: in the source's handoff queue (the CoAP "
+            + "source in server mode: the device requests not yet answered, handed to Kafka or not), buffered "
             + "for Hazelcast in the sink, messages waiting for room in the MQTT sink's window, or records the CoAP sink holds until "
             + "their requests are answered and reported (at most connect.coap.sink.max.pending; then it pauses its "
             + "partitions).", "Well below the queue size; a full queue means the downstream is slower."),
@@ -91,8 +93,20 @@ public enum StreamGridMetric {
             + "their endpoints are open.", "1; 0 for longer than a restart takes means an outage (see retries-total)."),
     ACKNOWLEDGED_TOTAL("acknowledged-total", "Messages acknowledged to the MQTT broker after Kafka has their "
             + "records (MQTT source, QoS 1 and 2); PUBACKs and PUBCOMPs the MQTT sink received for its QoS 1 and 2 "
-            + "messages. Always 0 for the CoAP source and sink and the Hazelcast sink.", "Follows records-in-total "
-            + "for QoS 1/2."),
+            + "messages; device requests answered 2.04 once Kafka had their records (CoAP source in server mode). "
+            + "Always 0 for the CoAP source in client mode, the CoAP sink and the Hazelcast sink.",
+            "Follows records-in-total for QoS 1/2 and for CoAP requests."),
+    REFUSED_TOTAL("refused-total", "Device requests the CoAP source in server mode answered without taking their "
+            + "data to Kafka: 5.03 with Max-Age when its queue was full or the task was stopping, 4.04 for a path "
+            + "no statement reads, 4.05 for a method other than POST and PUT, 4.03 for a path naming another "
+            + "device than the one that authenticated, 4.00 for a payload a statement cannot read (under "
+            + "bad.message.policy SKIP and DLQ). Always 0 for the other connectors.", "0, or a few in a burst; "
+            + "a steady count of 5.03s means the task cannot keep up (more tasks, or a faster Kafka)."),
+    UNKNOWN_IDENTITIES_TOTAL("unknown-identities-total", "DTLS handshakes the CoAP source in server mode refused "
+            + "because the device did not prove an identity it knows: a PSK identity missing from "
+            + "connect.coap.server.psk.file, or a certificate the CA did not sign. Nothing such a device sends "
+            + "reaches Kafka. Always 0 for the other connectors.", "0; anything else is a device without "
+            + "credentials, or with old ones."),
     END_TO_END_LAG_AVG("end-to-end-lag-avg", "Average milliseconds from arrival to acknowledgement: a message's "
             + "arrival at the source to Kafka's acknowledgement (sources); a record's Kafka timestamp to "
             + "Hazelcast's acknowledgement (sink) or to the MQTT broker's acknowledgement of its last message (MQTT "

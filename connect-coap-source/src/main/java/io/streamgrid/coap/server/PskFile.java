@@ -1,0 +1,138 @@
+package io.streamgrid.coap.server;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import javax.crypto.SecretKey;
+import org.apache.kafka.common.config.ConfigException;
+import org.eclipse.californium.scandium.dtls.ConnectionId;
+import org.eclipse.californium.scandium.dtls.HandshakeResultHandler;
+import org.eclipse.californium.scandium.dtls.PskPublicInformation;
+import org.eclipse.californium.scandium.dtls.PskSecretResult;
+import org.eclipse.californium.scandium.dtls.pskstore.AdvancedPskStore;
+import org.eclipse.californium.scandium.util.SecretUtil;
+import org.eclipse.californium.scandium.util.ServerNames;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The devices' pre-shared keys, from a properties file of {@code identity=secret} lines (the secret as UTF-8 text,
+ * or hex after {@code 0x}). Scandium asks it for each handshake; at most once a second that checks whether the file
+ * changed (its time or size) and reads it again, so devices come and go without a restart. A file that cannot be
+ * read when it changed keeps the keys read before, with a warning; an identity it does not hold is counted.
+ */
+final class PskFile implements AdvancedPskStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PskFile.class);
+    private static final long CHECK_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final Path file;
+    private final Runnable unknownIdentity;
+    private volatile Map<String, byte[]> secrets;
+    private volatile String version;
+    private volatile long checkedNanos = System.nanoTime();
+
+    /** Reads the file now: one that cannot be read is a ConfigException on {@code key}. */
+    PskFile(String key, Path file, Runnable unknownIdentity) {
+        this.file = file;
+        this.unknownIdentity = unknownIdentity;
+        try {
+            this.version = version(file);
+            this.secrets = read(file);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigException(key, file.toString(), "cannot read the device keys: " + e.getMessage());
+        }
+        LOG.info("Read {} device PSK identities from {}", secrets.size(), file);
+    }
+
+    private static String version(Path file) throws IOException {
+        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        return attributes.lastModifiedTime().toMillis() + "/" + attributes.size();
+    }
+
+    private static Map<String, byte[]> read(Path file) throws IOException {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        }
+        Map<String, byte[]> secrets = new HashMap<>();
+        for (String identity : properties.stringPropertyNames()) {
+            String secret = properties.getProperty(identity).trim();
+            if (secret.isEmpty()) {
+                throw new IllegalArgumentException("the identity '" + identity + "' has no secret");
+            }
+            secrets.put(identity, secret.startsWith("0x") ? HexFormat.of().parseHex(secret.substring(2))
+                    : secret.getBytes(StandardCharsets.UTF_8));
+        }
+        return secrets;
+    }
+
+    /** Reads the file again when it changed since it was last read; at most once a second. */
+    private void refresh() {
+        long now = System.nanoTime();
+        if (now - checkedNanos < CHECK_INTERVAL_NANOS) {
+            return;
+        }
+        checkedNanos = now;
+        synchronized (this) {
+            try {
+                String current = version(file);
+                if (!current.equals(version)) {
+                    secrets = read(file);
+                    version = current;
+                    LOG.info("{} changed: {} device PSK identities now", file, secrets.size());
+                }
+            } catch (NoSuchFileException e) {
+                LOG.warn("The device PSK file {} is gone; the {} keys read before stay", file, secrets.size());
+            } catch (IOException | IllegalArgumentException e) {
+                LOG.warn("Cannot read the device PSK file {} again ({}); the {} keys read before stay", file,
+                        e.getMessage(), secrets.size());
+            }
+        }
+    }
+
+    int size() {
+        return secrets.size();
+    }
+
+    @Override
+    public boolean hasEcdhePskSupported() {
+        return true;
+    }
+
+    @Override
+    public PskSecretResult requestPskSecretResult(ConnectionId cid, ServerNames serverName,
+                                                  PskPublicInformation identity, String hmacAlgorithm,
+                                                  SecretKey otherSecret, byte[] seed, boolean useExtendedMasterSecret) {
+        refresh();
+        byte[] secret = secrets.get(identity.getPublicInfoAsString());
+        if (secret == null) {
+            unknownIdentity.run();
+            LOG.debug("Refused the DTLS handshake of the unknown PSK identity '{}'", identity.getPublicInfoAsString());
+            return new PskSecretResult(cid, identity, null);
+        }
+        SecretKey key = SecretUtil.create(secret, "PSK");
+        return new PskSecretResult(cid, identity, key);
+    }
+
+    /** A server has no identity of its own to offer. */
+    @Override
+    public PskPublicInformation getIdentity(InetSocketAddress peerAddress, ServerNames virtualHost) {
+        return null;
+    }
+
+    @Override
+    public void setResultHandler(HandshakeResultHandler resultHandler) {
+        // answers at once
+    }
+}

@@ -1,0 +1,401 @@
+package io.streamgrid.coap.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.streamgrid.coap.CoapSourceTask;
+import io.streamgrid.common.metrics.TaskIds;
+import io.streamgrid.common.testing.SourceTasks;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.management.ObjectName;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.eclipse.californium.core.coap.CoAP;
+import org.eclipse.californium.core.coap.EmptyMessage;
+import org.eclipse.californium.core.coap.Message;
+import org.eclipse.californium.core.coap.Token;
+import org.eclipse.californium.core.coap.Request;
+import org.eclipse.californium.core.coap.Response;
+import org.eclipse.californium.core.network.serialization.UdpDataParser;
+import org.eclipse.californium.core.network.serialization.UdpDataSerializer;
+import org.eclipse.californium.elements.AddressEndpointContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The server mode against real Californium devices: plain, DTLS PSK per device, X.509; answered after Kafka. */
+@Timeout(120)
+class ServerModeTest {
+
+    private static final AtomicInteger NAMES = new AtomicInteger();
+    private final List<AutoCloseable> closing = new ArrayList<>();
+    private final int port = freeUdpPort();
+    private final int dtlsPort = freeUdpPort();
+    private final String name = "coap-server-" + NAMES.incrementAndGet();
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void close() throws Exception {
+        for (int i = closing.size() - 1; i >= 0; i--) {
+            closing.get(i).close();
+        }
+    }
+
+    static int freeUdpPort() {
+        try (DatagramSocket socket = new DatagramSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Map<String, String> props(String kcql, String... keysAndValues) {
+        Map<String, String> props = new HashMap<>();
+        props.put("name", name);
+        props.put("connect.coap.mode", "server");
+        props.put("connect.coap.kcql", kcql);
+        props.put("connect.coap.server.bind.host", "127.0.0.1");
+        props.put("connect.coap.server.port", String.valueOf(port));
+        props.put("connect.coap.server.dtls.port", String.valueOf(dtlsPort));
+        props.put("connect.coap.poll.timeout", "100");
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            props.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return props;
+    }
+
+    private CoapSourceTask start(Map<String, String> props) {
+        CoapSourceTask task = SourceTasks.start(new CoapSourceTask(), props);
+        closing.add(task::stop);
+        return task;
+    }
+
+    private TestDevice device(TestDevice device) {
+        closing.add(device);
+        return device;
+    }
+
+    private Path pskFile(String lines) throws IOException {
+        Path file = dir.resolve("devices.psk");
+        Files.writeString(file, lines);
+        return file;
+    }
+
+    /** Polls until {@code count} records came (or the time is up). */
+    private static List<SourceRecord> poll(CoapSourceTask task, int count) throws InterruptedException {
+        List<SourceRecord> records = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (records.size() < count && System.nanoTime() < deadline) {
+            List<SourceRecord> batch = task.poll();
+            if (batch != null) {
+                records.addAll(batch);
+            }
+        }
+        return records;
+    }
+
+    private static void commit(CoapSourceTask task, List<SourceRecord> records) {
+        for (SourceRecord record : records) {
+            task.commitRecord(record, new RecordMetadata(new TopicPartition(record.topic(), 0), 0, 0, 0, 0, 0));
+        }
+    }
+
+    private double metric(String attribute) throws Exception {
+        return ((Number) ManagementFactory.getPlatformMBeanServer().getAttribute(new ObjectName(
+                "kafka.connect:type=plugins,connector=" + name + ",task=0"), attribute)).doubleValue();
+    }
+
+    @Test
+    void aDevicesPostIsARecordAndItsAnswerWaitsForKafka() throws Exception {
+        CoapSourceTask task = start(props("INSERT INTO `telemetry_${1}` SELECT * FROM telemetry/+ "
+                + "PROPERTIES('device.id' = '${2}')", "connect.coap.server.allow.insecure", "true"));
+        TestDevice device = device(TestDevice.plain(port));
+        Request request = device.post("telemetry/dev-17?unit=C", "{\"temperature\":21.5}");
+
+        List<SourceRecord> records = poll(task, 1);
+        assertThat(records).hasSize(1);
+        SourceRecord record = records.get(0);
+        assertThat(record.topic()).isEqualTo("telemetry_telemetry");
+        assertThat(record.key()).isEqualTo("dev-17");
+        Struct value = (Struct) record.value();
+        assertThat(value.getString("device_id")).isEqualTo("dev-17");
+        assertThat(value.getString("authentication")).isEqualTo("none");
+        assertThat(value.getString("method")).isEqualTo("POST");
+        assertThat(value.getString("path")).isEqualTo("telemetry/dev-17");
+        assertThat(value.getString("query")).isEqualTo("unit=C");
+        assertThat(value.getInt32("content_format")).isEqualTo(50);
+        assertThat(value.getString("type")).isEqualTo("CON");
+        assertThat(value.getString("source")).isEqualTo("127.0.0.1:" + device.port());
+        assertThat(value.getString("payload")).isEqualTo("{\"temperature\":21.5}");
+        assertThat(new String(value.getBytes("payload_bytes"), StandardCharsets.UTF_8))
+                .isEqualTo("{\"temperature\":21.5}");
+
+        await().atMost(Duration.ofSeconds(5)).until(request::isAcknowledged);
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3))
+                .until(() -> request.getResponse() == null);
+        assertThat(metric("queued-records")).as("the request waits for Kafka").isEqualTo(1.0);
+        assertThat(metric("acknowledged-total")).isZero();
+
+        commit(task, records);
+        Response response = TestDevice.answer(request, 5000);
+        assertThat(response).isNotNull();
+        assertThat(response.getCode()).isEqualTo(CoAP.ResponseCode.CHANGED);
+        assertThat(response.getType()).as("a separate response: the empty ACK came before").isEqualTo(CoAP.Type.CON);
+        assertThat(metric("acknowledged-total")).isEqualTo(1.0);
+        assertThat(metric("records-in-total")).isEqualTo(1.0);
+        assertThat(metric("queued-records")).isZero();
+    }
+
+    @Test
+    void devicesAuthenticateWithTheirOwnPskAndAWrongSecretOrUnknownIdentityNeverGetsIn() throws Exception {
+        Path psk = pskFile("dev-1=secret-1\ndev-2=secret-2\n");
+        CoapSourceTask task = start(props("INSERT INTO readings SELECT device_id, authentication, payload.t "
+                + "FROM readings/+ PROPERTIES('device.id' = '${2}')", "connect.coap.server.psk.file", psk.toString()));
+
+        Request good = device(TestDevice.psk(dtlsPort, "dev-1", "secret-1")).post("readings/dev-1", "{\"t\":1}");
+        List<SourceRecord> records = poll(task, 1);
+        assertThat(records).singleElement().satisfies(r -> {
+            Struct value = (Struct) r.value();
+            assertThat(value.getString("device_id")).isEqualTo("dev-1");
+            assertThat(value.getString("authentication")).isEqualTo("psk");
+            assertThat(value.getInt64("t")).isEqualTo(1L);
+        });
+        commit(task, records);
+        assertThat(TestDevice.isChanged(TestDevice.answer(good, 5000))).isTrue();
+
+        Request wrongSecret = device(TestDevice.psk(dtlsPort, "dev-2", "not-the-secret")).post("readings/dev-2", "{}");
+        Request unknown = device(TestDevice.psk(dtlsPort, "dev-9", "secret-9")).post("readings/dev-9", "{}");
+        await().atMost(Duration.ofSeconds(30)).until(() -> (wrongSecret.isTimedOut() || wrongSecret.getSendError() != null)
+                && (unknown.isTimedOut() || unknown.getSendError() != null));
+        assertThat(wrongSecret.getResponse()).isNull();
+        assertThat(unknown.getResponse()).isNull();
+        assertThat(task.poll()).as("nothing of theirs reaches Kafka").isNull();
+        assertThat(metric("unknown-identities-total")).as("the unknown identity and the wrong secret")
+                .isGreaterThanOrEqualTo(2.0);
+
+        Request impostor = device(TestDevice.psk(dtlsPort, "dev-2", "secret-2")).post("readings/dev-1", "{}");
+        Response forbidden = TestDevice.answer(impostor, 10_000);
+        assertThat(forbidden).isNotNull();
+        assertThat(forbidden.getCode()).as("dev-2 posting as dev-1").isEqualTo(CoAP.ResponseCode.FORBIDDEN);
+        assertThat(metric("refused-total")).isEqualTo(1.0);
+    }
+
+    @Test
+    void theCredentialsFileIsReadAgainWhenItChanges() throws Exception {
+        Path psk = pskFile("dev-1=secret-1\n");
+        CoapSourceTask task = start(props("INSERT INTO readings SELECT * FROM readings/#",
+                "connect.coap.server.psk.file", psk.toString()));
+        Request before = device(TestDevice.psk(dtlsPort, "dev-3", "secret-3")).post("readings/dev-3", "{}");
+        await().atMost(Duration.ofSeconds(30)).until(() -> before.isTimedOut() || before.getSendError() != null);
+
+        Files.writeString(psk, "dev-1=secret-1\ndev-3=0x" + java.util.HexFormat.of()
+                .formatHex("secret-3".getBytes(StandardCharsets.UTF_8)) + "\n");
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            Request after = device(TestDevice.psk(dtlsPort, "dev-3", "secret-3")).post("readings/dev-3", "{}");
+            await().atMost(Duration.ofSeconds(10)).until(() -> after.isAcknowledged() || after.isTimedOut()
+                    || after.getSendError() != null);
+            return after.isAcknowledged();
+        });
+        assertThat(poll(task, 1)).singleElement().satisfies(r ->
+                assertThat(((Struct) r.value()).getString("authentication")).isEqualTo("psk"));
+    }
+
+    @Test
+    void aDeviceCertificateTheCaSignedNamesTheDeviceAndAStrangersIsRefused() throws Exception {
+        CoapSourceTask task = start(props("INSERT INTO readings SELECT * FROM readings/#",
+                "connect.coap.server.dtls.cert", TestDevice.DTLS.resolve("server.pem").toString(),
+                "connect.coap.server.dtls.key", TestDevice.DTLS.resolve("server.key").toString(),
+                "connect.coap.server.dtls.ca.cert", TestDevice.DTLS.resolve("ca.pem").toString()));
+        Request known = device(TestDevice.certificate(dtlsPort, "client")).post("readings/x", "{}");
+        List<SourceRecord> records = poll(task, 1);
+        assertThat(records).singleElement().satisfies(r -> {
+            assertThat(((Struct) r.value()).getString("device_id")).isEqualTo("streamgrid-coap-client");
+            assertThat(((Struct) r.value()).getString("authentication")).isEqualTo("x509");
+            assertThat(r.key()).isEqualTo("streamgrid-coap-client");
+        });
+        commit(task, records);
+        assertThat(TestDevice.isChanged(TestDevice.answer(known, 5000))).isTrue();
+
+        Request stranger = device(TestDevice.certificate(dtlsPort, "stranger")).post("readings/x", "{}");
+        await().atMost(Duration.ofSeconds(30)).until(() -> stranger.isTimedOut() || stranger.getSendError() != null);
+        assertThat(task.poll()).isNull();
+        await().atMost(Duration.ofSeconds(5)).until(() -> metric("unknown-identities-total") >= 1.0);
+    }
+
+    @Test
+    void aFullQueueAnswers503WithMaxAgeAndStoppingAnswersWhatKafkaHasNot() throws Exception {
+        CoapSourceTask task = start(props("INSERT INTO t SELECT * FROM in/+", "connect.coap.server.allow.insecure",
+                "true", "connect.coap.queue.size", "2", "connect.coap.server.retry.after", "7"));
+        TestDevice device = device(TestDevice.plain(port));
+        Request first = device.post("in/a", "{}");
+        Request second = device.post("in/b", "{}");
+        await().atMost(Duration.ofSeconds(5)).until(() -> first.isAcknowledged() && second.isAcknowledged());
+        Request third = device.post("in/c", "{}");
+        Response busy = TestDevice.answer(third, 5000);
+        assertThat(busy).isNotNull();
+        assertThat(busy.getCode()).isEqualTo(CoAP.ResponseCode.SERVICE_UNAVAILABLE);
+        assertThat(busy.getOptions().getMaxAge()).isEqualTo(7L);
+        assertThat(metric("refused-total")).isEqualTo(1.0);
+
+        List<SourceRecord> records = poll(task, 2);
+        assertThat(records).hasSize(2);
+        commit(task, records.subList(0, 1));
+        assertThat(TestDevice.isChanged(TestDevice.answer(first, 5000))).isTrue();
+        task.stop(); // the second record is on its way to Kafka, not there
+        Response stopping = TestDevice.answer(second, 5000);
+        assertThat(stopping).isNotNull();
+        assertThat(stopping.getCode()).isEqualTo(CoAP.ResponseCode.SERVICE_UNAVAILABLE);
+        assertThat(stopping.getOptions().getMaxAge()).isEqualTo(7L);
+    }
+
+    @Test
+    void whatNoStatementTakesAndOtherMethodsAreRefused() throws Exception {
+        start(props("INSERT INTO t SELECT * FROM in/+", "connect.coap.server.allow.insecure", "true"));
+        TestDevice device = device(TestDevice.plain(port));
+        Response notFound = TestDevice.answer(device.post("elsewhere/a", "{}"), 5000);
+        assertThat(notFound.getCode()).isEqualTo(CoAP.ResponseCode.NOT_FOUND);
+        Response get = TestDevice.answer(device.send(Request.newGet(), "in/a", new byte[0], -1), 5000);
+        assertThat(get.getCode()).isEqualTo(CoAP.ResponseCode.METHOD_NOT_ALLOWED);
+        assertThat(metric("refused-total")).isEqualTo(2.0);
+        assertThat(metric("records-in-total")).isZero();
+    }
+
+    @Test
+    void aPayloadAStatementCannotReadIsAnswered400UnderSkipAndAfterItsDeadLetterUnderDlq() throws Exception {
+        CoapSourceTask skipping = SourceTasks.start(new CoapSourceTask(), props("INSERT INTO t SELECT payload.t "
+                + "FROM in/+", "connect.coap.server.allow.insecure", "true", "connect.coap.bad.message.policy", "SKIP"));
+        try {
+            Request bad = device(TestDevice.plain(port)).post("in/a", "not json");
+            await().atMost(Duration.ofSeconds(10)).until(() -> skipping.poll() == null && bad.getResponse() != null);
+            assertThat(bad.getResponse().getCode()).isEqualTo(CoAP.ResponseCode.BAD_REQUEST);
+        } finally {
+            skipping.stop();
+        }
+
+        CoapSourceTask dlq = start(props("INSERT INTO t SELECT payload.t FROM in/+",
+                "connect.coap.server.allow.insecure", "true", "connect.coap.bad.message.policy", "DLQ",
+                "connect.coap.dead.letter.topic", "bad"));
+        Request bad2 = device(TestDevice.plain(port)).post("in/b", "not json");
+        List<SourceRecord> letters = poll(dlq, 1);
+        assertThat(letters).singleElement().satisfies(r -> {
+            assertThat(r.topic()).isEqualTo("bad");
+            assertThat(r.headers().lastWithName("coap.path").value()).isEqualTo("in/b");
+        });
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> bad2.getResponse() == null);
+        commit(dlq, letters);
+        Response deadLettered = TestDevice.answer(bad2, 5000);
+        assertThat(deadLettered.getCode()).isEqualTo(CoAP.ResponseCode.BAD_REQUEST);
+        assertThat(deadLettered.getPayloadString()).contains("not JSON");
+    }
+
+    @Test
+    void twoTasksShareThePortAndEachTakesSomeDevices() throws Exception {
+        Map<String, String> props = props("INSERT INTO t SELECT * FROM in/+ PROPERTIES('device.id' = '${2}')",
+                "connect.coap.server.allow.insecure", "true");
+        Map<String, String> second = new HashMap<>(props);
+        second.put(TaskIds.TASK_ID_CONFIG, "1");
+        CoapSourceTask one = start(props);
+        CoapSourceTask two = start(second);
+        List<Request> requests = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            requests.add(device(TestDevice.plain(port)).post("in/d" + i, "{}"));
+        }
+        List<SourceRecord> byOne = new ArrayList<>();
+        List<SourceRecord> byTwo = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            byOne.addAll(orEmpty(one.poll()));
+            byTwo.addAll(orEmpty(two.poll()));
+            return byOne.size() + byTwo.size() == requests.size();
+        });
+        assertThat(byOne).as("the first task's devices").isNotEmpty();
+        assertThat(byTwo).as("the second task's devices").isNotEmpty();
+        commit(one, byOne);
+        commit(two, byTwo);
+        for (Request request : requests) {
+            assertThat(TestDevice.isChanged(TestDevice.answer(request, 5000))).as(request.getURI()).isTrue();
+        }
+    }
+
+    /**
+     * A device whose ACK got lost sends its confirmable POST again, with the same message id: within the exchange
+     * lifetime Californium recognises it, acknowledges it again and the task takes it once; after the lifetime the
+     * same message is a new request, taken again (at least once).
+     */
+    @Test
+    void aRequestSentAgainWithinTheExchangeLifetimeIsTakenOnceAndAfterItAgain() throws Exception {
+        CoapSourceTask task = start(props("INSERT INTO t SELECT * FROM in/+", "connect.coap.server.allow.insecure",
+                "true", "connect.coap.exchange.lifetime", "1000"));
+        try (DatagramSocket device = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            device.setSoTimeout(5000);
+            Request post = Request.newPost();
+            post.setURI("coap://127.0.0.1:" + port + "/in/a");
+            post.setPayload("{\"n\":1}");
+            post.setMID(4711);
+            post.setToken(new Token(new byte[] {1, 2, 3, 4}));
+            post.setDestinationContext(new AddressEndpointContext(new InetSocketAddress("127.0.0.1", port)));
+            byte[] bytes = new UdpDataSerializer().getByteArray(post);
+
+            send(device, bytes);
+            assertThat(receive(device)).as("the empty ACK").isInstanceOf(EmptyMessage.class);
+            send(device, bytes); // as if that ACK was lost
+            assertThat(receive(device)).as("acknowledged again").isInstanceOf(EmptyMessage.class);
+            List<SourceRecord> records = new ArrayList<>();
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> {
+                records.addAll(orEmpty(task.poll()));
+                return records.size() == 1;
+            });
+            commit(task, records);
+            Message answer = receive(device);
+            assertThat(answer).isInstanceOf(Response.class);
+            assertThat(((Response) answer).getCode()).isEqualTo(CoAP.ResponseCode.CHANGED);
+            EmptyMessage ack = new EmptyMessage(CoAP.Type.ACK);
+            ack.setMID(answer.getMID());
+            ack.setToken(Token.EMPTY);
+            send(device, new UdpDataSerializer().getByteArray(ack));
+
+            List<SourceRecord> again = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                send(device, bytes);
+                again.addAll(orEmpty(task.poll()));
+                return !again.isEmpty();
+            });
+            assertThat(again).as("the same message once the exchange lifetime has passed").hasSize(1);
+        }
+    }
+
+    private void send(DatagramSocket socket, byte[] bytes) throws IOException {
+        socket.send(new DatagramPacket(bytes, bytes.length, InetAddress.getLoopbackAddress(), port));
+    }
+
+    private static Message receive(DatagramSocket socket) throws IOException {
+        byte[] buffer = new byte[2048];
+        DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+        socket.receive(packet);
+        return new UdpDataParser().parseMessage(Arrays.copyOf(buffer, packet.getLength()));
+    }
+
+    private static List<SourceRecord> orEmpty(List<SourceRecord> batch) {
+        return batch == null ? List.of() : batch;
+    }
+}
