@@ -19,6 +19,11 @@ import org.junit.jupiter.api.Timeout;
 class CoapLongStreamTest {
 
     private static final int TOTAL = 100_000;
+    /**
+     * Notifications the server may be ahead of the records: a small datagram takes about 1 KiB of a socket buffer
+     * (the kernel counts its whole allocation), so the default 208 KiB holds some 200.
+     */
+    private static final int AHEAD = 100;
     private static final Pattern N = Pattern.compile("\\{\"n\":(\\d+)}");
 
     @Test
@@ -55,7 +60,19 @@ class CoapLongStreamTest {
                     Thread.sleep(50);
                 }
                 long start = System.nanoTime();
+                boolean pacing = true;
                 for (int n = 1; n <= TOTAL; n++) {
+                    // no further ahead of the task than its socket's buffer holds: on a busy machine the consumer
+                    // falls behind now and then, and UDP would drop what the buffer cannot take. A stream that
+                    // stalls (what this test is about) makes no progress for 10 s: then it is published unpaced,
+                    // and the assertions below tell
+                    long waitFrom = System.nanoTime();
+                    while (pacing && n - highest.get() > AHEAD) {
+                        if (System.nanoTime() - waitFrom > 10_000_000_000L) {
+                            pacing = false;
+                        }
+                        Thread.onSpinWait();
+                    }
                     server.temperature.publishPaced("{\"n\":" + n + "}"); // as fast as the server sends them
                 }
                 long deadline = System.nanoTime() + 60_000_000_000L;
@@ -71,11 +88,12 @@ class CoapLongStreamTest {
                 assertThat(highest.get()).as("the last notification arrived: no stall").isEqualTo(TOTAL);
                 assertThat(server.temperature.sent.get()).as("the server sent (nearly) every notification, far more "
                         + "than the 65,536 message ids").isGreaterThanOrEqualTo(TOTAL * 99L / 100);
-                // NON notifications over UDP: when the two cores are busy the source's socket buffer (the kernel's
-                // default, 208 KiB) overflows now and then; 1-2 % were lost in runs on a loaded machine. The point of
-                // this test is the stall across the message-id wrap, asserted above; loss stays bounded
+                // NON notifications over UDP: the server stays at most AHEAD notifications ahead of the records, so
+                // the source's socket buffer (the kernel's default, 208 KiB) does not overflow when the two cores are
+                // busy (before that pacing 1-5 % were lost in runs on a loaded machine). The point of this test is the
+                // stall across the message-id wrap, asserted above; loss stays small
                 assertThat(received.get()).as("(nearly) every notification became a record (UDP on loopback may "
-                        + "lose a few)").isGreaterThanOrEqualTo(TOTAL * 95L / 100);
+                        + "lose a few)").isGreaterThanOrEqualTo(TOTAL * 99L / 100);
             } finally {
                 task.stop();
             }
