@@ -15,7 +15,7 @@ import java.util.Set;
  * against the plain IMAP sink), {@code e2e} (2), {@code jet} (2b: our sink vs a Jet job in the member, on
  * {@code --e2e-records} records keyed by device), {@code mqtt} (3), {@code coap} (4),
  * {@code latency} (5), {@code memory} (6), {@code mqtt-sink} (7), {@code coap-sink} (8), {@code hazelcast-source}
- * (9). Options: {@code --records N} (case 1, default 500000), {@code --rounds N}
+ * (9), {@code command-loop} (10). Options: {@code --records N} (case 1, default 500000), {@code --rounds N}
  * (cases 1-3, default 3; each figure is the best of its rounds), {@code --structures RING_BUFFER,IMAP,...} (cases 1
  * and 2), {@code --e2e-records N} (default 1000000), {@code --mqtt-messages N} (default 200000),
  * {@code --coap-seconds N} (default 600), {@code --coap-raw-seconds N} (default 60) and {@code --coap-rate N}
@@ -25,12 +25,14 @@ import java.util.Set;
  * {@code --memory-messages N} (default 100000, of 1 KiB) and {@code --memory-large-messages N} (default 200, of 1 MiB;
  * 0 = not), {@code --mqtt-sink-records N} (case 7, default 200000), {@code --coap-sink-requests N} (case 8, default
  * 100000), {@code --source-items N} (case 9, default 1000000; its latency part runs {@code --latency-seconds} at
- * {@code --latency-tuned-rate}, 10/s by default).
+ * {@code --latency-tuned-rate}, 10/s by default), {@code command-loop} (10: a command's round trip, Hazelcast to
+ * an MQTT 5 or CoAP device and back, {@code --loop-rate N} commands/s, default 10, for {@code --loop-seconds N},
+ * default 30, after a 5 s warm-up).
  */
 public final class Benchmarks {
 
     private static final List<String> CASES = List.of("sink", "state", "e2e", "jet", "mqtt", "coap", "latency",
-            "memory", "mqtt-sink", "coap-sink", "hazelcast-source");
+            "memory", "mqtt-sink", "coap-sink", "hazelcast-source", "command-loop");
 
     private Benchmarks() {
     }
@@ -51,6 +53,8 @@ public final class Benchmarks {
         int mqttSinkRecords = 200_000;
         int coapSinkRequests = 100_000;
         int sourceItems = 1_000_000;
+        int loopRate = 10;
+        int loopSeconds = 30;
         Set<String> structures = new LinkedHashSet<>();
         Set<String> cases = new LinkedHashSet<>();
         for (int i = 0; i < args.length; i++) {
@@ -72,6 +76,8 @@ public final class Benchmarks {
                 case "--mqtt-sink-records" -> mqttSinkRecords = Integer.parseInt(args[++i]);
                 case "--coap-sink-requests" -> coapSinkRequests = Integer.parseInt(args[++i]);
                 case "--source-items" -> sourceItems = Integer.parseInt(args[++i]);
+                case "--loop-rate" -> loopRate = Integer.parseInt(args[++i]);
+                case "--loop-seconds" -> loopSeconds = Integer.parseInt(args[++i]);
                 default -> {
                     if (!CASES.contains(args[i])) {
                         System.err.println("Unknown argument '" + args[i] + "'. Cases: " + String.join(", ", CASES)
@@ -88,7 +94,7 @@ public final class Benchmarks {
         System.out.println(Machine.describe());
         List<Result> results = new ArrayList<>();
         boolean needsBroker = cases.contains("mqtt") || cases.contains("latency") || cases.contains("memory")
-                || cases.contains("mqtt-sink");
+                || cases.contains("mqtt-sink") || cases.contains("command-loop");
         try (Mosquitto broker = needsBroker ? new Mosquitto(1000) : null) {
             if (cases.contains("memory")) { // first: the heap is measured best before anything else ran
                 System.out.println("Memory: MQTT source with nobody polling, " + memoryMessages + " messages of 1 KiB, "
@@ -110,13 +116,20 @@ public final class Benchmarks {
                 results.addAll(new HazelcastSinkBench(records, rounds, structures).runDeviceState());
             }
             if (cases.contains("e2e") || cases.contains("jet") || cases.contains("mqtt") || cases.contains("coap")
-                    || cases.contains("latency") || cases.contains("hazelcast-source")) {
+                    || cases.contains("latency") || cases.contains("hazelcast-source")
+                    || cases.contains("command-loop")) {
                 try (BenchCluster cluster = new BenchCluster(Math.max(Math.max(e2eRecords, sourceItems), 1000))) {
                     if (cases.contains("hazelcast-source")) {
                         System.out.println("Hazelcast source: a ringbuffer of " + sourceItems + " JSON items into Kafka; "
                                 + "a reliable topic at " + latencyTunedRate + "/s for " + latencySeconds + " s");
                         results.addAll(new HazelcastSourceBench(cluster, sourceItems, rounds,
                                 Math.max(1, latencyTunedRate), Duration.ofSeconds(latencySeconds)).run());
+                    }
+                    if (cases.contains("command-loop")) {
+                        System.out.println("Command loop: Hazelcast -> MQTT 5 / CoAP device -> Hazelcast at " + loopRate
+                                + "/s for " + loopSeconds + " s each");
+                        results.addAll(new CommandLoopBench(cluster, broker, loopRate, Duration.ofSeconds(loopSeconds))
+                                .run());
                     }
                     if (cases.contains("e2e")) {
                         results.addAll(new SinkEndToEndBench(cluster, e2eRecords, rounds, structures).run());

@@ -45,6 +45,9 @@ public final class CommandableMqttDevices implements AutoCloseable {
         options.setCleanStart(true);
         options.setAutomaticReconnect(true);
         options.setReceiveMaximum(1000);
+        if (brokerUrl.startsWith("tcp://")) {
+            options.setSocketFactory(new NoDelaySockets());
+        }
         client.connect(options);
         IMqttMessageListener onCommand = (topic, message) -> ticker.execute(() -> answer(topic, message));
         client.subscribe(new MqttSubscription[] {new MqttSubscription(COMMANDS, 1)},
