@@ -1,5 +1,7 @@
 package io.streamgrid.coap;
 
+import io.streamgrid.common.format.CborDocuments;
+import io.streamgrid.common.format.Senml;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -12,8 +14,14 @@ public final class CoapPayloads {
     private CoapPayloads() {
     }
 
-    /** The payload as text when its content format is printable (or absent and it is valid UTF-8), else null. */
+    /**
+     * The payload as text when its content format is printable (or absent and it is valid UTF-8); for CBOR (60) and
+     * SenML CBOR (112) the JSON text of its data item, so that payload.x reads inside CBOR as inside JSON; else null.
+     */
     public static String text(byte[] payload, int contentFormat) {
+        if (contentFormat == CborDocuments.CONTENT_FORMAT || contentFormat == Senml.CBOR_CONTENT_FORMAT) {
+            return CborDocuments.jsonText(payload);
+        }
         if (contentFormat >= 0 && !MediaTypeRegistry.isPrintable(contentFormat)) {
             return null;
         }

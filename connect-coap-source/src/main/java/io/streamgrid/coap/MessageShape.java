@@ -3,6 +3,7 @@ package io.streamgrid.coap;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamgrid.common.format.JsonSchemaInference;
+import io.streamgrid.common.format.Senml;
 import io.streamgrid.common.projection.FieldProjection;
 import io.streamgrid.common.projection.KeyFields;
 import io.streamgrid.common.projection.RecordFilter;
@@ -27,9 +28,11 @@ import org.apache.kafka.connect.errors.DataException;
 
 /**
  * What a CoAP statement makes of one message, a response (client mode) or a device's request (server mode), the
- * same in both modes: the message struct, its {@code payload.<field>}s read from the JSON text of the payload, kept
- * or not by WHERE, projected by SELECT and IGNORE, keyed by WITHKEY. The message's schema is known before any message
- * arrives, so every field a statement names is checked at compile time, with its position.
+ * same in both modes: the message struct, its {@code payload.<field>}s read from the JSON text of the payload (CBOR
+ * payloads hold theirs as JSON text), kept or not by WHERE, projected by SELECT and IGNORE, keyed by WITHKEY. With
+ * {@code WITHCONVERTER = `senml`} each record of the payload's SenML pack (JSON or CBOR, by content format) is a value
+ * of its own, keyed by its name. Both schemas are known before any message arrives, so every field a statement names
+ * is checked at compile time, with its position.
  */
 public final class MessageShape {
 
@@ -46,13 +49,18 @@ public final class MessageShape {
         }
     }
 
+    /** WITHCONVERTER's name for SenML packs. */
+    public static final String SENML = "senml";
+
+    private final boolean senml;
     private final FieldProjection projection;
     private final RecordFilter where;
     private final KeyFields keys;
     /** Whether SELECT, IGNORE, WHERE, WITHKEY or a topic template read payload.<field>. */
     private final boolean readsPayloadFields;
 
-    private MessageShape(KcqlStatement statement, boolean readsPayloadFields) {
+    private MessageShape(KcqlStatement statement, boolean senml, boolean readsPayloadFields) {
+        this.senml = senml;
         FieldProjection fields = FieldProjection.of(statement);
         this.projection = fields.isIdentity() ? null : fields;
         this.where = RecordFilter.of(statement);
@@ -66,10 +74,18 @@ public final class MessageShape {
      */
     public static MessageShape compile(KcqlStatement statement, Schema schema, String what,
                                        List<FieldPath> templateFields) {
+        boolean senml = false;
         if (statement.converter().isPresent()) {
             String name = statement.converter().get().trim().toLowerCase(Locale.ROOT);
-            throw statement.errorAt(statement.clausePositions().getOrDefault(Clause.WITHCONVERTER, statement.start()),
-                    statement.converter().get(), "unknown converter '" + name + "' for a CoAP statement");
+            if (!name.equals(SENML)) {
+                throw statement.errorAt(statement.clausePositions().getOrDefault(Clause.WITHCONVERTER,
+                        statement.start()), statement.converter().get(), "unknown converter '" + name + "' for a "
+                        + "CoAP statement: WITHCONVERTER = `senml` makes a record of each SenML record; without it "
+                        + "the record is the " + what + " (payload.<field> reads a JSON or CBOR payload)");
+            }
+            senml = true;
+            schema = Senml.RECORD_SCHEMA;
+            what = "SenML record (WITHCONVERTER = `senml`)";
         }
         boolean readsPayload = false;
         List<FieldPath> paths = new ArrayList<>();
@@ -101,7 +117,7 @@ public final class MessageShape {
             }
             checkKinds(statement, condition, schema, what);
         }
-        return new MessageShape(statement, readsPayload);
+        return new MessageShape(statement, senml, readsPayload);
     }
 
     /** Checks one value field; true when it reads inside the payload. */
@@ -179,6 +195,9 @@ public final class MessageShape {
      * payload field of a payload that is not JSON, a missing key field) is a DataException.
      */
     public Result shape(Struct message, String origin) {
+        if (senml) {
+            return shapeSenml(message, origin);
+        }
         Struct input = readsPayloadFields ? withParsedPayload(message) : message;
         RecordView view = RecordView.ofValue(origin, input.schema(), input);
         if (where != null && !where.keeps(view)) {
@@ -187,6 +206,28 @@ public final class MessageShape {
         SchemaAndValue value = projection == null ? new SchemaAndValue(input.schema(), input) : projection.apply(view);
         String key = keys == null ? null : keys.key(view, "the message of " + origin);
         return new Result(List.of(new Shaped(key, value, input)), 0);
+    }
+
+    /** Each resolved record of the message's SenML pack, relative times from the message's arrival. */
+    private Result shapeSenml(Struct message, String origin) {
+        byte[] payload = message.getBytes("payload_bytes");
+        Integer contentFormat = message.getInt32("content_format");
+        List<Struct> pack = Senml.records(payload == null ? new byte[0] : payload, Senml.isCbor(contentFormat),
+                message.getInt64("ingest_time"));
+        List<Shaped> records = new ArrayList<>(pack.size());
+        int filtered = 0;
+        for (Struct record : pack) {
+            RecordView view = RecordView.ofValue(origin, Senml.RECORD_SCHEMA, record);
+            if (where != null && !where.keeps(view)) {
+                filtered++;
+                continue;
+            }
+            SchemaAndValue value = projection == null ? new SchemaAndValue(Senml.RECORD_SCHEMA, record)
+                    : projection.apply(view);
+            String key = keys == null ? record.getString("n") : keys.key(view, "a SenML record of " + origin);
+            records.add(new Shaped(key, value, record));
+        }
+        return new Result(records, filtered);
     }
 
     /** Whether the statement has WITHKEY (else the mode's default key applies). */

@@ -203,7 +203,9 @@ class CoapSourceConfigTest {
             "device.id in client mode  | client | INSERT INTO t SELECT * FROM a PROPERTIES('device.id' = '${1}')    | unknown property 'device.id'",
             "poll in server mode       | server | INSERT INTO t SELECT * FROM a PROPERTIES('mode' = 'poll')         | in server mode a CoAP statement takes [device.id]",
             "request field in server   | server | INSERT INTO t SELECT code FROM a/+                                | 'code' is not a field of a CoAP request",
-            "bad filter                | server | INSERT INTO t SELECT * FROM a/#/b                                 | '#' must be a whole level and the last one"})
+            "bad filter                | server | INSERT INTO t SELECT * FROM a/#/b                                 | '#' must be a whole level and the last one",
+            "senml fields              | server | INSERT INTO t SELECT payload.x FROM a/+ WITHCONVERTER = `senml`    | 'payload' is not a field of a SenML record",
+            "senml WHERE kinds         | client | INSERT INTO t SELECT * FROM a WITHCONVERTER = `senml` WHERE v = 'x' | 'v' is a number field of a SenML record"})
     void statementsAreCheckedAgainstTheMode(String what, String mode, String kcql, String message) {
         Map<String, List<String>> errors = errors(props("connect.coap.mode", mode, KCQL, kcql,
                 "connect.coap.server.allow.insecure", "true"));

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.streamgrid.coap.CoapSourceTask;
+import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
+import io.streamgrid.common.format.CborDocuments;
+import io.streamgrid.common.format.Senml;
 import io.streamgrid.common.metrics.TaskIds;
 import io.streamgrid.common.testing.SourceTasks;
 import java.io.IOException;
@@ -393,6 +396,58 @@ class ServerModeTest {
         DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
         socket.receive(packet);
         return new UdpDataParser().parseMessage(Arrays.copyOf(buffer, packet.getLength()));
+    }
+
+    @Test
+    void aCborPayloadReadsAsJsonDoes() throws Exception {
+        CoapSourceTask task = start(props("INSERT INTO t SELECT payload.temperature, payload.sensor, payload "
+                + "FROM in/+ WHERE payload.temperature > 20", "connect.coap.server.allow.insecure", "true"));
+        TestDevice device = device(TestDevice.plain(port));
+        byte[] warm = new CBORMapper().writeValueAsBytes(Map.of("sensor", "s-1", "temperature", 21.5));
+        byte[] cold = new CBORMapper().writeValueAsBytes(Map.of("sensor", "s-2", "temperature", 3.5));
+        Request kept = device.send(Request.newPost(), "in/a", warm, CborDocuments.CONTENT_FORMAT);
+        Request filtered = device.send(Request.newPost(), "in/b", cold, CborDocuments.CONTENT_FORMAT);
+        List<SourceRecord> records = poll(task, 1);
+        assertThat(records).singleElement().satisfies(r -> {
+            Struct value = (Struct) r.value();
+            assertThat(value.getFloat64("temperature")).isEqualTo(21.5);
+            assertThat(value.getString("sensor")).isEqualTo("s-1");
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> task.poll() == null && filtered.getResponse() != null);
+        assertThat(TestDevice.isChanged(filtered.getResponse())).as("kept out by WHERE: nothing to wait for").isTrue();
+        commit(task, records);
+        assertThat(TestDevice.isChanged(TestDevice.answer(kept, 5000))).isTrue();
+        assertThat(metric("filtered-total")).isEqualTo(1.0);
+    }
+
+    @Test
+    void aSenmlPackIsARecordPerMeasurementKeyedByNameAndAnsweredWhenKafkaHasThemAll() throws Exception {
+        CoapSourceTask task = start(props("INSERT INTO measurements SELECT n, u, v, vs, t FROM senml/+ "
+                + "WITHCONVERTER = `senml`", "connect.coap.server.allow.insecure", "true"));
+        TestDevice device = device(TestDevice.plain(port));
+        String pack = "[{\"bn\":\"urn:dev:ow:10e2073a01080063:\",\"n\":\"temp\",\"u\":\"Cel\",\"v\":23.1},"
+                + "{\"n\":\"label\",\"vs\":\"Machine Room\"}]";
+        Request json = device.send(Request.newPost(), "senml/d1", pack.getBytes(StandardCharsets.UTF_8),
+                Senml.JSON_CONTENT_FORMAT);
+        List<SourceRecord> records = poll(task, 2);
+        assertThat(records).extracting(SourceRecord::key).containsExactly("urn:dev:ow:10e2073a01080063:temp",
+                "urn:dev:ow:10e2073a01080063:label");
+        assertThat(((Struct) records.get(0).value()).getFloat64("v")).isEqualTo(23.1);
+        assertThat(((Struct) records.get(1).value()).getString("vs")).isEqualTo("Machine Room");
+        commit(task, records.subList(0, 1));
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> json.getResponse() == null);
+        commit(task, records.subList(1, 2));
+        assertThat(TestDevice.isChanged(TestDevice.answer(json, 5000))).as("once Kafka has both").isTrue();
+
+        byte[] cbor = new CBORMapper().writeValueAsBytes(List.of(Map.of(-2, "dev:", 0, "rpm", 2, 900)));
+        Request binary = device.send(Request.newPost(), "senml/d1", cbor, Senml.CBOR_CONTENT_FORMAT);
+        List<SourceRecord> fromCbor = poll(task, 1);
+        assertThat(fromCbor).singleElement().satisfies(r -> {
+            assertThat(r.key()).isEqualTo("dev:rpm");
+            assertThat(((Struct) r.value()).getFloat64("v")).isEqualTo(900.0);
+        });
+        commit(task, fromCbor);
+        assertThat(TestDevice.isChanged(TestDevice.answer(binary, 5000))).isTrue();
     }
 
     private static List<SourceRecord> orEmpty(List<SourceRecord> batch) {

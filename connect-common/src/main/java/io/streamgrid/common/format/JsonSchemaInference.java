@@ -16,7 +16,8 @@ import org.apache.kafka.connect.data.Struct;
  * A Connect schema and value for a JSON document that came without one, inferred from this document alone:
  * objects become structs (fields in document order), whole numbers INT64, other numbers FLOAT64, and every
  * schema is optional, so a field that is null or missing here still fits. An array takes the type its elements
- * share (structs merge their fields); an array of mixed kinds becomes an array of JSON text.
+ * share (structs merge their fields); an array of mixed kinds becomes an array of JSON text. Binary nodes, which only
+ * binary formats such as CBOR give, become bytes.
  */
 public final class JsonSchemaInference {
 
@@ -60,6 +61,9 @@ public final class JsonSchemaInference {
         if (node.isBoolean()) {
             return Schema.OPTIONAL_BOOLEAN_SCHEMA;
         }
+        if (node.isBinary()) {
+            return Schema.OPTIONAL_BYTES_SCHEMA;
+        }
         return Schema.OPTIONAL_STRING_SCHEMA;
     }
 
@@ -95,6 +99,14 @@ public final class JsonSchemaInference {
         return s.type() == Schema.Type.INT64 || s.type() == Schema.Type.FLOAT64;
     }
 
+    private static byte[] binary(JsonNode node) {
+        try {
+            return node.binaryValue();
+        } catch (java.io.IOException e) {
+            throw new org.apache.kafka.connect.errors.DataException("Cannot read binary data: " + e.getMessage(), e);
+        }
+    }
+
     private static Object valueOf(JsonNode node, Schema schema) {
         if (node == null || node.isNull() || node.isMissingNode()) {
             return null;
@@ -118,6 +130,7 @@ public final class JsonSchemaInference {
             case INT64 -> node.longValue();
             case FLOAT64 -> node.doubleValue();
             case BOOLEAN -> node.booleanValue();
+            case BYTES -> binary(node);
             default -> node.isTextual() ? node.textValue() : node.toString();
         };
     }

@@ -8,7 +8,7 @@ import java.util.function.Supplier;
 
 /**
  * The converter WITHCONVERTER names: a short name ({@code bytes}, {@code string}, {@code json},
- * {@code json-schema}, {@code avro}), one of our class names, stream-reactor's converter class names (mapped
+ * {@code json-schema}, {@code avro}, {@code sparkplug}, {@code cbor}, {@code senml}), one of our class names, stream-reactor's converter class names (mapped
  * to ours), or the class name of a user's {@link PayloadConverter}.
  */
 public final class PayloadConverters {
@@ -24,7 +24,10 @@ public final class PayloadConverters {
         BUILT_IN.put("json-schema", JsonSchemaPayloadConverter::new);
         BUILT_IN.put("avro", AvroPayloadConverter::new);
         BUILT_IN.put("sparkplug", io.streamgrid.mqtt.sparkplug.SparkplugConverter::new);
-        for (String name : new String[] {"bytes", "string", "json", "json-schema", "avro", "sparkplug"}) {
+        BUILT_IN.put("cbor", CborPayloadConverter::new);
+        BUILT_IN.put("senml", SenmlPayloadConverter::new);
+        for (String name : new String[] {"bytes", "string", "json", "json-schema", "avro", "sparkplug", "cbor",
+                "senml"}) {
             Supplier<PayloadConverter> supplier = BUILT_IN.get(name);
             BUILT_IN.put(supplier.get().getClass().getName().toLowerCase(Locale.ROOT), supplier);
         }
@@ -58,7 +61,7 @@ public final class PayloadConverters {
             type = Class.forName(className, true, PayloadConverters.class.getClassLoader());
         } catch (ClassNotFoundException e) {
             throw new IllegalArgumentException("unknown converter '" + className + "': use bytes, string, json, "
-                    + "json-schema, avro, or the class name of a " + PayloadConverter.class.getName()
+                    + "json-schema, avro, sparkplug, cbor, senml, or the class name of a " + PayloadConverter.class.getName()
                     + " on the plugin's class path");
         }
         if (!PayloadConverter.class.isAssignableFrom(type)) {
