@@ -141,7 +141,11 @@ public final class Demo implements AutoCloseable {
                 "org.slf4j.simpleLogger.log.io.streamgrid.common.queue.SourcePoller", "error",
                 // "No Dead Letter Address configured for queue ...": the MQTT broker's note on each subscription;
                 // MQTT has no dead-letter address
-                "org.slf4j.simpleLogger.log.org.apache.activemq.artemis.core.server", "error");
+                "org.slf4j.simpleLogger.log.org.apache.activemq.artemis.core.server", "error",
+                // "Future.complete(Object) on completed future", "No eventHandler for callId", with a stack trace:
+                // the Hazelcast client of a connector's validate() racing its own quick shutdown
+                "org.slf4j.simpleLogger.log.com.hazelcast.client.impl.spi.ClientInvocationService", "error",
+                "org.slf4j.simpleLogger.log.com.hazelcast.client.impl.spi.ClientListenerService", "error");
         levels.forEach((key, value) -> {
             if (System.getProperty(key) == null) {
                 System.setProperty(key, value);

@@ -97,11 +97,21 @@ final class LocalKafka implements AutoCloseable {
         return bootstrapServers;
     }
 
-    /** Creates topics of one partition (the broker does not create them on first use). */
+    /**
+     * Creates topics of one partition (the broker does not create them on first use) and waits until the broker
+     * describes them all: a client that asks for them sooner is told they are unknown, and warns.
+     */
     void createTopics(List<String> names) throws ExecutionException, InterruptedException, TimeoutException {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             admin.createTopics(names.stream().map(name -> new NewTopic(name, 1, (short) 1)).toList()).all()
                     .get(60, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!admin.listTopics().names().get(10, TimeUnit.SECONDS).containsAll(names)) {
+                if (System.nanoTime() > deadline) {
+                    throw new TimeoutException("the broker did not list the new topics within 30 s: " + names);
+                }
+                Thread.sleep(50); // the broker's metadata catches up with its controller within milliseconds
+            }
         }
     }
 
