@@ -289,9 +289,11 @@ class DemoIT {
      * their round trips.
      */
     private static void commandsReachTheDevicesAndTheirAnswersComeBack(WebDriver browser) {
+        await("device-2 at its first interval, a reading a second").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500)).ignoreException(StaleElementReferenceException.class)
+                .untilAsserted(() -> assertThat(text(browser, ".device[data-id=device-2] .rate"))
+                        .matches("a reading every (1\\.0\\d|0\\.9\\d) s .*"));
         WebElement device = browser.findElement(By.cssSelector(".device[data-id=device-2]"));
-        assertThat(device.findElement(By.cssSelector(".rate")).getText()).as("device-2 before the command")
-                .matches("a reading every (1\\.0\\d|0\\.9\\d) s .*");
         device.findElement(By.cssSelector("select.interval option[value='250']")).click();
         device.findElement(By.cssSelector("button.set-interval")).click();
         await("a CoAP sensor's tile").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
