@@ -82,6 +82,11 @@ public class MqttSinkTask extends SinkTask {
     private long acknowledgedInMetrics;
     private long acknowledgedQos12InMetrics;
     private boolean warnedAboutPropertyHeaders;
+    /**
+     * A failure found in preCommit, thrown at the next put: the worker only logs what preCommit throws and goes on
+     * (its record, never settled, holds the partition's offset back for good).
+     */
+    private ConnectException deferredFailure;
 
     @Override
     public String version() {
@@ -140,6 +145,9 @@ public class MqttSinkTask extends SinkTask {
 
     @Override
     public void put(Collection<SinkRecord> records) {
+        if (deferredFailure != null) {
+            throw deferredFailure;
+        }
         errors.throwIfRetryNotDue();
         settleRefusals();
         SendBatch batch = new SendBatch();
@@ -339,6 +347,29 @@ public class MqttSinkTask extends SinkTask {
 
     @Override
     public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+        if (deferredFailure == null) {
+            try {
+                flush();
+            } catch (ConnectException e) {
+                // a record the error policy fails the task for: it stays undone, and put() throws this
+                deferredFailure = e;
+                LOG.error("The task fails at its next put: {}", e.getMessage());
+            }
+        }
+        countAcknowledged();
+        Map<TopicPartition, OffsetAndMetadata> committable = new HashMap<>();
+        for (Map.Entry<TopicPartition, OffsetAndMetadata> offset : currentOffsets.entrySet()) {
+            PartitionProgress progress = partitions.get(offset.getKey());
+            long firstUndone = progress == null ? -1 : progress.firstUndone();
+            long commit = firstUndone >= 0 && firstUndone < offset.getValue().offset() ? firstUndone
+                    : offset.getValue().offset();
+            committable.put(offset.getKey(), new OffsetAndMetadata(commit, offset.getValue().metadata()));
+        }
+        return committable;
+    }
+
+    /** Publishes what waits, waits a while for the answers, and settles the refusals and dead letters so far. */
+    private void flush() {
         settleRefusals();
         outbox.send();
         if (connected) {
@@ -350,16 +381,6 @@ public class MqttSinkTask extends SinkTask {
         }
         settleRefusals();
         errors.awaitDeadLetters();
-        countAcknowledged();
-        Map<TopicPartition, OffsetAndMetadata> committable = new HashMap<>();
-        for (Map.Entry<TopicPartition, OffsetAndMetadata> offset : currentOffsets.entrySet()) {
-            PartitionProgress progress = partitions.get(offset.getKey());
-            long firstUndone = progress == null ? -1 : progress.firstUndone();
-            long commit = firstUndone >= 0 && firstUndone < offset.getValue().offset() ? firstUndone
-                    : offset.getValue().offset();
-            committable.put(offset.getKey(), new OffsetAndMetadata(commit, offset.getValue().metadata()));
-        }
-        return committable;
     }
 
     /**

@@ -329,6 +329,16 @@ class MqttSinkMosquittoTest {
         assertThat(subscriber.received).extracting(Received::topic).containsOnly("secure/tls");
     }
 
+    /** Six records for the topic ${_header.area}/${device_id}: the fourth (offset 3) to the forbidden area. */
+    private static List<SinkRecord> areaRecords() {
+        List<SinkRecord> records = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            records.add(record(i, "k", "{\"device_id\":\"d" + i + "\"}", new ConnectHeaders().addString("area",
+                    i == 3 ? MosquittoBroker.FORBIDDEN : "allowed")));
+        }
+        return records;
+    }
+
     /**
      * At QoS 1 the broker refuses with its PUBACK; at QoS 2 with its PUBREC, at which Paho's mqttv5 client drops the
      * connection and fails every message in flight: those are published again one at a time to find the refused one.
@@ -343,11 +353,7 @@ class MqttSinkMosquittoTest {
         props.put("connect.mqtt.service.quality", String.valueOf(qos));
         RecordingSinkTaskContext context = new RecordingSinkTaskContext(true);
         MqttSinkTask task = start(props, context);
-        List<SinkRecord> records = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            records.add(record(i, "k", "{\"device_id\":\"d" + i + "\"}", new ConnectHeaders().addString("area",
-                    i == 3 ? MosquittoBroker.FORBIDDEN : "allowed")));
-        }
+        List<SinkRecord> records = areaRecords();
         put(task, context, records);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(committable(task, 6)).isEqualTo(6));
         assertThat(context.deadLetters).extracting(SinkRecord::kafkaOffset).containsExactly(3L);
@@ -358,6 +364,30 @@ class MqttSinkMosquittoTest {
         assertThat(subscriber.received).extracting(Received::topic).as("at least once, the others in order")
                 .containsSubsequence("allowed/d0", "allowed/d1", "allowed/d2", "allowed/d4", "allowed/d5")
                 .doesNotContain("forbidden/d3");
+    }
+
+    /**
+     * The worker only logs an exception from preCommit and carries on: a refusal that preCommit finds without a
+     * dead-letter queue must not be thrown there, but fail the task at the next put, its record never committed.
+     */
+    @Test
+    void aRefusalPreCommitFindsWithoutADeadLetterQueueFailsTheTaskAtTheNextPut() throws Exception {
+        broker = MosquittoBroker.startOrSkip();
+        Map<String, String> props = tlsProps("5", MosquittoBroker.PASSWORD);
+        props.put("connect.mqtt.kcql", "INSERT INTO ${_header.area}/${device_id} SELECT * FROM commands");
+        RecordingSinkTaskContext context = new RecordingSinkTaskContext(false);
+        MqttSinkTask task = start(props, context);
+        List<SinkRecord> records = areaRecords();
+        task.put(records); // returns with every message in flight: the broker's answers come after it
+        assertThat(committable(task, 6)).as("preCommit (waiting for the answers) finds the refusal, throws nothing, "
+                + "and commits nothing past it").isLessThanOrEqualTo(3);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThatThrownBy(() -> task.put(List.of()))
+                .as("the refusal fails the task at a put, whichever call found it")
+                .isInstanceOf(ConnectException.class).hasMessageContaining("topic=commands partition=0 offset=3")
+                .hasMessageContaining("reason code 0x87 (Not authorized)"));
+        assertThat(committable(task, 6)).as("never past the refused record").isLessThanOrEqualTo(3);
+        assertThatThrownBy(() -> task.put(List.of())).as("and at every put after it")
+                .isInstanceOf(ConnectException.class).hasMessageContaining("offset=3");
     }
 
     @Test
