@@ -153,9 +153,19 @@ public final class MosquittoBroker implements Broker {
         }
     }
 
+    /** Kills the broker at once (SIGKILL, which also ends a frozen one): its connections are reset. */
+    public void kill() {
+        process.destroyForcibly();
+        awaitExit();
+    }
+
     @Override
     public void stop() {
         process.destroy();
+        awaitExit();
+    }
+
+    private void awaitExit() {
         try {
             process.waitFor(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -385,13 +385,19 @@ public class MqttSinkTask extends SinkTask {
 
     /**
      * The partitions go to another task (or come back to this one from their committed offsets): their records that
-     * wait are not published here; those in flight cannot be called back.
+     * wait are not published here, nor are those in flight published again should their connection fail (the new
+     * owner may have published newer ones by then); what is in flight cannot be called back.
      */
     @Override
     public void close(Collection<TopicPartition> closed) {
-        Set<TopicPartition> gone = new HashSet<>(closed);
-        List<Pending> removed = outbox.remove(pending -> gone.contains(new TopicPartition(
-                pending.delivery().record().topic(), pending.delivery().record().kafkaPartition())));
+        for (TopicPartition partition : closed) {
+            PartitionProgress progress = partitions.get(partition);
+            if (progress != null) {
+                progress.pending.forEach(RecordDelivery::revoke);
+            }
+        }
+        List<Pending> removed = outbox.remove(pending -> pending.delivery().revoked());
+        removed.forEach(this::settle);
         if (!removed.isEmpty()) {
             LOG.info("{} messages of partitions {} were not published: the partitions moved, and their records are "
                     + "delivered again from the last committed offset", removed.size(), closed);
@@ -442,6 +448,11 @@ public class MqttSinkTask extends SinkTask {
         @Override
         public void refused(Pending pending, String why) {
             refusals.add(new Refusal(pending, why));
+        }
+
+        @Override
+        public void dropped(Pending pending) {
+            settle(pending);
         }
 
         @Override

@@ -13,6 +13,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * Whoever finds room in the window publishes what waits: while {@code put} waits for room, the task's thread, as the
  * broker's answers make room (the client's callback thread then only takes the answers); otherwise the callback
  * thread, after each answer. One of them at a time (see {@link #send}), so the order holds.
+ * <p>
+ * A message after which the broker closes the connection (more than a 3.1.1 broker's packet limit, a publish it
+ * disconnects for) would fail with every connection: when losses follow each other with nothing answered and the
+ * same message first among those that failed, what failed is published again one at a time, and a message the
+ * connection is lost for, alone, {@link #LONE_LOSSES_FOR_A_BAD_RECORD} times in a row is refused as bad data.
  */
 final class Outbox {
 
@@ -37,6 +43,13 @@ final class Outbox {
     /** Paho's reason code for a publish beyond its window (the same in both clients). */
     private static final int CLIENT_WINDOW_FULL = 32202;
     private static final long OTHER_SENDER_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** Losses in a row, nothing answered between them and the same message first to fail: one at a time then. */
+    static final int LOSSES_BEFORE_ISOLATION = 2;
+    /**
+     * Losses in a row with one message alone in flight before it counts as the cause; a broker that merely restarts
+     * twice within one message's round trip is not taken for a refusal.
+     */
+    static final int LONE_LOSSES_FOR_A_BAD_RECORD = 3;
 
     /** A message of a record, on its way. */
     record Pending(long sequence, Outgoing message, RecordDelivery delivery, SendBatch batch) {
@@ -55,9 +68,19 @@ final class Outbox {
 
         /** The connection failed with the message in flight; it is published again after the reconnection. */
         void failed(Pending message, Throwable cause);
+
+        /** The message's partition moved to another task, and it failed in flight: not published here again. */
+        void dropped(Pending message);
     }
 
     private final Object lock = new Object();
+    /**
+     * Publishers hold it (read) from taking a message until the client has it, and a lost connection takes it
+     * (write) to close the outbox: a message taken before a loss is handed to the old connection (and fails with
+     * it), never to the next one ahead of what failed. Paho fails the old connection's messages, then calls
+     * connectionLost, holding none of its locks, and its publish never blocks: no deadlock.
+     */
+    private final ReentrantReadWriteLock connection = new ReentrantReadWriteLock();
     private final Events events;
     /** Not yet published, or to be published again, in order. */
     private final Deque<Pending> waiting = new ArrayDeque<>();
@@ -85,15 +108,21 @@ final class Outbox {
      */
     private boolean taskPublishes;
     /**
-     * Finding a QoS 2 message the broker refuses: Paho's mqttv5 client drops the connection at such a PUBREC, and
-     * every message in flight fails with the broker's reason code. What failed so is published again one at a time
-     * (ACTIVE) until the message that makes the connection drop alone is found and refused as bad data, or the last
-     * of them ({@link #isolateThrough}) is acknowledged; otherwise it would be published again for ever.
+     * Finding the message the connection is lost for: a QoS 2 message the broker refuses (Paho's mqttv5 client drops
+     * the connection at such a PUBREC, and every message in flight fails with the broker's reason code), or one after
+     * which the broker closes the connection. What failed is published again one at a time until the message that
+     * makes the connection drop alone is found and refused as bad data, or the last of them ({@link #isolateThrough})
+     * is answered; otherwise it would be published again for ever.
      */
-    private Isolation isolation = Isolation.NONE;
+    private boolean isolating;
     private long isolateThrough = -1;
-
-    private enum Isolation { NONE, PENDING, ACTIVE }
+    /** The last loss: the answers counted then, the first message that failed, and how many such losses in a row. */
+    private long answersAtLoss = -1;
+    private long firstAtLoss = -1;
+    private int lossesInARow;
+    private int loneLossesInARow;
+    /** Whether a message failed in this loss with the broker's reason code (a refused QoS 2 PUBREC). */
+    private boolean refusedInThisLoss;
 
     Outbox(Events events) {
         this.events = events;
@@ -109,11 +138,24 @@ final class Outbox {
         send();
     }
 
-    /** The connection was lost: nothing is published until {@link #reopened}. */
+    /**
+     * The connection was lost: nothing is published until {@link #reopened}. Waits for a publisher handing a message
+     * to the client (unless called from within that publish).
+     */
     void closed() {
-        synchronized (lock) {
-            open = false;
-            lock.notifyAll(); // a task waiting for the outbox to empty stops waiting
+        boolean publishing = connection.getReadHoldCount() > 0;
+        if (!publishing) {
+            connection.writeLock().lock();
+        }
+        try {
+            synchronized (lock) {
+                open = false;
+                lock.notifyAll(); // a task waiting for the outbox to empty stops waiting
+            }
+        } finally {
+            if (!publishing) {
+                connection.writeLock().unlock();
+            }
         }
     }
 
@@ -146,20 +188,25 @@ final class Outbox {
             sending = true;
         }
         while (true) {
-            Pending next;
-            synchronized (lock) {
-                next = next();
-                if (next == null) {
-                    if (lookAgain) {
-                        lookAgain = false;
-                        continue;
+            connection.readLock().lock();
+            try {
+                Pending next;
+                synchronized (lock) {
+                    next = next();
+                    if (next == null) {
+                        if (lookAgain) {
+                            lookAgain = false;
+                            continue;
+                        }
+                        sending = false;
+                        return;
                     }
-                    sending = false;
+                }
+                if (!publish(next)) {
                     return;
                 }
-            }
-            if (!publish(next)) {
-                return;
+            } finally {
+                connection.readLock().unlock();
             }
         }
     }
@@ -167,11 +214,6 @@ final class Outbox {
     /** The next message to publish, moved in flight; null when none may go now. Holds the lock. */
     private Pending next() {
         if (!failed.isEmpty() && inFlight.isEmpty()) {
-            if (isolation == Isolation.PENDING) {
-                isolation = Isolation.ACTIVE;
-                LOG.warn("The MQTT broker refused a QoS 2 message and the client dropped the connection; publishing "
-                        + "the {} messages that were in flight one at a time to find it", failed.size());
-            }
             failed.sort(Comparator.comparingLong(Pending::sequence));
             for (int i = failed.size() - 1; i >= 0; i--) {
                 Pending again = failed.get(i);
@@ -180,14 +222,18 @@ final class Outbox {
             }
             failed.clear();
         }
-        int room = isolation == Isolation.ACTIVE ? 1 : window;
-        if (!open || !failed.isEmpty() || inFlight.size() >= room || waiting.isEmpty()) {
+        if (!open || !failed.isEmpty() || inFlight.size() >= room() || waiting.isEmpty()) {
             return null;
         }
         Pending next = waiting.pollFirst();
         waitingBytes -= next.message().payload().length;
         inFlight.put(next.sequence(), next);
         return next;
+    }
+
+    /** How many messages may be in flight now: one while finding the message the connection is lost for. */
+    private int room() {
+        return isolating ? 1 : window;
     }
 
     /**
@@ -254,28 +300,29 @@ final class Outbox {
         @Override
         public void failed(Throwable cause) {
             int refusal = pending.message().qos() == 2 ? MqttTransport.brokerReasonCode(cause) : -1;
-            boolean refused;
+            boolean dropped = pending.delivery().revoked();
+            Pending bad = null;
             synchronized (lock) {
-                refused = refusal >= 0 && isolation == Isolation.ACTIVE && inFlight.size() == 1
-                        && inFlight.containsKey(pending.sequence());
-                if (inFlight.remove(pending.sequence()) != null) {
-                    if (refused) {
-                        answers++;
-                        endIsolationAfter(pending);
-                    } else {
-                        failed.add(pending);
-                        if (refusal >= 0 || isolation != Isolation.NONE) {
-                            isolation = isolation == Isolation.NONE ? Isolation.PENDING : isolation;
-                            isolateThrough = Math.max(isolateThrough, pending.sequence());
-                        }
-                    }
+                if (inFlight.remove(pending.sequence()) == null) {
+                    return;
+                }
+                if (!dropped) {
+                    failed.add(pending);
+                    refusedInThisLoss |= refusal >= 0;
+                }
+                if (inFlight.isEmpty() && !failed.isEmpty()) {
+                    bad = lossOver(refusal);
                 }
             }
-            if (refused) {
-                events.refused(pending, ReasonCodes.describe(refusal) + " (at QoS 2; Paho's mqttv5 client dropped the "
-                        + "connection at the broker's PUBREC)");
-            } else {
+            if (dropped) {
+                events.dropped(pending);
+            } else if (bad == null) {
                 events.failed(pending, cause);
+            } else {
+                events.refused(bad, refusal >= 0 ? ReasonCodes.describe(refusal) + " (at QoS 2; Paho's mqttv5 client "
+                        + "dropped the connection at the broker's PUBREC)" : "the broker closes the connection "
+                        + "whenever this message is published (" + LONE_LOSSES_FOR_A_BAD_RECORD + " times in a row, "
+                        + "alone in flight: larger than a 3.1.1 broker takes, or a publish it disconnects for)");
             }
             send();
         }
@@ -296,10 +343,52 @@ final class Outbox {
         }
     }
 
+    /**
+     * Every message of the lost connection has failed (holds the lock): counts the loss, starts publishing one at a
+     * time when losses repeat with nothing answered (or the broker refused a QoS 2 message), and returns the message
+     * to refuse when it was alone in flight for the loss that shows it the cause, else null.
+     *
+     * @param refusal the broker's reason code the last message failed with, or -1
+     */
+    private Pending lossOver(int refusal) {
+        long first = Long.MAX_VALUE;
+        long last = -1;
+        for (Pending pending : failed) {
+            first = Math.min(first, pending.sequence());
+            last = Math.max(last, pending.sequence());
+        }
+        boolean again = answers == answersAtLoss && first == firstAtLoss;
+        boolean alone = failed.size() == 1;
+        lossesInARow = again ? lossesInARow + 1 : 1;
+        loneLossesInARow = alone ? (again ? loneLossesInARow + 1 : 1) : 0;
+        answersAtLoss = answers;
+        firstAtLoss = first;
+        boolean refused = refusedInThisLoss;
+        refusedInThisLoss = false;
+        if (isolating && alone && (refusal >= 0 || loneLossesInARow >= LONE_LOSSES_FOR_A_BAD_RECORD)) {
+            Pending bad = failed.remove(0);
+            answers++;
+            endIsolationAfter(bad);
+            wakeWaiterIfDue();
+            return bad;
+        }
+        if (!isolating && (refused || lossesInARow >= LOSSES_BEFORE_ISOLATION)) {
+            isolating = true;
+            LOG.warn("{}; publishing the {} messages that were in flight one at a time to find the one it is lost for",
+                    refused ? "The MQTT broker refused a QoS 2 message and the client dropped the connection"
+                            : "The connection to the MQTT broker was lost " + lossesInARow + " times in a row with "
+                            + "nothing answered", failed.size());
+        }
+        if (isolating) {
+            isolateThrough = Math.max(isolateThrough, last);
+        }
+        return null;
+    }
+
     /** Ends the one-at-a-time publishing once the last message that failed so is answered (holds the lock). */
     private void endIsolationAfter(Pending answered) {
-        if (isolation == Isolation.ACTIVE && answered.sequence() >= isolateThrough) {
-            isolation = Isolation.NONE;
+        if (isolating && answered.sequence() >= isolateThrough) {
+            isolating = false;
             isolateThrough = -1;
         }
     }
@@ -334,7 +423,7 @@ final class Outbox {
                     if (sending) {
                         // the callback thread is publishing (it was at it before this thread took over): look again soon
                         TimeUnit.NANOSECONDS.timedWait(lock, Math.min(left, OTHER_SENDER_WAIT_NANOS));
-                    } else if (inFlight.size() >= window || !open || !failed.isEmpty()) {
+                    } else if (inFlight.size() >= room() || !open || !failed.isEmpty()) {
                         TimeUnit.NANOSECONDS.timedWait(lock, left); // until an answer, or the connection, makes room
                     }
                 }

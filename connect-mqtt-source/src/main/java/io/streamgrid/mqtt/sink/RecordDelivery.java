@@ -12,6 +12,8 @@ final class RecordDelivery {
     private final SinkRecord record;
     private final AtomicInteger remaining;
     private volatile boolean done;
+    /** Its partition moved to another task: what of it fails in flight is not published again here. */
+    private volatile boolean revoked;
 
     RecordDelivery(SinkRecord record, int messages) {
         this.record = record;
@@ -37,5 +39,13 @@ final class RecordDelivery {
 
     boolean done() {
         return done;
+    }
+
+    void revoke() {
+        revoked = true;
+    }
+
+    boolean revoked() {
+        return revoked;
     }
 }

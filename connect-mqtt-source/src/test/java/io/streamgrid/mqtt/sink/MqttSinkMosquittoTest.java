@@ -24,6 +24,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.RetriableException;
@@ -388,6 +390,63 @@ class MqttSinkMosquittoTest {
         assertThat(committable(task, 6)).as("never past the refused record").isLessThanOrEqualTo(3);
         assertThatThrownBy(() -> task.put(List.of())).as("and at every put after it")
                 .isInstanceOf(ConnectException.class).hasMessageContaining("offset=3");
+    }
+
+    /**
+     * mosquitto closes the connection of a 3.1.1 client that sends more than its max_packet_size, and such a client
+     * cannot learn the limit: the message is published again after every reconnection unless the sink finds that
+     * the connection drops whenever that message alone is published.
+     */
+    @Test
+    void aMessageAfterWhichTheBrokerAlwaysDropsTheConnectionIsABadRecord() throws Exception {
+        broker = MosquittoBroker.startOrSkip("max_packet_size 2000");
+        Subscriber subscriber = subscribe("dropping/#");
+        Map<String, String> props = props(broker.url(), "INSERT INTO dropping/3 SELECT * FROM commands WITHFORMAT TEXT");
+        RecordingSinkTaskContext context = new RecordingSinkTaskContext(true);
+        MqttSinkTask task = start(props, context);
+        put(task, context, List.of(record(0, "k", "small"), record(1, "k", "x".repeat(5000)),
+                record(2, "k", "small again")));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            put(task, context, List.of()); // the worker's puts go on meanwhile
+            assertThat(committable(task, 3)).isEqualTo(3);
+        });
+        assertThat(context.deadLetters).extracting(SinkRecord::kafkaOffset).containsExactly(1L);
+        assertThat(context.deadLetterErrors.get(0).getMessage()).contains("topic=commands partition=0 offset=1")
+                .contains("the broker closes the connection whenever this message is published");
+        await().atMost(Duration.ofSeconds(20)).until(() -> subscriber.payloads().contains("small again"));
+        assertThat(subscriber.payloads()).as("at least once, in order").containsSubsequence("small", "small again")
+                .doesNotContain("x".repeat(5000));
+        assertThat((Double) metric(props, "retries-total")).as("reconnections").isGreaterThanOrEqualTo(3.0);
+    }
+
+    /**
+     * A partition that moved to another task while its messages were in flight: they are not published again after
+     * a reconnection (the new owner may have published newer ones meanwhile).
+     */
+    @Test
+    void messagesInFlightOfAPartitionThatMovedAreNotPublishedAgainAfterAReconnection() throws Exception {
+        broker = MosquittoBroker.startOrSkip();
+        Map<String, String> props = props(broker.url(), "INSERT INTO moved/${_partition}/${device_id} SELECT * FROM "
+                + "commands PROPERTIES('retain' = 'true')");
+        RecordingSinkTaskContext context = new RecordingSinkTaskContext(false);
+        MqttSinkTask task = start(props, context);
+        broker.pause();
+        task.put(records(0, 5, "d")); // in flight, unanswered
+        TopicPartition moved = new TopicPartition(SinkFixture.TOPIC, 0);
+        task.close(List.of(moved));
+        broker.kill();
+        await().atMost(Duration.ofSeconds(10)).until(() -> metric(props, "connected").equals(0L));
+        broker.restart();
+        TopicPartition kept = new TopicPartition(SinkFixture.TOPIC, 1);
+        SinkRecord marker = new SinkRecord(SinkFixture.TOPIC, 1, null, "k", null, "{\"device_id\":\"marker\"}", 0);
+        put(task, context, List.of(marker));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(task.preCommit(Map.of(kept,
+                new OffsetAndMetadata(1))).get(kept).offset()).isEqualTo(1));
+        Subscriber retained = subscribe("moved/#"); // published in order on one connection: whatever went before
+        await().atMost(Duration.ofSeconds(20)).until(() -> retained.received.stream() // the marker is retained too
+                .anyMatch(r -> r.topic().equals("moved/1/marker")));
+        assertThat(retained.received).extracting(Received::topic).as("nothing of the moved partition")
+                .containsExactly("moved/1/marker");
     }
 
     @Test
