@@ -81,13 +81,18 @@ class ClientFleetTest {
         assertThat(started).as("threads the task started for 1,000 observations: its endpoint's and its scheduler's")
                 .hasSizeLessThanOrEqualTo(12);
 
+        // Every resource notifies again, one resource (100 datagrams) at a time: 1,000 NON notifications at once
+        // overflow the task's socket buffer on a busy machine, and a lost NON notification is never sent again.
         records.clear();
-        many.publishAll("{\"n\":1}");
-        await().atMost(Duration.ofSeconds(60)).until(() -> {
-            records.addAll(Tasks.poll(task, 1000, 500));
-            return sources(records.stream().filter(r -> "{\"n\":1}".equals(((Struct) r.value()).getString("payload")))
-                    .toList()).size() == 1000;
-        });
+        for (int r = 0; r < 10; r++) {
+            String uriPath = "sensors/r" + r;
+            many.sensor(r).publish("{\"n\":1}");
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                records.addAll(Tasks.poll(task, 1000, 200));
+                return sources(records.stream().filter(rec -> "{\"n\":1}".equals(((Struct) rec.value())
+                        .getString("payload"))).toList()).stream().filter(s -> s.endsWith(uriPath)).count() == 100;
+            });
+        }
         assertThat(many.sensor(0).observers()).as("one relation per server").isEqualTo(100);
     }
 
