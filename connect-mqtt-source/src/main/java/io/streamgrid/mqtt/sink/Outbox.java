@@ -143,19 +143,22 @@ final class Outbox {
      * to the client (unless called from within that publish).
      */
     void closed() {
-        boolean publishing = connection.getReadHoldCount() > 0;
-        if (!publishing) {
-            connection.writeLock().lock();
+        if (connection.getReadHoldCount() > 0) { // called from within a publish: it holds the read lock
+            markClosed();
+            return;
         }
+        connection.writeLock().lock();
         try {
-            synchronized (lock) {
-                open = false;
-                lock.notifyAll(); // a task waiting for the outbox to empty stops waiting
-            }
+            markClosed();
         } finally {
-            if (!publishing) {
-                connection.writeLock().unlock();
-            }
+            connection.writeLock().unlock();
+        }
+    }
+
+    private void markClosed() {
+        synchronized (lock) {
+            open = false;
+            lock.notifyAll(); // a task waiting for the outbox to empty stops waiting
         }
     }
 
