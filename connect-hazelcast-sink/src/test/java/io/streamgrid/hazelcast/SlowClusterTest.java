@@ -76,10 +76,11 @@ class SlowClusterTest {
     }
 
     /**
-     * A ringbuffer batch goes in calls of BATCH items, one after the other. The first call is held up past the
-     * write timeout: the batch fails and is retried. Nothing of the timed-out batch may go in once its retry has
-     * begun (its second call did, after the retry's, and the ringbuffer held the batch's tail twice and out of
-     * order), and the retry begins only once the held call has ended.
+     * A ringbuffer batch goes in calls of BATCH items, pipelined (overflow OVERWRITE): both calls are out when the
+     * first is held up past the write timeout, and the second waits behind it on the ringbuffer's partition. The batch
+     * fails and is retried. Nothing of the timed-out batch may go in once its retry has begun (its second call once
+     * did, after the retry's, and the ringbuffer held the batch's tail twice and out of order), and the retry begins
+     * only once the held calls have ended: the timed-out batch whole, then the retry whole, then the next batch.
      */
     @Test
     @Timeout(120)
@@ -112,14 +113,17 @@ class SlowClusterTest {
         for (long sequence = stored.headSequence(); sequence <= stored.tailSequence(); sequence++) {
             items.add(stored.readOne(sequence));
         }
-        assertThat(items).as("the held call lands late; then the retry, whole and in order, then the next batch")
-                .containsExactly(value(0), value(1), value(0), value(1), value(2), value(3), value(4));
+        assertThat(items).as("the held calls land late; then the retry, whole and in order, then the next batch")
+                .containsExactly(value(0), value(1), value(2), value(3), value(0), value(1), value(2), value(3),
+                        value(4));
     }
 
     /**
      * Device state with tombstones: a batch deletes "held" (held up past the write timeout) and "d2". NOOP gives the
      * batch up, and a newer record writes "d2". The given-up batch must not delete it once the newer batch is on its
-     * way: the newest value of every key is the one that stays.
+     * way: the newest value of every key is the one that stays. This is the client-side state writer's fence
+     * (state.mode = client): on the members a batch's calls go to every partition at once, and a newer write of a key
+     * queues behind the older call on that key's partition.
      */
     @Test
     @Timeout(120)
@@ -130,7 +134,8 @@ class SlowClusterTest {
         RecordingSinkTaskContext context = new RecordingSinkTaskContext(false);
         HazelcastSinkTask task = FIXTURE.start(context, "UPSERT INTO " + map + " SELECT * FROM " + topic
                         + " STOREAS IMAP (merge = true, jsonValue = true)", "connect.hazelcast.error.policy", "NOOP",
-                "connect.hazelcast.write.timeout", "1000", "name", connector);
+                "connect.hazelcast.write.timeout", "1000", "connect.hazelcast.state.mode", "client",
+                "name", connector);
         GATE.close();
         task.put(List.of(tombstone(0, "held"), tombstone(1, other)));
         GATE.awaitHeld(1);
