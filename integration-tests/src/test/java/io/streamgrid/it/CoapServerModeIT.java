@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -63,20 +64,7 @@ class CoapServerModeIT {
     @Test
     void aWorkerKilledMidStreamLosesNoReadingADeviceHadA204For() throws Exception {
         int port = ConnectCluster.freeUdpPort();
-        Map<String, String> config = new HashMap<>();
-        config.put("connector.class", "io.streamgrid.coap.CoapSourceConnector");
-        config.put("tasks.max", "1");
-        config.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
-        config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
-        config.put("value.converter.schemas.enable", "false");
-        config.put("producer.override.linger.ms", "0");
-        config.put("connect.coap.mode", "server");
-        config.put("connect.coap.server.bind.host", "127.0.0.1");
-        config.put("connect.coap.server.port", String.valueOf(port));
-        config.put("connect.coap.server.allow.insecure", "true");
-        config.put("connect.coap.kcql", "INSERT INTO " + TOPIC + " SELECT device_id, payload FROM telemetry/+ "
-                + "PROPERTIES('device.id' = '${2}')");
-        ConnectRest.post(kafka.restUrl(), ConnectRest.connector("coap-fleet", config));
+        ConnectRest.post(kafka.restUrl(), ConnectRest.connector("coap-fleet", serverModeSource(TOPIC, port, 1)));
         ConnectRest.awaitRunning(kafka.restUrl(), "coap-fleet", 1);
 
         try (CoapFleetSimulator fleet = new CoapFleetSimulator("127.0.0.1", new InetSocketAddress("127.0.0.1", port),
@@ -93,18 +81,9 @@ class CoapServerModeIT {
             await("every reading answered, those of the kill sent again").atMost(Duration.ofSeconds(90))
                     .until(() -> fleet.waiting() == 0);
 
-            Map<String, Set<Long>> inKafka = readings();
-            List<String> missing = new ArrayList<>();
-            long answered = 0;
-            for (int i = 0; i < fleet.size(); i++) {
-                Set<Long> seen = inKafka.getOrDefault(fleet.deviceId(i), Set.of());
-                for (long seq : fleet.answered(i)) {
-                    answered++;
-                    if (!seen.contains(seq)) {
-                        missing.add(fleet.deviceId(i) + "#" + seq);
-                    }
-                }
-            }
+            Map<String, Set<Long>> inKafka = readings(kafka.bootstrapServers(), TOPIC);
+            List<String> missing = missing(fleet, inKafka);
+            long answered = IntStream.range(0, fleet.size()).mapToLong(i -> fleet.answered(i).size()).sum();
             System.out.printf("COAP SERVER MODE: %d readings answered 2.04 (%d before the kill), %d in Kafka, %d "
                             + "retransmissions, %d sent again as new after no answer, %d 5.03s, p99 %.0f ms%n", answered,
                     beforeKill, inKafka.values().stream().mapToInt(Set::size).sum(), fleet.retransmissions(),
@@ -120,13 +99,51 @@ class CoapServerModeIT {
         }
     }
 
-    /** The readings in the topic, by device: the seq numbers inside each record's payload. */
-    private static Map<String, Set<Long>> readings() throws Exception {
+    /**
+     * A CoAP source in server mode on 127.0.0.1:{@code port} (plain UDP; its tasks share the port), readings from
+     * telemetry/&lt;device&gt; into {@code topic} as JSON with the device's id and the payload.
+     */
+    static Map<String, String> serverModeSource(String topic, int port, int tasks) {
+        Map<String, String> config = new HashMap<>();
+        config.put("connector.class", "io.streamgrid.coap.CoapSourceConnector");
+        config.put("tasks.max", String.valueOf(tasks));
+        config.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
+        config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+        config.put("value.converter.schemas.enable", "false");
+        config.put("producer.override.linger.ms", "0");
+        config.put("connect.coap.mode", "server");
+        config.put("connect.coap.server.bind.host", "127.0.0.1");
+        config.put("connect.coap.server.port", String.valueOf(port));
+        config.put("connect.coap.server.allow.insecure", "true");
+        config.put("connect.coap.kcql", "INSERT INTO " + topic + " SELECT device_id, payload FROM telemetry/+ "
+                + "PROPERTIES('device.id' = '${2}')");
+        return config;
+    }
+
+    /** The readings a device had a 2.04 for that are not in {@code inKafka}, as device#seq. */
+    static List<String> missing(CoapFleetSimulator fleet, Map<String, Set<Long>> inKafka) {
+        List<String> missing = new ArrayList<>();
+        for (int i = 0; i < fleet.size(); i++) {
+            Set<Long> seen = inKafka.getOrDefault(fleet.deviceId(i), Set.of());
+            for (long seq : fleet.answered(i)) {
+                if (!seen.contains(seq)) {
+                    missing.add(fleet.deviceId(i) + "#" + seq);
+                }
+            }
+        }
+        return missing;
+    }
+
+    /**
+     * The readings in a topic of one partition written by a server-mode source with the JSON converter, by device:
+     * the seq numbers inside each record's payload.
+     */
+    static Map<String, Set<Long>> readings(String bootstrapServers, String topic) throws Exception {
         Map<String, Set<Long>> readings = new HashMap<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringDeserializer(),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), new StringDeserializer(),
                 new StringDeserializer())) {
-            TopicPartition partition = new TopicPartition(TOPIC, 0);
+            TopicPartition partition = new TopicPartition(topic, 0);
             consumer.assign(List.of(partition));
             consumer.seekToBeginning(List.of(partition));
             long end = consumer.endOffsets(List.of(partition)).get(partition);

@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.hazelcast.collection.IList;
 import com.hazelcast.map.IMap;
+import io.streamgrid.simulators.CoapFleetSimulator;
 import io.streamgrid.simulators.CoapSensorSimulator;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -196,7 +198,8 @@ class ReliabilityIT {
     /**
      * A fleet's load while Connect workers and Hazelcast members come and go: 1,000 MQTT devices (one process, QoS 1)
      * into an MQTT source with tasks.max=3 on a shared subscription and a sink with tasks.max=3, two members (backup
-     * count 1). One after the other: a worker joins (2 to 3 workers), one is killed (kill -9), one leaves (SIGTERM),
+     * count 1), and a CoAP fleet (the fleet simulator, each device its own UDP port) POSTing to a server-mode CoAP
+     * source whose three tasks share one port (its readings checked in Kafka, where the 2.04 waits). One after the other: a worker joins (2 to 3 workers), one is killed (kill -9), one leaves (SIGTERM),
      * a member is killed and another joins; {@link Churn#FULL} also brings the killed worker back before one leaves.
      * For each: when delivery into Hazelcast fell below 90 % of the devices' rate and when it was back, the
      * duplicates, and the longest a device went without a new reading; at the end nothing is lost.
@@ -214,13 +217,23 @@ class ReliabilityIT {
             // consumer's default 45 s (docs/reliability.md)
             postSink(name, "rel_" + name, members, 3, Map.of("consumer.override.session.timeout.ms", "10000",
                     "consumer.override.heartbeat.interval.ms", "3000"));
+            // the CoAP fleet: devices POSTing to a server-mode source whose three tasks share one port
+            String coapTopic = "rel_" + name + "_coap";
+            createTopic(coapTopic, 1);
+            int coapPort = ConnectCluster.freeUdpPort();
+            ConnectRest.post(kafka.restUrl(), ConnectRest.connector("coap-" + name,
+                    CoapServerModeIT.serverModeSource(coapTopic, coapPort, 3)));
+            ConnectRest.awaitRunning(kafka.restUrl(), "coap-" + name, 3);
             IMap<Object, Object> ids = members.client().getMap("ids_" + name);
             IList<Object> all = members.client().getList("all_" + name);
             DeliveryTimeline timeline = new DeliveryTimeline(churn.devices);
             ids.addEntryListener(timeline, false);
             List<Measured> measured = new ArrayList<>();
             long sent;
-            try (DeviceFleet fleet = new DeviceFleet(mosquitto.url(), "rel/" + name, churn.devices, 10, churn.period)) {
+            try (DeviceFleet fleet = new DeviceFleet(mosquitto.url(), "rel/" + name, churn.devices, 10, churn.period);
+                 CoapFleetSimulator coapFleet = new CoapFleetSimulator("127.0.0.1",
+                         new InetSocketAddress("127.0.0.1", coapPort), "telemetry", churn.coapDevices, 10_000)) {
+                coapFleet.start(churn.coapPeriod.toMillis());
                 double rate = fleet.rate();
                 await("the fleet's readings arrive at its rate").atMost(Duration.ofSeconds(90))
                         .until(() -> delivering(timeline, rate));
@@ -243,6 +256,10 @@ class ReliabilityIT {
                 assertThat(fleet.failure()).as("the fleet's own errors").isNull();
                 fleet.close();
                 sent = fleet.sent();
+                coapFleet.pause();
+                await("every CoAP reading answered, those the events left unanswered sent again")
+                        .atMost(Duration.ofSeconds(90)).until(() -> coapFleet.waiting() == 0);
+                assertCoapFleetLostNothing(churn, coapFleet, coapTopic);
             }
             await("every reading in Hazelcast").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
                     .ignoreExceptions().untilAsserted(() -> assertThat(ids.size()).as("distinct readings in Hazelcast")
@@ -263,22 +280,53 @@ class ReliabilityIT {
         }
     }
 
+    /**
+     * Every reading a CoAP device had a 2.04 for is in Kafka (the 2.04 waits for Kafka), and every request ended:
+     * answered 2.04, or 5.03 or unanswered and then sent again.
+     */
+    private static void assertCoapFleetLostNothing(Churn churn, CoapFleetSimulator coapFleet, String topic)
+            throws Exception {
+        Map<String, Set<Long>> inKafka = CoapServerModeIT.readings(kafka.bootstrapServers(), topic);
+        List<String> missing = CoapServerModeIT.missing(coapFleet, inKafka);
+        System.out.printf(Locale.ROOT, "RELIABILITY | churn (%s), CoAP server mode: %d devices, %.0f readings/s | "
+                        + "answered 2.04 %d | in Kafka %d | missing %d | retransmissions %d | sent again as new %d | "
+                        + "5.03s %d | p99 %.0f ms%n", churn, churn.coapDevices,
+                churn.coapDevices * 1e9 / churn.coapPeriod.toNanos(), coapFleet.acknowledged(),
+                inKafka.values().stream().mapToInt(Set::size).sum(), missing.size(), coapFleet.retransmissions(),
+                coapFleet.unanswered(), coapFleet.refused(), coapFleet.latencyMs(99));
+        assertThat(missing).as("CoAP readings a device had a 2.04 for, missing in Kafka").isEmpty();
+        assertThat(coapFleet.failed()).as("CoAP answers other than 2.04 and 5.03").isZero();
+        assertThat(coapFleet.acknowledged() + coapFleet.refused() + coapFleet.unanswered())
+                .as("every CoAP request ended").isEqualTo(coapFleet.sent());
+    }
+
     /** How hard and how long the churn scenario runs. */
     enum Churn {
-        /** 500 readings/s; each event's figures once delivery has been back for 1 s. */
-        QUICK(1000, Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(1)),
-        /** 1,000 readings/s; 20 s of steady delivery before each event, figures once delivery has been back 15 s. */
-        FULL(1000, Duration.ofSeconds(1), Duration.ofSeconds(20), Duration.ofSeconds(15));
+        /**
+         * MQTT 500 readings/s, CoAP 100 readings/s; each event's figures once delivery has been back for 1 s.
+         */
+        QUICK(1000, Duration.ofSeconds(2), 200, Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(1)),
+        /**
+         * MQTT 1,000 readings/s, CoAP 500 readings/s; 20 s of steady delivery before each event, figures once
+         * delivery has been back 15 s.
+         */
+        FULL(1000, Duration.ofSeconds(1), 1000, Duration.ofSeconds(2), Duration.ofSeconds(20), Duration.ofSeconds(15));
 
         final int devices;
         /** A device's time between two readings. */
         final Duration period;
+        /** The CoAP fleet's devices (each its own UDP port), and their time between two readings. */
+        final int coapDevices;
+        final Duration coapPeriod;
         final Duration steadyBefore;
         final Duration settleAfter;
 
-        Churn(int devices, Duration period, Duration steadyBefore, Duration settleAfter) {
+        Churn(int devices, Duration period, int coapDevices, Duration coapPeriod, Duration steadyBefore,
+              Duration settleAfter) {
             this.devices = devices;
             this.period = period;
+            this.coapDevices = coapDevices;
+            this.coapPeriod = coapPeriod;
             this.steadyBefore = steadyBefore;
             this.settleAfter = settleAfter;
         }
