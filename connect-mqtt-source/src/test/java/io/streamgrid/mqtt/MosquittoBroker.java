@@ -68,31 +68,47 @@ public final class MosquittoBroker implements Broker {
             Files.writeString(acl, String.join("\n", "user " + USER, "topic readwrite #", "topic deny " + FORBIDDEN + "/#",
                     ""));
             conf = dir.resolve("mosquitto.conf");
-            Files.writeString(conf, String.join("\n",
-                    "user root",
-                    "per_listener_settings true",
-                    "persistence true",
-                    "persistence_location " + dir + "/",
-                    "autosave_interval 1",
-                    "max_queued_messages 1000000",
-                    "max_inflight_messages 100",
-                    String.join("\n", moreConfig),
-                    "log_dest file " + dir.resolve("mosquitto.log"),
-                    "listener " + port + " 127.0.0.1",
-                    "allow_anonymous true",
-                    "listener " + tlsPort + " 127.0.0.1",
-                    "allow_anonymous false",
-                    "password_file " + passwords,
-                    "acl_file " + acl,
-                    "cafile " + TLS.resolve("ca.pem"),
-                    "certfile " + TLS.resolve("server.pem"),
-                    "keyfile " + TLS.resolve("server.key"),
-                    "require_certificate true",
-                    ""));
+            writeConfig(moreConfig);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         restart();
+    }
+
+    /** Writes mosquitto.conf with {@code moreConfig} in its general section; read at the next (re)start. */
+    private void writeConfig(String... moreConfig) throws IOException {
+        Path passwords = dir.resolve("passwd");
+        Path acl = dir.resolve("acl");
+        Files.writeString(conf, String.join("\n",
+                "user root",
+                "per_listener_settings true",
+                "persistence true",
+                "persistence_location " + dir + "/",
+                "autosave_interval 1",
+                "max_queued_messages 1000000",
+                "max_inflight_messages 100",
+                String.join("\n", moreConfig),
+                "log_dest file " + dir.resolve("mosquitto.log"),
+                "listener " + port + " 127.0.0.1",
+                "allow_anonymous true",
+                "listener " + tlsPort + " 127.0.0.1",
+                "allow_anonymous false",
+                "password_file " + passwords,
+                "acl_file " + acl,
+                "cafile " + TLS.resolve("ca.pem"),
+                "certfile " + TLS.resolve("server.pem"),
+                "keyfile " + TLS.resolve("server.key"),
+                "require_certificate true",
+                ""));
+    }
+
+    /** Other lines for the general section from the next {@link #restart} on: a broker reconfigured, or replaced. */
+    public void reconfigure(String... moreConfig) {
+        try {
+            writeConfig(moreConfig);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

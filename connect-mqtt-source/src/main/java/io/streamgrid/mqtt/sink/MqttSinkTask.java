@@ -1,6 +1,7 @@
 package io.streamgrid.mqtt.sink;
 
 import io.streamgrid.common.Version;
+import io.streamgrid.common.config.ErrorPolicy;
 import io.streamgrid.common.config.SinkErrorHandler;
 import io.streamgrid.common.metrics.ConnectorMetrics;
 import io.streamgrid.common.projection.RecordView;
@@ -126,7 +127,7 @@ public class MqttSinkTask extends SinkTask {
             throw e;
         }
         connected = true;
-        maxPacketSize = Math.min(config.maxPacketSize(), transport.limits().maximumPacketSize());
+        maxPacketSize = packetLimit();
         outbox.open(transport, window());
         LOG.info("MQTT sink task started as client '{}' on {} (MQTT {}), {} statements, up to {} messages in flight",
                 clientId, config.connection().hosts(), mqtt5 ? "5" : "3.1.1", statements.size(), window());
@@ -136,6 +137,14 @@ public class MqttSinkTask extends SinkTask {
     static String mqtt5PropertiesProblem() {
         return "PROPERTIES " + String.join(", ", SinkStatement.MQTT5_PROPERTIES) + " are MQTT 5 properties; set "
                 + MqttConnectionConfig.VERSION_CONFIG + "=5, or leave them out";
+    }
+
+    /**
+     * The largest packet the broker takes: the setting, and with MQTT 5 at most the Maximum Packet Size the broker
+     * gave when the client connected last (a broker may come back from a restart or a failover with another).
+     */
+    private long packetLimit() {
+        return Math.min(config.maxPacketSize(), transport.limits().maximumPacketSize());
     }
 
     /** Messages in flight at once: the setting, and with MQTT 5 at most what the broker takes (Receive Maximum). */
@@ -152,14 +161,21 @@ public class MqttSinkTask extends SinkTask {
         settleRefusals();
         SendBatch batch = new SendBatch();
         int taken = 0;
-        for (SinkRecord record : records) {
-            PartitionProgress progress = partitionOf(record);
-            if (record.kafkaOffset() <= progress.highestTaken) {
-                continue; // handed back after a retry: already on its way
+        try {
+            for (SinkRecord record : records) {
+                PartitionProgress progress = partitionOf(record);
+                if (record.kafkaOffset() <= progress.highestTaken) {
+                    continue; // handed back after a retry: already on its way
+                }
+                progress.highestTaken = record.kafkaOffset();
+                taken++;
+                route(record, progress, batch);
             }
-            progress.highestTaken = record.kafkaOffset();
-            taken++;
-            route(record, progress, batch);
+        } finally {
+            long batchMs = batch.allAdded();
+            if (batchMs >= 0) {
+                metrics.batch(batchMs);
+            }
         }
         metrics.recordsIn(taken);
         outbox.send();
@@ -223,16 +239,49 @@ public class MqttSinkTask extends SinkTask {
     }
 
     private void checkSize(RecordView record, Outgoing message) {
-        if (message.payload().length + 4L * message.topic().length() + SMALL_PACKET_OVERHEAD < maxPacketSize
+        long limit = maxPacketSize;
+        if (message.payload().length + 4L * message.topic().length() + SMALL_PACKET_OVERHEAD < limit
                 && message.properties() == null) {
             return; // fits however the topic's characters are encoded: no need to count the bytes
         }
-        long size = transport.packetSize(message);
-        if (size > maxPacketSize) {
+        long size;
+        try {
+            size = transport.packetSize(message);
+        } catch (IllegalArgumentException e) {
+            throw new DataException("Record " + record.describe() + " makes a message to '" + message.topic()
+                    + "' that cannot be encoded as an MQTT " + (mqtt5 ? "5" : "3.1.1") + " packet: " + e.getMessage(),
+                    e);
+        }
+        if (size > limit) {
             throw new DataException("Record " + record.describe() + " makes a message to '" + message.topic() + "' of "
-                    + size + " bytes, more than the broker takes (" + maxPacketSize + " bytes: "
-                    + MqttSinkConfig.MAX_PACKET_SIZE_CONFIG + (mqtt5 ? ", or the broker's Maximum Packet Size" : "")
-                    + ")");
+                    + tooLarge(size, limit));
+        }
+    }
+
+    /** {@code 5000 bytes, more than the broker takes (2000 bytes: <key>, or the broker's Maximum Packet Size)}. */
+    private String tooLarge(long size, long limit) {
+        return size + " bytes, more than the broker takes (" + limit + " bytes: " + MqttSinkConfig.MAX_PACKET_SIZE_CONFIG
+                + (mqtt5 ? ", or the broker's Maximum Packet Size" : "") + ")";
+    }
+
+    /**
+     * The broker came back taking smaller packets than before: the messages that wait were checked against the old
+     * limit, and those now too large are refused (bad records) rather than sent to a broker that would close the
+     * connection for each of them. Runs on the client's thread, before the outbox publishes again.
+     */
+    private void refuseWaitingOverTheLimit(long limit) {
+        for (Pending oversized : outbox.remove(pending -> packetSizeOrMore(pending.message()) > limit)) {
+            refusals.add(new Refusal(oversized, "the message is " + tooLarge(packetSizeOrMore(oversized.message()),
+                    limit)));
+        }
+    }
+
+    /** A message's packet size; one MQTT cannot encode (which put lets through to no broker) counts as too large. */
+    private long packetSizeOrMore(Outgoing message) {
+        try {
+            return transport.packetSize(message);
+        } catch (IllegalArgumentException e) {
+            return Long.MAX_VALUE;
         }
     }
 
@@ -280,29 +329,44 @@ public class MqttSinkTask extends SinkTask {
      * drops what waits).
      */
     private void stalled() {
-        int waiting = outbox.waiting() + outbox.inFlight();
-        errors.writeFailed("Publishing " + waiting + " messages to the MQTT broker at " + config.connection().hosts(),
-                waiting, new ConnectException("the MQTT broker acknowledged none of the " + outbox.inFlight()
-                        + " messages in flight for " + config.connection().connectionTimeoutSeconds() + " s ("
-                        + MqttConnectionConfig.CONNECTION_TIMEOUT_CONFIG + ")"));
-        dropWaiting();
+        String what = publishing();
+        ConnectException cause = new ConnectException("the MQTT broker acknowledged none of the " + outbox.inFlight()
+                + " messages in flight for " + config.connection().connectionTimeoutSeconds() + " s ("
+                + MqttConnectionConfig.CONNECTION_TIMEOUT_CONFIG + ")");
+        List<Pending> dropped = takeWaitingIfDropped();
+        errors.writeFailed(what, recordsFailed(dropped), cause);
+        dropped.forEach(this::settle);
     }
 
     /** The broker is away: the error policy decides (RETRY and THROW throw; NOOP returns, having counted the drop). */
     private void outage(Exception cause) {
-        int waiting = outbox.waiting() + outbox.inFlight();
+        String what = publishing();
         Duration interval = config.errorPolicy().retryInterval().compareTo(OUTAGE_RETRY_INTERVAL) < 0
                 ? config.errorPolicy().retryInterval() : OUTAGE_RETRY_INTERVAL;
-        errors.serverAway("Publishing " + waiting + " messages to the MQTT broker at " + config.connection().hosts(),
-                waiting, cause, interval, config.outageTimeout());
-        dropWaiting();
+        List<Pending> dropped = takeWaitingIfDropped();
+        errors.serverAway(what, recordsFailed(dropped), cause, interval, config.outageTimeout());
+        dropped.forEach(this::settle);
     }
 
-    /** Error policy NOOP gave up what waits (the error handler counted it): its records are done. */
-    private void dropWaiting() {
-        for (Pending dropped : outbox.remove(pending -> true)) {
-            settle(dropped);
-        }
+    private String publishing() {
+        return "Publishing " + (outbox.waiting() + outbox.inFlight()) + " messages to the MQTT broker at "
+                + config.connection().hosts();
+    }
+
+    /**
+     * Under error policy NOOP, the messages that wait (to be published, or again after a lost connection) are given
+     * up, and taken out first, so what is counted as dropped is what is dropped: those in flight stay, as the broker
+     * may still acknowledge them. Other policies give up nothing (they throw).
+     */
+    private List<Pending> takeWaitingIfDropped() {
+        return config.errorPolicy().policy() == ErrorPolicy.NOOP ? outbox.remove(pending -> true) : List.of();
+    }
+
+    /** The records the error handler counts: those dropped under NOOP, else (for its log) the messages on their way. */
+    private int recordsFailed(List<Pending> dropped) {
+        return config.errorPolicy().policy() == ErrorPolicy.NOOP
+                ? (int) dropped.stream().map(Pending::delivery).distinct().count()
+                : outbox.waiting() + outbox.inFlight();
     }
 
     /** Reports the messages the broker refused, on the task's thread: each record to the errant record reporter. */
@@ -473,6 +537,15 @@ public class MqttSinkTask extends SinkTask {
         @Override
         public void reconnected(String serverUri) {
             withLoggingContext();
+            long before = maxPacketSize;
+            maxPacketSize = packetLimit(); // the transport read the broker's limits again
+            if (maxPacketSize != before) {
+                LOG.info("The broker at {} takes packets of at most {} bytes now ({} before)", serverUri,
+                        maxPacketSize, before);
+            }
+            if (maxPacketSize < before) {
+                refuseWaitingOverTheLimit(maxPacketSize);
+            }
             connected = true;
             LOG.info("Reconnected to {}; publishing what waits, {} messages", serverUri, outbox.waiting());
             outbox.reopened(window());

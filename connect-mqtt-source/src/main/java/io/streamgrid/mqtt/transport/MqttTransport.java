@@ -124,7 +124,11 @@ public interface MqttTransport extends AutoCloseable {
     /** What the broker said when the client connected last; {@link BrokerLimits#NONE} with 3.1.1. */
     BrokerLimits limits();
 
-    /** The size in bytes of the PUBLISH packet that carries {@code message}, as this version encodes it. */
+    /**
+     * The size in bytes of the PUBLISH packet that carries {@code message}, as this version encodes it; an
+     * IllegalArgumentException saying why when MQTT cannot encode it (a string or binary value longer than 65,535
+     * bytes, a character MQTT strings may not hold).
+     */
     long packetSize(Outgoing message);
 
     boolean isConnected();

@@ -134,6 +134,7 @@ public final class Paho3Transport implements MqttTransport {
 
     @Override
     public long packetSize(Outgoing message) {
+        PacketSizes.checkEncodable(message);
         return PacketSizes.publish(message.topic(), message.qos(), message.payload().length);
     }
 

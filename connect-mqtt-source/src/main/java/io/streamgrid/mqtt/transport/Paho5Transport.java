@@ -41,7 +41,7 @@ public final class Paho5Transport implements MqttTransport {
     @Override
     public boolean connect(Listener listener, long timeoutMs) throws TransportException {
         try {
-            client = new MqttAsyncClient(settings.serverUris().get(0), settings.clientId(), new MemoryPersistence());
+            client = new LimitsReadingClient(settings.serverUris().get(0), settings.clientId());
             client.setManualAcks(true);
             client.setCallback(new Callback(listener));
             IMqttToken connected = client.connect(options());
@@ -184,13 +184,14 @@ public final class Paho5Transport implements MqttTransport {
 
     @Override
     public long packetSize(Outgoing message) {
+        PacketSizes.checkEncodable(message); // Paho would write a longer string with a wrong length
         MqttMessage mqtt = new MqttMessage(message.payload());
         mqtt.setQos(message.qos());
         try {
             MqttPublish publish = new MqttPublish(message.topic(), mqtt, properties(message.properties()));
             return publish.getHeader().length + (long) publish.getPayloadLength();
         } catch (MqttException | IllegalArgumentException e) {
-            return MQTT_MAXIMUM_PACKET_SIZE + 1; // what MQTT cannot encode fits no broker
+            throw new IllegalArgumentException("the MQTT client cannot encode it: " + e, e);
         }
     }
 
@@ -213,6 +214,40 @@ public final class Paho5Transport implements MqttTransport {
             client.close(true);
         } catch (MqttException e) {
             LOG.warn("Closing the MQTT client failed: {}", e.toString());
+        }
+    }
+
+    /**
+     * Paho's client, reading the broker's limits from the CONNACK of every connection: its automatic reconnection
+     * connects through this method as well, and Paho tells this listener before the callback's connectComplete, so
+     * {@link #limits} are the new broker's when the task hears of the reconnection. (Paho itself does not hold a
+     * publish to the broker's Maximum Packet Size; nor does it say the limits of a reconnection anywhere else.)
+     */
+    private final class LimitsReadingClient extends MqttAsyncClient {
+
+        LimitsReadingClient(String serverUri, String clientId) throws MqttException {
+            super(serverUri, clientId, new MemoryPersistence());
+        }
+
+        @Override
+        public IMqttToken connect(MqttConnectionOptions options, Object userContext, MqttActionListener callback)
+                throws MqttException {
+            return super.connect(options, userContext, new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    limits = limitsOf(token.getResponseProperties());
+                    if (callback != null) {
+                        callback.onSuccess(token);
+                    }
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable cause) {
+                    if (callback != null) {
+                        callback.onFailure(token, cause);
+                    }
+                }
+            });
         }
     }
 

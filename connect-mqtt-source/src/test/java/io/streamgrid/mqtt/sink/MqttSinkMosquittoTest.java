@@ -449,6 +449,82 @@ class MqttSinkMosquittoTest {
                 .containsExactly("moved/1/marker");
     }
 
+    /**
+     * Connected, but nothing acknowledged for connect.mqtt.connection.timeout (the broker frozen with SIGSTOP): a
+     * failed write. RETRY hands the records back; NOOP drops the records that wait, counting those, not the messages
+     * in flight, which the broker may still acknowledge.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"RETRY", "NOOP"})
+    void aBrokerThatStopsAnsweringIsAFailedWrite(String policy) throws Exception {
+        broker = MosquittoBroker.startOrSkip();
+        Map<String, String> props = props(broker.url(), "INSERT INTO stalled/${device_id} SELECT * FROM commands",
+                "connect.mqtt.max.in.flight", "5", "connect.mqtt.connection.timeout", "2",
+                "connect.mqtt.error.policy", policy, "connect.mqtt.retry.interval", "500");
+        RecordingSinkTaskContext context = new RecordingSinkTaskContext(false);
+        MqttSinkTask task = start(props, context);
+        broker.pause();
+        List<SinkRecord> records = records(0, 20, "d");
+        if (policy.equals("RETRY")) {
+            assertThatThrownBy(() -> task.put(records)).isInstanceOf(RetriableException.class)
+                    .hasMessageContaining("acknowledged none of the 5 messages in flight for 2 s");
+        } else {
+            task.put(records);
+            assertThat(metric(props, "dropped-total")).as("the 15 records that waited").isEqualTo(15.0);
+            assertThat(metric(props, "in-flight-batches")).isEqualTo(5L);
+        }
+        broker.resume();
+        put(task, context, records); // handed back: already taken
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(committable(task, 20)).isEqualTo(20));
+        assertThat(metric(props, "records-out-total")).isEqualTo(policy.equals("RETRY") ? 20.0 : 5.0);
+    }
+
+    /**
+     * A broker that comes back with a smaller Maximum Packet Size (a failover, a new config) is believed: for the
+     * records put after the reconnection, and for a message that waited through the outage, checked against the
+     * old limit (mosquitto would drop the connection for it, again and again).
+     */
+    @Test
+    void theBrokersLimitsAreReadAgainAtEachReconnection() throws Exception {
+        broker = MosquittoBroker.startOrSkip("max_packet_size 100000");
+        Subscriber subscriber = subscribe("limits/#");
+        Map<String, String> props = props(broker.url(), "INSERT INTO limits/5 SELECT * FROM commands WITHFORMAT TEXT",
+                "connect.mqtt.version", "5");
+        RecordingSinkTaskContext context = new RecordingSinkTaskContext(true);
+        MqttSinkTask task = start(props, context);
+        put(task, context, List.of(record(0, "k", "x".repeat(5000))));
+        assertThat(committable(task, 1)).isEqualTo(1);
+        broker.stop();
+        await().atMost(Duration.ofSeconds(10)).until(() -> metric(props, "connected").equals(0L));
+        task.put(List.of(record(1, "k", "y".repeat(5000)))); // less than a window: it waits in the task
+        broker.reconfigure("max_packet_size 2000");
+        broker.restart();
+        await().atMost(Duration.ofSeconds(20)).until(() -> metric(props, "connected").equals(1L));
+        put(task, context, List.of(record(2, "k", "z".repeat(5000)), record(3, "k", "fits")));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(committable(task, 4)).isEqualTo(4));
+        assertThat(context.deadLetters).extracting(SinkRecord::kafkaOffset).containsExactly(1L, 2L);
+        assertThat(context.deadLetterErrors).allSatisfy(e -> assertThat(e.getMessage())
+                .contains("more than the broker takes (2000 bytes"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> subscriber.payloads().contains("fits"));
+        assertThat(metric(props, "retries-total")).as("one reconnection: no message made the broker drop it")
+                .isEqualTo(1.0);
+    }
+
+    /** A message Paho cannot encode is a bad record that says why, not one of an absurd size. */
+    @Test
+    void aMessageMqttCannotEncodeIsABadRecordSayingWhy() throws Exception {
+        broker = MosquittoBroker.startOrSkip();
+        Map<String, String> props = props(broker.url(), "INSERT INTO encode/5 SELECT * FROM commands",
+                "connect.mqtt.version", "5");
+        RecordingSinkTaskContext context = new RecordingSinkTaskContext(true);
+        MqttSinkTask task = start(props, context);
+        put(task, context, List.of(record(0, "k", "{\"n\":1}", new ConnectHeaders().addString("mqtt.user.note",
+                "y".repeat(70_000)))));
+        assertThat(committable(task, 1)).isEqualTo(1);
+        assertThat(context.deadLetterErrors).singleElement().extracting(Throwable::getMessage).asString()
+                .contains("offset=0").contains("cannot be encoded as an MQTT 5 packet").doesNotContain("bytes, more than");
+    }
+
     @Test
     void aBrokerAwayLongerThanTheOutageTimeoutFailsTheTaskSayingSo() throws Exception {
         broker = MosquittoBroker.startOrSkip();
