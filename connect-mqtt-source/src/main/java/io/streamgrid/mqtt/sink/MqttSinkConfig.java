@@ -94,12 +94,14 @@ public final class MqttSinkConfig extends AbstractConfig {
                                 + "set this to the broker's limit.",
                         DELIVERY_GROUP, ++order, Width.SHORT, "Maximum packet size (bytes)")
                 .define(OUTAGE_TIMEOUT_CONFIG, Type.LONG, 0L, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
-                        "Milliseconds the task waits out a broker it cannot reach before it fails; 0 (the "
-                                + "default) waits for as long as it takes. Meanwhile records wait in Kafka (nothing "
-                                + "past the last acknowledged record is committed), the client reconnects by itself, "
-                                + "and the metric connected is 0. Applies to error policy RETRY; THROW fails the task "
-                                + "at once and NOOP drops the waiting records. A broker that stays connected but "
-                                + "acknowledges nothing for " + MqttConnectionConfig.CONNECTION_TIMEOUT_CONFIG
+                        "Milliseconds the task waits out a broker it cannot reach (the connection is lost) before it "
+                                + "fails, counted from the first put that finds a window's worth of messages waiting "
+                                + "for the broker; 0 (the default) waits for as long as it takes. Meanwhile records "
+                                + "wait in Kafka (nothing past the last acknowledged record is committed), the client "
+                                + "reconnects by itself, and the metric connected is 0. Applies to error policy "
+                                + "RETRY; THROW fails the task at once and NOOP drops the waiting records. A broker "
+                                + "that stays connected but acknowledges nothing for "
+                                + MqttConnectionConfig.CONNECTION_TIMEOUT_CONFIG
                                 + " seconds is not an outage but a failed write: retried " + PREFIX + "."
                                 + ErrorPolicyConfig.MAX_RETRIES_SUFFIX + " times, " + PREFIX + "."
                                 + ErrorPolicyConfig.RETRY_INTERVAL_SUFFIX + " apart.",
