@@ -40,10 +40,14 @@ public final class MqttSinkConfig extends AbstractConfig {
     public static final String OUTAGE_TIMEOUT_CONFIG = PREFIX + ".broker.outage.timeout";
     public static final String ERROR_POLICY_CONFIG = PREFIX + "." + ErrorPolicyConfig.POLICY_SUFFIX;
 
+    /** stream-reactor's sink keys: docs/migrating-from-stream-reactor.md lists each, MqttSinkConfigTest checks it. */
     static final ConfigAliases ALIASES = new ConfigAliases(
-            Map.of(MqttConnectionConfig.OLD_CONNECTION_TIMEOUT_CONFIG, MqttConnectionConfig.CONNECTION_TIMEOUT_CONFIG),
+            Map.of(MqttConnectionConfig.OLD_CONNECTION_TIMEOUT_CONFIG, MqttConnectionConfig.CONNECTION_TIMEOUT_CONFIG,
+                    PREFIX + ".retained.messages", RETAINED_CONFIG),
             Map.of(PREFIX + ".clean", "the sink always starts a clean session and publishes again, itself, whatever "
-                    + "the broker had not acknowledged when a connection was lost"));
+                            + "the broker had not acknowledged when a connection was lost",
+                    PREFIX + ".converter.throw.on.error", "the sink has no converters: a record it cannot publish is a "
+                            + "bad record, for the dead-letter queue or " + ERROR_POLICY_CONFIG));
 
     public static final ConfigDef CONFIG_DEF = configDef();
 
@@ -76,7 +80,8 @@ public final class MqttSinkConfig extends AbstractConfig {
                         "Whether messages are published retained, unless a statement says PROPERTIES('retain' = ...) "
                                 + "or a record has the header mqtt.retain. With retain, a record with a null value (a "
                                 + "tombstone) publishes an empty retained message, which clears the topic's retained "
-                                + "message; without, tombstones are skipped and counted in skipped-total.",
+                                + "message; without, tombstones are skipped and counted in skipped-total. Old name "
+                                + "(stream-reactor's): " + PREFIX + ".retained.messages.",
                         KCQL_GROUP, 3, Width.SHORT, "Retained");
         int order = 0;
         def.define(MAX_IN_FLIGHT_CONFIG, Type.INT, 100, ConfigDef.Range.between(1, 65_535), Importance.MEDIUM,

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.connect.data.Schema;
@@ -38,6 +39,8 @@ final class SinkStatement {
     static final List<String> MQTT5_PROPERTIES = List.of(RESPONSE_TOPIC, CORRELATION_DATA, MESSAGE_EXPIRY);
     private static final Set<String> PROPERTIES = Set.of(QOS, RETAIN, RESPONSE_TOPIC, CORRELATION_DATA,
             MESSAGE_EXPIRY);
+    /** stream-reactor's PROPERTIES key that made the target a field's name; here the topic names its fields. */
+    private static final String STREAM_REACTOR_TARGET_FROM_FIELD = "mqtt.target.from.field";
     private static final long MAX_MESSAGE_EXPIRY = 4_294_967_295L;
     private static final String MQTT_TOPIC_LIMIT = "65,535 bytes";
 
@@ -98,6 +101,10 @@ final class SinkStatement {
         RecordTemplate topic = topicTemplate(statement);
         Map<String, String> properties = statement.properties();
         for (String key : properties.keySet()) {
+            if (key.equals(STREAM_REACTOR_TARGET_FROM_FIELD)) {
+                throw propertyError(statement, key, "'" + key + "' is stream-reactor's: here the topic takes the "
+                        + "field's value itself, INSERT INTO ${" + statement.target() + "}");
+            }
             if (!PROPERTIES.contains(key)) {
                 throw propertyError(statement, key, "the MQTT sink does not know the property '" + key + "'; it takes "
                         + String.join(", ", PROPERTIES.stream().sorted().toList()));
@@ -159,6 +166,13 @@ final class SinkStatement {
         if (problem != null) {
             throw statement.errorAt(statement.positionAfter("INTO", statement.target()), statement.target(),
                     "'" + statement.target() + "' is not an MQTT topic name to publish to: " + problem);
+        }
+        String target = statement.target();
+        if (topic.isConstant() && (target.equalsIgnoreCase("_key") || target.equalsIgnoreCase("_topic"))) {
+            throw statement.errorAt(statement.positionAfter("INTO", target), target, "INSERT INTO " + target
+                    + " published to the topic the record's " + target.substring(1).toLowerCase(Locale.ROOT)
+                    + " names in stream-reactor; here that is INSERT INTO ${" + target.toLowerCase(Locale.ROOT)
+                    + "} (this would publish every record to the topic '" + target + "')");
         }
         checkSelected(statement, topic, statement.target(), statement.positionAfter("INTO", statement.target()));
         return topic;

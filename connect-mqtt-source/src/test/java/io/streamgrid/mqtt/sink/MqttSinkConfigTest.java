@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamgrid.common.config.ConfigDocs;
 import io.streamgrid.common.config.ErrorPolicy;
 import io.streamgrid.common.testing.ConfigEdges;
+import io.streamgrid.common.testing.MigrationGuide;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -123,6 +124,15 @@ class MqttSinkConfigTest {
                     source.get(key).type, String.valueOf(source.get(key).defaultValue), source.get(key).importance,
                     source.get(key).group, source.get(key).documentation));
         }
+    }
+
+    /** docs/migrating-from-stream-reactor.md says of each of stream-reactor's sink keys what this sink does with it. */
+    @Test
+    void theMigrationGuidesSinkKeysAreTreatedAsItSays() throws IOException {
+        assertThat(MigrationGuide.problems("MQTT sink keys", MqttSinkConfig.CONFIG_DEF, MqttSinkConfig.ALIASES))
+                .isEmpty();
+        assertThat(new MqttSinkConfig(props("connect.mqtt.retained.messages", "true")).defaultRetain())
+                .as("stream-reactor's name of the retain flag").isTrue();
     }
 
     @Test

@@ -241,4 +241,17 @@ class SinkStatementTest {
         assertThatThrownBy(() -> statement("INSERT INTO cmd SELECT a, b FROM commands WITHFORMAT TEXT"))
                 .hasMessageContaining("WITHFORMAT TEXT publishes one value: select one field");
     }
+
+    /** stream-reactor's targets would publish every record to one literal topic here: refused, saying what to write. */
+    @Test
+    void streamReactorsTargetsAreRefusedSayingWhatToWriteHere() {
+        assertThatThrownBy(() -> statement("INSERT INTO _key SELECT * FROM commands")).isInstanceOf(KcqlException.class)
+                .hasMessageContaining("column 13").hasMessageContaining("INSERT INTO ${_key}");
+        assertThatThrownBy(() -> statement("INSERT INTO _TOPIC SELECT * FROM commands"))
+                .hasMessageContaining("INSERT INTO ${_topic}");
+        assertThatThrownBy(() -> statement("INSERT INTO device.id SELECT * FROM commands "
+                + "PROPERTIES('mqtt.target.from.field' = 'true')")).hasMessageContaining("INSERT INTO ${device.id}");
+        assertThat(statement("INSERT INTO devices/_key SELECT * FROM commands").message(record("{}"), false).topic())
+                .as("a level named _key is a topic like any other").isEqualTo("devices/_key");
+    }
 }
