@@ -93,6 +93,9 @@ final class TaskUnits {
         List<Unit> fixed = all.stream().filter(u -> u.server() != null).toList();
         boolean directories = all.size() > fixed.size();
         int tasks = Math.max(1, directories ? maxTasks : Math.min(maxTasks, fixed.size()));
+        if (tasks == 1) { // one task does it all: no list of its units (ten thousand of them would bloat its config)
+            return TaskIds.number(List.of(new HashMap<>(props)));
+        }
         Map<String, Integer> serverTask = new LinkedHashMap<>();
         fixed.forEach(unit -> serverTask.putIfAbsent(unit.server().base(), 0));
         boolean byServer = serverTask.size() >= tasks;
