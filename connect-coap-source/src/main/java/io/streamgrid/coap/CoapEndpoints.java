@@ -55,7 +55,9 @@ public final class CoapEndpoints {
 
     /**
      * Californium's configuration, made in code, with the message-id lifetimes of {@code config}; duplicates are swept
-     * at least once per exchange lifetime, so a short lifetime is one.
+     * at least once per exchange lifetime, so a short lifetime is one. A peer's message-id state is kept until no id
+     * of its is within a lifetime (whole seconds, as Californium reads it), not Californium's 10 minutes: it tracks
+     * at most MAX_ACTIVE_PEERS (150,000) peers at once, and a fleet contacted faster than that ran out of them.
      */
     public static Configuration configuration(CoapClientConfig config) {
         Configuration configuration = Configuration.createStandardWithoutFile();
@@ -64,6 +66,8 @@ public final class CoapEndpoints {
         configuration.set(CoapConfig.NON_LIFETIME, config.nonLifetime().toMillis(), TimeUnit.MILLISECONDS);
         configuration.set(CoapConfig.MARK_AND_SWEEP_INTERVAL, Math.min(lifetimeMs,
                 configuration.get(CoapConfig.MARK_AND_SWEEP_INTERVAL, TimeUnit.MILLISECONDS)), TimeUnit.MILLISECONDS);
+        long quietSeconds = (Math.max(lifetimeMs, config.nonLifetime().toMillis()) + 999) / 1000;
+        configuration.set(CoapConfig.MAX_PEER_INACTIVITY_PERIOD, quietSeconds, TimeUnit.SECONDS);
         return configuration;
     }
 
