@@ -5,15 +5,19 @@ import io.streamgrid.common.projection.RecordFields;
 import io.streamgrid.common.projection.RecordView;
 import io.streamgrid.common.template.NameTemplate;
 import io.streamgrid.kcql.FieldPath;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 
@@ -42,6 +46,7 @@ final class UriTemplate {
         }
     }
 
+    private static final Pattern DOTTED_QUAD = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     /** RFC 3986 pchar without percent-encoding: unreserved, sub-delims, ':' and '@'. */
     private static final String PATH_SAFE = "-._~!$&'()*+,;=:@";
 
@@ -209,14 +214,74 @@ final class UriTemplate {
         for (NameTemplate.Part part : template.parts()) {
             text.append(part.reference() ? values.get(next++) : part.text());
         }
+        URI uri;
         try {
-            URI uri = new URI(text.toString());
-            if (uri.getHost() == null) {
-                throw new IllegalArgumentException("'" + text + "' names no host");
-            }
-            return uri;
+            uri = new URI(text.toString());
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("'" + text + "' is not a URI: " + e.getMessage(), e);
+        }
+        if (uri.getHost() == null) {
+            String authority = uri.getRawAuthority();
+            throw new IllegalArgumentException(authority == null || authority.isEmpty() ? "'" + text + "' names no host"
+                    : "'" + withoutPort(authority) + "' is not a host name or IP address");
+        }
+        checkHost(uri.getHost());
+        if (uri.getPort() == 0 || uri.getPort() > 65535) {
+            throw new IllegalArgumentException("port " + uri.getPort() + " is not a port number (1 to 65535)");
+        }
+        return uri;
+    }
+
+    /** The four bytes of a dotted quad, each at most 255; else not an address (nor, all digits, a name). */
+    private static byte[] ipv4(String host) {
+        String[] parts = host.split("\\.");
+        byte[] bytes = new byte[4];
+        for (int i = 0; i < 4; i++) {
+            int part = Integer.parseInt(parts[i]);
+            if (part > 255) {
+                throw new IllegalArgumentException("'" + host + "' is not a host name or IP address");
+            }
+            bytes[i] = (byte) part;
+        }
+        return bytes;
+    }
+
+    private static String withoutPort(String authority) {
+        int colon = authority.lastIndexOf(':');
+        return colon > authority.lastIndexOf(']') ? authority.substring(0, colon) : authority;
+    }
+
+    /**
+     * What java.net.URI leaves open about a host: a name's lengths and that it is no number, and an address that is
+     * no one device's (multicast, broadcast, the wildcard), to which the sink could never send a request.
+     */
+    private static void checkHost(String host) {
+        boolean ipv6 = host.startsWith("[");
+        boolean ipv4 = !ipv6 && DOTTED_QUAD.matcher(host).matches();
+        if (!ipv6 && !ipv4) {
+            String[] labels = host.split("\\.");
+            boolean fits = host.length() <= 253 && Arrays.stream(labels).allMatch(l -> l.length() <= 63)
+                    && !labels[labels.length - 1].chars().allMatch(c -> c >= '0' && c <= '9');
+            if (!fits) {
+                throw new IllegalArgumentException("'" + host + "' is not a host name or IP address");
+            }
+            return;
+        }
+        InetAddress address;
+        try {
+            address = ipv6 ? InetAddress.getByName(host) : InetAddress.getByAddress(ipv4(host)); // no lookup
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("'" + host + "' is not a host name or IP address", e);
+        }
+        String written = ipv6 ? host : address.getHostAddress();
+        if (address.isMulticastAddress()) {
+            throw new IllegalArgumentException(written + " is a multicast address, not one device's");
+        }
+        if (address.getHostAddress().equals("255.255.255.255")) {
+            throw new IllegalArgumentException(written + " is the broadcast address, not one device's");
+        }
+        if (address.isAnyLocalAddress()) {
+            throw new IllegalArgumentException(written + " is no device's address");
         }
     }
 

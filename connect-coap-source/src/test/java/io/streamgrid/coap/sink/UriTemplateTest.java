@@ -87,4 +87,29 @@ class UriTemplateTest {
         assertThatThrownBy(() -> UriTemplate.parse("coap://h/a b", Map.of())).hasMessageContaining("is not a URI");
         assertThat(UriTemplate.parse("COAPS://h/a", Map.of()).secure()).isTrue();
     }
+
+    @Test
+    void aUriNoDeviceCouldBeReachedAtIsBadDataNotARetry() {
+        assertThatThrownBy(() -> resolve("coap://h:5683${p}/a", value("p", "99"))).isInstanceOf(DataException.class)
+                .hasMessageContaining("port 568399 is not a port number (1 to 65535)");
+        assertThatThrownBy(() -> resolve("coap://${h}/a", value("h", "224.0.0.1"))).isInstanceOf(DataException.class)
+                .hasMessageContaining("224.0.0.1 is a multicast address");
+        assertThatThrownBy(() -> resolve("coap://${h}/a", value("h", "255.255.255.255")))
+                .isInstanceOf(DataException.class).hasMessageContaining("the broadcast address");
+        assertThatThrownBy(() -> resolve("coaps://[${ip}]/a", value("ip", "ff02::1"))).isInstanceOf(DataException.class)
+                .hasMessageContaining("multicast");
+        assertThatThrownBy(() -> resolve("coap://${h}/a", value("h", "0.0.0.0"))).isInstanceOf(DataException.class)
+                .hasMessageContaining("no device's address");
+    }
+
+    @Test
+    void aHostThatIsNoHostNameIsBadDataSayingSo() {
+        for (String host : new String[] {"a..b", "-x", "x-", "a.-b", "123", "1.2.3.999"}) {
+            assertThatThrownBy(() -> resolve("coap://${h}/a", value("h", host))).as(host)
+                    .isInstanceOf(DataException.class)
+                    .hasMessageContaining("'" + host + "' is not a host name or IP address");
+        }
+        assertThat(resolve("coap://${h}:5683/a", value("h", "Dev-7.Example.COM"))).isEqualTo(
+                "coap://Dev-7.Example.COM:5683/a");
+    }
 }
