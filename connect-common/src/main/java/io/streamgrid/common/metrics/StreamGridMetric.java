@@ -37,11 +37,12 @@ public enum StreamGridMetric {
             + "broker's Receive Maximum (MQTT sink); at most connect.coap.sink.max.parallel (CoAP sink); steady, not growing (sources)."),
     RETRIES_TOTAL("retries-total", "Retries: failed batches written again (sink); reconnections to the MQTT broker "
             + "(MQTT source and sink), re-registrations of CoAP observations (CoAP source) and requests sent "
-            + "again after a 5.xx, no answer, a reset or a send error (CoAP sink).", "0, or a few after an outage."),
+            + "again after a 5.xx, 4.29, 4.08, no answer, a reset or a send error (CoAP sink).",
+            "0, or a few after an outage."),
     FAILED_BATCHES_TOTAL("failed-batches-total", "Batch writes to Hazelcast that failed (each is retried, "
             + "dropped or fails the task by the error policy); messages in flight when the connection to the MQTT "
-            + "broker was lost, each published again (MQTT sink); requests that got a 5.xx, no answer, a reset "
-            + "or a send error (CoAP sink). Always 0 for sources.", "0."),
+            + "broker was lost, each published again (MQTT sink); requests that got a 5.xx, 4.29, 4.08, no "
+            + "answer, a reset or a send error (CoAP sink). Always 0 for sources.", "0."),
     DEAD_LETTERED_TOTAL("dead-lettered-total", "Records sent to the dead-letter topic.", "0; anything else "
             + "needs a look at the dead-letter topic."),
     DROPPED_TOTAL("dropped-total", "Records given up on purpose: by error policy NOOP (sinks), or older CoAP "
@@ -90,7 +91,8 @@ public enum StreamGridMetric {
             "Well below the queue's byte bound."),
     CONNECTED("connected", "1 while the task is connected to its server (the Hazelcast cluster, the MQTT broker), "
             + "0 while it is away and the task reconnects. The CoAP source and sink (UDP, no connection) show 1 while "
-            + "their endpoints are open.", "1; 0 for longer than a restart takes means an outage (see retries-total)."),
+            + "their endpoints are open; the CoAP sink with a reporter shows 0 also while Kafka does not take the "
+            + "reports.", "1; 0 for longer than a restart takes means an outage (see retries-total)."),
     ACKNOWLEDGED_TOTAL("acknowledged-total", "Messages acknowledged to the MQTT broker after Kafka has their "
             + "records (MQTT source, QoS 1 and 2); PUBACKs and PUBCOMPs the MQTT sink received for its QoS 1 and 2 "
             + "messages; device requests answered 2.04 once Kafka had their records (CoAP source in server mode). "
