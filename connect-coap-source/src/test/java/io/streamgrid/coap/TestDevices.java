@@ -14,19 +14,27 @@ import org.eclipse.californium.core.CoapResource;
 import org.eclipse.californium.core.CoapServer;
 import org.eclipse.californium.core.coap.CoAP;
 import org.eclipse.californium.core.coap.MediaTypeRegistry;
+import org.eclipse.californium.core.coap.Response;
 import org.eclipse.californium.core.server.resources.CoapExchange;
 import org.eclipse.californium.elements.config.Configuration;
 
 /**
  * A real Californium server in the test JVM standing for a fleet of actuators: {@code /actuators/<id>/led} for
- * each device id, each recording every request it gets (method, payload, Content-Format, type) and answering as
- * told: 2.04 by default, or the codes queued with {@link Device#answerNext}, or not at all ({@link Device#ignoreNext},
- * as a device that lost the request), after a delay if one is set.
+ * each device id, each recording every request it gets (method, payload, Content-Format, type, when) and answering
+ * as told: 2.04 by default, or the codes queued with {@link Device#answerNext} (with a Max-Age if given), or one code
+ * always ({@link Device#answerAlways}), or not at all ({@link Device#ignoreNext}, as a device that lost the request),
+ * after a delay if one is set.
  */
 public final class TestDevices implements AutoCloseable {
 
-    /** One request as the device got it. */
-    public record Received(CoAP.Code method, byte[] payload, int contentFormat, boolean confirmable, String query) {
+    /**
+     * One request as the device got it.
+     *
+     * @param uriHost    the request's Uri-Host option: the host name the client was given (null for an IP address)
+     * @param atNanos    when it came ({@link System#nanoTime()})
+     */
+    public record Received(CoAP.Code method, byte[] payload, int contentFormat, boolean confirmable, String query,
+                           String uriHost, long atNanos) {
 
         public String text() {
             return new String(payload, StandardCharsets.UTF_8);
@@ -80,6 +88,11 @@ public final class TestDevices implements AutoCloseable {
         return devices.get(id);
     }
 
+    /** The requests the devices are handling now (received, not yet answered). */
+    public int busy() {
+        return handling.get();
+    }
+
     /** The most requests the devices were handling at one time (received, not yet answered). */
     public int mostAtOnce() {
         return mostAtOnce.get();
@@ -91,10 +104,15 @@ public final class TestDevices implements AutoCloseable {
         server.destroy();
     }
 
+    /** A scripted answer: its code, and its Max-Age option in seconds (null: none). */
+    private record Scripted(CoAP.ResponseCode code, Long maxAgeSeconds) {
+    }
+
     /** One device's LED resource. */
     public final class Device extends CoapResource {
         private final List<Received> received = new ArrayList<>();
-        private final ArrayDeque<CoAP.ResponseCode> script = new ArrayDeque<>();
+        private final ArrayDeque<Scripted> script = new ArrayDeque<>();
+        private CoAP.ResponseCode always;
         private int ignore;
         private long delayMs;
         private byte[] answerPayload = new byte[0];
@@ -106,7 +124,19 @@ public final class TestDevices implements AutoCloseable {
 
         /** Answers the next requests with these codes, one each, then 2.04 again. */
         public synchronized void answerNext(CoAP.ResponseCode... codes) {
-            script.addAll(List.of(codes));
+            for (CoAP.ResponseCode code : codes) {
+                script.add(new Scripted(code, null));
+            }
+        }
+
+        /** Answers the next request with this code and a Max-Age option of {@code maxAgeSeconds}. */
+        public synchronized void answerNext(CoAP.ResponseCode code, long maxAgeSeconds) {
+            script.add(new Scripted(code, maxAgeSeconds));
+        }
+
+        /** Answers every request (after the scripted ones) with this code; null: 2.04 again. */
+        public synchronized void answerAlways(CoAP.ResponseCode code) {
+            always = code;
         }
 
         /** Does not answer the next {@code count} requests (they are recorded all the same). */
@@ -145,33 +175,43 @@ public final class TestDevices implements AutoCloseable {
         }
 
         private void handle(CoapExchange exchange) {
-            CoAP.ResponseCode code;
+            Scripted answer;
             long delay;
             byte[] payload;
             int format;
             synchronized (this) {
                 received.add(new Received(exchange.getRequestCode(), exchange.getRequestPayload(),
                         exchange.getRequestOptions().getContentFormat(), exchange.advanced().getRequest().isConfirmable(),
-                        exchange.getRequestOptions().getUriQueryString()));
+                        exchange.getRequestOptions().getUriQueryString(), exchange.getRequestOptions().getUriHost(),
+                        System.nanoTime()));
                 if (ignore > 0) {
                     ignore--;
                     return;
                 }
-                code = script.isEmpty() ? CoAP.ResponseCode.CHANGED : script.poll();
+                answer = !script.isEmpty() ? script.poll()
+                        : new Scripted(always == null ? CoAP.ResponseCode.CHANGED : always, null);
                 delay = delayMs;
                 payload = answerPayload;
                 format = answerFormat;
             }
             int now = handling.incrementAndGet();
             mostAtOnce.accumulateAndGet(now, Math::max);
-            Runnable answer = () -> {
+            Runnable respond = () -> {
                 handling.decrementAndGet();
-                exchange.respond(code, payload, format);
+                Response response = new Response(answer.code());
+                response.setPayload(payload);
+                if (format != MediaTypeRegistry.UNDEFINED) {
+                    response.getOptions().setContentFormat(format);
+                }
+                if (answer.maxAgeSeconds() != null) {
+                    response.getOptions().setMaxAge(answer.maxAgeSeconds());
+                }
+                exchange.respond(response);
             };
             if (delay > 0) {
-                answers.schedule(answer, delay, TimeUnit.MILLISECONDS);
+                answers.schedule(respond, delay, TimeUnit.MILLISECONDS);
             } else {
-                answer.run();
+                respond.run();
             }
         }
     }

@@ -180,6 +180,10 @@ class MonitoringIT {
                     if (key.endsWith("bootstrap.servers")) { // e.g. the CoAP sink's reporter
                         config.put(key, kafka.bootstrapServers());
                     }
+                    if ((key.endsWith(".reporter.result.topic") || key.endsWith(".reporter.error.topic"))
+                            && !config.get(key).asText().isBlank()) { // validate asks for them
+                        topics.add(config.get(key).asText());
+                    }
                     if (key.endsWith(".kcql")) { // the CoAP sink's targets: the actuators
                         config.put(key, config.get(key).asText().replace("coap://localhost:5683",
                                 "coap://" + actuators.address()));

@@ -4,18 +4,19 @@ import io.streamgrid.coap.CoapClientConfig;
 import io.streamgrid.coap.CoapEndpoints;
 import io.streamgrid.coap.TaskThreads;
 import io.streamgrid.common.Version;
+import io.streamgrid.common.config.ErrorPolicy;
 import io.streamgrid.common.config.SinkErrorHandler;
 import io.streamgrid.common.metrics.ConnectorMetrics;
 import io.streamgrid.common.metrics.TaskIds;
 import io.streamgrid.common.projection.RecordView;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,9 +31,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
-import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
+import org.eclipse.californium.core.coap.CoAP;
 import org.eclipse.californium.core.network.Endpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,10 +44,11 @@ import org.slf4j.MDC;
  * takes it (its URI and payload from the record; one that cannot be made is a bad record) and hands the requests to
  * the {@link Dispatcher}, which keeps each device's requests in order and many devices in parallel. A 2.xx answer
  * delivers the record; 4.xx makes it a bad record (the worker's dead-letter queue, or the error policy), never
- * retried; 5.xx and silence are retried with back-off, then the error policy decides: RETRY hands the batch back to
- * the worker and sends the request again after the retry interval, THROW fails the task, NOOP drops the record.
- * Each outcome goes to Kafka through the {@link OutcomeReporter} when there is one. {@code preCommit} reports, per
- * partition, only offsets below the first record not yet finished.
+ * retried; 5.xx and silence are retried with back-off, then the error policy decides: RETRY gives the device's
+ * request more rounds, its device alone waiting, and past them sends the record to the dead-letter queue (or fails
+ * the task without one); THROW fails the task, NOOP drops the record. The worker is never asked to wait: one device
+ * away must not hold up the others. Each outcome goes to Kafka through the {@link OutcomeReporter} when there is
+ * one. {@code preCommit} reports, per partition, only offsets below the first record not yet finished.
  * <p>
  * The worker calls the task on one thread, which alone decides about failures (the error handler is not
  * thread-safe); Californium's threads deliver answers into a queue it reads at every {@code put}. While records are
@@ -66,23 +68,25 @@ public class CoapSinkTask extends SinkTask {
     private record Finished(Delivery delivery, Outcome outcome) {
     }
 
+    /** How soon the reporter is given to send what it holds when the task stops. */
+    private static final Duration REPORTER_CLOSE_TIMEOUT = Duration.ofSeconds(2);
+
     private CoapSinkConfig config;
     private final Map<String, List<Route>> routesByTopic = new HashMap<>();
     private final Map<TopicPartition, PartitionProgress> progress = new HashMap<>();
     private final AtomicInteger openRecords = new AtomicInteger();
+    /** Bounded by the requests open: each ends once. */
     private final ConcurrentLinkedQueue<Finished> toHandle = new ConcurrentLinkedQueue<>();
-    /** Failed requests the error policy RETRY sends again once the retry is due. */
-    private final List<Delivery> awaitingRetry = new ArrayList<>();
-    /** Requests sent again in a retry round: when all are answered 2.xx or 4.xx, the retry budget is full again. */
-    private final Set<Delivery> retryRound = Collections.newSetFromMap(new IdentityHashMap<>());
     private SinkErrorHandler errors;
     private ConnectorMetrics metrics;
     private Endpoint plain;
     private Endpoint secure;
     private ScheduledThreadPoolExecutor timer;
+    private HostResolver hosts;
     private Dispatcher dispatcher;
     private OutcomeReporter reporter;
-    private boolean paused;
+    /** Whether it paused its partitions; put() and open() set and read it, on the worker's thread. */
+    private volatile boolean paused;
     private final AtomicLong skippedTombstones = new AtomicLong();
 
     @Override
@@ -118,9 +122,10 @@ public class CoapSinkTask extends SinkTask {
                 reporter = new OutcomeReporter(new KafkaProducer<>(OutcomeReporter.producerConfig(
                         config.reporterBootstrapServers(), name + "-" + task + "-reporter",
                         config.reporterProducerOverrides())), config.resultTopic(), config.errorTopic(), name, task,
-                        2 * config.maxPending() * statements.size(), threads.named("sink-reporter"));
+                        config.reporterOutageTimeout(), threads.named("sink-reporter"));
             }
-            dispatcher = new Dispatcher(config.dispatch(), plain, secure, timer, this::finished, metrics);
+            hosts = new HostResolver(InetAddress::getByName, threads.named("sink-dns"), config.dispatch().maxParallel());
+            dispatcher = new Dispatcher(config.dispatch(), plain, secure, timer, hosts, this::finished, metrics);
         } catch (RuntimeException e) {
             stop(); // the worker calls stop() only after a start() that returned
             throw e;
@@ -142,8 +147,10 @@ public class CoapSinkTask extends SinkTask {
         }
     }
 
+    /** Its endpoints are open and, with a reporter, Kafka takes the reports. */
     private boolean connected() {
-        return (plain == null || plain.isStarted()) && (secure == null || secure.isStarted());
+        return (plain == null || plain.isStarted()) && (secure == null || secure.isStarted())
+                && (reporter == null || reporter.writing());
     }
 
     @Override
@@ -151,8 +158,6 @@ public class CoapSinkTask extends SinkTask {
         if (reporter != null) {
             reporter.throwIfFailed();
         }
-        errors.throwIfRetryNotDue();
-        sendAwaitingRetry();
         handleFinished();
         int taken = 0;
         for (SinkRecord record : records) {
@@ -222,21 +227,32 @@ public class CoapSinkTask extends SinkTask {
             } else {
                 DeviceStatement.Request request = (DeviceStatement.Request) made.get(i);
                 dispatcher.submit(new Delivery(record, ticket, route.statement(), route.number(), request,
-                        lane(request.uri())));
+                        laneOf(request.uri(), config.orderBy())));
             }
         }
     }
 
-    private String lane(URI uri) {
-        return config.orderBy() == CoapSinkConfig.OrderBy.ADDRESS
-                ? uri.getScheme() + "://" + uri.getHost() + ":" + uri.getPort() : uri.toString();
+    /**
+     * The lane a request waits in, which keeps the order of the requests in it: its resource as CoAP names one
+     * (scheme, host in lower case, port with CoAP's default filled in, path and query: a gateway's
+     * {@code ?id=${_key}} names one device each), or with {@code order.by=address} its device's address alone. Two
+     * spellings of one resource are one lane, so their requests never overtake each other.
+     */
+    static String laneOf(URI uri, CoapSinkConfig.OrderBy orderBy) {
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+        int port = uri.getPort() < 0 ? CoAP.getDefaultPort(scheme) : uri.getPort();
+        String address = scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + ":" + port;
+        if (orderBy == CoapSinkConfig.OrderBy.ADDRESS) {
+            return address;
+        }
+        String path = uri.getRawPath();
+        String query = uri.getRawQuery();
+        return address + (path == null || path.isEmpty() ? "/" : path)
+                + (query == null || query.isEmpty() ? "" : "?" + query);
     }
 
     /** Called on Californium's or the timer's threads: acts at once where it may, else leaves it to the task. */
     private void finished(Delivery delivery, Outcome outcome) {
-        if (outcome.kind() != Outcome.Kind.FAILED) {
-            delivery.attempts().answered();
-        }
         switch (outcome.kind()) {
             case DELIVERED -> {
                 metrics.recordsOut(1);
@@ -265,12 +281,11 @@ public class CoapSinkTask extends SinkTask {
         }
     }
 
-    /** Acts on rejected requests (bad records) and failed ones (the error policy); may throw as the policy says. */
+    /**
+     * Acts on rejected requests (bad records) and failed ones (the error policy: the dead-letter queue, a drop, or a
+     * failed task); may throw as the policy says.
+     */
     private void handleFinished() {
-        if (!retryRound.isEmpty() && retryRound.removeIf(d -> d.attempts().isAnswered() || d.attempts().cancelled())
-                && retryRound.isEmpty()) {
-            errors.succeeded(); // the devices that failed answer again: the retry budget is full again
-        }
         List<Finished> failed = new ArrayList<>();
         for (Finished finished = toHandle.poll(); finished != null; finished = toHandle.poll()) {
             Delivery delivery = finished.delivery();
@@ -287,53 +302,81 @@ public class CoapSinkTask extends SinkTask {
         if (failed.isEmpty()) {
             return;
         }
+        if (config.errorPolicy().policy() == ErrorPolicy.RETRY) {
+            failed.forEach(this::outOfRounds);
+            return;
+        }
         Finished first = failed.get(0);
         String what = failed.size() == 1 ? "Sending record " + SinkErrorHandler.describe(first.delivery().record())
                 + " to its device" : "Sending " + failed.size() + " records to their devices (the first: "
                 + SinkErrorHandler.describe(first.delivery().record()) + ")";
-        ConnectException cause = new ConnectException(first.outcome().error());
         try {
-            errors.writeFailed(what, failed.size(), cause);
-        } catch (RetriableException e) {
-            failed.forEach(f -> awaitingRetry.add(f.delivery()));
-            throw e;
-        } catch (ConnectException e) {
-            failed.forEach(f -> report(f.delivery().record(), f.delivery().statement(), f.delivery(), f.outcome(),
-                    f.delivery().ticket()));
+            errors.writeFailed(what, failed.size(), new ConnectException(first.outcome().error()));
+        } catch (ConnectException e) { // THROW: reported, and not finished, so not committed
+            failed.forEach(this::reportFailure);
             throw e;
         }
-        for (Finished f : failed) { // NOOP: dropped, and said so in the error topic
-            report(f.delivery().record(), f.delivery().statement(), f.delivery(), f.outcome(), f.delivery().ticket());
-            dispatcher.release(f.delivery());
-            f.delivery().ticket().partDone();
-        }
+        failed.forEach(this::setAside); // NOOP: dropped, and said so in the error topic
     }
 
-    /** The error policy RETRY's next round: the requests that failed are sent again, each holding its lane. */
-    private void sendAwaitingRetry() {
-        if (awaitingRetry.isEmpty()) {
-            return;
+    /**
+     * Error policy RETRY, a device's request out of rounds (or never sent: its device's line was full): its record
+     * goes to the dead-letter queue and the device's next record goes next; without a dead-letter queue the task
+     * fails, saying how to keep the fleet going.
+     */
+    private void outOfRounds(Finished failed) {
+        Delivery delivery = failed.delivery();
+        String what = "Sending record " + SinkErrorHandler.describe(delivery.record()) + " to its device failed: "
+                + failed.outcome().error() + (failed.outcome().attempts() == 0 ? "" : "; its rounds of retries ("
+                + CoapSinkConfig.MAX_RETRIES_CONFIG + " " + config.errorPolicy().maxRetries() + ") are used up");
+        if (!errors.hasDeadLetterQueue()) {
+            reportFailure(failed);
+            throw new ConnectException(what + ". Give the worker a dead-letter queue (errors.tolerance=all, "
+                    + "errors.deadletterqueue.topic.name) for such records to go there while the other devices are "
+                    + "served, or choose " + CoapSinkConfig.ERROR_POLICY_CONFIG + "=NOOP");
         }
-        LOG.info("Sending {} failed requests again", awaitingRetry.size());
-        for (Delivery delivery : awaitingRetry) {
-            dispatcher.retry(delivery);
-            retryRound.add(delivery);
-        }
-        awaitingRetry.clear();
+        LOG.warn("{}: sent to the dead-letter queue", what);
+        errors.badRecord(delivery.record(), new ConnectException(what));
+        setAside(failed);
     }
 
-    /** Pauses the partitions while too many records are open, and resumes them once half are finished. */
+    /** A failed request is done with: its outcome reported, its lane going on, its record's part finished. */
+    private void setAside(Finished failed) {
+        reportFailure(failed);
+        dispatcher.release(failed.delivery());
+        failed.delivery().ticket().partDone();
+    }
+
+    private void reportFailure(Finished failed) {
+        Delivery delivery = failed.delivery();
+        report(delivery.record(), delivery.statement(), delivery, failed.outcome(), delivery.ticket());
+    }
+
+    /**
+     * Pauses the partitions while too many records, or too many payload bytes, are open, and resumes them once half
+     * are finished.
+     */
     private void applyBackPressure() {
         int open = openRecords.get();
-        if (!paused && open >= config.maxPending()) {
+        long bytes = dispatcher.queuedBytes();
+        if (!paused && (open >= config.maxPending() || bytes >= config.maxPendingBytes())) {
             Set<TopicPartition> assigned = context.assignment();
             context.pause(assigned.toArray(TopicPartition[]::new));
             paused = true;
-            LOG.debug("{} records open (at most {}): partitions paused", open, config.maxPending());
-        } else if (paused && open <= config.maxPending() / 2 && awaitingRetry.isEmpty()) {
+            LOG.debug("{} records, {} bytes open (at most {}, {}): partitions paused", open, bytes,
+                    config.maxPending(), config.maxPendingBytes());
+        } else if (paused && open <= config.maxPending() / 2 && bytes <= config.maxPendingBytes() / 2) {
             context.resume(context.assignment().toArray(TopicPartition[]::new));
             paused = false;
-            LOG.debug("{} records open: partitions resumed", open);
+            LOG.debug("{} records, {} bytes open: partitions resumed", open, bytes);
+        }
+    }
+
+    /** A partition the rebalance adds while the task holds too much is paused too, or it would bring more. */
+    @Override
+    public void open(Collection<TopicPartition> partitions) {
+        if (paused && !partitions.isEmpty()) {
+            context.pause(partitions.toArray(TopicPartition[]::new));
         }
     }
 
@@ -359,8 +402,6 @@ public class CoapSinkTask extends SinkTask {
         if (dispatcher != null) {
             dispatcher.cancel(d -> gone.contains(new TopicPartition(d.record().topic(), d.record().kafkaPartition())));
         }
-        awaitingRetry.removeIf(d -> d.attempts().cancelled());
-        retryRound.removeIf(d -> d.attempts().cancelled());
         for (TopicPartition partition : gone) {
             PartitionProgress left = progress.remove(partition);
             if (left != null) {
@@ -383,8 +424,11 @@ public class CoapSinkTask extends SinkTask {
         if (secure != null) {
             secure.destroy();
         }
+        if (hosts != null) {
+            hosts.close();
+        }
         if (reporter != null) {
-            reporter.close();
+            reporter.close(REPORTER_CLOSE_TIMEOUT);
         }
         if (metrics != null) {
             metrics.close();

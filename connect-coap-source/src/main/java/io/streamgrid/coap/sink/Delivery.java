@@ -6,7 +6,8 @@ import org.apache.kafka.connect.sink.SinkRecord;
 import org.eclipse.californium.core.coap.CoAP;
 
 /**
- * One request a record makes of one device, for one statement; sent again in its lane after a 5.xx or a timeout.
+ * One request a record makes of one device, for one statement; sent again in its lane after a 5.xx, a timeout, a
+ * 4.29 or a 4.08.
  *
  * @param statement the statement's place in the KCQL, from 1
  * @param lane      the key of the lane it waits in: requests of one lane go one at a time, in order
@@ -31,37 +32,41 @@ record Delivery(SinkRecord record, RecordTicket ticket, DeviceStatement statemen
         return request.payload().bytes().length;
     }
 
-    /** How often the request was sent, and when first; touched by one attempt at a time. */
+    /** How often the request was sent, in how many rounds, and when first; touched by one attempt at a time. */
     static final class Attempts {
-        private final AtomicInteger count = new AtomicInteger();
+        private final AtomicInteger sent = new AtomicInteger();
+        private final AtomicInteger inRound = new AtomicInteger();
+        private final AtomicInteger rounds = new AtomicInteger(1);
         private volatile long firstSentAtMs = -1;
         private volatile boolean cancelled;
-        private volatile boolean answered;
 
-        /** Counts an attempt about to be sent; returns its number, from 1. */
+        /** Counts an attempt about to be sent; returns its number within the round, from 1. */
         int next() {
             if (firstSentAtMs < 0) {
                 firstSentAtMs = System.currentTimeMillis();
             }
-            return count.incrementAndGet();
+            sent.incrementAndGet();
+            return inRound.incrementAndGet();
         }
 
-        /** A new round of retries (error policy RETRY): the count starts over, the first send time stays. */
-        void startOver() {
-            count.set(0);
+        /** How many times it was sent in all. */
+        int sent() {
+            return sent.get();
+        }
+
+        /** A new round of retries (error policy RETRY): the count within the round starts over. */
+        void nextRound() {
+            inRound.set(0);
+            rounds.incrementAndGet();
+        }
+
+        /** The round it is in, from 1. */
+        int rounds() {
+            return rounds.get();
         }
 
         long firstSentAtMs() {
             return firstSentAtMs;
-        }
-
-        /** The device answered 2.xx or 4.xx: the request will not be sent again. */
-        void answered() {
-            answered = true;
-        }
-
-        boolean isAnswered() {
-            return answered;
         }
 
         /** Its partition was taken from the task: it is not sent (again). */

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.connect.data.SchemaAndValue;
 import org.eclipse.californium.core.coap.CoAP;
 
 /**
@@ -32,8 +31,8 @@ final class DeviceStatement {
     private static final Map<String, CoAP.Code> METHODS = Map.of("PUT", CoAP.Code.PUT, "POST", CoAP.Code.POST,
             "DELETE", CoAP.Code.DELETE);
 
-    /** What one record asks of a device: the URI, and the payload with what it was made of (for the reporter). */
-    record Request(URI uri, PayloadEncoder.Payload payload, SchemaAndValue selected) {
+    /** What one record asks of a device: the URI and the payload. */
+    record Request(URI uri, PayloadEncoder.Payload payload) {
     }
 
     private final KcqlStatement statement;
@@ -165,10 +164,9 @@ final class DeviceStatement {
         try {
             URI target = uri.resolve(record, fields);
             if (method == CoAP.Code.DELETE) {
-                return new Request(target, new PayloadEncoder.Payload(new byte[0], -1), new SchemaAndValue(null, null));
+                return new Request(target, new PayloadEncoder.Payload(new byte[0], -1));
             }
-            SchemaAndValue selected = projection.apply(record);
-            return new Request(target, payloads.encode(selected), selected);
+            return new Request(target, payloads.encode(projection.apply(record)));
         } finally {
             fields.release();
         }

@@ -1,8 +1,10 @@
 package io.streamgrid.coap.sink;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import io.streamgrid.common.format.JsonValueFormat;
 import java.io.ByteArrayOutputStream;
@@ -16,20 +18,23 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.sink.SinkRecord;
+import org.eclipse.californium.core.coap.CoAP;
 import org.eclipse.californium.core.coap.MediaTypeRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Writes each record's outcome to Kafka, as Confluent's HTTP sink does with its reporter: delivered requests to the
@@ -37,14 +42,23 @@ import org.slf4j.LoggerFactory;
  * its own. A record's offset is committed only once its outcome is written, so the device's answer reaches Kafka
  * at least once. The shape of a report is documented in docs/coap-sink.md ("Reporter"); keep them together.
  * <p>
- * Outcomes arrive on Californium's threads, which must not block on Kafka, so one thread of the reporter's own
- * writes them; its queue holds at most one outcome per request the task has open.
+ * Outcomes arrive on Californium's threads and the task's, which must never wait for Kafka, so one thread of the
+ * reporter's own writes them. A report Kafka does not take for now (brokers away, a topic it does not know) is
+ * written again, a second later, for as long as the outage timeout allows; its record stays open meanwhile. One Kafka
+ * refuses for good (authorization, size) fails the task.
  */
 final class OutcomeReporter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutcomeReporter.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final CBORMapper CBOR = new CBORMapper();
+    /** A JSON payload, read whole: nothing may follow its document. */
+    private static final ObjectReader STRICT_JSON = JSON.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    /** How long the writer waits before it writes again what Kafka did not take. */
+    private static final long RETRY_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long STILL_AWAY_LOG_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** How long send() may wait for a topic's metadata (the producer's default is a minute). */
+    static final int MAX_BLOCK_MS = 5_000;
 
     /** One outcome to write; {@code delivery} is null for a record that never became a request. */
     record Report(SinkRecord record, DeviceStatement statement, Delivery delivery, Outcome outcome, Runnable written) {
@@ -55,60 +69,108 @@ final class OutcomeReporter implements AutoCloseable {
     private final String errorTopic;
     private final String connector;
     private final int task;
-    private final BlockingQueue<Report> queue;
+    private final Duration outageTimeout;
+    /**
+     * The reports to write, and those Kafka did not take at the front. No capacity of its own, so that no thread
+     * ever waits to report: it holds one report per statement of a record the task has open, and the task stops
+     * taking records at max.pending (and its bytes), which bounds it.
+     */
+    private final LinkedBlockingDeque<Report> queue = new LinkedBlockingDeque<>();
+    /** What Kafka refused for good. */
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    /** When Kafka last stopped taking reports (System.nanoTime), 0 while it takes them. */
+    private final AtomicLong awaySinceNanos = new AtomicLong();
+    private volatile Throwable awayCause;
+    private volatile long writeAgainAtNanos;
+    private volatile long awayLoggedNanos;
     private final JsonValueFormat json = new JsonValueFormat();
+    /** The task's MDC, for the lines logged on the producer's thread, which lacks it. */
+    private final Map<String, String> loggingContext = MDC.getCopyOfContextMap();
     private final Thread writer;
+    /** What the writer waits on while Kafka is away, so that close() wakes it. */
+    private final Object wake = new Object();
     private volatile boolean running = true;
 
-    /** {@code resultTopic}, {@code errorTopic}: empty to leave such outcomes out (their records finish at once). */
+    /**
+     * @param resultTopic, errorTopic empty to leave such outcomes out (their records finish at once)
+     * @param outageTimeout how long a Kafka that takes no report is waited out before the task fails; zero: for ever
+     */
     OutcomeReporter(Producer<byte[], byte[]> producer, String resultTopic, String errorTopic, String connector, int task,
-                    int capacity, ThreadFactory threads) {
+                    Duration outageTimeout, ThreadFactory threads) {
         this.producer = producer;
         this.resultTopic = resultTopic;
         this.errorTopic = errorTopic;
         this.connector = connector;
         this.task = task;
-        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.outageTimeout = outageTimeout;
         this.writer = threads.newThread(this::writeAll);
         this.writer.start();
     }
 
-    /**
-     * Queues an outcome; {@code report.written} runs once Kafka has it (or at once when its topic is left out).
-     * Waits while the queue is full: Kafka is then slower than the devices, and requests wait for it.
-     */
+    /** Queues an outcome, never waiting; {@code report.written} runs once Kafka has it (at once when its topic is left out). */
     void report(Report report) {
         if (topicOf(report.outcome()).isEmpty()) {
             report.written().run();
             return;
         }
-        try {
-            queue.put(report);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            failure.compareAndSet(null, e);
-        }
+        queue.offerLast(report);
     }
 
     private String topicOf(Outcome outcome) {
         return outcome.kind() == Outcome.Kind.DELIVERED ? resultTopic : errorTopic;
     }
 
-    /** Throws what went wrong writing outcomes, so that the task fails instead of committing unreported records. */
+    /** Whether Kafka takes the reports: false while it is away or after it refused one. */
+    boolean writing() {
+        return failure.get() == null && awaySinceNanos.get() == 0;
+    }
+
+    /**
+     * Throws when Kafka refused a report for good, or has taken none for longer than the outage timeout, so that
+     * the task fails instead of waiting for ever; the records stay uncommitted.
+     */
     void throwIfFailed() {
         Throwable cause = failure.get();
         if (cause != null) {
-            throw new ConnectException("The reporter could not write an outcome to Kafka (" + (resultTopic.isEmpty()
-                    ? "" : "result topic " + resultTopic + (errorTopic.isEmpty() ? "" : ", ")) + (errorTopic.isEmpty()
-                    ? "" : "error topic " + errorTopic) + "): " + cause, cause);
+            throw new ConnectException("The reporter cannot write an outcome to Kafka (" + topics() + "): " + cause,
+                    cause);
         }
+        long since = awaySinceNanos.get();
+        if (since == 0) {
+            return;
+        }
+        long now = System.nanoTime();
+        long awayMs = TimeUnit.NANOSECONDS.toMillis(now - since);
+        if (!outageTimeout.isZero() && awayMs >= outageTimeout.toMillis()) {
+            throw new ConnectException("The reporter has written no outcome to Kafka (" + topics() + ") for " + awayMs
+                    + " ms, longer than " + CoapSinkConfig.REPORTER_OUTAGE_TIMEOUT_CONFIG + " (" + outageTimeout.toMillis()
+                    + " ms); the records whose outcomes wait are not committed: " + awayCause, awayCause);
+        }
+        if (now - awayLoggedNanos >= STILL_AWAY_LOG_NANOS) {
+            awayLoggedNanos = now;
+            LOG.info("The reporter still cannot write to Kafka ({}): for {} s; {} outcomes wait", topics(),
+                    awayMs / 1000, queue.size());
+        }
+    }
+
+    private String topics() {
+        return (resultTopic.isEmpty() ? "" : "result topic " + resultTopic + (errorTopic.isEmpty() ? "" : ", "))
+                + (errorTopic.isEmpty() ? "" : "error topic " + errorTopic);
     }
 
     private void writeAll() {
         try {
             while (running) {
-                Report report = queue.poll(200, TimeUnit.MILLISECONDS);
+                long wait = writeAgainAtNanos - System.nanoTime();
+                if (wait > 0 && awaySinceNanos.get() != 0) {
+                    synchronized (wake) {
+                        if (running) {
+                            TimeUnit.NANOSECONDS.timedWait(wake, wait);
+                        }
+                    }
+                    continue;
+                }
+                Report report = queue.pollFirst(200, TimeUnit.MILLISECONDS);
                 if (report != null) {
                     write(report);
                 }
@@ -116,20 +178,59 @@ final class OutcomeReporter implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException | Error e) {
-            failure.compareAndSet(null, e);
-            LOG.error("The CoAP sink's reporter stopped: {}", e.toString(), e);
+            if (running) {
+                failure.compareAndSet(null, e);
+                LOG.error("The CoAP sink's reporter stopped: {}", e.toString(), e);
+            }
         }
     }
 
     private void write(Report report) {
         byte[] value = json(report);
-        producer.send(new ProducerRecord<>(topicOf(report.outcome()), key(report.record()), value), (metadata, e) -> {
-            if (e != null) {
-                failure.compareAndSet(null, e);
-            } else {
-                report.written().run();
-            }
-        });
+        try {
+            producer.send(new ProducerRecord<>(topicOf(report.outcome()), key(report.record()), value), (metadata, e) -> {
+                if (loggingContext != null) { // the producer's own thread, this task's alone
+                    MDC.setContextMap(loggingContext);
+                }
+                if (e == null) {
+                    written();
+                    report.written().run();
+                } else {
+                    notWritten(report, e);
+                }
+            });
+        } catch (RuntimeException e) { // send() itself failed: a closed producer while stopping, or Kafka away
+            notWritten(report, e);
+        }
+    }
+
+    private void written() {
+        long since = awaySinceNanos.getAndSet(0);
+        if (since != 0) {
+            LOG.info("The reporter writes to Kafka again after {} ms", TimeUnit.NANOSECONDS.toMillis(
+                    System.nanoTime() - since));
+        }
+    }
+
+    /** Kafka did not take a report: written again later when it may take it then, else the task fails. */
+    private void notWritten(Report report, Exception e) {
+        if (!running) {
+            return; // stopping: its record stays open, its offset uncommitted
+        }
+        if (!(e instanceof RetriableException)) {
+            failure.compareAndSet(null, e);
+            return;
+        }
+        awayCause = e;
+        long now = System.nanoTime();
+        writeAgainAtNanos = now + RETRY_BACKOFF_NANOS;
+        if (awaySinceNanos.compareAndSet(0, now)) {
+            awayLoggedNanos = now;
+            LOG.warn("The reporter cannot write to Kafka ({}): {}; writing the outcomes again every second{}, their "
+                            + "records uncommitted meanwhile", topics(), e.toString(), outageTimeout.isZero() ? ""
+                            : " for at most " + outageTimeout.toMillis() + " ms");
+        }
+        queue.offerFirst(report);
     }
 
     /** The report's key is the record's: a string key as its text, any other as JSON, none as none. */
@@ -162,14 +263,7 @@ final class OutcomeReporter implements AutoCloseable {
             g.writeFieldName("key");
             JsonValueFormat.write(g, record.keySchema(), record.key());
             g.writeFieldName("value");
-            SchemaAndValue selected = delivery == null ? null : delivery.request().selected();
-            if (selected == null || selected.value() == null) {
-                g.writeNull();
-            } else if (selected.value() instanceof String text && looksLikeJsonObject(text)) {
-                g.writeRawValue(text);
-            } else {
-                JsonValueFormat.write(g, selected.schema(), selected.value());
-            }
+            writeSent(g, report);
             g.writeStringField("uri", delivery == null ? null : delivery.uri().toString());
             g.writeStringField("method", report.statement().method().name());
             g.writeBooleanField("confirmable", report.statement().confirmable());
@@ -189,12 +283,38 @@ final class OutcomeReporter implements AutoCloseable {
         return out.toByteArray();
     }
 
-    private static boolean looksLikeJsonObject(String text) {
+    /**
+     * What the device was sent, as JSON: the JSON payload's document, the CBOR payload decoded, the text, the bytes
+     * as base64; null for DELETE and for a record no request was made of. Every document is parsed and written
+     * again, never copied in as text, so nothing a record holds can end the value early and add fields to the
+     * report; a payload that does not parse (it cannot, as the sink writes it) is written as a string.
+     */
+    private static void writeSent(JsonGenerator g, Report report) throws IOException {
+        Delivery delivery = report.delivery();
+        if (delivery == null || report.statement().method() == CoAP.Code.DELETE) {
+            g.writeNull();
+            return;
+        }
+        byte[] sent = delivery.request().payload().bytes();
+        switch (report.statement().format()) {
+            case TEXT -> g.writeString(new String(sent, StandardCharsets.UTF_8));
+            case BINARY -> g.writeBinary(sent);
+            case CBOR -> writeDocument(g, sent, CBOR.reader());
+            default -> writeDocument(g, sent, STRICT_JSON);
+        }
+    }
+
+    private static void writeDocument(JsonGenerator g, byte[] document, ObjectReader reader) throws IOException {
+        JsonNode tree;
         try {
-            JsonNode node = JSON.readTree(text);
-            return node != null && node.isContainerNode();
+            tree = reader.readTree(document);
         } catch (IOException e) {
-            return false;
+            tree = null;
+        }
+        if (tree == null || tree.isMissingNode()) {
+            g.writeString(new String(document, StandardCharsets.UTF_8));
+        } else {
+            JSON.writeTree(g, tree);
         }
     }
 
@@ -227,7 +347,8 @@ final class OutcomeReporter implements AutoCloseable {
         if (payload.length > 0 && (format == MediaTypeRegistry.APPLICATION_JSON
                 || format == MediaTypeRegistry.APPLICATION_CBOR)) {
             try {
-                document = format == MediaTypeRegistry.APPLICATION_JSON ? JSON.readTree(payload) : CBOR.readTree(payload);
+                document = format == MediaTypeRegistry.APPLICATION_JSON ? STRICT_JSON.readTree(payload)
+                        : CBOR.readTree(payload);
             } catch (IOException e) {
                 document = null; // the payload says it is JSON or CBOR and is not: response_payload still has it
             }
@@ -248,33 +369,57 @@ final class OutcomeReporter implements AutoCloseable {
         }
     }
 
-    /** Stops writing and closes the producer, giving it {@code timeout} to send what it holds. */
+    /**
+     * Stops writing and closes the producer, giving it {@code timeout} to send what it holds. A report not written by
+     * then leaves its record uncommitted, to be sent and reported again after the restart.
+     */
     void close(Duration timeout) {
         running = false;
-        writer.interrupt();
+        synchronized (wake) {
+            wake.notifyAll();
+        }
+        producer.close(timeout); // also ends a send() that waits for metadata: nothing is interrupted
         try {
             writer.join(timeout.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        producer.close(timeout);
     }
 
     @Override
     public void close() {
-        close(Duration.ofSeconds(5));
+        close(Duration.ofSeconds(2));
     }
 
-    /** The producer's settings: ours, then the user's {@code connect.coap.sink.reporter.producer.*} over them. */
+    /**
+     * The producer's settings: ours (acks=all, a short linger, {@link #MAX_BLOCK_MS}), then the user's
+     * {@code connect.coap.sink.reporter.producer.*} over them.
+     */
     static Map<String, Object> producerConfig(String bootstrapServers, String clientId, Map<String, Object> overrides) {
         Map<String, Object> config = new HashMap<>();
         config.put("bootstrap.servers", bootstrapServers);
         config.put("client.id", clientId);
         config.put("acks", "all");
         config.put("linger.ms", 5);
+        config.put("max.block.ms", MAX_BLOCK_MS);
         config.putAll(overrides);
         config.put("key.serializer", ByteArraySerializer.class);
         config.put("value.serializer", ByteArraySerializer.class);
+        return config;
+    }
+
+    /** An admin client's settings with the reporter's brokers and security: the producer's that an admin knows. */
+    static Map<String, Object> adminConfig(String bootstrapServers, Map<String, Object> overrides, Duration timeout) {
+        Map<String, Object> config = new HashMap<>();
+        overrides.forEach((key, value) -> {
+            if (AdminClientConfig.configNames().contains(key)) {
+                config.put(key, value);
+            }
+        });
+        config.put("bootstrap.servers", bootstrapServers);
+        config.put("client.id", "coap-sink-validate");
+        config.put("default.api.timeout.ms", (int) timeout.toMillis());
+        config.put("request.timeout.ms", (int) timeout.toMillis());
         return config;
     }
 }

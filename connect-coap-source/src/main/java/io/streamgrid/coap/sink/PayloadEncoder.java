@@ -2,8 +2,10 @@ package io.streamgrid.coap.sink;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import io.streamgrid.common.format.BinaryValueFormat;
@@ -22,9 +24,9 @@ import org.eclipse.californium.core.coap.MediaTypeRegistry;
 /**
  * A request's payload and its Content-Format from the selected fields: JSON (50) or CBOR (60) of all of them, or
  * TEXT (0) or BINARY (42) of the one field selected (or of the value itself). CBOR writes every value as the JSON
- * format does, with bytes as CBOR byte strings; a string holding a JSON object or array (what StringConverter gives)
- * is sent as that object, one that only starts like JSON as a string. Not thread-safe: one per statement, used on the
- * task's thread.
+ * format does, with bytes as CBOR byte strings; a string that is one whole JSON object or array (what StringConverter
+ * gives), strictly as the JSON format takes it, is sent as that object, one that only starts like JSON as a string.
+ * Not thread-safe: one per statement, used on the task's thread.
  */
 final class PayloadEncoder {
 
@@ -32,7 +34,9 @@ final class PayloadEncoder {
     record Payload(byte[] bytes, int contentFormat) {
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Strict, as JsonValueFormat is about a string holding JSON: nothing may follow the document. */
+    private static final ObjectReader STRICT_JSON = new ObjectMapper().reader()
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final CBORMapper CBOR = new CBORMapper();
     private static final CBORFactory CBOR_FACTORY = CBOR.getFactory();
 
@@ -107,7 +111,7 @@ final class PayloadEncoder {
             return null;
         }
         try {
-            return JSON.readTree(text);
+            return STRICT_JSON.readTree(text);
         } catch (JsonProcessingException e) {
             return null;
         }

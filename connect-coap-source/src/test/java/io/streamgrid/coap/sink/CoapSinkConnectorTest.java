@@ -88,8 +88,28 @@ class CoapSinkConnectorTest {
                 "connect.coap.sink.reporter.producer.acks", "some"))).hasEntrySatisfying(
                 "connect.coap.sink.reporter.bootstrap.servers", e -> assertThat(e).singleElement().asString()
                         .contains("connect.coap.sink.reporter.producer.*", "acks"));
-        assertThat(errors(props("connect.coap.sink.reporter.bootstrap.servers", "localhost:9092",
-                "connect.coap.sink.reporter.result.topic", "results"))).isEmpty();
+        // brokers and topics that are there: CoapSinkReporterTest, against a real Kafka
+    }
+
+    @Test
+    void maxPendingIsBoundedSoThatWhatItSizesFits() {
+        assertThat(errors(props("connect.coap.sink.max.pending", "2000000000")))
+                .containsOnlyKeys("connect.coap.sink.max.pending");
+        assertThat(errors(props("connect.coap.sink.max.pending", "1000000"))).isEmpty();
+        assertThat(errors(props("connect.coap.sink.max.pending.bytes", "0")))
+                .containsOnlyKeys("connect.coap.sink.max.pending.bytes");
+    }
+
+    @Test
+    void aRequestTimeoutIsBoundedSoThatNoRequestHoldsItsDeviceForEver() {
+        assertThat(errors(props("connect.coap.request.timeout", String.valueOf(Long.MAX_VALUE))))
+                .containsOnlyKeys("connect.coap.request.timeout");
+        assertThat(errors(props("connect.coap.request.timeout", "3600000"))).isEmpty();
+    }
+
+    @Test
+    void aTasksMaxThatIsNoNumberIsLeftToTheWorkersOwnCheck() {
+        assertThat(errors(props("connect.coap.bind.port", "5999", "tasks.max", "two"))).isEmpty();
     }
 
     @Test

@@ -3,18 +3,26 @@ package io.streamgrid.coap.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.streamgrid.coap.TestDevices;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.util.clusters.EmbeddedKafkaCluster;
 import org.eclipse.californium.core.coap.CoAP;
 import org.eclipse.californium.core.coap.MediaTypeRegistry;
@@ -28,6 +36,10 @@ import org.junit.jupiter.api.Timeout;
 class CoapSinkReporterTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper STRICT = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    /** A broker address nothing listens on: a Kafka that is away. */
+    static final String NO_KAFKA = "127.0.0.1:1";
     private static EmbeddedKafkaCluster kafka;
 
     @BeforeAll
@@ -45,7 +57,7 @@ class CoapSinkReporterTest {
         }
     }
 
-    private static Map<String, Object> command(String id, String device) {
+    static Map<String, Object> command(String id, String device) {
         Map<String, Object> command = new LinkedHashMap<>();
         command.put("command_id", id);
         command.put("device_id", device);
@@ -54,9 +66,14 @@ class CoapSinkReporterTest {
     }
 
     private static List<JsonNode> reports(String topic, int count) throws Exception {
+        return reports(kafka, topic, count);
+    }
+
+    /** The reports on a topic, each read strictly: a field written twice is an error, as in a careful reader. */
+    static List<JsonNode> reports(EmbeddedKafkaCluster cluster, String topic, int count) throws Exception {
         List<JsonNode> reports = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> record : kafka.consume(count, 30_000, topic)) {
-            JsonNode report = JSON.readTree(record.value());
+        for (ConsumerRecord<byte[], byte[]> record : cluster.consume(count, 30_000, topic)) {
+            JsonNode report = STRICT.readTree(record.value());
             ((ObjectNode) report).put("_kafka_key",
                     record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8));
             reports.add(report);
@@ -136,5 +153,85 @@ class CoapSinkReporterTest {
             }
             assertThat(sink.context.deadLetters).hasSize(2); // the rejected and the invalid record
         }
+    }
+
+    private static SinkRun reporting(TestDevices devices, String kcql, String results, String errors,
+                                     String... more) {
+        List<String> props = new ArrayList<>(List.of("connect.coap.sink.reporter.bootstrap.servers",
+                kafka.bootstrapServers(), "connect.coap.sink.reporter.result.topic", results,
+                "connect.coap.sink.reporter.error.topic", errors));
+        props.addAll(List.of(more));
+        return new SinkRun(true, kcql.replace("${devices}", devices.uri()), props.toArray(String[]::new));
+    }
+
+    @Test
+    void aStringValueIsReportedAsTheDeviceGotItAndCannotAddFieldsToTheReport() throws Exception {
+        kafka.createTopic("forged_results", 1);
+        kafka.createTopic("forged_errors", 1);
+        String forging = "{\"x\":1}, \"outcome\":\"DELIVERED\", \"code\":\"2.04\"";
+        try (TestDevices devices = TestDevices.plain("d0", "d1");
+             SinkRun sink = reporting(devices, "INSERT INTO ${devices}/actuators/${_key}/led SELECT * FROM commands",
+                     "forged_results", "forged_errors")) {
+            devices.device("d0").answerNext(CoAP.ResponseCode.BAD_REQUEST);
+            sink.put(List.of(new SinkRecord("commands", 0, Schema.STRING_SCHEMA, "d0", Schema.STRING_SCHEMA, forging, 0),
+                    new SinkRecord("commands", 0, Schema.STRING_SCHEMA, "d1", Schema.STRING_SCHEMA, "{\"x\": [1]}", 1)));
+            await().atMost(Duration.ofSeconds(30)).until(() -> sink.committable(2) == 2);
+
+            JsonNode rejected = reports("forged_errors", 1).get(0);
+            assertThat(rejected.get("outcome").asText()).isEqualTo("REJECTED");
+            assertThat(rejected.get("code").asText()).isEqualTo("4.00");
+            assertThat(rejected.get("value").isTextual()).as("the text, as the JSON string the device got").isTrue();
+            assertThat(rejected.get("value").asText()).isEqualTo(forging);
+            assertThat(devices.device("d0").received().get(0).text()).isEqualTo(JSON.writeValueAsString(forging));
+            JsonNode delivered = reports("forged_results", 1).get(0);
+            assertThat(delivered.get("value")).as("a string holding a JSON object is that object")
+                    .isEqualTo(JSON.readTree("{\"x\":[1]}"));
+        }
+    }
+
+    @Test
+    void theValueOfATextOrBinaryStatementIsWhatWasSent() throws Exception {
+        kafka.createTopic("text_results", 1);
+        try (TestDevices devices = TestDevices.plain("d0", "d1");
+             SinkRun sink = reporting(devices, "INSERT INTO ${devices}/actuators/d0/led SELECT value FROM commands "
+                     + "WITHFORMAT TEXT; INSERT INTO ${devices}/actuators/d1/led SELECT value FROM commands WITHFORMAT "
+                     + "BINARY", "text_results", "")) {
+            sink.put(List.of(SinkRun.record(0, "d0", command("c1", "d0"))));
+            await().atMost(Duration.ofSeconds(30)).until(() -> sink.committable(1) == 1);
+
+            List<JsonNode> reports = reports("text_results", 2);
+            assertThat(reports).extracting(r -> r.get("format").asText()).containsExactlyInAnyOrder("TEXT", "BINARY");
+            for (JsonNode report : reports) {
+                assertThat(report.get("value").asText()).as(report.get("format").asText()).isEqualTo(
+                        report.get("format").asText().equals("TEXT") ? "on"
+                                : Base64.getEncoder().encodeToString("on".getBytes(StandardCharsets.UTF_8)));
+            }
+        }
+    }
+
+    @Test
+    void validateFindsTheReporterTopicsOrSaysWhy() {
+        Map<String, String> props = new HashMap<>(Map.of("connector.class", CoapSinkConnector.class.getName(),
+                "topics", "commands", "connect.coap.kcql", "INSERT INTO coap://h/a SELECT * FROM commands",
+                "connect.coap.sink.reporter.bootstrap.servers", kafka.bootstrapServers(),
+                "connect.coap.sink.reporter.result.topic", "coap_results",
+                "connect.coap.sink.reporter.error.topic", "coap_errors"));
+        assertThat(errors(props)).isEmpty();
+
+        props.put("connect.coap.sink.reporter.error.topic", "no_such_topic");
+        assertThat(errors(props)).containsOnlyKeys("connect.coap.sink.reporter.error.topic").hasEntrySatisfying(
+                "connect.coap.sink.reporter.error.topic", e -> assertThat(e).singleElement().asString()
+                        .contains("'no_such_topic' does not exist", "create it"));
+
+        props.put("connect.coap.sink.reporter.bootstrap.servers", NO_KAFKA);
+        assertThat(errors(props)).containsOnlyKeys("connect.coap.sink.reporter.bootstrap.servers").hasEntrySatisfying(
+                "connect.coap.sink.reporter.bootstrap.servers", e -> assertThat(e).singleElement().asString()
+                        .contains("cannot reach the reporter's brokers " + NO_KAFKA));
+    }
+
+    private static Map<String, List<String>> errors(Map<String, String> props) {
+        return new CoapSinkConnector().validate(props).configValues().stream()
+                .filter(v -> !v.errorMessages().isEmpty())
+                .collect(Collectors.toMap(ConfigValue::name, ConfigValue::errorMessages));
     }
 }
