@@ -78,9 +78,12 @@ final class ItemRecords implements SourcePoller.Items<SourceItem> {
         return record(item, statement.kafkaTopic(named), keyed, statement.project(view), headers);
     }
 
-    /** A map change: the new value or a tombstone, or the envelope. */
+    /**
+     * A map change: the new value or a tombstone, or the envelope. WITHFORMAT says how the values are written; the
+     * key is converted by the default rules (a plain string key stays text whatever the values are).
+     */
     private SourceRecord change(SourceStatement statement, SourceItem item) {
-        SchemaAndValue key = HazelcastValues.of(item.key(), statement.format());
+        SchemaAndValue key = HazelcastValues.of(item.key(), null);
         ConnectHeaders headers = headers(item);
         if (statement.envelope()) {
             SchemaAndValue envelope = envelopes.of(item.event(), key,

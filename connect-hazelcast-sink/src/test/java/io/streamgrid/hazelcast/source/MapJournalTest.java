@@ -117,6 +117,26 @@ class MapJournalTest {
     }
 
     @Test
+    void withFormatAppliesToTheValuesOnlyAPlainStringKeyStaysText() {
+        IMap<Object, Object> map = map("journal-format");
+        HazelcastSourceTask task = harness().start(harness().props("INSERT INTO formatted SELECT * FROM "
+                + "journal-format WITHTYPE MAP_JOURNAL WITHFORMAT JSON; INSERT INTO enveloped SELECT * FROM "
+                + "journal-format WITHTYPE MAP_JOURNAL WITHFORMAT JSON PROPERTIES('envelope' = 'true')"));
+        map.put("pump-3", reading(20.5));
+        map.put("{\"site\": 1}", reading(21.5)); // a key that looks like JSON: the default rules make it a struct
+
+        List<SourceRecord> records = SourceHarness.poll(task, 4);
+
+        assertThat(records).filteredOn(r -> r.topic().equals("formatted")).extracting(SourceRecord::key)
+                .as("keys by the default rules, whatever WITHFORMAT says of values").hasSize(2)
+                .contains("pump-3").anySatisfy(key -> assertThat(((Struct) key).get("site")).isEqualTo(1L));
+        assertThat(records).filteredOn(r -> r.topic().equals("formatted"))
+                .allSatisfy(r -> assertThat(((Struct) r.value()).get("temperature")).isNotNull());
+        assertThat(records).filteredOn(r -> r.topic().equals("enveloped"))
+                .extracting(r -> ((Struct) r.value()).get("key")).contains("pump-3");
+    }
+
+    @Test
     void withWhereTheTopicMirrorsTheEntriesTheConditionKeeps() {
         IMap<Object, Object> map = map("journal-hot");
         HazelcastSourceTask task = harness().start(harness().props("INSERT INTO hot SELECT * FROM journal-hot "
