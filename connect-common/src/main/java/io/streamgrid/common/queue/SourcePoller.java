@@ -1,5 +1,6 @@
 package io.streamgrid.common.queue;
 
+import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;
 import io.streamgrid.common.config.BadMessagePolicy;
 import io.streamgrid.common.config.SourceQueueConfig;
 import io.streamgrid.common.metrics.ConnectorMetrics;
@@ -24,6 +25,18 @@ import org.slf4j.LoggerFactory;
 public final class SourcePoller<T> {
 
     private static final Logger LOG = LoggerFactory.getLogger(SourcePoller.class);
+
+    /** What becomes, under FAIL, of the items of a batch that come after a bad one. */
+    public enum AfterFailure {
+        /** Handed over before the task fails: for sources that cannot have them again (MQTT, CoAP). */
+        HAND_OVER,
+        /**
+         * Held back with the bad item, and read again by the restarted task: for sources whose offsets are exact
+         * positions (Hazelcast sequences), where a later item's committed offset would have the restarted task
+         * start past the bad item.
+         */
+        HOLD_BACK
+    }
 
     /** What the task does with its items. */
     public interface Items<T> {
@@ -55,6 +68,7 @@ public final class SourcePoller<T> {
     private final String onFail;
     private final Items<T> items;
     private final ConnectorMetrics metrics;
+    private final AfterFailure afterFailure;
     private final AtomicLong inFlight = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
     private RuntimeException failureAfterBatch;
@@ -64,11 +78,19 @@ public final class SourcePoller<T> {
      * @param policyKey the config key of the policy, for messages
      * @param onFail    what else a failure means, for messages ("the message stays unacknowledged")
      */
-@edu.umd.cs.findbugs.annotations.SuppressFBWarnings(value = "EI_EXPOSE_REP2", justification = "the poller drains the task's own queue, which the "
-            + "client thread fills")
     public SourcePoller(HandoffQueue<T> queue, SourceQueueConfig settings, BadMessagePolicy policy,
                         String deadLetterTopic, String policyKey, String onFail, Items<T> items,
                         ConnectorMetrics metrics) {
+        this(queue, settings, policy, deadLetterTopic, policyKey, onFail, items, metrics, AfterFailure.HAND_OVER);
+    }
+
+    /** @param afterFailure what becomes of the items of a batch after a bad one under FAIL */
+    @SuppressFBWarnings(value = "EI_EXPOSE_REP2", justification = "the poller drains the task's own queue, which "
+            + "the client thread fills")
+    public SourcePoller(HandoffQueue<T> queue, SourceQueueConfig settings, BadMessagePolicy policy,
+                        String deadLetterTopic, String policyKey, String onFail, Items<T> items,
+                        ConnectorMetrics metrics, AfterFailure afterFailure) {
+        this.afterFailure = afterFailure;
         this.queue = queue;
         this.settings = settings;
         this.policy = policy;
@@ -117,6 +139,9 @@ public final class SourcePoller<T> {
                 }
                 failures.add(new ConnectException("Cannot turn the " + items.describe(item)
                         + " into a record: " + e.getMessage() + " (" + policyKey + "=FAIL" + onFail + ")", e));
+                if (afterFailure == AfterFailure.HOLD_BACK) {
+                    break; // the rest of the batch is read again after the restart, from the bad item on
+                }
             }
         }
         if (!failures.isEmpty()) {

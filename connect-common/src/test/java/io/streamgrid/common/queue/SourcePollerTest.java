@@ -36,6 +36,10 @@ class SourcePollerTest {
 
     /** Items named "bad..." cannot become records; the others become one record each, their name as the value. */
     private SourcePoller<String> poller(BadMessagePolicy policy) {
+        return poller(policy, SourcePoller.AfterFailure.HAND_OVER);
+    }
+
+    private SourcePoller<String> poller(BadMessagePolicy policy, SourcePoller.AfterFailure afterFailure) {
         return new SourcePoller<>(queue, SETTINGS, policy, policy == BadMessagePolicy.DLQ ? "dead" : null,
                 "x.bad.message.policy", ", and the message stays unacknowledged", new SourcePoller.Items<>() {
                     @Override
@@ -65,7 +69,7 @@ class SourcePollerTest {
                     public SourceRecord deadLetter(String item, String topic, ConnectHeaders errorHeaders) {
                         return record(topic, item);
                     }
-                }, metrics);
+                }, metrics, afterFailure);
     }
 
     private static SourceRecord record(String topic, String value) {
@@ -91,6 +95,16 @@ class SourcePollerTest {
                 .hasMessageContaining("message 'bad1'").hasMessageContaining("bad1 is not JSON")
                 .hasMessageContaining("x.bad.message.policy=FAIL, and the message stays unacknowledged");
         assertThat(skipped).as("a bad item under FAIL is not passed over").isEmpty();
+    }
+
+    @Test
+    void underFailASourceWithExactOffsetsHoldsBackTheItemsAfterTheBadOne() throws Exception {
+        SourcePoller<String> poller = poller(BadMessagePolicy.FAIL, SourcePoller.AfterFailure.HOLD_BACK);
+        queue("a", "bad1", "b", "bad2", "c");
+        assertThat(values(poller.poll())).as("only what came before the bad item").containsExactly("a");
+        assertThatThrownBy(poller::poll).isInstanceOf(ConnectException.class)
+                .hasMessageContaining("message 'bad1'").hasMessageNotContaining("more bad item");
+        assertThat(poller.inFlight()).isEqualTo(1);
     }
 
     @Test

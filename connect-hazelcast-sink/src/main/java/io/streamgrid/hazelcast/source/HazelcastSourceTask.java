@@ -62,7 +62,7 @@ public class HazelcastSourceTask extends SourceTask {
                 queue::size, queue::bytes, connection::connected));
         poller = new SourcePoller<>(queue, config.queue(), config.badMessagePolicy(), config.deadLetterTopic(),
                 HazelcastSourceConfig.PREFIX + "." + BadMessagePolicy.SUFFIX, "", new ItemRecords(byStructure, metrics),
-                metrics);
+                metrics, SourcePoller.AfterFailure.HOLD_BACK);
         List<ReadLoop.Structure> structures = new ArrayList<>();
         byStructure.forEach((id, statements) -> structures.add(new ReadLoop.Structure(id, StructureReads.of(id.type()),
                 statements.get(0).start(), statements.get(0).batch())));

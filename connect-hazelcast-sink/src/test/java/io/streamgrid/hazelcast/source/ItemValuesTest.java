@@ -2,6 +2,8 @@ package io.streamgrid.hazelcast.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
 
 import com.hazelcast.core.HazelcastJsonValue;
 import com.hazelcast.nio.ObjectDataInput;
@@ -12,6 +14,7 @@ import com.hazelcast.ringbuffer.Ringbuffer;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -182,6 +185,50 @@ class ItemValuesTest {
                 .contains("java.util.ArrayList has no Kafka Connect form");
         assertThat(records.get(3).value()).isEqualTo("after");
         assertThat(harness().metric("dead-lettered-total", null)).isEqualTo(2.0);
+    }
+
+    /** Polls until the task fails, keeping what it handed over before; the failure. */
+    private static ConnectException pollUntilItFails(HazelcastSourceTask task, List<SourceRecord> handed) {
+        return catchThrowableOfType(ConnectException.class, () -> await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ZERO).until(() -> {
+                    List<SourceRecord> polled = task.poll();
+                    if (polled != null) {
+                        handed.addAll(polled);
+                    }
+                    return false;
+                }));
+    }
+
+    @Test
+    void underFailTheItemsAfterABadOneWaitForItSoARestartedTaskFailsOnItAgainOrDeadLettersIt() throws Exception {
+        Ringbuffer<Object> items = ringbuffer("held-back");
+        items.add("a");
+        items.add(new Unknown());
+        items.add("c");
+        items.add("d");
+        String kcql = "INSERT INTO t SELECT * FROM held-back WITHTYPE RING_BUFFER";
+        HazelcastSourceTask first = harness().start(harness().props(kcql));
+        List<SourceRecord> handed = new ArrayList<>();
+
+        ConnectException failure = pollUntilItFails(first, handed);
+
+        assertThat(failure).hasMessageContaining("item 1 of RING_BUFFER 'held-back'");
+        assertThat(handed).extracting(SourceRecord::value).as("what comes after the bad item waits for it")
+                .containsExactly("a");
+        harness().commit(first, handed);
+        harness().stop(first);
+
+        HazelcastSourceTask again = harness().start(harness().props(kcql));
+        List<SourceRecord> handedAgain = new ArrayList<>();
+        assertThat(pollUntilItFails(again, handedAgain)).as("the bad item is not passed over by a restart")
+                .hasMessageContaining("item 1 of RING_BUFFER 'held-back'");
+        assertThat(handedAgain).isEmpty();
+        harness().stop(again);
+
+        HazelcastSourceTask dlq = harness().start(harness().props(kcql, "connect.hazelcast.source.bad.message.policy",
+                "DLQ", "connect.hazelcast.source.dead.letter.topic", "dead"));
+        assertThat(SourceHarness.poll(dlq, 3)).extracting(SourceRecord::topic, r -> r.sourceOffset().get("sequence"))
+                .containsExactly(tuple("dead", 1L), tuple("t", 2L), tuple("t", 3L));
     }
 
     @Test
