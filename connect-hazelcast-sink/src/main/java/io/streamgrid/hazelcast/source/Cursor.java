@@ -1,16 +1,27 @@
 package io.streamgrid.hazelcast.source;
 
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Where a task is in one sequence of a structure: a ringbuffer or reliable topic (partition 0), or one partition of
- * a map's journal. Its next sequence is changed only by the reading thread; the lag probe and the metrics read it.
+ * a map's journal. Its next sequence and its read in flight are the reading thread's; the lag probe and the metrics
+ * read the sequences; a read's answer comes in on Hazelcast's threads.
  */
 final class Cursor {
 
     /** A sequence not known yet (the start position is resolved once the cluster answers). */
     static final long UNKNOWN = -1;
+
+    /**
+     * A position in a cluster's sequence: the task is done with the item at {@code sequence} and those before it (of
+     * the cluster {@code cluster}, null when unknown), and goes on from the next after a restart.
+     */
+    record Position(long sequence, String cluster) {
+    }
 
     private final StructureId structure;
     private final int partition;
@@ -18,12 +29,26 @@ final class Cursor {
     private volatile long next = UNKNOWN;
     /** The newest sequence the structure held when last probed, or UNKNOWN. */
     private volatile long newest = UNKNOWN;
+    /**
+     * False while the next sequence is where the task chose to start (the oldest or the next item, as the cluster
+     * said a moment before) rather than one it read up to: an item overwritten in between is no loss, so the first
+     * answer's first sequence is the start.
+     */
+    private volatile boolean anchored;
     /** Whether a read is in flight (the reading thread's; volatile only for the lag probe's reads of the rest). */
     private volatile boolean reading;
+    /** The read in flight, cancelled when the cursor moves (its answer would be of no use). */
+    private CompletableFuture<?> inFlight;
     /** When the next read may be made after a failed one. */
     private volatile long retryAtMs;
+    /** How many items the next read asks for: grows while reads come back full, shrinks while they do not. */
+    private volatile int wanted;
     /** Counts the times the cursor was moved by hand; a read made before that is answered in vain. */
     private final AtomicInteger epoch = new AtomicInteger();
+    /** The answer of the read in flight, from Hazelcast's thread to the reading thread. */
+    private final AtomicReference<ReadLoop.Answer> answer = new AtomicReference<>();
+    /** Whether the cursor waits in the reading thread's queue of answered cursors (it is there at most once). */
+    private final AtomicBoolean queued = new AtomicBoolean();
 
     Cursor(StructureId structure, int partition) {
         this.structure = structure;
@@ -52,6 +77,27 @@ final class Cursor {
         next = sequence;
     }
 
+    /** Starts at a sequence the task chose (from {@code start}, or a new cluster's oldest item): not anchored yet. */
+    void startAt(long sequence) {
+        next = sequence;
+        anchored = false;
+    }
+
+    /** Goes on after a committed offset: anchored, so an item missing after it is a loss. */
+    void resumeAt(long sequence) {
+        next = sequence;
+        anchored = true;
+    }
+
+    boolean anchored() {
+        return anchored;
+    }
+
+    /** The first answer came: from now on a sequence that moves on by itself is a gap. */
+    void anchor() {
+        anchored = true;
+    }
+
     void newest(long sequence) {
         newest = sequence;
     }
@@ -67,8 +113,16 @@ final class Cursor {
         return reading;
     }
 
-    void reading(boolean now) {
-        reading = now;
+    /** A read was made: {@code future} is its answer to come. */
+    void reading(CompletableFuture<?> future) {
+        reading = true;
+        inFlight = future;
+    }
+
+    /** The read in flight was answered (or failed). */
+    void answered() {
+        reading = false;
+        inFlight = null;
     }
 
     boolean due(long nowMs) {
@@ -79,15 +133,45 @@ final class Cursor {
         retryAtMs = ms;
     }
 
+    int wanted() {
+        return wanted;
+    }
+
+    void wanted(int items) {
+        wanted = items;
+    }
+
     int epoch() {
         return epoch.get();
     }
 
-    /** Moves the cursor to {@code sequence}, so that the answer of a read in flight is dropped. */
+    /**
+     * Moves the cursor to {@code sequence}, where the task chose to go on (not anchored): the read in flight is
+     * cancelled and its answer, should it come all the same, dropped.
+     */
     void restartAt(long sequence) {
         epoch.incrementAndGet();
-        next = sequence;
-        reading = false;
+        CompletableFuture<?> stale = inFlight;
+        answered();
+        startAt(sequence);
+        if (stale != null) {
+            stale.cancel(false);
+        }
+    }
+
+    /** Hands an answer over (Hazelcast's thread); true when the cursor is to be queued for the reading thread. */
+    boolean answer(ReadLoop.Answer given) {
+        ReadLoop.Answer replaced = answer.getAndSet(given);
+        if (replaced != null) {
+            replaced.drop();
+        }
+        return queued.compareAndSet(false, true);
+    }
+
+    /** Takes the answer handed over, if any (the reading thread, once it took the cursor from its queue). */
+    ReadLoop.Answer takeAnswer() {
+        queued.set(false);
+        return answer.getAndSet(null);
     }
 
     @Override

@@ -48,6 +48,16 @@ final class Gaps {
         return false;
     }
 
+    /**
+     * A sequence the task chose to start at (its {@code start}, or a new cluster's oldest item), not one it read up
+     * to, moved before the first read: the structure overwrote its oldest items in between (it is full and busy), or
+     * ended below it. Nothing the task was to read is lost; it starts at {@code first}.
+     */
+    void startedAt(Cursor cursor, long chosen, long first) {
+        LOG.info("Reading {} from sequence {}, where its first read began: {} (where it was to start) {} meanwhile",
+                cursor, first, chosen, first > chosen ? "was overwritten" : "is past the structure's end");
+    }
+
     /** The cluster is a new one (all its members restarted): every structure starts again, read from its oldest. */
     void restarted(Cursor cursor, long expected) {
         LOG.warn("{}: the cluster is a new one (all its members restarted) and the structure with it; reading it "

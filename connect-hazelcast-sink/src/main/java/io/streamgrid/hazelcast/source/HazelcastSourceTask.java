@@ -60,15 +60,15 @@ public class HazelcastSourceTask extends SourceTask {
                 + "sequence of every structure once the cluster is back");
         metrics = ConnectorMetrics.register(context, props, new ConnectorMetrics.Gauges(() -> poller.inFlight(),
                 queue::size, queue::bytes, connection::connected));
-        poller = new SourcePoller<>(queue, config.queue(), config.badMessagePolicy(), config.deadLetterTopic(),
-                HazelcastSourceConfig.PREFIX + "." + BadMessagePolicy.SUFFIX, "", new ItemRecords(byStructure, metrics),
-                metrics, SourcePoller.AfterFailure.HOLD_BACK);
         List<ReadLoop.Structure> structures = new ArrayList<>();
         byStructure.forEach((id, statements) -> structures.add(new ReadLoop.Structure(id, StructureReads.of(id.type()),
                 statements.get(0).start(), statements.get(0).batch())));
         loop = new ReadLoop(connection, config.cluster(), structures,
                 new StartPositions(context == null ? null : context.offsetStorageReader(), config.slice()), queue,
-                new Gaps(config.gapPolicy(), queue, metrics), metrics);
+                new Gaps(config.gapPolicy(), queue, metrics), metrics, config.queue());
+        poller = new SourcePoller<>(queue, config.queue(), config.badMessagePolicy(), config.deadLetterTopic(),
+                HazelcastSourceConfig.PREFIX + "." + BadMessagePolicy.SUFFIX, "", new ItemRecords(byStructure, metrics,
+                loop.budget()), metrics, SourcePoller.AfterFailure.HOLD_BACK);
         Set<String> names = new LinkedHashSet<>();
         structures.forEach(s -> names.add(s.id().name()));
         names.forEach(structure -> metrics.sequenceLag(structure, () -> loop.lag(structure)));

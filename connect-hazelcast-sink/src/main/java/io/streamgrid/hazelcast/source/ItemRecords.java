@@ -39,22 +39,30 @@ final class ItemRecords implements SourcePoller.Items<SourceItem> {
 
     private final Map<StructureId, List<SourceStatement>> statements;
     private final ConnectorMetrics metrics;
+    private final ReadBudget budget;
     private final Envelopes envelopes = new Envelopes();
 
-    ItemRecords(Map<StructureId, List<SourceStatement>> statements, ConnectorMetrics metrics) {
+    /** @param budget what the reads may bring in; each item gives its share back as poll() takes it */
+    ItemRecords(Map<StructureId, List<SourceStatement>> statements, ConnectorMetrics metrics, ReadBudget budget) {
         this.statements = Map.copyOf(statements);
         this.metrics = metrics;
+        this.budget = budget;
     }
 
+    /** The item's records, one per statement that keeps it. */
     @Override
     public List<SourceRecord> records(SourceItem item) {
+        budget.taken(1, item.bytes());
         if (item.unreadable() != null) {
             throw new DataException("it cannot be read: " + item.unreadable().getMessage(), item.unreadable());
         }
         List<SourceStatement> readers = statements.getOrDefault(item.structure(), List.of());
         List<SourceRecord> records = new ArrayList<>(readers.size());
+        Cursor.Position position = item.position();
+        Map<String, Object> offset = StructureId.sourceOffset(position);
         for (SourceStatement statement : readers) {
-            SourceRecord record = item.event() != null ? change(statement, item) : item(statement, item);
+            SourceRecord record = item.event() != null ? change(statement, item, offset) : item(statement, item,
+                    offset);
             if (record == null) {
                 metrics.filtered(statement.number(), 1);
             } else {
@@ -65,7 +73,7 @@ final class ItemRecords implements SourcePoller.Items<SourceItem> {
     }
 
     /** A ringbuffer item or reliable topic message: its value, keyed by the WITHKEY fields if any. */
-    private SourceRecord item(SourceStatement statement, SourceItem item) {
+    private SourceRecord item(SourceStatement statement, SourceItem item, Map<String, Object> offset) {
         SchemaAndValue value = HazelcastValues.of(item.value(), statement.format());
         ConnectHeaders headers = headers(item);
         RecordView view = view(item, null, value, headers);
@@ -75,14 +83,14 @@ final class ItemRecords implements SourcePoller.Items<SourceItem> {
         String key = statement.key(view);
         SchemaAndValue keyed = key == null ? SchemaAndValue.NULL : new SchemaAndValue(Schema.STRING_SCHEMA, key);
         RecordView named = view(item, keyed, value, headers);
-        return record(item, statement.kafkaTopic(named), keyed, statement.project(view), headers);
+        return record(item, offset, statement.kafkaTopic(named), keyed, statement.project(view), headers);
     }
 
     /**
      * A map change: the new value or a tombstone, or the envelope. WITHFORMAT says how the values are written; the
      * key is converted by the default rules (a plain string key stays text whatever the values are).
      */
-    private SourceRecord change(SourceStatement statement, SourceItem item) {
+    private SourceRecord change(SourceStatement statement, SourceItem item, Map<String, Object> offset) {
         SchemaAndValue key = HazelcastValues.of(item.key(), null);
         ConnectHeaders headers = headers(item);
         if (statement.envelope()) {
@@ -90,14 +98,15 @@ final class ItemRecords implements SourcePoller.Items<SourceItem> {
                     HazelcastValues.of(item.oldValue(), statement.format()),
                     HazelcastValues.of(item.value(), statement.format()));
             RecordView view = view(item, key, envelope, headers);
-            return statement.keeps(view)
-                    ? record(item, statement.kafkaTopic(view), key, statement.project(view), headers) : null;
+            return statement.keeps(view) ? record(item, offset, statement.kafkaTopic(view), key,
+                    statement.project(view), headers) : null;
         }
         if (!removes(item)) {
             SchemaAndValue value = HazelcastValues.of(item.value(), statement.format());
             RecordView view = view(item, key, value, headers);
             if (statement.keeps(view)) {
-                return record(item, statement.kafkaTopic(view), key, statement.project(view), headers);
+                return record(item, offset, statement.kafkaTopic(view), key, statement.project(view),
+                        headers);
             }
             if (item.oldValue() == null) {
                 return null;
@@ -107,7 +116,7 @@ final class ItemRecords implements SourcePoller.Items<SourceItem> {
         if (item.oldValue() != null && !statement.keeps(old)) {
             return null; // the entry was not in the view before either
         }
-        return record(item, statement.kafkaTopic(old), key, SchemaAndValue.NULL, headers);
+        return record(item, offset, statement.kafkaTopic(old), key, SchemaAndValue.NULL, headers);
     }
 
     /** Whether the change takes the entry out of the map (a tombstone mirrors it). */
@@ -123,10 +132,10 @@ final class ItemRecords implements SourcePoller.Items<SourceItem> {
                 headers);
     }
 
-    private static SourceRecord record(SourceItem item, String topic, SchemaAndValue key, SchemaAndValue value,
-                                       ConnectHeaders headers) {
-        return new SourceRecord(item.cursor().sourcePartition(), StructureId.sourceOffset(item.sequence()), topic,
-                null, key.schema(), key.value(), value.schema(), value.value(), timestamp(item), headers);
+    private static SourceRecord record(SourceItem item, Map<String, Object> offset, String topic,
+                                       SchemaAndValue key, SchemaAndValue value, ConnectHeaders headers) {
+        return new SourceRecord(item.cursor().sourcePartition(), offset, topic, null, key.schema(), key.value(),
+                value.schema(), value.value(), timestamp(item), headers);
     }
 
     /** When the item came to be: a reliable topic message's publish time, else when the task read it. */
@@ -172,7 +181,7 @@ final class ItemRecords implements SourcePoller.Items<SourceItem> {
         errorHeaders.forEach(headers::add);
         byte[] key = HazelcastInternals.bytes(item.serializedKey());
         byte[] value = HazelcastInternals.bytes(item.serializedValue());
-        return new SourceRecord(item.cursor().sourcePartition(), StructureId.sourceOffset(item.sequence()), topic,
+        return new SourceRecord(item.cursor().sourcePartition(), StructureId.sourceOffset(item.position()), topic,
                 null, key == null ? null : Schema.BYTES_SCHEMA, key, Schema.OPTIONAL_BYTES_SCHEMA, value,
                 timestamp(item), headers);
     }

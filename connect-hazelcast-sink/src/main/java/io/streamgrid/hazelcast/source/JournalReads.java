@@ -6,16 +6,12 @@ import com.hazelcast.map.IMap;
 import com.hazelcast.nio.serialization.HazelcastSerializationException;
 import com.hazelcast.ringbuffer.ReadResultSet;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Reads one partition of a map's event journal. The member moves a sequence the journal no longer holds to its
  * oldest event instead of failing, so the reading thread finds a gap in the first sequence it gets.
  */
 final class JournalReads implements StructureReads {
-
-    /** How long a start position may take to learn. */
-    private static final long BOUNDS_TIMEOUT_S = 30;
 
     private static IMap<Object, Object> map(HazelcastInstance client, Cursor cursor) {
         return client.getMap(cursor.structure().name());
@@ -27,14 +23,14 @@ final class JournalReads implements StructureReads {
     }
 
     @Override
-    public Bounds bounds(HazelcastInstance client, Cursor cursor) throws Exception {
-        HazelcastInternals.JournalBounds bounds = HazelcastInternals.journalBounds(map(client, cursor),
-                cursor.partition()).toCompletableFuture().get(BOUNDS_TIMEOUT_S, TimeUnit.SECONDS);
-        return new Bounds(bounds.oldest(), bounds.newest());
+    public CompletionStage<Bounds> bounds(HazelcastInstance client, Cursor cursor) {
+        return HazelcastInternals.journalBounds(map(client, cursor), cursor.partition())
+                .thenApply(bounds -> new Bounds(bounds.oldest(), bounds.newest()));
     }
 
     @Override
-    public SourceItem item(HazelcastInstance client, Cursor cursor, ReadResultSet<?> read, int i, long readAtMs) {
+    public SourceItem item(HazelcastInstance client, Cursor cursor, ReadResultSet<?> read, int i, long readAtMs,
+                           String cluster) {
         long sequence = read.getSequence(i);
         int bytes = HazelcastInternals.serializedSize(read, i);
         EventJournalMapEvent<?, ?> event = (EventJournalMapEvent<?, ?>) read.get(i);
@@ -50,7 +46,7 @@ final class JournalReads implements StructureReads {
         } catch (HazelcastSerializationException e) {
             unreadable = e;
         }
-        return new SourceItem(cursor, sequence, readAtMs, event.getType(), key,
+        return new SourceItem(cursor, sequence, cluster, readAtMs, event.getType(), key,
                 value, old, null, null, unreadable, data.key(),
                 data.newValue() != null ? data.newValue() : data.oldValue(), bytes);
     }

@@ -2,22 +2,25 @@ package io.streamgrid.hazelcast.source;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.ringbuffer.ReadResultSet;
-import com.hazelcast.ringbuffer.StaleSequenceException;
+import io.streamgrid.common.config.SourceQueueConfig;
 import io.streamgrid.common.metrics.ConnectorMetrics;
 import io.streamgrid.common.queue.HandoffQueue;
 import io.streamgrid.hazelcast.ClusterConnection;
 import io.streamgrid.hazelcast.HazelcastClusterConfig;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,9 +30,14 @@ import org.slf4j.LoggerFactory;
  * item), takes each answer, checks it follows on from the cursor's sequence (a gap is counted, logged and handled
  * by the gap policy; a structure that ends below it lost its newest items with a member, and is read on from its end;
  * a new cluster, whose members all restarted, is read anew from each structure's oldest item),
- * and hands the items to {@code poll()} through the bounded handoff queue, which makes it wait when full. Failed
- * reads are made again after a second, from the same sequence, so nothing is skipped or read twice; while the
- * cluster is away the thread waits for it (at most {@code connect.hazelcast.cluster.outage.timeout}).
+ * and hands the items to {@code poll()} through the bounded handoff queue, which makes it wait when full. What the
+ * reads may bring in beyond the queue is bounded too ({@link ReadBudget}). Failed reads are made again after a
+ * second, from the same sequence, so nothing is skipped or read twice; while the cluster is away the thread waits
+ * for it (at most {@code connect.hazelcast.cluster.outage.timeout}).
+ *
+ * <p>Members from 5.3 on move a read outside a ringbuffer's or a journal's bounds to its oldest item or to its end
+ * rather than failing it, so a gap or a structure that ends below the cursor shows in the first sequence of the
+ * answer.
  */
 final class ReadLoop implements Runnable {
 
@@ -42,9 +50,21 @@ final class ReadLoop implements Runnable {
     record Structure(StructureId id, StructureReads reads, StructureType.Start start, int batch) {
     }
 
-    /** A read's answer, handed from Hazelcast's thread to the reading thread. */
-    private record Completion(Structure structure, Cursor cursor, int epoch, ReadResultSet<?> read, Throwable error) {
+    /**
+     * A read's answer, handed from Hazelcast's thread to the reading thread: made at the cursor's {@code epoch}, in
+     * the cluster the reading thread knew then, with {@code share} items of the budget taken for it.
+     */
+    record Answer(Structure structure, Cursor cursor, int epoch, UUID cluster, int share, ReadResultSet<?> read,
+                  Throwable error, ReadBudget budget) {
+
+        /** The answer is of no use: its share goes back. */
+        void drop() {
+            budget.dropped(share);
+        }
     }
+
+    /** Wakes the reading thread when poll() made room for reads it had to leave for want of it. */
+    private static final Object ROOM = new Object();
 
     private final ClusterConnection connection;
     private final HazelcastClusterConfig cluster;
@@ -53,18 +73,29 @@ final class ReadLoop implements Runnable {
     private final HandoffQueue<SourceItem> queue;
     private final Gaps gaps;
     private final ConnectorMetrics metrics;
+    private final ReadBudget budget;
     private final Map<StructureId, Long> lastWarning = new HashMap<>();
     /** Every structure's cursors, once the start positions are known; read by the lag probe and the metrics. */
     private volatile Map<Structure, List<Cursor>> cursors = Map.of();
-    private BlockingQueue<Completion> completions;
+    private volatile int cursorCount;
+    /**
+     * The cursors whose read was answered, each at most once, and {@link #ROOM} at most once: it never holds more
+     * than one more than there are cursors.
+     */
+    private volatile BlockingQueue<Object> answered;
+    private final AtomicBoolean roomQueued = new AtomicBoolean();
     private volatile boolean running = true;
     private long awaySinceMs = -1;
+    /** Since when finding the start positions fails while the cluster is there, and when that was last logged. */
+    private long startFailingSinceMs = -1;
+    private long lastStartWarningMs = -1;
     /** The id of the cluster the cursors' sequences belong to; another one after all its members restarted. */
-    private UUID clusterSeen;
+    private volatile UUID clusterSeen;
     private final CountDownLatch started = new CountDownLatch(1);
 
     ReadLoop(ClusterConnection connection, HazelcastClusterConfig cluster, List<Structure> structures,
-             StartPositions starts, HandoffQueue<SourceItem> queue, Gaps gaps, ConnectorMetrics metrics) {
+             StartPositions starts, HandoffQueue<SourceItem> queue, Gaps gaps, ConnectorMetrics metrics,
+             SourceQueueConfig bounds) {
         this.connection = connection;
         this.cluster = cluster;
         this.structures = List.copyOf(structures);
@@ -72,6 +103,19 @@ final class ReadLoop implements Runnable {
         this.queue = queue;
         this.gaps = gaps;
         this.metrics = metrics;
+        this.budget = new ReadBudget(bounds.size(), bounds.maxBytes(), this::room);
+    }
+
+    /** What the reads may bring in before poll() takes it; poll() gives each item's share back. */
+    ReadBudget budget() {
+        return budget;
+    }
+
+    private void room() {
+        BlockingQueue<Object> ready = answered;
+        if (ready != null && roomQueued.compareAndSet(false, true) && !ready.offer(ROOM)) {
+            roomQueued.set(false); // cannot be: the queue keeps a place for it; the next turn reads all the same
+        }
     }
 
     void stop() {
@@ -95,27 +139,30 @@ final class ReadLoop implements Runnable {
                 if (!awaitCluster()) {
                     continue;
                 }
-                UUID cluster = HazelcastInternals.clusterId(connection.client());
-                if (cluster != null && !cluster.equals(clusterSeen)) {
+                UUID now = HazelcastInternals.clusterId(connection.client());
+                if (now != null && !now.equals(clusterSeen)) {
                     if (clusterSeen != null) {
                         restartAll();
                     }
-                    clusterSeen = cluster;
+                    clusterSeen = now;
                 }
-                long now = System.currentTimeMillis();
-                long nextDue = now + RETRY_MS;
+                long nowMs = System.currentTimeMillis();
                 HazelcastInstance client = connection.client();
                 for (Map.Entry<Structure, List<Cursor>> structure : cursors.entrySet()) {
                     for (Cursor cursor : structure.getValue()) {
-                        if (cursor.due(now)) {
+                        if (cursor.due(nowMs)) {
                             read(client, structure.getKey(), cursor);
                         }
                     }
                 }
-                Completion completion = completions.poll(Math.max(1, nextDue - now), TimeUnit.MILLISECONDS);
-                while (completion != null && running) {
-                    handle(completion);
-                    completion = completions.poll();
+                Object ready = answered.poll(RETRY_MS, TimeUnit.MILLISECONDS);
+                while (ready != null && running) {
+                    if (ready instanceof Cursor cursor) {
+                        handle(cursor);
+                    } else {
+                        roomQueued.set(false); // the cursors that waited for room are due at the next turn
+                    }
+                    ready = answered.poll();
                 }
             }
         } catch (InterruptedException e) {
@@ -128,14 +175,21 @@ final class ReadLoop implements Runnable {
         }
     }
 
-    /** Makes the cursors and finds where each starts; a failure (the cluster went away again) is tried again. */
+    /**
+     * Makes the cursors and finds where each starts. A failure is tried again every second while the cluster is
+     * there, for at most {@code connect.hazelcast.cluster.outage.timeout} (as an outage is waited out), then the
+     * task fails with it.
+     */
     private void start() {
         try {
-            Map<Structure, List<Cursor>> made = starts.cursors(connection.client(), structures);
-            int count = made.values().stream().mapToInt(List::size).sum();
-            // one read in flight per cursor, and the answer of one made before the cursor was moved
-            completions = new ArrayBlockingQueue<>(Math.max(2, 2 * count));
-            clusterSeen = HazelcastInternals.clusterId(connection.client());
+            UUID now = HazelcastInternals.clusterId(connection.client());
+            Map<Structure, List<Cursor>> made = starts.cursors(connection.client(), structures,
+                    now == null ? null : now.toString());
+            cursorCount = made.values().stream().mapToInt(List::size).sum();
+            budget.reserve(cursorCount);
+            made.forEach((structure, list) -> list.forEach(cursor -> cursor.wanted(floor(structure))));
+            answered = new ArrayBlockingQueue<>(cursorCount + 1);
+            clusterSeen = now;
             cursors = made;
             started.countDown();
         } catch (UnsupportedOperationException e) {
@@ -143,9 +197,40 @@ final class ReadLoop implements Runnable {
             queue.fail(new ConnectException(e.getMessage(), e));
             started.countDown(); // given up: poll() throws why
         } catch (RuntimeException e) {
-            LOG.warn("Could not find where to start reading yet; trying again in a second: {}", e.toString());
-            sleep();
+            startFailed(e);
         }
+    }
+
+    private void startFailed(RuntimeException e) {
+        long now = System.currentTimeMillis();
+        if (startFailingSinceMs < 0) {
+            startFailingSinceMs = now;
+        }
+        Duration timeout = cluster.clusterOutageTimeout();
+        if (!timeout.isZero() && now - startFailingSinceMs > timeout.toMillis()) {
+            running = false;
+            queue.fail(new ConnectException("Could not find where to start reading for " + (now - startFailingSinceMs)
+                    + " ms (" + HazelcastClusterConfig.CLUSTER_OUTAGE_TIMEOUT_CONFIG + " = " + timeout.toMillis()
+                    + "): " + e.getMessage(), e));
+            started.countDown();
+            return;
+        }
+        if (lastStartWarningMs < 0 || now - lastStartWarningMs >= WARN_EVERY_MS) {
+            lastStartWarningMs = now;
+            LOG.warn("Could not find where to start reading yet; trying again every second (logged at most every "
+                    + "30 s{}): {}", timeout.isZero() ? "" : ", for at most "
+                    + HazelcastClusterConfig.CLUSTER_OUTAGE_TIMEOUT_CONFIG + " = " + timeout.toMillis() + " ms",
+                    e.toString());
+        }
+        sleep();
+    }
+
+    /**
+     * The fewest items a read asks for: a share of the budget small enough that the reads waiting on quiet
+     * sequences hold a quarter of it at most, so the busy ones have the rest.
+     */
+    private int floor(Structure structure) {
+        return Math.max(1, Math.min(structure.batch(), budget.size() / (4 * Math.max(1, cursorCount))));
     }
 
     private void sleep() {
@@ -180,75 +265,105 @@ final class ReadLoop implements Runnable {
     }
 
     private void read(HazelcastInstance client, Structure structure, Cursor cursor) {
-        cursor.reading(true);
+        int share = budget.take(cursor.wanted());
+        if (share == 0) {
+            return; // the items read and asked for fill the budget: read once poll() has taken some
+        }
         int epoch = cursor.epoch();
+        UUID readIn = clusterSeen;
+        CompletableFuture<? extends ReadResultSet<?>> future;
         try {
-            structure.reads().read(client, cursor, structure.batch())
-                    .whenComplete((read, error) -> complete(new Completion(structure, cursor, epoch, read, error)));
+            future = structure.reads().read(client, cursor, share).toCompletableFuture();
         } catch (RuntimeException e) { // the client refused the call at once (shut down, offline)
-            complete(new Completion(structure, cursor, epoch, null, e));
+            future = CompletableFuture.failedFuture(e);
         }
+        cursor.reading(future);
+        future.whenComplete((read, error) -> answer(new Answer(structure, cursor, epoch, readIn, share, read, error,
+                budget)));
     }
 
-    /** Hands a read's answer to the reading thread; there is room for two per cursor, so it never waits. */
-    private void complete(Completion completion) {
-        if (!completions.offer(completion)) { // cannot happen: at most two answers per cursor are ever pending
-            running = false;
-            queue.fail(new IllegalStateException("No room for the answer of a read of " + completion.cursor()));
-        }
-    }
-
-    private void handle(Completion completion) throws InterruptedException {
-        Cursor cursor = completion.cursor();
-        if (completion.epoch() != cursor.epoch()) {
-            return; // made before the cursor moved: its answer is of no use
-        }
-        cursor.reading(false);
-        if (completion.error() != null) {
-            failed(completion.structure(), cursor, unwrap(completion.error()));
+    /** Hands a read's answer to the reading thread (on Hazelcast's thread); one of a cursor moved since is dropped. */
+    private void answer(Answer answer) {
+        Cursor cursor = answer.cursor();
+        if (answer.epoch() != cursor.epoch()) {
+            answer.drop();
             return;
         }
-        ReadResultSet<?> read = completion.read();
+        if (cursor.answer(answer) && !answered.offer(cursor)) { // cannot be: each cursor is queued at most once
+            running = false;
+            queue.fail(new IllegalStateException("No room for the answer of a read of " + cursor + " among "
+                    + cursorCount + " cursors"));
+        }
+    }
+
+    private void handle(Cursor cursor) throws InterruptedException {
+        Answer answer = cursor.takeAnswer();
+        if (answer == null) {
+            return; // taken at a turn before
+        }
+        if (answer.epoch() != cursor.epoch()) {
+            answer.drop(); // made before the cursor moved: of no use
+            return;
+        }
+        HazelcastInstance client = connection.client();
+        UUID now = HazelcastInternals.clusterId(client);
+        if (answer.cluster() != null && now != null && !now.equals(answer.cluster())) {
+            // the client sent the read again to a new cluster (every member restarted) before this thread saw it:
+            // its items are the new cluster's, at the old cluster's sequence; the next turn reads it anew
+            answer.drop();
+            return;
+        }
+        cursor.answered();
+        if (answer.error() != null) {
+            answer.drop();
+            failed(answer.structure(), cursor, unwrap(answer.error()));
+            return;
+        }
+        ReadResultSet<?> read = answer.read();
+        int size = read.size();
+        Structure structure = answer.structure();
+        long readAt = System.currentTimeMillis();
+        String readIn = answer.cluster() == null ? null : answer.cluster().toString();
+        List<SourceItem> items = new ArrayList<>(size);
+        long bytes = 0;
+        for (int i = 0; i < size; i++) {
+            SourceItem item = structure.reads().item(client, cursor, read, i, readAt, readIn);
+            items.add(item);
+            bytes += item.bytes();
+        }
+        budget.answered(answer.share(), size, bytes); // the items give theirs back as poll() takes them
+        cursor.wanted(Math.max(floor(structure), Math.min(structure.batch(), 2 * size)));
         long expected = cursor.next();
-        long first = read.size() > 0 ? read.getSequence(0) : read.getNextSequenceToReadFrom();
-        if (first > expected) { // the journal moved the read to its oldest event
+        long first = size > 0 ? read.getSequence(0) : read.getNextSequenceToReadFrom();
+        if (!cursor.anchored()) {
+            if (first != expected) {
+                gaps.startedAt(cursor, expected, first);
+            }
+            cursor.anchor();
+        } else if (first > expected) { // the structure moved the read to its oldest item
             if (!gaps.gap(cursor, expected, first)) {
+                budget.taken(size, bytes);
                 running = false;
                 return;
             }
-        } else if (first < expected) { // the member moved the read back to the journal's next event
+        } else if (first < expected) { // the member moved the read back to the structure's end
             gaps.behind(cursor, expected, first);
         }
-        HazelcastInstance client = connection.client();
         // read on at once: the next answer is on its way while this one's items are handed over (they carry their
-        // own sequences; a next read answered meanwhile waits in the completions until this one is done)
+        // own sequences; a next read answered meanwhile waits until this one is done)
         cursor.next(read.getNextSequenceToReadFrom());
-        read(client, completion.structure(), cursor);
-        long readAt = System.currentTimeMillis();
-        for (int i = 0; i < read.size(); i++) {
-            if (!queue.put(completion.structure().reads().item(client, cursor, read, i, readAt))) {
+        read(client, structure, cursor);
+        for (SourceItem item : items) {
+            if (!queue.put(item)) {
                 running = false; // closed: the task is stopping
                 return;
             }
         }
-        metrics.recordsIn(read.size());
+        metrics.recordsIn(size);
     }
 
-    /** A failed read: a gap, a structure the cluster lost, a journal that is not enabled, or a passing failure. */
+    /** A failed read: a journal that is not enabled, a read the cluster refuses, or a passing failure. */
     private void failed(Structure structure, Cursor cursor, Throwable error) {
-        if (error instanceof StaleSequenceException stale) {
-            if (gaps.gap(cursor, cursor.next(), stale.getHeadSeq())) {
-                cursor.next(stale.getHeadSeq());
-            } else {
-                running = false;
-            }
-            return;
-        }
-        if (error instanceof IllegalArgumentException && error.getMessage() != null
-                && error.getMessage().contains("too large")) { // beyond the tail: the newest items are gone
-            behindTheTail(structure, cursor);
-            return;
-        }
         if (error instanceof UnsupportedOperationException) {
             running = false;
             queue.fail(new ConnectException("Cannot read " + cursor + ": " + error.getMessage() + ". "
@@ -277,27 +392,12 @@ final class ReadLoop implements Runnable {
         metrics.retry();
     }
 
-    /** The ringbuffer ends below the cursor: go on from its end, the next item to come (what the journal does). */
-    private void behindTheTail(Structure structure, Cursor cursor) {
-        try {
-            long next = structure.reads().bounds(connection.client(), cursor).newest() + 1;
-            gaps.behind(cursor, cursor.next(), next);
-            cursor.restartAt(next);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
-        } catch (Exception e) { // the cluster went away again: asked again with the next read
-            cursor.retryAt(System.currentTimeMillis() + RETRY_MS);
-            LOG.debug("Could not learn where {} ends: {}", cursor, e.toString());
-        }
-    }
-
     /** A new cluster (every member restarted): its structures are new, read each from its oldest item. */
     private void restartAll() {
         for (List<Cursor> structure : cursors.values()) {
             for (Cursor cursor : structure) {
                 gaps.restarted(cursor, cursor.next());
-                cursor.restartAt(0);
+                cursor.restartAt(0); // the oldest: the member moves the read up to it
             }
         }
     }

@@ -4,13 +4,15 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.nio.serialization.HazelcastSerializationException;
 import com.hazelcast.ringbuffer.ReadResultSet;
 import com.hazelcast.ringbuffer.Ringbuffer;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
  * Reads a ringbuffer, or the ringbuffer behind a reliable topic, whose items are {@code ReliableTopicMessage}s with
  * the payload, the publish time and the publisher. Reading the topic's ringbuffer (rather than listening to the
- * topic) gives every message its exact sequence, which is the offset a restarted task goes on from. A sequence the
- * ringbuffer has overwritten fails the read with a StaleSequenceException, which the reading thread reports as a gap.
+ * topic) gives every message its exact sequence, which is the offset a restarted task goes on from. The member moves a
+ * read of a sequence the ringbuffer has overwritten to its oldest item (5.3.8 and 5.7.0 members alike), and one
+ * beyond its end to the next item to come; the reading thread sees either in the answer's first sequence.
  */
 final class RingbufferReads implements StructureReads {
 
@@ -32,15 +34,21 @@ final class RingbufferReads implements StructureReads {
         return ringbuffer.readManyAsync(cursor.next(), 1, most, null);
     }
 
+    /** Asked at once: a ringbuffer's proxy has no asynchronous head and tail, and a task reads one per ringbuffer. */
     @Override
-    public Bounds bounds(HazelcastInstance client, Cursor cursor) {
-        Ringbuffer<Object> ringbuffer = ringbuffer(client, cursor);
-        long newest = ringbuffer.tailSequence();
-        return new Bounds(ringbuffer.headSequence(), newest);
+    public CompletionStage<Bounds> bounds(HazelcastInstance client, Cursor cursor) {
+        try {
+            Ringbuffer<Object> ringbuffer = ringbuffer(client, cursor);
+            long newest = ringbuffer.tailSequence();
+            return CompletableFuture.completedFuture(new Bounds(ringbuffer.headSequence(), newest));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     @Override
-    public SourceItem item(HazelcastInstance client, Cursor cursor, ReadResultSet<?> read, int i, long readAtMs) {
+    public SourceItem item(HazelcastInstance client, Cursor cursor, ReadResultSet<?> read, int i, long readAtMs,
+                           String cluster) {
         long sequence = read.getSequence(i);
         Object serialized = HazelcastInternals.serialized(read, i);
         int bytes = HazelcastInternals.serializedSize(read, i);
@@ -67,7 +75,7 @@ final class RingbufferReads implements StructureReads {
         } catch (HazelcastSerializationException e) {
             unreadable = e;
         }
-        return new SourceItem(cursor, sequence, readAtMs, null, null, value, null,
+        return new SourceItem(cursor, sequence, cluster, readAtMs, null, null, value, null,
                 publishTime, publisher, unreadable, null, serialized, bytes);
     }
 }

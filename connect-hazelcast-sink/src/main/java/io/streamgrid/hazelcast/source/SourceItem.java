@@ -7,6 +7,7 @@ import com.hazelcast.core.EntryEventType;
  * holds (deserialized on the reading thread), and its serialized form for a dead letter.
  *
  * @param cursor         the sequence it was read from (only its structure and partition are used here)
+ * @param cluster        the id of the cluster it was read from, for its offset (null when unknown)
  * @param event          the map change (MAP_JOURNAL), else null
  * @param key            the map entry's key (MAP_JOURNAL), else null
  * @param value          the item, the topic message's payload, or the entry's new value
@@ -18,7 +19,7 @@ import com.hazelcast.core.EntryEventType;
  * @param serializedValue the value as Hazelcast serialized it (opaque), else null
  * @param bytes          the item's serialized size, for the queue's byte bound
  */
-record SourceItem(Cursor cursor, long sequence, long readAtMs, EntryEventType event,
+record SourceItem(Cursor cursor, long sequence, String cluster, long readAtMs, EntryEventType event,
                   Object key, Object value, Object oldValue, Long publishTime, String publisher,
                   RuntimeException unreadable, Object serializedKey, Object serializedValue, int bytes) {
 
@@ -28,6 +29,11 @@ record SourceItem(Cursor cursor, long sequence, long readAtMs, EntryEventType ev
 
     int partition() {
         return cursor.partition();
+    }
+
+    /** Where the item is: the position a record of it carries as its offset. */
+    Cursor.Position position() {
+        return new Cursor.Position(sequence, cluster);
     }
 
     /** "item 42 of RING_BUFFER 'orders'", "event 7 (UPDATED) in partition 3 of MAP_JOURNAL 'state'". */

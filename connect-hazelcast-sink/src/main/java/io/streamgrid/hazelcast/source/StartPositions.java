@@ -6,7 +6,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.slf4j.Logger;
@@ -16,11 +19,15 @@ import org.slf4j.LoggerFactory;
  * Makes a task's cursors, one per sequence it reads (a ringbuffer's, or each of its share of a map's journal
  * partitions), and finds where each starts: right after the sequence of the last record Kafka has from it (the
  * committed offset), or, for a sequence the connector has never read, at the statement's start (earliest: the oldest
- * item still there; latest: the next item to come).
+ * item still there; latest: the next item to come). An offset committed in another cluster (every member restarted
+ * since) belongs to structures that are gone: the new ones are read from their oldest item. The bounds of all the
+ * sequences are asked for together, so a journal's 271 partitions take about one round trip.
  */
 final class StartPositions {
 
     private static final Logger LOG = LoggerFactory.getLogger(StartPositions.class);
+    /** How long the start positions may take to learn. */
+    private static final long BOUNDS_TIMEOUT_MS = 30_000;
 
     private final OffsetStorageReader offsets;
     private final TaskSlice slice;
@@ -31,8 +38,22 @@ final class StartPositions {
         this.slice = slice;
     }
 
-    /** Every structure's cursors, each at its start; a journal that is not enabled is UnsupportedOperationException. */
-    Map<ReadLoop.Structure, List<Cursor>> cursors(HazelcastInstance client, List<ReadLoop.Structure> structures) {
+    /** How a cursor starts, and what its log line says. */
+    private enum How {
+        /** After the committed offset. */
+        COMMITTED,
+        /** At the statement's start: no offset committed. */
+        START,
+        /** At the oldest item: the committed offset is another cluster's. */
+        NEW_CLUSTER
+    }
+
+    /**
+     * Every structure's cursors, each at its start; {@code cluster} is the id of the cluster the client is in (null
+     * when unknown). A journal that is not enabled is UnsupportedOperationException.
+     */
+    Map<ReadLoop.Structure, List<Cursor>> cursors(HazelcastInstance client, List<ReadLoop.Structure> structures,
+                                                  String cluster) {
         int partitions = client.getPartitionService().getPartitions().size();
         if (partitions == 0) {
             throw new IllegalStateException("the client has not learnt the cluster's partitions yet");
@@ -50,58 +71,81 @@ final class StartPositions {
             } else {
                 cursors.add(new Cursor(structure.id(), 0));
             }
-            cursors.forEach(c -> sourcePartitions.add(c.structure().sourcePartition(c.partition())));
+            cursors.forEach(c -> sourcePartitions.add(c.sourcePartition()));
             made.put(structure, cursors);
         }
-        Map<Map<String, Object>, Map<String, Object>> committed = offsets == null ? Map.of()
+        Map<Map<String, Object>, Map<String, Object>> committed = offsets == null ? null
                 : offsets.offsets(sourcePartitions);
-        made.forEach((structure, cursors) -> start(client, structure, cursors, committed));
+        Map<Cursor, How> how = new LinkedHashMap<>();
+        Map<Cursor, CompletableFuture<StructureReads.Bounds>> asked = new LinkedHashMap<>();
+        made.forEach((structure, cursors) -> cursors.forEach(cursor -> {
+            Map<String, Object> offset = committed == null ? null : committed.get(cursor.sourcePartition());
+            Object sequence = offset == null ? null : offset.get(StructureId.SEQUENCE_KEY);
+            Object committedIn = offset == null ? null : offset.get(StructureId.CLUSTER_KEY);
+            if (sequence instanceof Number number && (committedIn == null || cluster == null
+                    || cluster.equals(committedIn))) {
+                cursor.resumeAt(number.longValue() + 1); // whatever is missing after it is a loss
+                how.put(cursor, How.COMMITTED);
+                return;
+            }
+            if (sequence instanceof Number number) {
+                LOG.warn("{}: the committed offset (sequence {}) belongs to the cluster {}, not to this one ({}): "
+                        + "every member restarted since, and the structure with them; reading it from its oldest item",
+                        cursor, number, committedIn, cluster);
+            }
+            how.put(cursor, sequence instanceof Number ? How.NEW_CLUSTER : How.START);
+            asked.put(cursor, structure.reads().bounds(client, cursor).toCompletableFuture());
+        }));
+        long deadline = System.currentTimeMillis() + BOUNDS_TIMEOUT_MS;
+        made.forEach((structure, cursors) -> {
+            for (Cursor cursor : cursors) {
+                if (how.get(cursor) == How.COMMITTED) {
+                    continue;
+                }
+                StructureReads.Bounds bounds = await(asked.get(cursor), structure, cursor, deadline);
+                boolean latest = how.get(cursor) == How.START && structure.start() == StructureType.Start.LATEST;
+                long start = latest ? bounds.newest() + 1 : bounds.oldest();
+                cursor.startAt(start);
+            }
+            log(structure, cursors, how);
+        });
         return made;
     }
 
-    private void start(HazelcastInstance client, ReadLoop.Structure structure, List<Cursor> cursors,
-                       Map<Map<String, Object>, Map<String, Object>> committed) {
-        int resumed = 0;
-        for (Cursor cursor : cursors) {
-            Map<String, Object> offset = committed == null ? null
-                    : committed.get(cursor.structure().sourcePartition(cursor.partition()));
-            Object sequence = offset == null ? null : offset.get(StructureId.SEQUENCE_KEY);
-            if (sequence instanceof Number number) {
-                cursor.next(number.longValue() + 1);
-                resumed++;
-                continue;
-            }
-            StructureReads.Bounds bounds = bounds(client, structure, cursor);
-            cursor.next(structure.start() == StructureType.Start.EARLIEST ? bounds.oldest() : bounds.newest() + 1);
-        }
+    private void log(ReadLoop.Structure structure, List<Cursor> cursors, Map<Cursor, How> how) {
+        long resumed = cursors.stream().filter(c -> how.get(c) == How.COMMITTED).count();
+        long renewed = cursors.stream().filter(c -> how.get(c) == How.NEW_CLUSTER).count();
         if (cursors.size() == 1) {
             Cursor cursor = cursors.get(0);
-            LOG.info("Reading {} from sequence {} ({})", cursor, cursor.next(), resumed == 1
-                    ? "after the committed offset" : "no offset committed: start = " + structure.start().property());
+            LOG.info("Reading {} from sequence {} ({})", cursor, cursor.next(), switch (how.get(cursor)) {
+                case COMMITTED -> "after the committed offset";
+                case NEW_CLUSTER -> "the oldest item: the offset is another cluster's";
+                case START -> "no offset committed: start = " + structure.start().property();
+            });
         } else {
             LOG.info("Reading {} partitions of {} (task share {}): {} after their committed offsets, {} from start = "
-                    + "{}", cursors.size(), structure.id(), slice, resumed, cursors.size() - resumed,
-                    structure.start().property());
+                    + "{}{}", cursors.size(), structure.id(), slice, resumed, cursors.size() - resumed - renewed,
+                    structure.start().property(), renewed == 0 ? ""
+                            : ", " + renewed + " from the oldest item (their offsets are another cluster's)");
         }
     }
 
-    private static StructureReads.Bounds bounds(HazelcastInstance client, ReadLoop.Structure structure,
-                                                Cursor cursor) {
+    private static StructureReads.Bounds await(CompletableFuture<StructureReads.Bounds> bounds,
+                                               ReadLoop.Structure structure, Cursor cursor, long deadline) {
         try {
-            return structure.reads().bounds(client, cursor);
+            return bounds.get(Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnsupportedOperationException unsupported) {
                 throw new UnsupportedOperationException("Cannot read " + structure.id() + ": "
                         + unsupported.getMessage() + ". " + JournalCheck.howToEnable(structure.id().name()), e);
             }
             throw new ConnectException("Cannot find where " + cursor + " starts: " + e.getCause(), e);
+        } catch (TimeoutException e) {
+            throw new ConnectException("Cannot find where " + cursor + " starts: the cluster did not answer within "
+                    + BOUNDS_TIMEOUT_MS + " ms", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ConnectException("Interrupted while finding where " + cursor + " starts", e);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new ConnectException("Cannot find where " + cursor + " starts: " + e, e);
         }
     }
 }

@@ -15,6 +15,7 @@ record StructureId(StructureType type, String name) {
     static final String TYPE_KEY = "type";
     static final String PARTITION_KEY = "partition";
     static final String SEQUENCE_KEY = "sequence";
+    static final String CLUSTER_KEY = "cluster";
 
     /**
      * The source partition of one of the structure's sequences. Its keys always come in this order: Connect stores
@@ -29,9 +30,15 @@ record StructureId(StructureType type, String name) {
         return Collections.unmodifiableMap(map);
     }
 
-    /** The offset of the item at {@code sequence}: a restarted task reads on from the next one. */
-    static Map<String, Object> sourceOffset(long sequence) {
-        return Map.of(SEQUENCE_KEY, sequence);
+    /**
+     * The offset of {@code position}: a restarted task reads on from the next sequence if the cluster is still the
+     * one whose id the offset holds; an offset of another cluster (every member restarted since) is of structures
+     * that are gone. The id is left out while unknown; offsets committed before it was added have none, and are
+     * taken to be the cluster's there is.
+     */
+    static Map<String, Object> sourceOffset(Cursor.Position position) {
+        return position.cluster() == null ? Map.of(SEQUENCE_KEY, position.sequence())
+                : Map.of(SEQUENCE_KEY, position.sequence(), CLUSTER_KEY, position.cluster());
     }
 
     /** The ringbuffer the task reads: a reliable topic's is {@code _hz_rb_<name>}. */

@@ -5,11 +5,17 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import com.hazelcast.config.RingbufferConfig;
+import com.hazelcast.ringbuffer.OverflowPolicy;
 import com.hazelcast.ringbuffer.Ringbuffer;
 import com.hazelcast.topic.ITopic;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -24,10 +30,13 @@ class HazelcastSourceTaskTest {
 
     /** Ringbuffers named so hold 10 items: the 11th overwrites the first. */
     static final String SMALL = "small-*";
+    /** Ringbuffers named so hold 5,000 items. */
+    static final String LARGER = "larger-*";
 
     @RegisterExtension
     static final SourceMember MEMBER = new SourceMember(config -> config.addRingBufferConfig(
-            new RingbufferConfig(SMALL).setCapacity(10)));
+            new RingbufferConfig(SMALL).setCapacity(10)).addRingBufferConfig(
+            new RingbufferConfig(LARGER).setCapacity(5_000)));
 
     private static SourceHarness harness() {
         return MEMBER.harness();
@@ -179,6 +188,37 @@ class HazelcastSourceTaskTest {
         assertThat(failure).hasMessageContaining("Lost 20 items of RING_BUFFER 'small-fail': sequences 5 to 24 were "
                 + "overwritten before the task read them").hasMessageContaining("gap.policy = FAIL");
         assertThat(harness().metric("lost-total", null)).isEqualTo(20.0);
+    }
+
+    @Test
+    void aNewConnectorStartsAtTheOldestItemOfAFullRingbufferThatAWriterKeepsOverwritingWithoutAFalseGap()
+            throws Exception {
+        Ringbuffer<Object> ringbuffer = ringbuffer("larger-busy");
+        add("larger-busy", 0, 6_000); // full: every add overwrites the oldest item
+        ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor();
+        AtomicInteger written = new AtomicInteger(6_000);
+        try {
+            writer.scheduleAtFixedRate(() -> {
+                List<Object> items = new ArrayList<>();
+                for (int i = 0; i < 5; i++) {
+                    items.add("{\"n\": " + written.getAndIncrement() + "}");
+                }
+                ringbuffer.addAllAsync(items, OverflowPolicy.OVERWRITE);
+            }, 0, 1, TimeUnit.MILLISECONDS);
+            HazelcastSourceTask task = harness().start(harness().props(
+                    "INSERT INTO busy_topic SELECT * FROM larger-busy WITHTYPE RING_BUFFER")); // gap.policy FAIL
+
+            List<SourceRecord> records = SourceHarness.poll(task, 2_000);
+
+            assertThat(harness().metric("lost-total", null)).as("where it started is no loss").isEqualTo(0.0);
+            long first = sequence(records.get(0));
+            assertThat(first).as("what the ringbuffer held at the start").isGreaterThanOrEqualTo(1_000L);
+            for (int i = 0; i < records.size(); i++) {
+                assertThat(sequence(records.get(i))).as("one after the other from the start").isEqualTo(first + i);
+            }
+        } finally {
+            writer.shutdownNow();
+        }
     }
 
     @Test

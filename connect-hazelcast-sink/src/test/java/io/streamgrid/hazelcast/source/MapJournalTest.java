@@ -14,7 +14,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -31,7 +34,9 @@ class MapJournalTest {
             .addMapConfig(new MapConfig("journal-*").setEventJournalConfig(
                     new EventJournalConfig().setEnabled(true).setCapacity(17_000)))
             .addMapConfig(new MapConfig("tiny-*").setEventJournalConfig(
-                    new EventJournalConfig().setEnabled(true).setCapacity(170)))); // 10 events a partition
+                    new EventJournalConfig().setEnabled(true).setCapacity(170))) // 10 events a partition
+            .addMapConfig(new MapConfig("busy-*").setEventJournalConfig(
+                    new EventJournalConfig().setEnabled(true).setCapacity(85_000)))); // 5,000 a partition
 
     private static SourceHarness harness() {
         return MEMBER.harness();
@@ -129,7 +134,8 @@ class MapJournalTest {
 
         assertThat(records).filteredOn(r -> r.topic().equals("formatted")).extracting(SourceRecord::key)
                 .as("keys by the default rules, whatever WITHFORMAT says of values").hasSize(2)
-                .contains("pump-3").anySatisfy(key -> assertThat(((Struct) key).get("site")).isEqualTo(1L));
+                .contains("pump-3").anySatisfy(key -> assertThat(key).isInstanceOfSatisfying(Struct.class,
+                        struct -> assertThat(struct.get("site")).isEqualTo(1L)));
         assertThat(records).filteredOn(r -> r.topic().equals("formatted"))
                 .allSatisfy(r -> assertThat(((Struct) r.value()).get("temperature")).isNotNull());
         assertThat(records).filteredOn(r -> r.topic().equals("enveloped"))
@@ -205,6 +211,36 @@ class MapJournalTest {
         assertThat(harness().metric("lost-total", null)).as("sequences 1..39").isEqualTo(39.0);
         assertThat(records).extracting(r -> (Long) r.sourceOffset().get("sequence")).first().isEqualTo(40L);
         assertThat(compacted(records)).isEqualTo(Map.of("k", 49.0));
+    }
+
+    @Test
+    void aNewConnectorStartsAtTheOldestEventOfAFullJournalPartitionThatKeepsBeingOverwrittenWithoutAFalseGap()
+            throws Exception {
+        IMap<Object, Object> map = map("busy-start");
+        for (int i = 0; i < 6_000; i++) {
+            map.set("k", reading(i)); // one key, one partition: its journal is full
+        }
+        AtomicInteger written = new AtomicInteger(6_000);
+        ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor();
+        try {
+            writer.scheduleAtFixedRate(() -> {
+                for (int i = 0; i < 2; i++) {
+                    map.setAsync("k", reading(written.getAndIncrement()));
+                }
+            }, 0, 1, TimeUnit.MILLISECONDS);
+            HazelcastSourceTask task = harness().start(harness().props(
+                    "INSERT INTO busy SELECT * FROM busy-start WITHTYPE MAP_JOURNAL")); // gap.policy FAIL
+
+            List<SourceRecord> records = SourceHarness.poll(task, 2_000);
+
+            assertThat(harness().metric("lost-total", null)).as("where it started is no loss").isEqualTo(0.0);
+            long first = (Long) records.get(0).sourceOffset().get("sequence");
+            for (int i = 0; i < records.size(); i++) {
+                assertThat(records.get(i).sourceOffset().get("sequence")).isEqualTo(first + i);
+            }
+        } finally {
+            writer.shutdownNow();
+        }
     }
 
     @Test

@@ -97,6 +97,16 @@ final class SourceHarness implements AutoCloseable {
         }
     }
 
+    /** An offset as a worker of an earlier release committed it, or as a test wants it. */
+    void commitOffset(Map<String, Object> sourcePartition, Map<String, Object> offset) {
+        committed.put(new HashMap<>(sourcePartition), new HashMap<>(offset));
+    }
+
+    /** The offset committed for a source partition, or null. */
+    Map<String, Object> committedOffset(Map<String, Object> sourcePartition) {
+        return committed.get(sourcePartition);
+    }
+
     void stop(HazelcastSourceTask task) {
         task.stop();
         running.remove(task);

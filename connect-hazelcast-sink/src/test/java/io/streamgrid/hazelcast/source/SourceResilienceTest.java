@@ -7,8 +7,10 @@ import static org.awaitility.Awaitility.await;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.config.EventJournalConfig;
 import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.RingbufferConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import com.hazelcast.ringbuffer.OverflowPolicy;
 import com.hazelcast.ringbuffer.Ringbuffer;
 import io.streamgrid.hazelcast.HazelcastMembers;
 import java.io.IOException;
@@ -18,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -133,6 +136,112 @@ class SourceResilienceTest {
             assertThat(after).extracting(SourceRecord::value).as("the new ringbuffer's items, though their sequences "
                     + "are below the task's").containsExactly("new-0", "new-1", "new-2");
             assertThat(after).extracting(SourceResilienceTest::sequence).containsExactly(0L, 1L, 2L);
+        }
+    }
+
+    @Test
+    void aTaskStartedAfterTheWholeClusterRestartedReadsTheNewClustersItemsFromTheOldest() throws Exception {
+        try (HazelcastMembers members = new HazelcastMembers(1); SourceHarness harness = new SourceHarness(members)) {
+            String kcql = "INSERT INTO t SELECT * FROM renewed WITHTYPE RING_BUFFER";
+            HazelcastSourceTask first = harness.start(harness.props(kcql));
+            for (int i = 0; i < 5; i++) {
+                members.member(0).getRingbuffer("renewed").add("old-" + i);
+            }
+            List<SourceRecord> old = SourceHarness.poll(first, 5);
+            harness.commit(first, old);
+            harness.stop(first);
+            Object oldCluster = old.get(4).sourceOffset().get("cluster");
+
+            members.stop(0);
+            Ringbuffer<Object> renewed = members.start(0).getRingbuffer("renewed"); // a new cluster, its items new
+            for (int i = 0; i < 8; i++) {
+                renewed.add("new-" + i);
+            }
+            HazelcastSourceTask second = harness.start(harness.props(kcql));
+
+            List<SourceRecord> after = SourceHarness.poll(second, 3);
+            assertThat(after).extracting(SourceRecord::value).as("not after sequence 4, the old cluster's offset")
+                    .startsWith("new-0", "new-1", "new-2");
+            after.addAll(SourceHarness.poll(second, 8 - after.size()));
+            assertThat(after).extracting(SourceRecord::value).containsExactly("new-0", "new-1", "new-2", "new-3",
+                    "new-4", "new-5", "new-6", "new-7");
+            assertThat(oldCluster).as("the offset names the cluster").isInstanceOf(String.class);
+            assertThat(after.get(7).sourceOffset().get("cluster")).isInstanceOf(String.class).isNotEqualTo(oldCluster);
+        }
+    }
+
+    @Test
+    void anOffsetWithoutAClusterIdAsEarlierReleasesCommittedItIsReadOnFrom() throws Exception {
+        try (HazelcastMembers members = new HazelcastMembers(1); SourceHarness harness = new SourceHarness(members)) {
+            for (int i = 0; i < 8; i++) {
+                members.member(0).getRingbuffer("older-offsets").add("item-" + i);
+            }
+            harness.commitOffset(Map.of("structure", "older-offsets", "type", "RING_BUFFER", "partition", 0),
+                    Map.of("sequence", 4L));
+            HazelcastSourceTask task = harness.start(harness.props(
+                    "INSERT INTO t SELECT * FROM older-offsets WITHTYPE RING_BUFFER"));
+
+            assertThat(SourceHarness.poll(task, 3)).extracting(SourceRecord::value)
+                    .containsExactly("item-5", "item-6", "item-7");
+        }
+    }
+
+    @Test
+    void aNewClusterWhoseRingbufferWrappedBeforeTheTaskCameBackIsReadFromItsOldestItemWithoutAGap()
+            throws Exception {
+        try (HazelcastMembers members = new HazelcastMembers(1, config -> config.addRingBufferConfig(
+                new RingbufferConfig("small-*").setCapacity(10)));
+             SourceHarness harness = new SourceHarness(members)) {
+            HazelcastSourceTask task = harness.start(harness.props(
+                    "INSERT INTO t SELECT * FROM small-renewed WITHTYPE RING_BUFFER")); // gap.policy FAIL
+            for (int i = 0; i < 5; i++) {
+                members.member(0).getRingbuffer("small-renewed").add("old-" + i);
+            }
+            harness.commit(task, SourceHarness.poll(task, 5));
+
+            members.stop(0);
+            Ringbuffer<Object> renewed = members.start(0).getRingbuffer("small-renewed");
+            for (int i = 0; i < 30; i++) {
+                renewed.add("new-" + i); // it keeps new-20..new-29
+            }
+
+            List<SourceRecord> after = SourceHarness.poll(task, 10);
+            assertThat(after).extracting(SourceRecord::value).as("from the new cluster's oldest item, each once")
+                    .containsExactly("new-20", "new-21", "new-22", "new-23", "new-24", "new-25", "new-26", "new-27",
+                            "new-28", "new-29");
+            assertThat(harness.metric("lost-total", null)).as("a new cluster is read from its oldest: no loss")
+                    .isEqualTo(0.0);
+        }
+    }
+
+    @Test
+    void aReadInFlightWhenEveryMemberRestartsDoesNotBringTheNewClustersItemsTwice() throws Exception {
+        try (HazelcastMembers members = new HazelcastMembers(1); SourceHarness harness = new SourceHarness(members)) {
+            HazelcastSourceTask task = harness.start(harness.props(
+                    "INSERT INTO t SELECT * FROM raced WITHTYPE RING_BUFFER"));
+            for (int i = 0; i < 5; i++) {
+                members.member(0).getRingbuffer("raced").add("old-" + i);
+            }
+            harness.commit(task, SourceHarness.poll(task, 5)); // a read waits at sequence 5 now
+
+            members.stop(0);
+            Ringbuffer<Object> renewed = members.start(0).getRingbuffer("raced");
+            List<Object> items = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                items.add("new-" + i); // in place before the client is back: a read at 5 would find new-5
+            }
+            renewed.addAllAsync(items, OverflowPolicy.OVERWRITE).toCompletableFuture().get();
+
+            List<SourceRecord> after = SourceHarness.poll(task, 20);
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> {
+                List<SourceRecord> more = task.poll();
+                if (more != null) {
+                    after.addAll(more);
+                }
+                return true;
+            });
+            assertThat(after).extracting(SourceRecord::value).as("every new item once, in order")
+                    .containsExactlyElementsOf(items);
         }
     }
 
