@@ -140,7 +140,10 @@ final class HazelcastSourceBench {
     }
 
     private Map<String, String> connectorConfig(String kcql) {
+        String heartbeats = "source_heartbeats_" + RUNS.incrementAndGet(); // the embedded broker creates no topic
+        cluster.connect.kafka().createTopic(heartbeats, 1);
         Map<String, String> config = new HashMap<>(cluster.hazelcastSettings());
+        config.put("connect.hazelcast.source.heartbeat.topic", heartbeats);
         config.put("connector.class", "io.streamgrid.hazelcast.source.HazelcastSourceConnector");
         config.put("tasks.max", "1");
         config.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");

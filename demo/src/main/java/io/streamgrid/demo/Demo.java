@@ -186,7 +186,9 @@ public final class Demo implements AutoCloseable {
         devices = new CommandableMqttDevices("tcp://" + host + ":" + options.mqttPort(), options.mqttDevices());
         stoppables.add("MQTT devices", devices::close);
 
-        List<String> topics = new ArrayList<>(List.of("coap_sensor_topic", "coap_readings", "telemetry"));
+        // the Hazelcast source's heartbeats (its default topic): this broker creates no topic on first use
+        List<String> topics = new ArrayList<>(List.of("coap_sensor_topic", "coap_readings", "telemetry",
+                "__hazelcast-source-heartbeats"));
         topics.addAll(COMMAND_TOPICS);
         DEAD_LETTER_TOPICS.forEach(topic -> topics.add(topic.name()));
         kafka.createTopics(topics);

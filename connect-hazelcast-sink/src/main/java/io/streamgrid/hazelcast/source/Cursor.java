@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Where a task is in one sequence of a structure: a ringbuffer or reliable topic (partition 0), or one partition of
  * a map's journal. Its next sequence and its read in flight are the reading thread's; the lag probe and the metrics
- * read the sequences; a read's answer comes in on Hazelcast's threads.
+ * read the sequences; a read's answer comes in on Hazelcast's threads; {@code poll()} keeps the position of what it
+ * has taken (for the heartbeats).
  */
 final class Cursor {
 
@@ -49,6 +50,13 @@ final class Cursor {
     private final AtomicReference<ReadLoop.Answer> answer = new AtomicReference<>();
     /** Whether the cursor waits in the reading thread's queue of answered cursors (it is there at most once). */
     private final AtomicBoolean queued = new AtomicBoolean();
+    /**
+     * The last item poll() took, for the heartbeats; before any, the item before a 'latest' start (so a restart goes
+     * on from there rather than from the newest item then); null when unknown.
+     */
+    private volatile Position handedOver;
+    /** The position the last record or heartbeat of this sequence carried (poll()'s only). */
+    private Position offered;
 
     Cursor(StructureId structure, int partition) {
         this.structure = structure;
@@ -172,6 +180,24 @@ final class Cursor {
     ReadLoop.Answer takeAnswer() {
         queued.set(false);
         return answer.getAndSet(null);
+    }
+
+    Position handedOver() {
+        return handedOver;
+    }
+
+    /** poll() took the item at {@code position}; before any, the item before a 'latest' start (StartPositions). */
+    void handedOver(Position position) {
+        handedOver = position;
+    }
+
+    Position offered() {
+        return offered;
+    }
+
+    /** A record or heartbeat carries {@code position}. */
+    void offered(Position position) {
+        offered = position;
     }
 
     @Override

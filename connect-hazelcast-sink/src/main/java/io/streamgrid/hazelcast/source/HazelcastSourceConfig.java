@@ -58,6 +58,24 @@ public final class HazelcastSourceConfig extends AbstractConfig {
             + "in Kafka; set SKIP (or reset the connector's offsets) to go on. SKIP: go on from the oldest item still "
             + "there.";
 
+    public static final String HEARTBEAT_INTERVAL_CONFIG = PREFIX + ".heartbeat.interval";
+    public static final String HEARTBEAT_TOPIC_CONFIG = PREFIX + ".heartbeat.topic";
+    public static final long HEARTBEAT_INTERVAL_DEFAULT = 10_000L;
+    public static final String HEARTBEAT_TOPIC_DEFAULT = "__hazelcast-source-heartbeats";
+    private static final String HEARTBEAT_INTERVAL_DOC = "Milliseconds between heartbeats; 0 sends none. Kafka "
+            + "Connect commits a source offset only with a record, so a structure whose items make no record (a "
+            + "reliable topic nobody published to since the task started, items a WHERE keeps out or bad items "
+            + "skipped) keeps no offset: a restarted task would start such a reliable topic again at 'latest' and "
+            + "miss what was published while it was down, or find its old offset overwritten and report a gap. A "
+            + "heartbeat is a small record to " + HEARTBEAT_TOPIC_CONFIG + " whose offset is such a structure's "
+            + "position (as Debezium's heartbeat.interval.ms); a structure whose records carry its position gets "
+            + "none. The first go at the task's first poll, so an idle topic's start is kept at once.";
+    private static final String HEARTBEAT_TOPIC_DOC = "The Kafka topic of the heartbeats (key: type:structure:"
+            + "partition; value: structure, type, partition, sequence, cluster). Where brokers do not create topics "
+            + "on first use (auto.create.topics.enable=false), create it (one partition; compaction keeps the last "
+            + "of each key): the worker waits for a topic that is not there, and the task's records behind it (the "
+            + "task logs a WARN after a minute).";
+
     /** Set by the connector: which share of each map's journal partitions a task reads, "index/count". */
     static final String TASK_SLICE_CONFIG = PREFIX + ".task.slice";
 
@@ -104,11 +122,31 @@ public final class HazelcastSourceConfig extends AbstractConfig {
         BadMessagePolicy.define(def, PREFIX, "an item the source cannot read (a value of a Java class the worker "
                 + "does not have, a Compact record whose schema the cluster no longer has, WITHFORMAT JSON on text "
                 + "that is not JSON) or cannot name a Kafka topic for", "", "", READ_GROUP, 2);
+        def.define(HEARTBEAT_INTERVAL_CONFIG, Type.LONG, HEARTBEAT_INTERVAL_DEFAULT, ConfigDef.Range.atLeast(0),
+                Importance.MEDIUM, HEARTBEAT_INTERVAL_DOC, READ_GROUP, 3, Width.SHORT, "Heartbeat interval (ms)");
+        def.define(HEARTBEAT_TOPIC_CONFIG, Type.STRING, HEARTBEAT_TOPIC_DEFAULT, new KafkaTopicName(),
+                Importance.MEDIUM, HEARTBEAT_TOPIC_DOC, READ_GROUP, 4, Width.MEDIUM, "Heartbeat topic");
         SourceQueueConfig.define(def, PREFIX, "Hazelcast items", "When it is full the task stops reading until "
                 + "poll() has taken items; nothing is lost meanwhile, the items wait in their structures (mind their "
                 + "capacity).", QUEUE_GROUP);
         def.defineInternal(TASK_SLICE_CONFIG, Type.STRING, "0/1", Importance.LOW);
         return def;
+    }
+
+    /** A Kafka topic name, as the generated docs name it. */
+    private static final class KafkaTopicName implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (value == null || !SourceStatement.isKafkaTopic(value.toString().trim())) {
+                throw new ConfigException(name, value, "a Kafka topic name: letters, digits, '.', '_' and '-', at "
+                        + "most 249");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "a Kafka topic name";
+        }
     }
 
     public List<KcqlStatement> statements() {
@@ -131,6 +169,15 @@ public final class HazelcastSourceConfig extends AbstractConfig {
     /** The dead-letter topic under DLQ, else null. */
     public String deadLetterTopic() {
         return BadMessagePolicy.deadLetterTopic(this, PREFIX);
+    }
+
+    /** Milliseconds between heartbeats, 0 for none. */
+    public long heartbeatInterval() {
+        return getLong(HEARTBEAT_INTERVAL_CONFIG);
+    }
+
+    public String heartbeatTopic() {
+        return getString(HEARTBEAT_TOPIC_CONFIG).trim();
     }
 
     public SourceQueueConfig queue() {

@@ -44,6 +44,7 @@ public class HazelcastSourceTask extends SourceTask {
     private ReadLoop loop;
     private Thread reader;
     private ScheduledExecutorService probe;
+    private Heartbeats heartbeats;
 
     @Override
     public String version() {
@@ -69,6 +70,7 @@ public class HazelcastSourceTask extends SourceTask {
         poller = new SourcePoller<>(queue, config.queue(), config.badMessagePolicy(), config.deadLetterTopic(),
                 HazelcastSourceConfig.PREFIX + "." + BadMessagePolicy.SUFFIX, "", new ItemRecords(byStructure, metrics,
                 loop.budget()), metrics, SourcePoller.AfterFailure.HOLD_BACK);
+        heartbeats = new Heartbeats(config.heartbeatTopic(), config.heartbeatInterval());
         Set<String> names = new LinkedHashSet<>();
         structures.forEach(s -> names.add(s.id().name()));
         names.forEach(structure -> metrics.sequenceLag(structure, () -> loop.lag(structure)));
@@ -91,7 +93,11 @@ public class HazelcastSourceTask extends SourceTask {
             thread.setDaemon(true);
             return thread;
         });
-        probe.scheduleWithFixedDelay(new LagProbe(connection, loop), 1, 1, TimeUnit.SECONDS);
+        LagProbe lag = new LagProbe(connection, loop);
+        probe.scheduleWithFixedDelay(() -> {
+            lag.run();
+            heartbeats.check(System.currentTimeMillis());
+        }, 1, 1, TimeUnit.SECONDS);
         awaitCluster();
         LOG.info("Hazelcast source task started: client {} in cluster '{}', {} statements over {} structures, task "
                 + "share {} of journal partitions", name, config.cluster().clusterName(), config.statements().size(),
@@ -115,14 +121,30 @@ public class HazelcastSourceTask extends SourceTask {
         }
     }
 
+    /** A batch of the items' records, and after them the heartbeats due (see {@link Heartbeats}). */
     @Override
     public List<SourceRecord> poll() throws InterruptedException {
-        return poller.poll();
+        List<SourceRecord> records = poller.poll();
+        List<SourceRecord> beats = heartbeats.due(loop.cursors(), System.currentTimeMillis());
+        if (beats.isEmpty()) {
+            return records;
+        }
+        if (records == null) {
+            return beats;
+        }
+        List<SourceRecord> all = new ArrayList<>(records.size() + beats.size());
+        all.addAll(records);
+        all.addAll(beats);
+        return all;
     }
 
     @Override
     public void commitRecord(SourceRecord record, RecordMetadata metadata) {
-        poller.committed(record, metadata);
+        if (Heartbeats.isHeartbeat(record)) {
+            heartbeats.acknowledged();
+        } else {
+            poller.committed(record, metadata);
+        }
     }
 
     @Override

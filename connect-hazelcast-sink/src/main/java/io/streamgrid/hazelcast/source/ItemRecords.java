@@ -49,7 +49,10 @@ final class ItemRecords implements SourcePoller.Items<SourceItem> {
         this.budget = budget;
     }
 
-    /** The item's records, one per statement that keeps it. */
+    /**
+     * The item's records, one per statement that keeps it. Whether it makes records or not, its position is where
+     * the task is now in its sequence (the heartbeats carry it when no record does).
+     */
     @Override
     public List<SourceRecord> records(SourceItem item) {
         budget.taken(1, item.bytes());
@@ -69,7 +72,17 @@ final class ItemRecords implements SourcePoller.Items<SourceItem> {
                 records.add(record);
             }
         }
+        item.cursor().handedOver(position);
+        if (!records.isEmpty()) {
+            item.cursor().offered(position);
+        }
         return records;
+    }
+
+    /** A skipped item is passed over: the task is past it. */
+    @Override
+    public void skipped(SourceItem item) {
+        item.cursor().handedOver(item.position());
     }
 
     /** A ringbuffer item or reliable topic message: its value, keyed by the WITHKEY fields if any. */
@@ -181,7 +194,10 @@ final class ItemRecords implements SourcePoller.Items<SourceItem> {
         errorHeaders.forEach(headers::add);
         byte[] key = HazelcastInternals.bytes(item.serializedKey());
         byte[] value = HazelcastInternals.bytes(item.serializedValue());
-        return new SourceRecord(item.cursor().sourcePartition(), StructureId.sourceOffset(item.position()), topic,
+        Cursor.Position position = item.position();
+        item.cursor().handedOver(position);
+        item.cursor().offered(position);
+        return new SourceRecord(item.cursor().sourcePartition(), StructureId.sourceOffset(position), topic,
                 null, key == null ? null : Schema.BYTES_SCHEMA, key, Schema.OPTIONAL_BYTES_SCHEMA, value,
                 timestamp(item), headers);
     }

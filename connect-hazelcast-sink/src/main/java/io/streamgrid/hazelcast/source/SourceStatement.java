@@ -138,7 +138,8 @@ final class SourceStatement {
         return template;
     }
 
-    private static boolean isKafkaTopic(String name) {
+    /** Whether {@code name} can name a Kafka topic. */
+    static boolean isKafkaTopic(String name) {
         return KAFKA_TOPIC.matcher(name).matches() && !name.equals(".") && !name.equals("..");
     }
 

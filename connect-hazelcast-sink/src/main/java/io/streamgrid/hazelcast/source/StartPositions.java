@@ -84,7 +84,11 @@ final class StartPositions {
             Object committedIn = offset == null ? null : offset.get(StructureId.CLUSTER_KEY);
             if (sequence instanceof Number number && (committedIn == null || cluster == null
                     || cluster.equals(committedIn))) {
+                Cursor.Position position = new Cursor.Position(number.longValue(),
+                        committedIn == null ? null : committedIn.toString());
                 cursor.resumeAt(number.longValue() + 1); // whatever is missing after it is a loss
+                cursor.handedOver(position);
+                cursor.offered(position);
                 how.put(cursor, How.COMMITTED);
                 return;
             }
@@ -106,6 +110,9 @@ final class StartPositions {
                 boolean latest = how.get(cursor) == How.START && structure.start() == StructureType.Start.LATEST;
                 long start = latest ? bounds.newest() + 1 : bounds.oldest();
                 cursor.startAt(start);
+                if (latest) { // kept by a heartbeat: a restart goes on from here, not from the newest item then
+                    cursor.handedOver(new Cursor.Position(start - 1, cluster));
+                }
             }
             log(structure, cursors, how);
         });

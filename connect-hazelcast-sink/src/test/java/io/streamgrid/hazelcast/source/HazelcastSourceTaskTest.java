@@ -221,6 +221,58 @@ class HazelcastSourceTaskTest {
         }
     }
 
+    private static boolean heartbeatAt(SourceRecord record, long sequence) {
+        return record.topic().equals(HazelcastSourceConfig.HEARTBEAT_TOPIC_DEFAULT) && sequence(record) == sequence;
+    }
+
+    @Test
+    void aReliableTopicReadFromLatestKeepsItsStartSoARestartBeforeAnyMessageGetsThosePublishedWhileItWasDown()
+            throws Exception {
+        ITopic<Object> topic = MEMBER.members().member(0).getReliableTopic("quiet-commands");
+        topic.publish("{\"cmd\": \"before\"}"); // sequence 0, before the connector: not for it
+        String kcql = "INSERT INTO quiet SELECT * FROM quiet-commands WITHTYPE RELIABLE_TOPIC"; // start = latest
+        HazelcastSourceTask first = harness().start(harness().props(kcql,
+                "connect.hazelcast.source.heartbeat.interval", "60000"));
+
+        List<SourceRecord> beats = SourceHarness.poll(first, 1); // nothing published: only the heartbeat
+        assertThat(beats).singleElement().satisfies(beat -> {
+            assertThat(beat.topic()).isEqualTo("__hazelcast-source-heartbeats");
+            assertThat(beat.sourcePartition()).isEqualTo(Map.of("structure", "quiet-commands", "type",
+                    "RELIABLE_TOPIC", "partition", 0));
+            assertThat(sequence(beat)).as("the message before the start").isEqualTo(0L);
+            assertThat(beat.key()).isEqualTo("RELIABLE_TOPIC:quiet-commands:0");
+            assertThat(((Struct) beat.value()).get("sequence")).isEqualTo(0L);
+        });
+        harness().commit(first, beats);
+        harness().stop(first);
+        topic.publish("{\"cmd\": \"while-down\"}");
+
+        HazelcastSourceTask second = harness().start(harness().props(kcql));
+        assertThat(SourceHarness.poll(second, 1)).extracting(r -> ((Struct) r.value()).get("cmd"))
+                .as("not from 'latest' again: the message published while the task was down").containsExactly(
+                        "while-down");
+    }
+
+    @Test
+    void itemsAWhereKeepsOutMoveTheOffsetOnSoARestartFindsNoFalseGap() throws Exception {
+        String kcql = "INSERT INTO hot SELECT * FROM small-filtered WITHTYPE RING_BUFFER WHERE n >= 100";
+        HazelcastSourceTask first = harness().start(harness().props(kcql,
+                "connect.hazelcast.source.heartbeat.interval", "100")); // gap.policy FAIL
+        add("small-filtered", 100, 101); // kept: sequence 0
+        harness().commit(first, SourceHarness.poll(first, 1));
+        add("small-filtered", 0, 9); // kept out: sequences 1..9
+
+        harness().commit(first, SourceHarness.pollUntil(first, record -> heartbeatAt(record, 9)));
+        harness().stop(first);
+        add("small-filtered", 9, 14); // kept out: 10..14, and the ringbuffer (10 items) no longer holds 1..5
+        add("small-filtered", 101, 102); // kept: sequence 15
+
+        HazelcastSourceTask second = harness().start(harness().props(kcql));
+        assertThat(SourceHarness.poll(second, 1)).extracting(HazelcastSourceTaskTest::sequence)
+                .as("on from the heartbeat's 9, not from the last record's 0").containsExactly(15L);
+        assertThat(harness().metric("lost-total", null)).as("what the WHERE kept out is no loss").isEqualTo(0.0);
+    }
+
     @Test
     void theSequenceLagCountsWhatIsStillToRead() throws Exception {
         add("lagging", 0, 50);

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import javax.management.ObjectName;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -38,7 +39,10 @@ final class SourceHarness implements AutoCloseable {
         this.members = members;
     }
 
-    /** Task properties: the KCQL, the members, then key/value pairs of further settings. */
+    /**
+     * Task properties: the KCQL, the members, then key/value pairs of further settings. Heartbeats are off unless a
+     * test sets their interval (or removes the setting): the records a test polls are then only the items'.
+     */
     Map<String, String> props(String kcql, String... keysAndValues) {
         Map<String, String> props = new HashMap<>();
         props.put("name", connector);
@@ -46,6 +50,7 @@ final class SourceHarness implements AutoCloseable {
         props.put("connect.hazelcast.kcql", kcql);
         props.put("connect.hazelcast.cluster.members", members.addresses());
         props.put("connect.hazelcast.cluster.name", members.clusterName());
+        props.put("connect.hazelcast.source.heartbeat.interval", "0");
         for (int i = 0; i < keysAndValues.length; i += 2) {
             props.put(keysAndValues[i], keysAndValues[i + 1]);
         }
@@ -84,6 +89,19 @@ final class SourceHarness implements AutoCloseable {
                 records.addAll(polled);
             }
             return records.size() >= count;
+        });
+        return records;
+    }
+
+    /** Polls until a record {@code last} holds for came (at most 60 s); every record polled until then. */
+    static List<SourceRecord> pollUntil(HazelcastSourceTask task, Predicate<SourceRecord> last) {
+        List<SourceRecord> records = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ZERO).until(() -> {
+            List<SourceRecord> polled = task.poll();
+            if (polled != null) {
+                records.addAll(polled);
+            }
+            return records.stream().anyMatch(last);
         });
         return records;
     }
