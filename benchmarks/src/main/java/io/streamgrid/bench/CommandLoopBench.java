@@ -167,6 +167,9 @@ final class CommandLoopBench {
         config.put("producer.override.linger.ms", "0");
         config.put("connect.hazelcast.kcql", "INSERT INTO " + kafkaTopic + " SELECT * FROM " + reliableTopic
                 + " WITHTYPE RELIABLE_TOPIC WITHKEY(device_id)");
+        String heartbeats = kafkaTopic + "_heartbeats"; // the embedded broker creates no topic on first use
+        createTopics(heartbeats);
+        config.put("connect.hazelcast.source.heartbeat.topic", heartbeats);
         return config;
     }
 
