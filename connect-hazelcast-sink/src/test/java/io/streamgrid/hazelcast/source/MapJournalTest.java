@@ -231,7 +231,13 @@ class MapJournalTest {
             HazelcastSourceTask task = harness().start(harness().props(
                     "INSERT INTO busy SELECT * FROM busy-start WITHTYPE MAP_JOURNAL")); // gap.policy FAIL
 
-            List<SourceRecord> records = SourceHarness.poll(task, 2_000);
+            // the writer overwrites the oldest items while the task finds where to start and makes its first read;
+            // then it stops: a reader stalled later (a pause of the machine) while the writer went on would lose
+            // the oldest items for real, which is a gap, not what this test is about
+            List<SourceRecord> records = SourceHarness.poll(task, 1);
+            writer.shutdownNow();
+            assertThat(writer.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+            records.addAll(SourceHarness.poll(task, 2_000 - records.size()));
 
             assertThat(harness().metric("lost-total", null)).as("where it started is no loss").isEqualTo(0.0);
             long first = (Long) records.get(0).sourceOffset().get("sequence");
