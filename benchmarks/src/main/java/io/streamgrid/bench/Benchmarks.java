@@ -27,12 +27,16 @@ import java.util.Set;
  * 100000), {@code --source-items N} (case 9, default 1000000; its latency part runs {@code --latency-seconds} at
  * {@code --latency-tuned-rate}, 10/s by default), {@code command-loop} (10: a command's round trip, Hazelcast to
  * an MQTT 5 or CoAP device and back, {@code --loop-rate N} commands/s, default 10, for {@code --loop-seconds N},
- * default 30, after a 5 s warm-up).
+ * default 30, after a 5 s warm-up), {@code coap-server} (11: the CoAP source in server mode under
+ * {@code --coap-devices N} simulated devices, default 10000, one reading every 10 s each and then all at once, against
+ * a Californium server that only counts), {@code coap-observe} (12: the CoAP source observing {@code --coap-observed-devices
+ * N} devices, default 1000, with 10 resources each, in one task); both measure for {@code --coap-fleet-seconds N},
+ * default 60, after a 15 s warm-up.
  */
 public final class Benchmarks {
 
     private static final List<String> CASES = List.of("sink", "state", "e2e", "jet", "mqtt", "coap", "latency",
-            "memory", "mqtt-sink", "coap-sink", "hazelcast-source", "command-loop");
+            "memory", "mqtt-sink", "coap-sink", "hazelcast-source", "command-loop", "coap-server", "coap-observe");
 
     private Benchmarks() {
     }
@@ -55,6 +59,9 @@ public final class Benchmarks {
         int sourceItems = 1_000_000;
         int loopRate = 10;
         int loopSeconds = 30;
+        int coapDevices = 10_000;
+        int coapObservedDevices = 1_000;
+        int coapFleetSeconds = 60;
         Set<String> structures = new LinkedHashSet<>();
         Set<String> cases = new LinkedHashSet<>();
         for (int i = 0; i < args.length; i++) {
@@ -75,6 +82,9 @@ public final class Benchmarks {
                 case "--memory-large-messages" -> memoryLargeMessages = Integer.parseInt(args[++i]);
                 case "--mqtt-sink-records" -> mqttSinkRecords = Integer.parseInt(args[++i]);
                 case "--coap-sink-requests" -> coapSinkRequests = Integer.parseInt(args[++i]);
+                case "--coap-devices" -> coapDevices = Integer.parseInt(args[++i]);
+                case "--coap-observed-devices" -> coapObservedDevices = Integer.parseInt(args[++i]);
+                case "--coap-fleet-seconds" -> coapFleetSeconds = Integer.parseInt(args[++i]);
                 case "--source-items" -> sourceItems = Integer.parseInt(args[++i]);
                 case "--loop-rate" -> loopRate = Integer.parseInt(args[++i]);
                 case "--loop-seconds" -> loopSeconds = Integer.parseInt(args[++i]);
@@ -117,7 +127,8 @@ public final class Benchmarks {
             }
             if (cases.contains("e2e") || cases.contains("jet") || cases.contains("mqtt") || cases.contains("coap")
                     || cases.contains("latency") || cases.contains("hazelcast-source")
-                    || cases.contains("command-loop")) {
+                    || cases.contains("command-loop") || cases.contains("coap-server")
+                    || cases.contains("coap-observe")) {
                 try (BenchCluster cluster = new BenchCluster(Math.max(Math.max(e2eRecords, sourceItems), 1000))) {
                     if (cases.contains("hazelcast-source")) {
                         System.out.println("Hazelcast source: a ringbuffer of " + sourceItems + " JSON items into Kafka; "
@@ -145,6 +156,20 @@ public final class Benchmarks {
                         results.addAll(LatencyBench.runAll(cluster, broker, latencyRates,
                                 Duration.ofSeconds(latencySeconds), latencyTunedRate,
                                 java.util.Map.of("producer.override.linger.ms", "0")));
+                    }
+                    if (cases.contains("coap-server") || cases.contains("coap-observe")) {
+                        CoapFleetBench fleet = new CoapFleetBench(cluster, coapDevices, coapObservedDevices,
+                                Duration.ofSeconds(coapFleetSeconds));
+                        if (cases.contains("coap-server")) {
+                            System.out.println("CoAP server mode: " + coapDevices + " devices, a reading every 10 s "
+                                    + "each, then all at once");
+                            results.addAll(fleet.runServerMode());
+                        }
+                        if (cases.contains("coap-observe")) {
+                            System.out.println("CoAP client mode: " + coapObservedDevices * 10 + " observed resources "
+                                    + "on " + coapObservedDevices + " devices in one task");
+                            results.addAll(fleet.runClientMode());
+                        }
                     }
                     if (cases.contains("coap")) {
                         System.out.println("CoAP source: observe a device at " + coapRate + "/s for " + coapSeconds
