@@ -18,7 +18,7 @@ class ConfigExamplesTest {
     @ParameterizedTest
     @ValueSource(strings = {"coap-source", "hazelcast-sink-coap", "mqtt-source", "hazelcast-sink-mqtt",
             "mqtt-source-sparkplug", "mqtt-source-mqtt5", "mqtt-sink", "hazelcast-source", "coap-sink",
-            "mqtt-source-command-responses", "hazelcast-sink-command-status"})
+            "mqtt-source-command-responses", "hazelcast-sink-command-status", "coap-source-server"})
     void jsonAndPropertiesAgree(String name) throws IOException {
         Properties properties = new Properties();
         try (Reader reader = Files.newBufferedReader(ConnectCluster.EXAMPLES.resolve(name + ".properties"))) {

@@ -138,7 +138,8 @@ class DocsKcqlExamplesTest {
                 "config-examples/coap-source.json", "config-examples/hazelcast-sink-mqtt.properties",
                 "config-examples/mqtt-source-sparkplug.json", "docs/mqtt-sink.md", "config-examples/mqtt-sink.json",
                 "docs/hazelcast-source.md", "config-examples/hazelcast-source.json", "docs/coap-sink.md",
-                "config-examples/coap-sink.json", "config-examples/coap-sink.properties");
+                "config-examples/coap-sink.json", "config-examples/coap-sink.properties", "docs/coap-source-client.md",
+                "docs/coap-source-server.md", "config-examples/coap-source-server.json");
         assertThat(counts.get("docs/kcql.md")).isGreaterThanOrEqualTo(8);
         assertThat(found().examples).as("examples for each connector")
                 .anyMatch(e -> e.connectors().equals(Set.of(OurConnector.SINK)))

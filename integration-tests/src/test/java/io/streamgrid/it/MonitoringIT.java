@@ -146,7 +146,7 @@ class MonitoringIT {
             prometheus = PrometheusServer.start(dir, List.of(kafka.metricsUrl(0).replaceAll("^http://|/metrics$", "")));
         }
         started = Instant.now();
-        runEveryExample(coapPort);
+        runEveryExample(coapPort, Files.writeString(dir.resolve("coap-devices.properties"), "dev-1=secret-1\n"));
         sensors.start(100);
         traffic = new Traffic(kafka.bootstrapServers(), mosquitto.url(), devices, member.client());
     }
@@ -161,9 +161,9 @@ class MonitoringIT {
         }
     }
 
-    /** POSTs every config example, pointed at this test's servers, and waits until each runs; every connector class
-     * of our plugins must be run by one. */
-    private static void runEveryExample(int coapPort) throws Exception {
+    /** POSTs every config example, pointed at this test's servers (and {@code devicePsks}, the device keys of the
+     * CoAP source in server mode), and waits until each runs; every connector class of our plugins must be run by one. */
+    private static void runEveryExample(int coapPort, Path devicePsks) throws Exception {
         List<ObjectNode> bodies = new ArrayList<>();
         Set<String> topics = new TreeSet<>();
         try (Stream<Path> files = Files.list(ConnectCluster.EXAMPLES)) {
@@ -175,6 +175,10 @@ class MonitoringIT {
                 replaceIfPresent(config, "connect.mqtt.client.id", config.path("connect.mqtt.client.id").asText()
                         + "-" + System.nanoTime());
                 replaceIfPresent(config, "connect.coap.uri", "coap://127.0.0.1:" + coapPort);
+                // the CoAP source in server mode: the devices' keys from a file of the test's, a free port
+                replaceIfPresent(config, "connect.coap.server.psk.file", devicePsks.toString());
+                replaceIfPresent(config, "connect.coap.server.bind.host", "127.0.0.1");
+                replaceIfPresent(config, "connect.coap.server.dtls.port", String.valueOf(ConnectCluster.freeUdpPort()));
                 replaceIfPresent(config, "connect.hazelcast.cluster.members", member.address());
                 for (String key : List.copyOf(ConnectCluster.asMap(config).keySet())) {
                     if (key.endsWith("bootstrap.servers")) { // e.g. the CoAP sink's reporter
