@@ -301,8 +301,10 @@ class DemoIT {
         browser.findElement(By.cssSelector("#coap-sensors .device[data-id=Sensor2] button.led")).click();
         await("both commands acknowledged, the MQTT device 4 times as fast, the sensor's LED on")
                 .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                .ignoreException(StaleElementReferenceException.class) // rows redrawn every second
-                .ignoreException(NoSuchElementException.class) // a command's row comes once it is sent
+                // rows are redrawn every second, and a command's row comes once it is sent (one ignoreException
+                // call replaces the one before it, so both in one predicate)
+                .ignoreExceptionsMatching(e -> e instanceof StaleElementReferenceException
+                        || e instanceof NoSuchElementException)
                 .untilAsserted(() -> {
                     assertThat(text(browser, "#commands tr[data-device=device-2]"))
                             .matches(".* device-2 interval 250 acknowledged ok \\+\\d+ ms \\+\\d+ ms \\d+ ms");
