@@ -10,10 +10,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastJsonValue;
+import io.streamgrid.simulators.CoapFleetSimulator;
 import io.streamgrid.simulators.CoapSensorSimulator;
 import io.streamgrid.simulators.MqttDeviceSimulator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -95,6 +97,8 @@ class MonitoringIT {
     private static CoapSensorSimulator sensors;
     private static MqttDeviceSimulator devices;
     private static CoapActuators actuators;
+    /** Devices POSTing to the CoAP source in server mode, from 16 ports so that the kernel gives both tasks some. */
+    private static CoapFleetSimulator postingDevices;
     private static KafkaRelease kafka;
     private static PrometheusServer prometheus;
     private static Traffic traffic;
@@ -146,15 +150,20 @@ class MonitoringIT {
             prometheus = PrometheusServer.start(dir, List.of(kafka.metricsUrl(0).replaceAll("^http://|/metrics$", "")));
         }
         started = Instant.now();
-        runEveryExample(coapPort, Files.writeString(dir.resolve("coap-devices.properties"), "dev-1=secret-1\n"));
+        int serverModePort = ConnectCluster.freeUdpPort();
+        runEveryExample(coapPort, serverModePort, Files.writeString(dir.resolve("coap-devices.properties"),
+                "dev-1=secret-1\n"));
+        postingDevices = new CoapFleetSimulator("127.0.0.1", new InetSocketAddress("127.0.0.1", serverModePort),
+                "telemetry", 16, 30_000);
+        postingDevices.start(1000);
         sensors.start(100);
         traffic = new Traffic(kafka.bootstrapServers(), mosquitto.url(), devices, member.client());
     }
 
     @AfterAll
     static void stop() throws Exception {
-        for (AutoCloseable closeable : new AutoCloseable[] {traffic, prometheus, kafka, devices, sensors, actuators, member,
-                mosquitto}) {
+        for (AutoCloseable closeable : new AutoCloseable[] {traffic, postingDevices, prometheus, kafka, devices, sensors,
+                actuators, member, mosquitto}) {
             if (closeable != null) {
                 closeable.close();
             }
@@ -162,8 +171,9 @@ class MonitoringIT {
     }
 
     /** POSTs every config example, pointed at this test's servers (and {@code devicePsks}, the device keys of the
-     * CoAP source in server mode), and waits until each runs; every connector class of our plugins must be run by one. */
-    private static void runEveryExample(int coapPort, Path devicePsks) throws Exception {
+     * CoAP source in server mode, which also listens on {@code serverModePort} without DTLS for the test's devices),
+     * and waits until each runs; every connector class of our plugins must be run by one. */
+    private static void runEveryExample(int coapPort, int serverModePort, Path devicePsks) throws Exception {
         List<ObjectNode> bodies = new ArrayList<>();
         Set<String> topics = new TreeSet<>();
         try (Stream<Path> files = Files.list(ConnectCluster.EXAMPLES)) {
@@ -179,6 +189,10 @@ class MonitoringIT {
                 replaceIfPresent(config, "connect.coap.server.psk.file", devicePsks.toString());
                 replaceIfPresent(config, "connect.coap.server.bind.host", "127.0.0.1");
                 replaceIfPresent(config, "connect.coap.server.dtls.port", String.valueOf(ConnectCluster.freeUdpPort()));
+                if (config.path("connect.coap.mode").asText().equals("server")) { // plain UDP too, for the test's devices
+                    config.put("connect.coap.server.allow.insecure", "true");
+                    config.put("connect.coap.server.port", String.valueOf(serverModePort));
+                }
                 replaceIfPresent(config, "connect.hazelcast.cluster.members", member.address());
                 for (String key : List.copyOf(ConnectCluster.asMap(config).keySet())) {
                     if (key.endsWith("bootstrap.servers")) { // e.g. the CoAP sink's reporter
