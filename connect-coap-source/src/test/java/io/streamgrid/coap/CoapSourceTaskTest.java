@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
@@ -275,7 +276,12 @@ class CoapSourceTaskTest {
             server.temperature.publish("{\"n\":" + i + "}");
             Thread.sleep(2);
         }
-        Thread.sleep(500);
+        // every notification has come once the drops stop growing (two looks half a second apart agree)
+        AtomicLong dropped = new AtomicLong(-1);
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            long now = task.droppedNotifications();
+            return now > 0 && now == dropped.getAndSet(now);
+        });
         List<SourceRecord> kept = Tasks.poll(task, Integer.MAX_VALUE, 500);
         assertThat(kept).hasSizeLessThanOrEqualTo(5);
         assertThat(((Struct) kept.get(kept.size() - 1).value()).get("payload")).isEqualTo("{\"n\":199}");
