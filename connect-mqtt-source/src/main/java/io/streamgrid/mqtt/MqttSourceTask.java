@@ -34,6 +34,8 @@ import org.slf4j.MDC;
 public class MqttSourceTask extends SourceTask {
 
     private static final long SUBSCRIBE_TIMEOUT_MS = 30_000;
+    /** Both Paho clients' REASON_CODE_CONNECTION_LOST: the connection went while a call waited. */
+    private static final int CONNECTION_LOST = 32109;
     /** The source publishes only Sparkplug rebirth requests, at QoS 0: Paho's own default window is plenty. */
     private static final int SPARKPLUG_REQUESTS_IN_FLIGHT = 10;
     private static final int MATCH_CACHE_SIZE = 100_000;
@@ -85,7 +87,7 @@ public class MqttSourceTask extends SourceTask {
             if (resumed) {
                 subscribe("Subscribing (session resumed)");
             } else {
-                subscribeAndWait();
+                subscribeAndWaitUnlessDropped();
             }
         } catch (TransportException e) {
             closeClient();
@@ -120,6 +122,23 @@ public class MqttSourceTask extends SourceTask {
                     .orElse(config.defaultQos());
         }
         return qos;
+    }
+
+    /**
+     * A connection the broker drops while start() subscribes (a restart, a network cut right after CONNACK) is an
+     * outage like any later one, not a failed start: the client reconnects by itself, and {@link Listener#reconnected}
+     * subscribes again (a refusal then comes with the next poll()).
+     */
+    private void subscribeAndWaitUnlessDropped() throws TransportException {
+        try {
+            subscribeAndWait();
+        } catch (TransportException e) {
+            if (e.reasonCode() != CONNECTION_LOST) {
+                throw e;
+            }
+            LOG.warn("The MQTT broker dropped the connection while the task subscribed; the client reconnects and "
+                    + "subscribes again by itself: {}", e.getMessage());
+        }
     }
 
     /** A new session has no backlog yet, so start() can wait for the subscription and fail if it is refused. */

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +57,11 @@ class MqttSourceTaskTest {
     }
 
     private MqttSourceTask start(String kcql, String... settings) {
-        MqttSourceTask task = Tasks.start(Tasks.props(broker.url(), kcql, settings));
+        return startOn(broker.url(), kcql, settings);
+    }
+
+    private MqttSourceTask startOn(String url, String kcql, String... settings) {
+        MqttSourceTask task = Tasks.start(Tasks.props(url, kcql, settings));
         tasks.add(task);
         return task;
     }
@@ -259,6 +264,25 @@ class MqttSourceTaskTest {
     void whereOnThePayloadNeedsAConverterThatMakesStructs() {
         assertThatThrownBy(() -> start("INSERT INTO t SELECT * FROM a/# WHERE temperature > 80"))
                 .hasMessageContaining("line 1, column 39").hasMessageContaining("WHERE reads fields of the payload");
+    }
+
+    /**
+     * A connection the broker drops while start() subscribes (a restart, a network cut right after CONNACK) is an
+     * outage like any later one: the client reconnects and subscribes by itself; start() does not fail the task.
+     */
+    @Test
+    void aConnectionDroppedWhileTheTaskSubscribesAtStartIsWaitedOut() throws Exception {
+        String root = unique("dropped");
+        try (SubscribeDroppingProxy proxy = new SubscribeDroppingProxy(URI.create(broker.url()).getPort())) {
+            MqttSourceTask task = startOn(proxy.url(), "INSERT INTO t SELECT * FROM " + root + "/#");
+            assertThat(proxy.dropped()).as("the first connection closed at its SUBSCRIBE").isEqualTo(1);
+            List<SourceRecord> records = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                Tasks.publish(device, root + "/x", "after", 1); // until the subscription of the reconnection holds
+                records.addAll(Tasks.poll(task, 1, 500, true));
+                assertThat(records).isNotEmpty();
+            });
+        }
     }
 
     @Test
