@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaAndValue;
@@ -126,19 +127,46 @@ public class MqttSourceTask extends SourceTask {
 
     /**
      * A connection the broker drops while start() subscribes (a restart, a network cut right after CONNACK) is an
-     * outage like any later one, not a failed start: the client reconnects by itself, and {@link Listener#reconnected}
-     * subscribes again (a refusal then comes with the next poll()).
+     * outage like any later one, not a failed start: the client reconnects by itself, and start() subscribes again
+     * once it has, so that the subscription holds when start() returns, as it does without the drop. A broker still
+     * away after the connect wait is left to the client's reconnection, whose {@link Listener#reconnected} subscribes
+     * (a refusal then comes with the next poll()).
      */
     private void subscribeAndWaitUnlessDropped() throws TransportException {
-        try {
-            subscribeAndWait();
-        } catch (TransportException e) {
-            if (e.reasonCode() != CONNECTION_LOST) {
-                throw e;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.connection().connectWaitMs());
+        while (true) {
+            try {
+                subscribeAndWait();
+                return;
+            } catch (TransportException e) {
+                if (e.reasonCode() != CONNECTION_LOST) {
+                    throw e;
+                }
+                LOG.warn("The MQTT broker dropped the connection while the task subscribed; subscribing again once "
+                        + "the client has reconnected: {}", e.getMessage());
             }
-            LOG.warn("The MQTT broker dropped the connection while the task subscribed; the client reconnects and "
-                    + "subscribes again by itself: {}", e.getMessage());
+            if (!awaitReconnected(deadline)) {
+                LOG.warn("Not reconnected within {} ms; the client goes on reconnecting and subscribes when it has",
+                        config.connection().connectWaitMs());
+                return;
+            }
         }
+    }
+
+    /** Whether the client reconnected before {@code deadline} (System.nanoTime()). */
+    private boolean awaitReconnected(long deadline) {
+        while (!transport.isConnected()) {
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(50); // the client reconnects on its own thread, with back-off
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A new session has no backlog yet, so start() can wait for the subscription and fail if it is refused. */
