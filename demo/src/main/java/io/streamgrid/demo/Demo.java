@@ -145,7 +145,10 @@ public final class Demo implements AutoCloseable {
                 // "Future.complete(Object) on completed future", "No eventHandler for callId", with a stack trace:
                 // the Hazelcast client of a connector's validate() racing its own quick shutdown
                 "org.slf4j.simpleLogger.log.com.hazelcast.client.impl.spi.ClientInvocationService", "error",
-                "org.slf4j.simpleLogger.log.com.hazelcast.client.impl.spi.ClientListenerService", "error");
+                "org.slf4j.simpleLogger.log.com.hazelcast.client.impl.spi.ClientListenerService", "error",
+                // "Connection[...] closed. Reason: Exception ... Broken pipe", with a stack trace: the member writing
+                // to such a client as it goes
+                "org.slf4j.simpleLogger.log.com.hazelcast.internal.server.tcp.TcpServerConnection", "error");
         levels.forEach((key, value) -> {
             if (System.getProperty(key) == null) {
                 System.setProperty(key, value);
