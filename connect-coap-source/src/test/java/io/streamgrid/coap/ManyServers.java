@@ -3,7 +3,6 @@ package io.streamgrid.coap;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.californium.core.CoapResource;
 import org.eclipse.californium.core.CoapServer;
@@ -23,7 +22,7 @@ import org.eclipse.californium.elements.config.Configuration;
 final class ManyServers implements AutoCloseable {
 
     private final CoapServer server;
-    private final List<Sensor> sensors = new ArrayList<>();
+    private final List<TestCoapServer.Sensor> sensors = new ArrayList<>();
     private final List<Integer> ports = new ArrayList<>();
     final AtomicReference<String> directory = new AtomicReference<>("");
 
@@ -37,7 +36,10 @@ final class ManyServers implements AutoCloseable {
         }
         CoapResource parent = new CoapResource("sensors");
         for (int r = 0; r < resources; r++) {
-            Sensor sensor = new Sensor("r" + r, r % 2 == 0 ? "temperature" : "humidity");
+            TestCoapServer.Sensor sensor = new TestCoapServer.Sensor("r" + r,
+                    r % 2 == 0 ? "temperature" : "humidity");
+            sensor.maxAge(600); // no observer registers again on its own while a test runs
+            sensor.publish("{\"n\":0}");
             sensors.add(sensor);
             parent.add(sensor);
         }
@@ -60,7 +62,7 @@ final class ManyServers implements AutoCloseable {
         return ports.stream().map(port -> "coap://127.0.0.1:" + port).toList();
     }
 
-    Sensor sensor(int resource) {
+    TestCoapServer.Sensor sensor(int resource) {
         return sensors.get(resource);
     }
 
@@ -72,35 +74,5 @@ final class ManyServers implements AutoCloseable {
     @Override
     public void close() {
         server.destroy();
-    }
-
-    /** An observable JSON resource; its observers are those of every server (endpoint). */
-    static final class Sensor extends CoapResource {
-        private final AtomicReference<String> state = new AtomicReference<>("{\"n\":0}");
-        final AtomicLong gets = new AtomicLong();
-
-        Sensor(String name, String resourceType) {
-            super(name);
-            setObservable(true);
-            setObserveType(CoAP.Type.NON);
-            getAttributes().setObservable();
-            getAttributes().addResourceType(resourceType);
-        }
-
-        void publish(String json) {
-            state.set(json);
-            changed();
-        }
-
-        int observers() {
-            return getObserverCount();
-        }
-
-        @Override
-        public void handleGET(CoapExchange exchange) {
-            gets.incrementAndGet();
-            exchange.setMaxAge(600);
-            exchange.respond(CoAP.ResponseCode.CONTENT, state.get(), MediaTypeRegistry.APPLICATION_JSON);
-        }
     }
 }
