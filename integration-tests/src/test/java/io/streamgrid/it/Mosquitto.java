@@ -57,6 +57,11 @@ final class Mosquitto implements AutoCloseable {
         process.kill();
     }
 
+    /** SIGTERM: mosquitto saves its store on the way down. */
+    void stop() {
+        process.stop(Duration.ofSeconds(10));
+    }
+
     void restart() {
         process.restart(Duration.ofSeconds(10));
     }

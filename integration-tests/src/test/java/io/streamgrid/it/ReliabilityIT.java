@@ -651,15 +651,17 @@ class ReliabilityIT {
     }
 
     /**
-     * The command loop while mosquitto (saving every change) is killed (kill -9) and restarted mid-stream: 2,000
-     * commands, as the broker saves its whole store after every change.
+     * The command loop while mosquitto (saving every change) is stopped and restarted mid-stream: 2,000 commands, as
+     * the broker saves its whole store after every change. SIGTERM, not kill -9: mosquitto acknowledges a QoS 1
+     * message before it saves it, so a kill -9 can lose a command or an answer the broker had acknowledged (a run
+     * lost 1 of 2,000 so), which no connector can prevent (docs/reliability.md); the source's broker scenario kills
+     * it once its backlog is saved.
      */
     @Test
-    void theMqttBrokerKilledWhileCommandsGoToDevicesLosesNoCommandAndNoAnswer() throws Exception {
+    void theMqttBrokerRestartedWhileCommandsGoToDevicesLosesNoCommandAndNoAnswer() throws Exception {
         commandsThroughAFault("loopbroker", persistentMosquitto, 2_000,
-                "mosquitto killed and restarted from its persistence",
-                () -> {
-                    persistentMosquitto.kill();
+                "mosquitto stopped (SIGTERM) and restarted from its persistence", () -> {
+                    persistentMosquitto.stop();
                     persistentMosquitto.restart();
                 });
     }
