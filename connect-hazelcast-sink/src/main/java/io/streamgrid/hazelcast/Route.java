@@ -157,7 +157,7 @@ final class Route {
         }
         BigDecimal version;
         try {
-            version = state.form().version(document, target.versionField(),
+            version = state.version(document, target.versionField(),
                     () -> "the version field '" + target.versionField() + "' of record " + record.describe());
         } catch (IllegalArgumentException e) {
             throw new DataException(e.getMessage(), e);

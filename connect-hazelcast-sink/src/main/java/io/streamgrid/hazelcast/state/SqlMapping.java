@@ -351,6 +351,8 @@ public final class SqlMapping {
             }
         } else if (value instanceof HazelcastJsonValue json) {
             jsonColumns.add(json.getValue()); // not JSON: nothing to map; Hazelcast stores it all the same
+        } else if (value instanceof String text) {
+            jsonColumns.add(text); // a merged or versioned record's JSON object text (JsonStateValues)
         }
     }
 

@@ -1,6 +1,8 @@
 package io.streamgrid.hazelcast.state;
 
 import io.streamgrid.hazelcast.member.StateForm;
+import java.math.BigDecimal;
+import java.util.function.Supplier;
 import org.apache.kafka.connect.data.SchemaAndValue;
 
 /**
@@ -15,4 +17,9 @@ public interface StateValues {
 
     /** How the documents are stored, merged and versioned. */
     StateForm form();
+
+    /** A record's version: as {@link StateForm#version}, which a form may read faster from its own documents. */
+    default BigDecimal version(Object document, String field, Supplier<String> where) {
+        return form().version(document, field, where);
+    }
 }

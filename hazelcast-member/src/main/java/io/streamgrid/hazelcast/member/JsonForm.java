@@ -6,21 +6,40 @@ import com.hazelcast.internal.json.JsonObject;
 import com.hazelcast.internal.json.JsonValue;
 import com.hazelcast.internal.json.ParseException;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * Device state as JSON objects, stored as strings or, with {@code jsonValue = true}, as HazelcastJsonValue. Documents
- * are Hazelcast's own JSON objects ({@code com.hazelcast.internal.json}, which its JSON queries use and every member
- * has): this module may depend on nothing but Hazelcast. Numbers keep the text they were written with; a merge
- * replaces top-level fields, so the field order is the stored one, new fields last.
+ * Device state as JSON objects, stored as strings or, with {@code jsonValue = true}, as HazelcastJsonValue. A document
+ * is the text of one JSON object, as a record or a fold gave it, until a merge needs it parsed: then Hazelcast's own
+ * JSON objects ({@code com.hazelcast.internal.json}, which its JSON queries use and every member has: this module may
+ * depend on nothing but Hazelcast). A document stored without a merge is its text as it is (as the plain IMAP sink
+ * stores it); a merged one is written compactly, numbers as they were written. A merge replaces top-level fields, so
+ * the field order is the stored one, new fields last.
  */
 public final class JsonForm implements StateForm {
 
     private final boolean jsonValue;
+    private final Function<List<String>, String> textFold;
 
     public JsonForm(boolean jsonValue) {
+        this(jsonValue, null);
+    }
+
+    private JsonForm(boolean jsonValue, Function<List<String>, String> textFold) {
         this.jsonValue = jsonValue;
+        this.textFold = textFold;
+    }
+
+    /**
+     * The same form folding updates that are all text with {@code textFold} instead of parsing each: the task's
+     * scan of top-level members, which must give the object {@link #fold} gives (each member where it first
+     * appears, with its last value). The members, whose module depends on Hazelcast alone, parse.
+     */
+    public JsonForm withTextFold(Function<List<String>, String> textFold) {
+        return new JsonForm(jsonValue, textFold);
     }
 
     boolean jsonValue() {
@@ -84,14 +103,19 @@ public final class JsonForm implements StateForm {
         return jsonValue ? new HazelcastJsonValue(text) : text;
     }
 
+    /** A document as an object: parsed when it is still text (text a record or a fold made: an object's). */
+    private static JsonObject object(Object document) {
+        return document instanceof JsonObject object ? object : parseObject((String) document);
+    }
+
     @Override
     public Object merge(Object stored, Object update) {
-        return new JsonObject((JsonObject) stored).merge((JsonObject) update);
+        return new JsonObject(object(stored)).merge(object(update));
     }
 
     @Override
     public BigDecimal version(Object document, String field, Supplier<String> where) {
-        JsonValue value = ((JsonObject) document).get(field);
+        JsonValue value = object(document).get(field);
         if (value == null || value.isNull()) {
             return null;
         }
@@ -107,11 +131,27 @@ public final class JsonForm implements StateForm {
 
     @Override
     public Object fold(List<Object> updates) {
+        if (textFold != null && allText(updates)) {
+            List<String> texts = new ArrayList<>(updates.size());
+            for (Object update : updates) {
+                texts.add((String) update);
+            }
+            return textFold.apply(texts);
+        }
         JsonObject folded = new JsonObject();
         for (Object update : updates) {
-            folded.merge((JsonObject) update);
+            folded.merge(object(update));
         }
         return folded;
+    }
+
+    private static boolean allText(List<Object> updates) {
+        for (Object update : updates) {
+            if (!(update instanceof String)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
@@ -121,7 +161,7 @@ public final class JsonForm implements StateForm {
 
     @Override
     public Object fromWire(Object wire) {
-        return parseObject((String) wire);
+        return wire; // the text, parsed if a merge needs it
     }
 
     /** The text itself, or its start when longer than 80 characters, for error messages. */
