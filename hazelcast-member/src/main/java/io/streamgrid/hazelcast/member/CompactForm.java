@@ -1,8 +1,11 @@
 package io.streamgrid.hazelcast.member;
 
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.FieldKind;
 import com.hazelcast.nio.serialization.genericrecord.GenericRecord;
 import com.hazelcast.nio.serialization.genericrecord.GenericRecordBuilder;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -104,12 +107,12 @@ public final class CompactForm implements StateForm {
     }
 
     @Override
-    public Object toWire(Object document) {
-        return document;
+    public void writeDocument(ObjectDataOutput out, Object document) throws IOException {
+        out.writeObject(document);
     }
 
     @Override
-    public Object fromWire(Object wire) {
-        return wire;
+    public Object readDocument(ObjectDataInput in) throws IOException {
+        return in.readObject();
     }
 }

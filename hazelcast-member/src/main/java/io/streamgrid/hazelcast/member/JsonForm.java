@@ -5,6 +5,9 @@ import com.hazelcast.internal.json.Json;
 import com.hazelcast.internal.json.JsonObject;
 import com.hazelcast.internal.json.JsonValue;
 import com.hazelcast.internal.json.ParseException;
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -155,13 +158,13 @@ public final class JsonForm implements StateForm {
     }
 
     @Override
-    public Object toWire(Object document) {
-        return document.toString();
+    public void writeDocument(ObjectDataOutput out, Object document) throws IOException {
+        out.writeString(document.toString());
     }
 
     @Override
-    public Object fromWire(Object wire) {
-        return wire; // the text, parsed if a merge needs it
+    public Object readDocument(ObjectDataInput in) throws IOException {
+        return in.readString(); // the text, parsed if a merge needs it
     }
 
     /** The text itself, or its start when longer than 80 characters, for error messages. */

@@ -1,5 +1,8 @@
 package io.streamgrid.hazelcast.member;
 
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.function.Supplier;
@@ -36,9 +39,9 @@ public interface StateForm {
      */
     Object fold(List<Object> updates);
 
-    /** A document as Hazelcast serializes it inside an entry processor. */
-    Object toWire(Object document);
+    /** Writes a document into an entry processor (never null). */
+    void writeDocument(ObjectDataOutput out, Object document) throws IOException;
 
-    /** The document {@link #toWire} made. */
-    Object fromWire(Object wire);
+    /** Reads what {@link #writeDocument} wrote. */
+    Object readDocument(ObjectDataInput in) throws IOException;
 }

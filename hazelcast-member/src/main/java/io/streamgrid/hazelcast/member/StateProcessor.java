@@ -107,19 +107,47 @@ public final class StateProcessor implements EntryProcessor<Object, Object, Inte
         for (Map.Entry<Object, KeyUpdate> keyed : updates.entrySet()) {
             out.writeObject(keyed.getKey());
             KeyUpdate update = keyed.getValue();
-            out.writeObject(update.folded() == null ? null : form.toWire(update.folded()));
-            out.writeObject(update.from());
+            out.writeBoolean(update.folded() != null);
+            if (update.folded() != null) {
+                form.writeDocument(out, update.folded());
+            }
+            writeVersion(out, update.from());
             out.writeBoolean(update.afterDelete());
             out.writeInt(update.dropped());
             List<StateUpdate> chain = update.chain();
             out.writeInt(chain == null ? -1 : chain.size());
             if (chain != null) {
                 for (StateUpdate next : chain) {
-                    out.writeObject(form.toWire(next.document()));
-                    out.writeObject(next.version());
+                    form.writeDocument(out, next.document());
+                    writeVersion(out, next.version());
                 }
             }
         }
+    }
+
+    /**
+     * A version as a long and a scale where it fits (epoch millis, counters), else as text: Hazelcast's own writing of
+     * a BigDecimal (its BigInteger's bytes, through the serializer lookup) showed in the task's profile (issue #31).
+     */
+    private static void writeVersion(ObjectDataOutput out, BigDecimal version) throws IOException {
+        if (version == null) {
+            out.writeByte(0);
+        } else if (version.precision() <= 18) {
+            out.writeByte(1);
+            out.writeLong(version.unscaledValue().longValue());
+            out.writeInt(version.scale());
+        } else {
+            out.writeByte(2);
+            out.writeString(version.toString());
+        }
+    }
+
+    private static BigDecimal readVersion(ObjectDataInput in) throws IOException {
+        return switch (in.readByte()) {
+            case 0 -> null;
+            case 1 -> BigDecimal.valueOf(in.readLong(), in.readInt());
+            default -> new BigDecimal(in.readString());
+        };
     }
 
     @Override
@@ -133,8 +161,8 @@ public final class StateProcessor implements EntryProcessor<Object, Object, Inte
         updates = new HashMap<>(keys * 4 / 3 + 1);
         for (int k = 0; k < keys; k++) {
             Object key = in.readObject();
-            Object folded = in.readObject();
-            BigDecimal from = in.readObject();
+            Object folded = in.readBoolean() ? form.readDocument(in) : null;
+            BigDecimal from = readVersion(in);
             boolean afterDelete = in.readBoolean();
             int dropped = in.readInt();
             int size = in.readInt();
@@ -142,12 +170,11 @@ public final class StateProcessor implements EntryProcessor<Object, Object, Inte
             if (size >= 0) {
                 chain = new ArrayList<>(size);
                 for (int i = 0; i < size; i++) {
-                    Object document = form.fromWire(in.readObject());
-                    chain.add(new StateUpdate(document, in.readObject()));
+                    Object document = form.readDocument(in);
+                    chain.add(new StateUpdate(document, readVersion(in)));
                 }
             }
-            updates.put(key, new KeyUpdate(folded == null ? null : form.fromWire(folded), from, chain, afterDelete,
-                    dropped));
+            updates.put(key, new KeyUpdate(folded, from, chain, afterDelete, dropped));
         }
     }
 
