@@ -299,12 +299,12 @@ final class OutcomeReporter implements AutoCloseable {
         switch (report.statement().format()) {
             case TEXT -> g.writeString(new String(sent, StandardCharsets.UTF_8));
             case BINARY -> g.writeBinary(sent);
-            case CBOR -> writeDocument(g, sent, CBOR.reader());
-            default -> writeDocument(g, sent, STRICT_JSON);
+            case CBOR -> encodeDocument(g, sent, CBOR.reader());
+            default -> encodeDocument(g, sent, STRICT_JSON);
         }
     }
 
-    private static void writeDocument(JsonGenerator g, byte[] document, ObjectReader reader) throws IOException {
+    private static void encodeDocument(JsonGenerator g, byte[] document, ObjectReader reader) throws IOException {
         JsonNode tree;
         try {
             tree = reader.readTree(document);

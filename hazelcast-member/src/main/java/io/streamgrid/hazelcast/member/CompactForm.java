@@ -107,12 +107,12 @@ public final class CompactForm implements StateForm {
     }
 
     @Override
-    public void writeDocument(ObjectDataOutput out, Object document) throws IOException {
+    public void encodeDocument(ObjectDataOutput out, Object document) throws IOException {
         out.writeObject(document);
     }
 
     @Override
-    public Object readDocument(ObjectDataInput in) throws IOException {
+    public Object decodeDocument(ObjectDataInput in) throws IOException {
         return in.readObject();
     }
 }

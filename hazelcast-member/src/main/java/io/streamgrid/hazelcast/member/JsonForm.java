@@ -158,12 +158,12 @@ public final class JsonForm implements StateForm {
     }
 
     @Override
-    public void writeDocument(ObjectDataOutput out, Object document) throws IOException {
+    public void encodeDocument(ObjectDataOutput out, Object document) throws IOException {
         out.writeString(document.toString());
     }
 
     @Override
-    public Object readDocument(ObjectDataInput in) throws IOException {
+    public Object decodeDocument(ObjectDataInput in) throws IOException {
         return in.readString(); // the text, parsed if a merge needs it
     }
 

@@ -40,8 +40,8 @@ public interface StateForm {
     Object fold(List<Object> updates);
 
     /** Writes a document into an entry processor (never null). */
-    void writeDocument(ObjectDataOutput out, Object document) throws IOException;
+    void encodeDocument(ObjectDataOutput out, Object document) throws IOException;
 
-    /** Reads what {@link #writeDocument} wrote. */
-    Object readDocument(ObjectDataInput in) throws IOException;
+    /** Reads what {@link #encodeDocument} wrote. */
+    Object decodeDocument(ObjectDataInput in) throws IOException;
 }

@@ -109,7 +109,7 @@ public final class StateProcessor implements EntryProcessor<Object, Object, Inte
             KeyUpdate update = keyed.getValue();
             out.writeBoolean(update.folded() != null);
             if (update.folded() != null) {
-                form.writeDocument(out, update.folded());
+                form.encodeDocument(out, update.folded());
             }
             writeVersion(out, update.from());
             out.writeBoolean(update.afterDelete());
@@ -118,7 +118,7 @@ public final class StateProcessor implements EntryProcessor<Object, Object, Inte
             out.writeInt(chain == null ? -1 : chain.size());
             if (chain != null) {
                 for (StateUpdate next : chain) {
-                    form.writeDocument(out, next.document());
+                    form.encodeDocument(out, next.document());
                     writeVersion(out, next.version());
                 }
             }
@@ -161,7 +161,7 @@ public final class StateProcessor implements EntryProcessor<Object, Object, Inte
         updates = new HashMap<>(keys * 4 / 3 + 1);
         for (int k = 0; k < keys; k++) {
             Object key = in.readObject();
-            Object folded = in.readBoolean() ? form.readDocument(in) : null;
+            Object folded = in.readBoolean() ? form.decodeDocument(in) : null;
             BigDecimal from = readVersion(in);
             boolean afterDelete = in.readBoolean();
             int dropped = in.readInt();
@@ -170,7 +170,7 @@ public final class StateProcessor implements EntryProcessor<Object, Object, Inte
             if (size >= 0) {
                 chain = new ArrayList<>(size);
                 for (int i = 0; i < size; i++) {
-                    Object document = form.readDocument(in);
+                    Object document = form.decodeDocument(in);
                     chain.add(new StateUpdate(document, readVersion(in)));
                 }
             }
