@@ -346,8 +346,17 @@ final class Pipe {
         return seen;
     }
 
-    /** Takes the result of the batch in flight if it has finished; true when it finished in this call. */
+    /**
+     * Takes the result of the batch in flight if it has finished and is the task's to take (a failure, or no
+     * follow-on); true when it finished in this call. An acknowledged batch is left to its follow-on, which sends what
+     * waits behind it: taken here, that would wait for the task's next put() (issue #28).
+     */
     synchronized boolean collect() {
+        return finishedForTheTask() && collectFinished();
+    }
+
+    /** Takes the result of the batch in flight if it has finished, whoever else may be about to. */
+    private synchronized boolean collectFinished() {
         if (inFlight == null || !inFlight.result.isDone()) {
             return false;
         }
@@ -516,7 +525,7 @@ final class Pipe {
         outcome(batch); // collect() records a failure
         synchronized (this) {
             if (inFlight == batch) {
-                collect();
+                collectFinished(); // the caller sends what waits behind it
                 return false;
             }
             return inFlight != null;
