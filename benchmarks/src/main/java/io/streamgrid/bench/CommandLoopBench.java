@@ -24,6 +24,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.eclipse.californium.core.CoapResource;
 import org.eclipse.californium.core.CoapServer;
 import org.eclipse.californium.core.coap.CoAP;
@@ -65,6 +72,8 @@ final class CommandLoopBench {
     private final Mosquitto broker;
     private final int rate;
     private final Duration duration;
+    /** When each command reached its device (System.nanoTime()), to split a round trip into its legs. */
+    private final Map<String, Long> reached = new ConcurrentHashMap<>();
 
     CommandLoopBench(BenchCluster cluster, Mosquitto broker, int rate, Duration duration) {
         this.cluster = cluster;
@@ -85,7 +94,7 @@ final class CommandLoopBench {
         String answers = "loop_mqtt_answers";
         createTopics(commands, answers);
         List<String> connectors = new ArrayList<>();
-        try (MqttDevice device = new MqttDevice(broker.url())) {
+        try (MqttDevice device = new MqttDevice(broker.url(), reached)) {
             start(connectors, "loop-mqtt-source", source("loop_mqtt", commands));
             start(connectors, "loop-mqtt-sink", Map.of(
                     "connector.class", "io.streamgrid.mqtt.sink.MqttSinkConnector",
@@ -109,7 +118,7 @@ final class CommandLoopBench {
                             + "WITHCONVERTER=`json` WITHKEY(command_id)"));
             start(connectors, "loop-mqtt-status", status("loop_mqtt_status", commands, answers,
                     "SELECT command_id, result FROM " + answers + " PK command_id"));
-            return measure("MQTT 5", "loop_mqtt", "loop_mqtt_status");
+            return measure("MQTT 5", "loop_mqtt", answers, "loop_mqtt_status");
         } finally {
             connectors.forEach(cluster::delete);
         }
@@ -121,7 +130,7 @@ final class CommandLoopBench {
         String errors = "loop_coap_errors";
         createTopics(commands, results, errors);
         List<String> connectors = new ArrayList<>();
-        try (CoapDevices devices = new CoapDevices()) {
+        try (CoapDevices devices = new CoapDevices(reached)) {
             start(connectors, "loop-coap-source", source("loop_coap", commands));
             Map<String, String> sink = new HashMap<>(Map.of(
                     "connector.class", "io.streamgrid.coap.sink.CoapSinkConnector",
@@ -138,7 +147,7 @@ final class CommandLoopBench {
             start(connectors, "loop-coap-status", status("loop_coap_status", commands, results,
                     "SELECT value.command_id AS command_id, response_json.result AS result FROM " + results
                             + " PK value.command_id"));
-            return measure("CoAP", "loop_coap", "loop_coap_status");
+            return measure("CoAP", "loop_coap", results, "loop_coap_status");
         } finally {
             connectors.forEach(cluster::delete);
         }
@@ -188,16 +197,25 @@ final class CommandLoopBench {
      * Publishes commands at the rate for the warm-up and the duration; each one's round trip ends when an entry
      * listener sees its answer in {@code statusMap}. Every command must come back.
      */
-    private List<Result> measure(String transport, String reliableTopic, String statusMap) throws Exception {
+    private List<Result> measure(String transport, String reliableTopic, String answerTopic, String statusMap)
+            throws Exception {
         Map<String, Long> pending = new ConcurrentHashMap<>();
         List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
+        List<double[]> legs = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger published = new AtomicInteger();
+        AnswersInKafka inKafka = new AnswersInKafka(cluster.bootstrapServers(), answerTopic);
         AtomicInteger answered = new AtomicInteger();
         long start = System.nanoTime();
-        UUID listener = cluster.member.getMap(statusMap).addEntryListener(new Answers(pending, (sent, now) -> {
+        UUID listener = cluster.member.getMap(statusMap).addEntryListener(new Answers(pending, (id, sent, now) -> {
             answered.incrementAndGet();
+            Long atDevice = reached.remove(id);
+            Long readable = inKafka.readable.remove(id);
             if (sent - start >= WARMUP.toNanos()) {
                 latencies.add((now - sent) / 1e6);
+                if (atDevice != null && readable != null) {
+                    legs.add(new double[] {(atDevice - sent) / 1e6, (readable - atDevice) / 1e6,
+                        (now - readable) / 1e6});
+                }
             }
         }), true);
         ITopic<Object> topic = cluster.member.getReliableTopic(reliableTopic);
@@ -221,6 +239,7 @@ final class CommandLoopBench {
             }
         } finally {
             publisher.shutdownNow();
+            inKafka.close();
             cluster.member.getMap(statusMap).removeEntryListener(listener);
         }
         if (answered.get() < published.get()) {
@@ -230,11 +249,29 @@ final class CommandLoopBench {
         double[] sorted = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         System.out.printf("  command loop over %s at %d/s: %d measured, p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
                 transport, rate, sorted.length, percentile(sorted, 50), percentile(sorted, 99), percentile(sorted, 100));
+        printLegs(legs);
         String note = String.format("(%,d commands measured after a %d s warm-up; max %.1f ms)", sorted.length,
                 WARMUP.toSeconds(), percentile(sorted, 100));
         String caseName = "10. command round trip Hazelcast -> " + transport + " device -> Hazelcast at " + rate + "/s";
         return List.of(Result.atMost(caseName + ", p50", "p50", percentile(sorted, 50), "ms", 0, note),
                 Result.atMost(caseName + ", p99", "p99", percentile(sorted, 99), "ms", P99_LIMIT_MS, note));
+    }
+
+    /**
+     * The three legs of each round trip, so a slow percentile names its leg: Hazelcast to the device (Hazelcast
+     * source, Kafka, MQTT or CoAP sink), the device to its answer readable in Kafka (broker and MQTT source, or the
+     * CoAP sink's reporter), and Kafka to the status map (the Hazelcast sink).
+     */
+    private static void printLegs(List<double[]> legs) {
+        synchronized (legs) {
+            String[] names = {"Hazelcast -> device", "device -> answer readable in Kafka", "Kafka -> Hazelcast"};
+            for (int leg = 0; leg < names.length; leg++) {
+                int index = leg;
+                double[] sorted = legs.stream().mapToDouble(times -> times[index]).sorted().toArray();
+                System.out.printf("    %s: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", names[leg],
+                        percentile(sorted, 50), percentile(sorted, 99), percentile(sorted, 100));
+            }
+        }
     }
 
     private static double percentile(double[] sorted, double percent) {
@@ -245,10 +282,50 @@ final class CommandLoopBench {
         return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
     }
 
-    /** Told of each command whose answer reached the map: when it was sent and now (System.nanoTime()). */
+    /** Notes when each answer becomes readable in Kafka (by its first {@code command_id}), polling every 2 ms. */
+    private static final class AnswersInKafka implements AutoCloseable {
+        private static final Pattern COMMAND_ID = Pattern.compile("\"command_id\"\\s*:\\s*\"([^\"]+)\"");
+        final Map<String, Long> readable = new ConcurrentHashMap<>();
+        private final Thread reader;
+        private volatile boolean running = true;
+
+        AnswersInKafka(String bootstrapServers, String topic) {
+            Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                    ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 2, ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+            KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer());
+            TopicPartition partition = new TopicPartition(topic, 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToEnd(List.of(partition));
+            consumer.position(partition);
+            reader = new Thread(() -> {
+                try (consumer) {
+                    while (running) {
+                        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(2))) {
+                            long now = System.nanoTime();
+                            Matcher id = COMMAND_ID.matcher(new String(record.value(), StandardCharsets.UTF_8));
+                            if (id.find()) {
+                                readable.putIfAbsent(id.group(1), now);
+                            }
+                        }
+                    }
+                }
+            }, "bench-answers-in-kafka");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            reader.join(5_000);
+        }
+    }
+
+    /** Told of each command whose answer reached the map: its id, when it was sent and now (System.nanoTime()). */
     @FunctionalInterface
     private interface RoundTrip {
-        void done(long sentNanos, long nowNanos);
+        void done(String commandId, long sentNanos, long nowNanos);
     }
 
     /** Ends a command's round trip the first time its entry carries a result. */
@@ -275,9 +352,10 @@ final class CommandLoopBench {
         private void seen(EntryEvent<Object, Object> event) {
             long now = System.nanoTime();
             if (String.valueOf(event.getValue()).contains("\"result\"")) {
-                Long sent = pending.remove(String.valueOf(event.getKey()));
+                String id = String.valueOf(event.getKey());
+                Long sent = pending.remove(id);
                 if (sent != null) {
-                    roundTrip.done(sent, now);
+                    roundTrip.done(id, sent, now);
                 }
             }
         }
@@ -290,8 +368,10 @@ final class CommandLoopBench {
     private static final class MqttDevice implements AutoCloseable {
         private final MqttClient client;
         private final ExecutorService answering = Executors.newSingleThreadExecutor();
+        private final Map<String, Long> reached;
 
-        MqttDevice(String url) throws MqttException {
+        MqttDevice(String url, Map<String, Long> reached) throws MqttException {
+            this.reached = reached;
             client = new MqttClient(url, "loop-bench-device-" + System.nanoTime(), new MemoryPersistence());
             MqttConnectionOptions options = new MqttConnectionOptions();
             options.setCleanStart(true);
@@ -299,7 +379,11 @@ final class CommandLoopBench {
             // broker acknowledges the one before (40 ms and more with delayed ACKs)
             options.setSocketFactory(NoDelaySocketFactories.plain());
             client.connect(options);
-            IMqttMessageListener onCommand = (topic, command) -> answering.execute(() -> answer(command));
+            IMqttMessageListener onCommand = (topic, command) -> {
+                reached.put(new String(command.getProperties().getCorrelationData(), StandardCharsets.UTF_8),
+                        System.nanoTime());
+                answering.execute(() -> answer(command));
+            };
             client.subscribe(new MqttSubscription[] {new MqttSubscription("bench/+/cmd", 1)},
                     new IMqttMessageListener[] {onCommand});
         }
@@ -336,8 +420,10 @@ final class CommandLoopBench {
 
         private final int port = FreePorts.udp();
         private final CoapServer server;
+        private final Map<String, Long> reached;
 
-        CoapDevices() {
+        CoapDevices(Map<String, Long> reached) {
+            this.reached = reached;
             Configuration config = Configuration.createStandardWithoutFile();
             config.set(CoapConfig.EXCHANGE_LIFETIME, 10, TimeUnit.SECONDS);
             server = new CoapServer(config);
@@ -346,7 +432,7 @@ final class CommandLoopBench {
             CoapResource actuators = new CoapResource("actuators");
             for (int i = 0; i < DEVICES; i++) {
                 CoapResource device = new CoapResource("d" + i);
-                device.add(new Actuator());
+                device.add(new Actuator(reached));
                 actuators.add(device);
             }
             server.add(actuators);
@@ -359,15 +445,20 @@ final class CommandLoopBench {
         }
 
         private static final class Actuator extends CoapResource {
-            Actuator() {
+            private final Map<String, Long> reached;
+
+            Actuator(Map<String, Long> reached) {
                 super("interval");
+                this.reached = reached;
             }
 
             @Override
             public void handlePUT(CoapExchange exchange) {
+                long now = System.nanoTime();
                 String id;
                 try {
                     id = READER.readTree(exchange.getRequestPayload()).path("command_id").asText();
+                    reached.put(id, now);
                 } catch (IOException e) {
                     exchange.respond(CoAP.ResponseCode.BAD_REQUEST, "not JSON: " + e.getMessage());
                     return;
