@@ -88,15 +88,18 @@ final class ItemRecords implements SourcePoller.Items<SourceItem> {
     /** A ringbuffer item or reliable topic message: its value, keyed by the WITHKEY fields if any. */
     private SourceRecord item(SourceStatement statement, SourceItem item, Map<String, Object> offset) {
         SchemaAndValue value = HazelcastValues.of(item.value(), statement.format());
-        ConnectHeaders headers = headers(item);
+        ConnectHeaders headers = statement.needsHeaders() ? headers(item) : null;
         RecordView view = view(item, null, value, headers);
         if (!statement.keeps(view)) {
             return null;
         }
-        String key = statement.key(view);
-        SchemaAndValue keyed = key == null ? SchemaAndValue.NULL : new SchemaAndValue(Schema.STRING_SCHEMA, key);
+        if (!statement.keyed()) {
+            return record(statement, item, offset, statement.kafkaTopic(view), SchemaAndValue.NULL,
+                    statement.project(view), headers);
+        }
+        SchemaAndValue keyed = new SchemaAndValue(Schema.STRING_SCHEMA, statement.key(view));
         RecordView named = view(item, keyed, value, headers);
-        return record(item, offset, statement.kafkaTopic(named), keyed, statement.project(view), headers);
+        return record(statement, item, offset, statement.kafkaTopic(named), keyed, statement.project(view), headers);
     }
 
     /**
@@ -105,20 +108,20 @@ final class ItemRecords implements SourcePoller.Items<SourceItem> {
      */
     private SourceRecord change(SourceStatement statement, SourceItem item, Map<String, Object> offset) {
         SchemaAndValue key = HazelcastValues.of(item.key(), null);
-        ConnectHeaders headers = headers(item);
+        ConnectHeaders headers = statement.needsHeaders() ? headers(item) : null;
         if (statement.envelope()) {
             SchemaAndValue envelope = envelopes.of(item.event(), key,
                     HazelcastValues.of(item.oldValue(), statement.format()),
                     HazelcastValues.of(item.value(), statement.format()));
             RecordView view = view(item, key, envelope, headers);
-            return statement.keeps(view) ? record(item, offset, statement.kafkaTopic(view), key,
+            return statement.keeps(view) ? record(statement, item, offset, statement.kafkaTopic(view), key,
                     statement.project(view), headers) : null;
         }
         if (!removes(item)) {
             SchemaAndValue value = HazelcastValues.of(item.value(), statement.format());
             RecordView view = view(item, key, value, headers);
             if (statement.keeps(view)) {
-                return record(item, offset, statement.kafkaTopic(view), key, statement.project(view),
+                return record(statement, item, offset, statement.kafkaTopic(view), key, statement.project(view),
                         headers);
             }
             if (item.oldValue() == null) {
@@ -129,7 +132,7 @@ final class ItemRecords implements SourcePoller.Items<SourceItem> {
         if (item.oldValue() != null && !statement.keeps(old)) {
             return null; // the entry was not in the view before either
         }
-        return record(item, offset, statement.kafkaTopic(old), key, SchemaAndValue.NULL, headers);
+        return record(statement, item, offset, statement.kafkaTopic(old), key, SchemaAndValue.NULL, headers);
     }
 
     /** Whether the change takes the entry out of the map (a tombstone mirrors it). */
@@ -145,10 +148,12 @@ final class ItemRecords implements SourcePoller.Items<SourceItem> {
                 headers);
     }
 
-    private static SourceRecord record(SourceItem item, Map<String, Object> offset, String topic,
-                                       SchemaAndValue key, SchemaAndValue value, ConnectHeaders headers) {
+    /** The record, with the headers unless the statement leaves them out. */
+    private static SourceRecord record(SourceStatement statement, SourceItem item, Map<String, Object> offset,
+                                       String topic, SchemaAndValue key, SchemaAndValue value,
+                                       ConnectHeaders headers) {
         return new SourceRecord(item.cursor().sourcePartition(), offset, topic, null, key.schema(), key.value(),
-                value.schema(), value.value(), timestamp(item), headers);
+                value.schema(), value.value(), timestamp(item), statement.headers() ? headers : null);
     }
 
     /** When the item came to be: a reliable topic message's publish time, else when the task read it. */

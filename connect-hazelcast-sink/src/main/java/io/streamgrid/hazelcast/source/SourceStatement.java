@@ -31,7 +31,8 @@ final class SourceStatement {
 
     static final String START_PROPERTY = "start";
     static final String ENVELOPE_PROPERTY = "envelope";
-    static final Set<String> PROPERTIES = Set.of(START_PROPERTY, ENVELOPE_PROPERTY);
+    static final String HEADERS_PROPERTY = "headers";
+    static final Set<String> PROPERTIES = Set.of(START_PROPERTY, ENVELOPE_PROPERTY, HEADERS_PROPERTY);
     /** Hazelcast reads at most this many items per call (ringbuffers and journals alike). */
     static final int MAX_BATCH = 1000;
     static final String DEFAULT_KEY_DELIMITER = ".";
@@ -48,6 +49,8 @@ final class SourceStatement {
     private final String keyDelimiter;
     private final Format format;
     private final boolean envelope;
+    private final boolean headers;
+    private final boolean needsHeaders;
     private final StructureType.Start start;
     private final int batch;
     private final RecordFields fields = new RecordFields();
@@ -69,6 +72,8 @@ final class SourceStatement {
         this.keyDelimiter = statement.keyDelimiter().orElse(DEFAULT_KEY_DELIMITER);
         this.format = statement.format().orElse(null);
         this.envelope = Boolean.parseBoolean(statement.properties().getOrDefault(ENVELOPE_PROPERTY, "false").trim());
+        this.headers = Boolean.parseBoolean(statement.properties().getOrDefault(HEADERS_PROPERTY, "true").trim());
+        this.needsHeaders = headers || readsHeaders(statement);
         String startValue = statement.properties().get(START_PROPERTY);
         this.start = startValue == null ? type.defaultStart()
                 : StructureType.Start.valueOf(startValue.trim().toUpperCase(Locale.ROOT));
@@ -83,7 +88,7 @@ final class SourceStatement {
         for (String property : properties.keySet()) {
             if (!PROPERTIES.contains(property)) {
                 throw statement.errorAt(position(statement, Clause.PROPERTIES), "PROPERTIES", "the Hazelcast source "
-                        + "has no property '" + property + "'; it takes 'start' and 'envelope'");
+                        + "has no property '" + property + "'; it takes 'start', 'envelope' and 'headers'");
             }
         }
         String start = properties.get(START_PROPERTY);
@@ -91,11 +96,14 @@ final class SourceStatement {
             throw statement.errorAt(position(statement, Clause.PROPERTIES), "PROPERTIES", "start is 'earliest' or "
                     + "'latest', not '" + start + "'");
         }
-        String envelope = properties.get(ENVELOPE_PROPERTY);
-        if (envelope != null && !List.of("true", "false").contains(envelope.trim().toLowerCase(Locale.ROOT))) {
-            throw statement.errorAt(position(statement, Clause.PROPERTIES), "PROPERTIES", "envelope is 'true' or "
-                    + "'false', not '" + envelope + "'");
+        for (String flag : List.of(ENVELOPE_PROPERTY, HEADERS_PROPERTY)) {
+            String value = properties.get(flag);
+            if (value != null && !List.of("true", "false").contains(value.trim().toLowerCase(Locale.ROOT))) {
+                throw statement.errorAt(position(statement, Clause.PROPERTIES), "PROPERTIES", flag + " is 'true' or "
+                        + "'false', not '" + value + "'");
+            }
         }
+        String envelope = properties.get(ENVELOPE_PROPERTY);
         if (envelope != null && Boolean.parseBoolean(envelope.trim()) && type != StructureType.MAP_JOURNAL) {
             throw statement.errorAt(position(statement, Clause.PROPERTIES), "PROPERTIES", "envelope = true writes a "
                     + "map change's event, key, old and new value; it needs WITHTYPE MAP_JOURNAL, not " + type);
@@ -166,6 +174,32 @@ final class SourceStatement {
 
     boolean envelope() {
         return envelope;
+    }
+
+    /**
+     * Whether the records carry the hazelcast.* headers ({@code headers = false} leaves them out: the worker converts
+     * and the producer writes every header of every record, a third of the task's time in benchmark case 9). WHERE,
+     * SELECT and WITHKEY read them either way.
+     */
+    boolean headers() {
+        return headers;
+    }
+
+    /** Whether the item's headers must be made: the records carry them, or SELECT, WITHKEY or WHERE read them. */
+    boolean needsHeaders() {
+        return needsHeaders;
+    }
+
+    private static boolean readsHeaders(KcqlStatement statement) {
+        List<FieldPath> read = new ArrayList<>(statement.keyFields());
+        statement.fields().forEach(field -> read.add(field.path()));
+        statement.where().ifPresent(condition -> condition.fields().forEach(field -> read.add(field.path())));
+        return read.stream().anyMatch(path -> path.kind() == FieldKind.HEADER);
+    }
+
+    /** Whether WITHKEY makes the record's key (otherwise it has none). */
+    boolean keyed() {
+        return keyProjection != null;
     }
 
     StructureType.Start start() {

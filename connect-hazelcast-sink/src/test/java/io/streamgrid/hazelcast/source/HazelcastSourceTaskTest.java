@@ -80,6 +80,20 @@ class HazelcastSourceTaskTest {
         assertThat(first.headers().lastWithName("hazelcast.partition")).as("journals only").isNull();
     }
 
+    /** The worker converts and the producer writes every header of every record: left out, they cost nothing. */
+    @Test
+    void headersFalseLeavesTheHazelcastHeadersOutWhileWhereStillReadsThem() {
+        add("quiet", 0, 4);
+        HazelcastSourceTask task = harness().start(harness().props("INSERT INTO quiet_topic SELECT * FROM quiet "
+                + "WITHTYPE RING_BUFFER WHERE _header.hazelcast.sequence >= 2 PROPERTIES('headers' = 'false')"));
+
+        List<SourceRecord> records = SourceHarness.poll(task, 2);
+
+        assertThat(records).extracting(HazelcastSourceTaskTest::sequence).containsExactly(2L, 3L);
+        assertThat(records).allSatisfy(record -> assertThat(record.headers()).isEmpty());
+        assertThat(((Struct) records.get(0).value()).get("n")).isEqualTo(2L);
+    }
+
     @Test
     void withKeyProjectionWhereAndATopicFromTheData() {
         add("readings", 0, 6);
