@@ -38,7 +38,8 @@ public final class HazelcastSourceConfig extends AbstractConfig {
     private static final String KCQL_DOC = "One or more KCQL statements separated by ';', each INSERT INTO <kafka "
             + "topic> SELECT <fields> FROM <structure> WITHTYPE RELIABLE_TOPIC|RING_BUFFER|MAP_JOURNAL [IGNORE ...] "
             + "[WHERE condition] [WITHKEY(f, ...)] [KEYDELIMITER = 'c'] [WITHFORMAT JSON|TEXT] [BATCH = n] "
-            + "[PROPERTIES('start' = 'earliest'|'latest', 'envelope' = 'true')]. RELIABLE_TOPIC reads every message "
+            + "[PROPERTIES('start' = 'earliest'|'latest', 'envelope' = 'true', 'headers' = 'false')]. RELIABLE_TOPIC "
+            + "reads every message "
             + "published to a reliable topic, RING_BUFFER every item added to a ringbuffer, MAP_JOURNAL every change "
             + "of a map from its event journal (event-journal enabled for the map on the members). The Kafka topic "
             + "may take parts from the data: ${field}, ${_key}. start: where a structure is read from when the "
@@ -46,7 +47,8 @@ public final class HazelcastSourceConfig extends AbstractConfig {
             + "topic's listeners get it), earliest for RING_BUFFER and MAP_JOURNAL (every item or change they still "
             + "hold). MAP_JOURNAL writes an entry's new value keyed by the entry's key, and a tombstone for REMOVED, "
             + "EVICTED and EXPIRED, so a compacted topic mirrors the map; envelope = true writes {event, key, "
-            + "old_value, new_value} instead. WITHFORMAT JSON: strings and bytes must be "
+            + "old_value, new_value} instead. headers = false leaves the hazelcast.* headers out of the records (WHERE, "
+            + "SELECT and WITHKEY still read them). WITHFORMAT JSON: strings and bytes must be "
             + "JSON; TEXT: strings stay text; without it, a string holding a JSON object becomes a struct. BATCH: "
             + "most items one read takes, at most 1000 (the default).";
 
