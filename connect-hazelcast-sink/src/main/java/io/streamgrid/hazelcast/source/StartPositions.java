@@ -109,9 +109,14 @@ final class StartPositions {
                 StructureReads.Bounds bounds = await(asked.get(cursor), structure, cursor, deadline);
                 boolean latest = how.get(cursor) == How.START && structure.start() == StructureType.Start.LATEST;
                 long start = latest ? bounds.newest() + 1 : bounds.oldest();
-                cursor.startAt(start);
-                if (latest) { // kept by a heartbeat: a restart goes on from here, not from the newest item then
+                if (latest) {
+                    // anchored: what comes after "now" came after the start, so an item the first read finds
+                    // overwritten is a loss (an earliest start's oldest item may move on before the read: no loss)
+                    cursor.resumeAt(start);
+                    // kept by a heartbeat: a restart goes on from here, not from the newest item then
                     cursor.handedOver(new Cursor.Position(start - 1, cluster));
+                } else {
+                    cursor.startAt(start);
                 }
             }
             log(structure, cursors, how);

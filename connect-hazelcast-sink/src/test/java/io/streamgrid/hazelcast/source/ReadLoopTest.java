@@ -1,10 +1,12 @@
 package io.streamgrid.hazelcast.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.hazelcast.config.EventJournalConfig;
 import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.RingbufferConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.ringbuffer.ReadResultSet;
@@ -16,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,10 +30,11 @@ class ReadLoopTest {
 
     @RegisterExtension
     static final SourceMember MEMBER = new SourceMember(config -> config.addMapConfig(new MapConfig("held-*")
-            .setEventJournalConfig(new EventJournalConfig().setEnabled(true).setCapacity(17 * 2_000))));
+            .setEventJournalConfig(new EventJournalConfig().setEnabled(true).setCapacity(17 * 2_000)))
+            .addRingBufferConfig(new RingbufferConfig("wrapped-*").setCapacity(10)));
 
     /** The reads of a structure, counting the items their answers bring in and their serialized bytes. */
-    private static final class CountingReads implements StructureReads {
+    private static class CountingReads implements StructureReads {
         private final StructureReads reads;
         private final AtomicLong items = new AtomicLong();
         private final AtomicLong bytes = new AtomicLong();
@@ -67,8 +71,14 @@ class ReadLoopTest {
 
         static Reading start(ClusterConnection connection, HazelcastSourceConfig config, ConnectorMetrics metrics,
                              HandoffQueue<SourceItem> queue, StructureId structure, StructureReads reads) {
+            return start(connection, config, metrics, queue, structure, reads, StructureType.Start.EARLIEST);
+        }
+
+        static Reading start(ClusterConnection connection, HazelcastSourceConfig config, ConnectorMetrics metrics,
+                             HandoffQueue<SourceItem> queue, StructureId structure, StructureReads reads,
+                             StructureType.Start start) {
             ReadLoop loop = new ReadLoop(connection, config.cluster(), List.of(new ReadLoop.Structure(structure, reads,
-                    StructureType.Start.EARLIEST, 1_000)), new StartPositions(null, config.slice()), queue,
+                    start, 1_000)), new StartPositions(null, config.slice()), queue,
                     new Gaps(config.gapPolicy(), queue, metrics), metrics, config.queue());
             Thread reader = new Thread(loop, "read-loop-test-reader");
             reader.start();
@@ -133,6 +143,46 @@ class ReadLoopTest {
             await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                     assertThat(reads.bytes.get()).as("bytes read: at most the queue's 100,000 and an item more, not "
                             + "the 40 items of queue.size").isLessThanOrEqualTo(100_000L + 2 * 10_100L));
+        }
+    }
+
+    /**
+     * A 'latest' start is where the task began, so whatever its first read finds overwritten after it is a loss
+     * (the items came after the start), reported and handled by the gap policy. Here the ringbuffer (capacity 10)
+     * wraps between learning the start and the first read, as it may while the first read waits for the cluster; it
+     * was logged at INFO as where the reading began, and nothing counted the 15 items lost.
+     */
+    @Test
+    void aLatestStartWhoseFirstReadFindsItsItemsOverwrittenReportsTheGap() throws Exception {
+        Ringbuffer<Object> ringbuffer = MEMBER.members().member(0).getRingbuffer("wrapped-latest");
+        ringbuffer.add("before the start");
+        Map<String, String> props = MEMBER.harness().props(
+                "INSERT INTO t SELECT * FROM wrapped-latest WITHTYPE RING_BUFFER PROPERTIES('start' = 'latest')",
+                "connect.hazelcast.source.gap.policy", "FAIL");
+        HazelcastSourceConfig config = new HazelcastSourceConfig(props);
+        HandoffQueue<SourceItem> queue = config.queue().newQueue(SourceItem::bytes);
+        StructureReads reads = StructureReads.of(StructureType.RING_BUFFER);
+        AtomicBoolean wrapped = new AtomicBoolean();
+        StructureReads wrapping = new CountingReads(reads) {
+            @Override
+            public CompletionStage<? extends ReadResultSet<?>> read(HazelcastInstance client, Cursor cursor, int max) {
+                if (wrapped.compareAndSet(false, true)) {
+                    for (int i = 0; i < 25; i++) {
+                        ringbuffer.add("published after the start " + i); // sequences 1..25; 1..15 overwritten
+                    }
+                }
+                return super.read(client, cursor, max);
+            }
+        };
+        try (ClusterConnection connection = new ClusterConnection(config.cluster(), "read-loop-test", "it waits");
+             ConnectorMetrics metrics = ConnectorMetrics.register(null, props, new ConnectorMetrics.Gauges(() -> 0,
+                     queue::size, queue::bytes, connection::connected));
+             Reading reading = Reading.start(connection, config, metrics, queue,
+                     new StructureId(StructureType.RING_BUFFER, "wrapped-latest"), wrapping,
+                     StructureType.Start.LATEST)) {
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThatThrownBy(() -> queue.poll(100, Duration.ofMillis(100)))
+                            .hasMessageContaining("Lost 15 items of RING_BUFFER 'wrapped-latest'"));
         }
     }
 }
