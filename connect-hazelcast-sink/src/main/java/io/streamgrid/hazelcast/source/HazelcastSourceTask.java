@@ -53,13 +53,22 @@ public class HazelcastSourceTask extends SourceTask {
 
     @Override
     public void start(Map<String, String> props) {
+        try {
+            startReading(props);
+        } catch (RuntimeException e) { // the worker calls stop() only after start() returned: close what started
+            stop();
+            throw e;
+        }
+    }
+
+    private void startReading(Map<String, String> props) {
         config = new HazelcastSourceConfig(props);
         Map<StructureId, List<SourceStatement>> byStructure = SourceStatements.byStructure(config.statements());
         queue = config.queue().newQueue(SourceItem::bytes);
         String name = config.cluster().clientName() + "-" + INSTANCES.incrementAndGet();
         connection = new ClusterConnection(config.cluster(), name, "reading waits, and goes on from the next "
                 + "sequence of every structure once the cluster is back");
-        metrics = ConnectorMetrics.register(context, props, new ConnectorMetrics.Gauges(() -> poller.inFlight(),
+        metrics = ConnectorMetrics.register(context, props, new ConnectorMetrics.Gauges(() -> poller == null ? 0 : poller.inFlight(),
                 queue::size, queue::bytes, connection::connected));
         List<ReadLoop.Structure> structures = new ArrayList<>();
         byStructure.forEach((id, statements) -> structures.add(new ReadLoop.Structure(id, StructureReads.of(id.type()),
@@ -95,8 +104,12 @@ public class HazelcastSourceTask extends SourceTask {
         });
         LagProbe lag = new LagProbe(connection, loop);
         probe.scheduleWithFixedDelay(() -> {
-            lag.run();
-            heartbeats.check(System.currentTimeMillis());
+            try {
+                lag.run();
+                heartbeats.check(System.currentTimeMillis());
+            } catch (RuntimeException e) { // an exception would end the schedule for good, silently
+                LOG.warn("Checking the sequence lag and heartbeats failed; checking again in a second: {}", e.toString());
+            }
         }, 1, 1, TimeUnit.SECONDS);
         awaitCluster();
         LOG.info("Hazelcast source task started: client {} in cluster '{}', {} statements over {} structures, task "

@@ -5,6 +5,7 @@ import com.hazelcast.map.EventJournalMapEvent;
 import com.hazelcast.map.IMap;
 import com.hazelcast.nio.serialization.HazelcastSerializationException;
 import com.hazelcast.ringbuffer.ReadResultSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -24,8 +25,12 @@ final class JournalReads implements StructureReads {
 
     @Override
     public CompletionStage<Bounds> bounds(HazelcastInstance client, Cursor cursor) {
-        return HazelcastInternals.journalBounds(map(client, cursor), cursor.partition())
-                .thenApply(bounds -> new Bounds(bounds.oldest(), bounds.newest()));
+        try {
+            return HazelcastInternals.journalBounds(map(client, cursor), cursor.partition())
+                    .thenApply(bounds -> new Bounds(bounds.oldest(), bounds.newest()));
+        } catch (RuntimeException e) { // a client going offline fails making the proxy: a failed answer, as any other
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     @Override
