@@ -167,13 +167,25 @@ final class Cursor {
         }
     }
 
-    /** Hands an answer over (Hazelcast's thread); true when the cursor is to be queued for the reading thread. */
+    /**
+     * Hands an answer over (Hazelcast's thread); true when the cursor is to be queued for the reading thread. An
+     * answer older than the one waiting (made before the cursor moved, and past the loop's epoch check just before
+     * the move) is dropped rather than kept: kept, it hid the new read's answer, and the cursor waited for good.
+     */
     boolean answer(ReadLoop.Answer given) {
-        ReadLoop.Answer replaced = answer.getAndSet(given);
-        if (replaced != null) {
-            replaced.drop();
+        while (true) {
+            ReadLoop.Answer held = answer.get();
+            if (held != null && held.epoch() > given.epoch()) {
+                given.drop();
+                return false; // the newer answer is queued already
+            }
+            if (answer.compareAndSet(held, given)) {
+                if (held != null) {
+                    held.drop();
+                }
+                return queued.compareAndSet(false, true);
+            }
         }
-        return queued.compareAndSet(false, true);
     }
 
     /** Takes the answer handed over, if any (the reading thread, once it took the cursor from its queue). */
