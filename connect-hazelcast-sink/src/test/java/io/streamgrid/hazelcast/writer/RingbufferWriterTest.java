@@ -13,8 +13,10 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,12 +37,17 @@ class RingbufferWriterTest {
 
     /**
      * A partition's ringbuffer as the member runs it: calls in the order they come, answered in that order from
-     * another thread; the calls numbered in {@code failing} fail without adding anything.
+     * another thread; the calls numbered in {@code failing} fail without adding anything. The first call's answer
+     * waits (up to 10 s) for a second call, as over a network a pipelining writer's next call leaves before the
+     * answer comes back: without that wait a fast answer thread could answer each call before the next is made, and
+     * whether the writer pipelines would depend on the scheduler (a one-call-at-a-time writer waits the 10 s out
+     * and fails the in-flight assertion).
      */
     private final class PartitionRingbuffer {
         final List<Object> stored = new ArrayList<>();
         final List<Object> callsFirstItem = new ArrayList<>();
         final Set<Integer> failing;
+        final CountDownLatch secondCall = new CountDownLatch(1);
         int unanswered;
         int mostUnanswered;
 
@@ -62,7 +69,13 @@ class RingbufferWriterTest {
             int number = callsFirstItem.size();
             callsFirstItem.add(items.iterator().next());
             mostUnanswered = Math.max(mostUnanswered, ++unanswered);
+            if (number == 1) {
+                secondCall.countDown();
+            }
             return CompletableFuture.supplyAsync(() -> {
+                if (number == 0) {
+                    awaitSecondCall();
+                }
                 synchronized (this) {
                     unanswered--;
                     if (failing.contains(number)) {
@@ -72,6 +85,14 @@ class RingbufferWriterTest {
                     return (long) stored.size() - 1;
                 }
             }, responses);
+        }
+
+        private void awaitSecondCall() {
+            try {
+                secondCall.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
