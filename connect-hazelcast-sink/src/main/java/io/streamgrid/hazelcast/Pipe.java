@@ -277,7 +277,7 @@ final class Pipe {
         lastCalls = batch.calls;
         lastSentNanos = batch.sentNanos;
         if (holdsPlace && shared.followOn() != null) {
-            batch.result.thenRunAsync(() -> followOn(batch), shared.followOn());
+            batch.result.thenRunAsync(() -> followOnReported(batch), shared.followOn());
         }
         return batch;
     }
@@ -292,9 +292,10 @@ final class Pipe {
         CompletionStage<Void> written;
         try {
             written = writer().write(writes, batch.fence);
-        } catch (RuntimeException | LinkageError e) {
-            // a writer that cannot be made or called (a class the plugin cannot load, too) is a failed write, never
-            // a batch left in flight with no result: on the follow-on thread nobody would see the error
+        } catch (RuntimeException | Error e) {
+            // a writer that cannot be made or called (a class the plugin cannot load, a stack overflow serializing an
+            // entry) is a failed write, never a batch left in flight with no result and no timeout: on the follow-on
+            // thread nobody would see the error
             written = CompletableFuture.failedFuture(e);
         }
         batch.started(written, shared.timeout(), shared.budget());
@@ -315,14 +316,26 @@ final class Pipe {
      * {@code connect.hazelcast.max.in.flight} batches are in flight; a task waiting for a place meanwhile waits at
      * most for what was buffered already (only the task buffers), and wakes at the place given back.
      */
+    private void followOnReported(Batch acknowledged) {
+        try {
+            followOn(acknowledged);
+        } catch (RuntimeException | Error e) { // else lost in the follow-on's stage, which nobody reads
+            LOG.error("Following on the batch acknowledged by {} failed; the task takes what is left at its next "
+                    + "flush", description, e);
+            throw e;
+        }
+    }
+
     private void followOn(Batch acknowledged) {
         Batch next = null;
+        boolean taken = false;
         synchronized (this) {
             if (closed || inFlight != acknowledged) {
                 return;
             }
             try {
                 take(acknowledged);
+                taken = true;
                 acknowledgedUnseen = true;
                 if (failed == null && due()) {
                     next = next(true);
@@ -332,11 +345,11 @@ final class Pipe {
                         + "next records: {}", description, e.toString());
             }
         }
-        if (next == null) {
-            releasePlace(acknowledged);
-        } else {
+        if (next != null) {
             start(next);
-        }
+        } else if (taken) {
+            releasePlace(acknowledged);
+        } // else still in flight: the task takes it, and gives its place back, at its next flush
     }
 
     /** Whether the follow-on took a batch's acknowledgement since the last call (the task's error handler counts it). */

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.streamgrid.common.metrics.ConnectorMetrics;
 import io.streamgrid.common.metrics.TaskIds;
+import io.streamgrid.hazelcast.writer.StructureWriter;
 import io.streamgrid.hazelcast.writer.WriteEntry;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
@@ -146,6 +147,37 @@ class PipeTest {
         assertThat(writer.calls.get(1)).extracting(WriteEntry::value).containsExactly("answer");
         assertThat(takenByTheTask).isFalse();
         assertThat(pipe.takeAcknowledgedByFollowOn()).as("the task still counts the success").isTrue();
+    }
+
+    /**
+     * An error the writer throws while the follow-on thread makes a batch's calls (a StackOverflowError serializing
+     * an entry, say) fails the batch like any failed write: it once went into the follow-on's stage, where nobody saw
+     * it, and left the batch in flight for good with no result and no timeout, its offsets never committed and its
+     * place never given back.
+     */
+    @Test
+    void anErrorThrownWhileTheFollowOnSendsFailsTheBatchForTheTaskToSee() throws Exception {
+        ControlledWriter calls = new ControlledWriter();
+        StructureWriter writer = (batch, fence) -> {
+            if (!calls.calls.isEmpty()) {
+                throw new StackOverflowError("serializing an entry");
+            }
+            return calls.write(batch, fence);
+        };
+        InFlightBudget budget = new InFlightBudget(16);
+        Pipe pipe = new Pipe(() -> writer, "IMAP 'm'", 10, shared(followOn, budget, Duration.ofMillis(500)));
+        pipe.add(pending(P0, 1, "first"));
+        assertThat(pipe.dispatch()).isTrue();
+        pipe.add(pending(P0, 2, "second"));
+
+        calls.results.get(0).complete(null);
+
+        await().atMost(Duration.ofSeconds(10)).until(pipe::finishedForTheTask);
+        assertThat(pipe.collect()).isTrue();
+        assertThat(pipe.hasFailed()).as("the batch the follow-on sent failed").isTrue();
+        assertThat(pipe.lowestPending(P0)).as("the first is delivered; the second waits for its retry").hasValue(2);
+        assertThat(pipe.inFlight()).isFalse();
+        await().atMost(Duration.ofSeconds(10)).until(() -> budget.inUse() == 0);
     }
 
     @Test
