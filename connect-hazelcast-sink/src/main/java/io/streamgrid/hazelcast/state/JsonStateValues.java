@@ -61,7 +61,7 @@ public final class JsonStateValues implements StateValues {
         }
         String value = text.substring(found.valueStart, found.valueEnd);
         return switch (found.kind) {
-            case WHOLE, NUMBER -> new BigDecimal(value);
+            case WHOLE, NUMBER -> Versions.ofNumber(value, where);
             case STRING -> Versions.of(JsonMembers.name(text, found.valueStart + 1, found.valueEnd - 1), where);
             default -> throw new IllegalArgumentException(where.get() + " is " + value + ", not a number, a timestamp "
                     + "or an ISO-8601 string");

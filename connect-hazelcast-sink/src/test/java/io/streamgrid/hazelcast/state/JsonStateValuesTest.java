@@ -45,6 +45,17 @@ class JsonStateValuesTest {
                 .hasMessage("the field 'ts' is [1], not a number, a timestamp or an ISO-8601 string");
     }
 
+    /** A number BigDecimal cannot hold ("Exponent overflow." alone once) is named with its field, in both forms. */
+    @Test
+    void aVersionBeyondWhatANumberCanHoldIsAnErrorNamingTheField() {
+        Object text = document("{\"ts\":1e9999999999}");
+        for (Object form : List.of(text, Json.parse((String) text))) {
+            assertThatThrownBy(() -> values.version(form, "ts", () -> "the field 'ts' of record t/0/7"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("the field 'ts' of record t/0/7 is 1e9999999999, ");
+        }
+    }
+
     @Test
     void whatIsNoJsonObjectIsBadData() {
         assertThatThrownBy(() -> document("[1,2]")).isInstanceOf(DataException.class)

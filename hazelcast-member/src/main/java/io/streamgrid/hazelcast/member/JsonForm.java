@@ -123,7 +123,7 @@ public final class JsonForm implements StateForm {
             return null;
         }
         if (value.isNumber()) {
-            return new BigDecimal(value.toString());
+            return Versions.ofNumber(value.toString(), where);
         }
         if (value.isString()) {
             return Versions.of(value.asString(), where);

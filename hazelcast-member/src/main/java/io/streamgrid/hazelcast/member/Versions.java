@@ -74,6 +74,19 @@ public final class Versions {
                 + ", not a number, a timestamp or an ISO-8601 string");
     }
 
+    /**
+     * A JSON number's text as a version: one a BigDecimal cannot hold (an exponent beyond an int's range) is an error
+     * naming where it is, not Java's bare "Exponent overflow.".
+     */
+    public static BigDecimal ofNumber(String text, Supplier<String> where) {
+        try {
+            return new BigDecimal(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(where.get() + " is " + text + ", a number too large to compare as a "
+                    + "version", e);
+        }
+    }
+
     private static BigDecimal ofText(String text, Supplier<String> where) {
         Instant time = isoInstant(text.trim());
         if (time != null) {
