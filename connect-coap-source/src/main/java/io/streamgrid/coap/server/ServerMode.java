@@ -49,6 +49,8 @@ public final class ServerMode implements TaskMode {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerMode.class);
     private static final String OFFSET_KEY = "requests";
+    /** The worker's setting (ConnectorConfig's, in connect-runtime, which plugins do not see). */
+    private static final String ERRORS_TOLERANCE = "errors.tolerance";
     private static final long STOP_ANSWERS_MS = 2000;
 
     private final CoapSourceConfig config;
@@ -66,6 +68,11 @@ public final class ServerMode implements TaskMode {
     private final ConnectorMetrics metrics;
     private final SourcePoller<PendingRequest> poller;
     private final CoapServer server;
+    /**
+     * Whether the connector runs with {@code errors.tolerance = all}: the worker then drops a record its converter
+     * or producer failed on and calls commitRecord without metadata, as it does for one a transformation dropped.
+     */
+    private final boolean workerDropsFailedRecords;
     private volatile boolean stopping;
 
     private ServerMode(Object context, Map<String, String> props, CoapSourceConfig config) {
@@ -79,6 +86,7 @@ public final class ServerMode implements TaskMode {
         this.queue = config.queue().newQueue(PendingRequest::bytes);
         this.maxPending = config.queue().size();
         this.retryAfterSeconds = config.server().retryAfter().toSeconds();
+        this.workerDropsFailedRecords = "all".equalsIgnoreCase(props.get(ERRORS_TOLERANCE));
         this.loggingContext = MDC.getCopyOfContextMap();
         this.metrics = ConnectorMetrics.register(context, props, new ConnectorMetrics.Gauges(this::inFlight,
                 pending::size, queue::bytes, () -> !stopping));
@@ -190,6 +198,9 @@ public final class ServerMode implements TaskMode {
 
         @Override
         public List<SourceRecord> records(PendingRequest request) {
+            if (request.isAnswered()) { // 5.03 at stop while it waited in the queue: the device sends it again
+                return List.of();
+            }
             List<SourceRecord> records = new ArrayList<>();
             for (PendingRequest.Match match : request.matches()) {
                 MessageShape.Result shaped = match.statement().shape(match.value(), request.path());
@@ -267,7 +278,9 @@ public final class ServerMode implements TaskMode {
             return;
         }
         PendingRequest request = taken.request();
-        if (taken.deadLetter()) {
+        if (metadata == null && workerDropsFailedRecords) {
+            notStored(request, record);
+        } else if (taken.deadLetter()) {
             metrics.refused();
             Header reason = record.headers().lastWithName("streamgrid.error.reason");
             answered(request, request.answer(ResponseCode.BAD_REQUEST, reason == null ? "the payload cannot be read"
@@ -275,6 +288,26 @@ public final class ServerMode implements TaskMode {
         } else if (request.committed()) {
             metrics.acknowledged(1);
             pending.remove(request);
+        }
+    }
+
+    /**
+     * The worker dropped one of the request's records (errors.tolerance = all: its converter or producer failed, or a
+     * transformation dropped it; commitRecord cannot tell which): Kafka does not have it, so the device is told 5.00
+     * and may send the reading again, never 2.04.
+     */
+    private void notStored(PendingRequest request, SourceRecord record) {
+        if (!request.answer(ResponseCode.INTERNAL_SERVER_ERROR, "not stored: the Kafka Connect worker dropped the "
+                + "record (errors.tolerance = all)", 0)) {
+            return; // the request's answer went with another of its records
+        }
+        metrics.refused();
+        pending.remove(request);
+        if (warnings.allow("dropped")) {
+            LOG.warn("Answered 5.00 to the request of {} to /{}: the worker dropped its record for topic {} ({} = "
+                    + "all: a converter or producer failure, or a transformation; the worker's log says which); filter "
+                    + "with WHERE, which answers 2.04", request.source(), request.path(), record.topic(),
+                    ERRORS_TOLERANCE);
         }
     }
 

@@ -272,6 +272,62 @@ class ServerModeTest {
         assertThat(stopping.getOptions().getMaxAge()).isEqualTo(7L);
     }
 
+    /**
+     * With errors.tolerance = all the worker drops a record its converter or producer failed on and calls
+     * commitRecord with no metadata: Kafka does not have it, so the device must not get a 2.04 (it did, and forgot
+     * the reading). It is told 5.00 and may send it again. Without that setting, no metadata means a transformation
+     * dropped the record, as the user configured: the request is done with, 2.04.
+     */
+    @Test
+    void aRecordTheWorkerDroppedUnderErrorsToleranceAllIsAnswered500NotChanged() throws Exception {
+        CoapSourceTask task = start(props("INSERT INTO t SELECT * FROM in/+", "connect.coap.server.allow.insecure",
+                "true", "errors.tolerance", "all"));
+        TestDevice device = device(TestDevice.plain(port));
+        Request request = device.post("in/a", "{\"v\":1}");
+        List<SourceRecord> records = poll(task, 1);
+        assertThat(records).hasSize(1);
+
+        task.commitRecord(records.get(0), null);
+
+        Response response = TestDevice.answer(request, 5000);
+        assertThat(response).isNotNull();
+        assertThat(response.getCode()).isEqualTo(CoAP.ResponseCode.INTERNAL_SERVER_ERROR);
+        assertThat(response.getPayloadString()).contains("not stored").contains("errors.tolerance");
+        assertThat(metric("acknowledged-total")).isZero();
+        assertThat(metric("refused-total")).isEqualTo(1.0);
+        assertThat(metric("queued-records")).isZero();
+    }
+
+    /** A poll() the worker makes while the task stops must not turn a request already answered 5.03 into a record. */
+    @Test
+    void aRequestAnswered503AtStopMakesNoRecord() throws Exception {
+        CoapSourceTask task = start(props("INSERT INTO t SELECT * FROM in/+", "connect.coap.server.allow.insecure",
+                "true"));
+        TestDevice device = device(TestDevice.plain(port));
+        Request request = device.post("in/a", "{}");
+        await().atMost(Duration.ofSeconds(5)).until(request::isAcknowledged);
+
+        task.stop();
+
+        assertThat(TestDevice.answer(request, 5000).getCode()).isEqualTo(CoAP.ResponseCode.SERVICE_UNAVAILABLE);
+        assertThat(task.poll()).as("the device sends it again; a record now would be a duplicate").isNullOrEmpty();
+    }
+
+    @Test
+    void aRecordATransformationDroppedIsDoneWithWithoutErrorsToleranceAll() throws Exception {
+        CoapSourceTask task = start(props("INSERT INTO t SELECT * FROM in/+", "connect.coap.server.allow.insecure",
+                "true"));
+        TestDevice device = device(TestDevice.plain(port));
+        Request request = device.post("in/a", "{\"v\":1}");
+        List<SourceRecord> records = poll(task, 1);
+        assertThat(records).hasSize(1);
+
+        task.commitRecord(records.get(0), null);
+
+        assertThat(TestDevice.isChanged(TestDevice.answer(request, 5000))).isTrue();
+        assertThat(metric("queued-records")).isZero();
+    }
+
     @Test
     void whatNoStatementTakesAndOtherMethodsAreRefused() throws Exception {
         start(props("INSERT INTO t SELECT * FROM in/+", "connect.coap.server.allow.insecure", "true"));
