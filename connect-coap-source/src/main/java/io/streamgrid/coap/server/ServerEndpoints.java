@@ -8,12 +8,16 @@ import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.eclipse.californium.core.CoapServer;
+import org.eclipse.californium.core.coap.CoAP;
 import org.eclipse.californium.core.network.CoapEndpoint;
+import org.eclipse.californium.core.network.Endpoint;
 import org.eclipse.californium.core.server.MessageDeliverer;
 import org.eclipse.californium.elements.config.CertificateAuthenticationMode;
 import org.eclipse.californium.elements.config.Configuration;
@@ -71,6 +75,29 @@ final class ServerEndpoints {
                             : new org.eclipse.californium.scandium.DTLSConnector(dtls)).build());
         }
         return coap;
+    }
+
+    /**
+     * Californium starts a server when one endpoint binds and only logs the others: a task would run with its DTLS
+     * port (or plain port) taken by another program and every device on it timing out. So every endpoint must have
+     * started; else the server is destroyed and a ConnectException names the port's key.
+     */
+    static void requireAllStarted(CoapServer coap, CoapServerConfig server) {
+        List<String> notStarted = new ArrayList<>();
+        for (Endpoint endpoint : coap.getEndpoints()) {
+            if (!endpoint.isStarted()) {
+                boolean secure = CoAP.COAP_SECURE_URI_SCHEME.equals(endpoint.getUri().getScheme());
+                notStarted.add(endpoint.getUri().getPort() + " (" + (secure ? CoapServerConfig.DTLS_PORT_CONFIG
+                        : CoapServerConfig.PORT_CONFIG) + ")");
+            }
+        }
+        if (!notStarted.isEmpty()) {
+            coap.destroy();
+            throw new ConnectException("Cannot listen for devices on " + server.bindHost() + " port "
+                    + String.join(" and port ", notStarted) + ": taken by another program, or by a task that does "
+                    + "not share it (each binds with SO_REUSEPORT under " + CoapServerConfig.PORTS_CONFIG
+                    + " = shared; with per-task, task n binds the port + n). The worker's log shows the bind error");
+        }
     }
 
     private static DtlsConnectorConfig dtls(CoapServerConfig server, Configuration configuration,

@@ -97,6 +97,7 @@ public final class ServerMode implements TaskMode {
             built = ServerEndpoints.create(config.server(), config.client(), task, new Deliverer(),
                     metrics::unknownIdentity);
             built.start();
+            ServerEndpoints.requireAllStarted(built, config.server());
         } catch (RuntimeException e) {
             metrics.close();
             throw e instanceof IllegalStateException ? new ConnectException("Cannot listen for devices on "

@@ -1,6 +1,7 @@
 package io.streamgrid.coap.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.streamgrid.coap.CoapSourceTask;
@@ -30,6 +31,7 @@ import javax.management.ObjectName;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.eclipse.californium.core.coap.CoAP;
 import org.eclipse.californium.core.coap.EmptyMessage;
@@ -202,6 +204,27 @@ class ServerModeTest {
         assertThat(forbidden).isNotNull();
         assertThat(forbidden.getCode()).as("dev-2 posting as dev-1").isEqualTo(CoAP.ResponseCode.FORBIDDEN);
         assertThat(metric("refused-total")).isEqualTo(1.0);
+    }
+
+    /**
+     * Californium starts a server when one of its endpoints binds and only logs the others: a task with its DTLS
+     * port taken ran on plain UDP alone, RUNNING, while every DTLS device timed out.
+     */
+    @Test
+    void aPortTakenByAnotherProgramFailsTheStartNamingItsKey() throws Exception {
+        Path psk = pskFile("dev-1=secret-1\n");
+        try (DatagramSocket other = new DatagramSocket(new InetSocketAddress("127.0.0.1", dtlsPort))) {
+            assertThatThrownBy(() -> start(props("INSERT INTO t SELECT * FROM in/+",
+                    "connect.coap.server.allow.insecure", "true", "connect.coap.server.psk.file", psk.toString())))
+                    .isInstanceOf(ConnectException.class)
+                    .hasMessageContaining("connect.coap.server.dtls.port")
+                    .hasMessageContaining(String.valueOf(dtlsPort));
+        }
+        assertThat(ManagementFactory.getPlatformMBeanServer().queryNames(new ObjectName(
+                "kafka.connect:type=plugins,connector=" + name + ",*"), null)).as("its metrics closed").isEmpty();
+        try (DatagramSocket free = new DatagramSocket(new InetSocketAddress("127.0.0.1", port))) {
+            assertThat(free.getLocalPort()).as("the plain port it had bound is given back").isEqualTo(port);
+        }
     }
 
     @Test
