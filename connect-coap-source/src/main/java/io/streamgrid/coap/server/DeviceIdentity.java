@@ -27,6 +27,10 @@ record DeviceIdentity(String authentication, String name, String subject) {
         return NONE;
     }
 
+    boolean isPsk() {
+        return "psk".equals(authentication);
+    }
+
     boolean authenticated() {
         return name != null;
     }

@@ -101,6 +101,12 @@ final class PskFile implements AdvancedPskStore {
         }
     }
 
+    /** Whether the file (read again if it changed, at most once a second) still holds {@code identity}. */
+    boolean holds(String identity) {
+        refresh();
+        return secrets.containsKey(identity);
+    }
+
     int size() {
         return secrets.size();
     }

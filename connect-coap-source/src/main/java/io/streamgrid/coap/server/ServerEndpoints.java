@@ -4,7 +4,6 @@ import io.streamgrid.coap.CoapClientConfig;
 import io.streamgrid.coap.CoapEndpoints;
 import io.streamgrid.common.tls.PemFiles;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -49,10 +48,11 @@ final class ServerEndpoints {
 
     /**
      * The server of task {@code task}, not yet started; settings that cannot make one are a ConfigException naming
-     * the key. {@code unknownIdentity} runs for every handshake refused for its identity.
+     * the key. {@code unknownIdentity} runs for every handshake refused for its identity; {@code keys} are the
+     * devices' PSKs (null without a credentials file).
      */
     static CoapServer create(CoapServerConfig server, CoapClientConfig lifetimes, int task, MessageDeliverer deliverer,
-                             Runnable unknownIdentity) {
+                             Runnable unknownIdentity, PskFile keys) {
         if (!server.allowInsecure() && !server.dtls()) {
             throw new ConfigException(CoapServerConfig.PSK_FILE_CONFIG, server.pskFile(),
                     CoapServerConfig.NO_AUTHENTICATION);
@@ -69,7 +69,7 @@ final class ServerEndpoints {
         }
         if (server.dtls()) {
             InetSocketAddress address = new InetSocketAddress(server.bindHost(), server.portOf(server.dtlsPort(), task));
-            DtlsConnectorConfig dtls = dtls(server, configuration, address, unknownIdentity);
+            DtlsConnectorConfig dtls = dtls(server, configuration, address, unknownIdentity, keys);
             coap.addEndpoint(new CoapEndpoint.Builder().setConfiguration(configuration)
                     .setConnector(shared ? new ReusePort.Dtls(dtls)
                             : new org.eclipse.californium.scandium.DTLSConnector(dtls)).build());
@@ -101,7 +101,7 @@ final class ServerEndpoints {
     }
 
     private static DtlsConnectorConfig dtls(CoapServerConfig server, Configuration configuration,
-                                            InetSocketAddress address, Runnable unknownIdentity) {
+                                            InetSocketAddress address, Runnable unknownIdentity, PskFile keys) {
         DtlsConnectorConfig.Builder dtls = DtlsConnectorConfig.builder(configuration).setAddress(address)
                 .set(DtlsConfig.DTLS_ROLE, DtlsConfig.DtlsRole.SERVER_ONLY)
                 .setSessionListener(new SessionAdapter() {
@@ -113,9 +113,8 @@ final class ServerEndpoints {
                         }
                     }
                 });
-        if (!server.pskFile().isEmpty()) {
-            dtls.setAdvancedPskStore(new PskFile(CoapServerConfig.PSK_FILE_CONFIG, Path.of(server.pskFile()),
-                    unknownIdentity));
+        if (keys != null) {
+            dtls.setAdvancedPskStore(keys);
         }
         if (!server.cert().isEmpty()) {
             if (server.key().isEmpty()) {

@@ -8,6 +8,7 @@ import io.streamgrid.common.metrics.ConnectorMetrics;
 import io.streamgrid.common.metrics.TaskIds;
 import io.streamgrid.common.queue.HandoffQueue;
 import io.streamgrid.common.queue.SourcePoller;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,6 +69,8 @@ public final class ServerMode implements TaskMode {
     private final ConnectorMetrics metrics;
     private final SourcePoller<PendingRequest> poller;
     private final CoapServer server;
+    /** The devices' PSKs, read again when the file changes; null without a credentials file. */
+    private final PskFile keys;
     /**
      * Whether the connector runs with {@code errors.tolerance = all}: the worker then drops a record its converter
      * or producer failed on and calls commitRecord without metadata, as it does for one a transformation dropped.
@@ -93,9 +96,12 @@ public final class ServerMode implements TaskMode {
         this.poller = new SourcePoller<>(queue, config.queue(), config.badMessagePolicy(), config.deadLetterTopic(),
                 CoapSourceConfig.BAD_MESSAGE_POLICY_CONFIG, "; the device is answered 5.03", new Requests(), metrics);
         CoapServer built;
+        PskFile keys;
         try {
+            keys = config.server().pskFile().isEmpty() ? null : new PskFile(CoapServerConfig.PSK_FILE_CONFIG,
+                    Path.of(config.server().pskFile()), metrics::unknownIdentity);
             built = ServerEndpoints.create(config.server(), config.client(), task, new Deliverer(),
-                    metrics::unknownIdentity);
+                    metrics::unknownIdentity, keys);
             built.start();
             ServerEndpoints.requireAllStarted(built, config.server());
         } catch (RuntimeException e) {
@@ -104,6 +110,7 @@ public final class ServerMode implements TaskMode {
                     + config.server().bindHost() + ": " + e.getMessage(), e) : e;
         }
         this.server = built;
+        this.keys = keys;
         LOG.info("CoAP source task {} listens for devices on {} for {}", task, built.getEndpoints().stream()
                 .map(endpoint -> endpoint.getUri().toString()).toList(), statements);
     }
@@ -132,6 +139,17 @@ public final class ServerMode implements TaskMode {
             }
             String path = RequestRecords.path(request);
             DeviceIdentity identity = DeviceIdentity.of(request.getSourceContext().getPeerIdentity());
+            if (keys != null && identity.isPsk() && !keys.holds(identity.name())) {
+                // a session made (or resumed) before the device was taken out of the file still carries requests
+                refuse(exchange, ResponseCode.FORBIDDEN, "the PSK identity '" + identity.name() + "' is no longer "
+                        + "in the device keys", 0);
+                if (warnings.allow("removed")) {
+                    LOG.warn("Answered 4.03 to {} on /{}: its PSK identity '{}' is no longer in {}", String.valueOf(
+                            request.getSourceContext().getPeerAddress()), path, identity.name(),
+                            CoapServerConfig.PSK_FILE_CONFIG);
+                }
+                return;
+            }
             long now = System.currentTimeMillis();
             List<PendingRequest.Match> matches = new ArrayList<>(1);
             for (RequestStatement statement : statements) {

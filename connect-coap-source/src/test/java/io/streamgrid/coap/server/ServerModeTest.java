@@ -227,6 +227,32 @@ class ServerModeTest {
         }
     }
 
+    /**
+     * A device taken out of the credentials file is locked out at once, not at its next handshake: its DTLS session
+     * (or a resumed one, which Scandium checks against its own records) still carried its requests into Kafka.
+     */
+    @Test
+    void aDeviceRemovedFromTheCredentialsFileIsRefusedOnItsOpenSession() throws Exception {
+        Path psk = pskFile("dev-1=secret-1\ndev-3=secret-3\n");
+        CoapSourceTask task = start(props("INSERT INTO readings SELECT * FROM readings/#",
+                "connect.coap.server.psk.file", psk.toString()));
+        TestDevice device = device(TestDevice.psk(dtlsPort, "dev-3", "secret-3"));
+        Request first = device.post("readings/dev-3", "{}");
+        commit(task, poll(task, 1));
+        assertThat(TestDevice.isChanged(TestDevice.answer(first, 5000))).isTrue();
+
+        Files.writeString(psk, "dev-1=secret-1\n");
+        List<Response> answers = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            Response answer = TestDevice.answer(device.post("readings/dev-3", "{}"), 2000);
+            answers.add(answer);
+            return answer != null && answer.getCode() == CoAP.ResponseCode.FORBIDDEN;
+        });
+        assertThat(answers.get(answers.size() - 1).getPayloadString()).contains("dev-3");
+        assertThat(answers).as("taken (no answer yet: waiting for Kafka) until the file was read again, then refused")
+                .allMatch(answer -> answer == null || answer.getCode() == CoAP.ResponseCode.FORBIDDEN);
+    }
+
     @Test
     void theCredentialsFileIsReadAgainWhenItChanges() throws Exception {
         Path psk = pskFile("dev-1=secret-1\n");
