@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -59,8 +58,7 @@ public final class ServerMode implements TaskMode {
     private final Map<RequestStatement, Integer> statementNumbers = new ConcurrentHashMap<>();
     private final HandoffQueue<PendingRequest> queue;
     /** Every request taken and not yet answered: queued, or with records on their way to Kafka. */
-    private final Set<PendingRequest> pending = ConcurrentHashMap.newKeySet();
-    private final int maxPending;
+    private final Unanswered pending;
     private final long retryAfterSeconds;
     private final Map<String, String> sourcePartition;
     private final AtomicLong sequence = new AtomicLong();
@@ -87,7 +85,7 @@ public final class ServerMode implements TaskMode {
         int task = Integer.parseInt(props.getOrDefault(TaskIds.TASK_ID_CONFIG, "0"));
         this.sourcePartition = Map.of("coap.server", "task-" + task);
         this.queue = config.queue().newQueue(PendingRequest::bytes);
-        this.maxPending = config.queue().size();
+        this.pending = new Unanswered(config.queue().size(), config.queue().maxBytes());
         this.retryAfterSeconds = config.server().retryAfter().toSeconds();
         this.workerDropsFailedRecords = "all".equalsIgnoreCase(props.get(ERRORS_TOLERANCE));
         this.loggingContext = MDC.getCopyOfContextMap();
@@ -170,12 +168,14 @@ public final class ServerMode implements TaskMode {
                 return;
             }
             PendingRequest taken = new PendingRequest(exchange, path, matches, now);
-            if (stopping || pending.size() >= maxPending || !offer(taken)) {
+            Unanswered.Full full = stopping ? null : pending.tryAdd(taken);
+            if (stopping || full != null || !offer(taken)) {
                 refuse(exchange, ResponseCode.SERVICE_UNAVAILABLE, stopping ? "stopping" : "busy", retryAfterSeconds);
                 if (!stopping && warnings.allow("full")) {
-                    LOG.warn("Answered 5.03 (Max-Age {} s) to {}: {} requests wait for Kafka, {} at most ({})",
-                            retryAfterSeconds, taken.source(), pending.size(), maxPending,
-                            CoapSourceConfig.QUEUE_SIZE_CONFIG);
+                    LOG.warn("Answered 5.03 (Max-Age {} s) to {}: {} requests with {} payload bytes wait for Kafka "
+                            + "(at most {}, {}; {} bytes, {})", retryAfterSeconds, taken.source(), pending.size(),
+                            pending.bytes(), config.queue().size(), CoapSourceConfig.QUEUE_SIZE_CONFIG,
+                            config.queue().maxBytes(), CoapSourceConfig.QUEUE_MAX_BYTES_CONFIG);
                 }
                 return;
             }
@@ -183,8 +183,8 @@ public final class ServerMode implements TaskMode {
             exchange.sendAccept(); // an empty ACK now: the 2.04 follows once Kafka has the records
         }
 
+        /** Queues a request {@code pending} took; if the queue refuses it, it leaves {@code pending} again. */
         private boolean offer(PendingRequest taken) {
-            pending.add(taken);
             try {
                 if (queue.offer(taken, Duration.ZERO)) {
                     return true;
@@ -372,7 +372,7 @@ public final class ServerMode implements TaskMode {
     public void stop() {
         stopping = true;
         queue.close();
-        List<PendingRequest> open = new ArrayList<>(pending);
+        List<PendingRequest> open = pending.drain();
         CountDownLatch left = new CountDownLatch(open.size());
         int told = 0;
         for (PendingRequest request : open) {
@@ -383,7 +383,6 @@ public final class ServerMode implements TaskMode {
                 left.countDown();
             }
         }
-        pending.clear();
         try {
             if (!left.await(STOP_ANSWERS_MS, TimeUnit.MILLISECONDS)) {
                 LOG.warn("{} of the {} 5.03 answers had not left after {} ms; the devices will try again by themselves",

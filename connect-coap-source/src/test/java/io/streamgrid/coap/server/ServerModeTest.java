@@ -377,6 +377,33 @@ class ServerModeTest {
         assertThat(metric("queued-records")).isZero();
     }
 
+    /**
+     * queue.max.bytes bounds the payloads of every request not yet answered, polled ones too: they stay in the
+     * worker until Kafka has them (the bound once ended at the queue, and 10,000 polled requests of 8 KiB each
+     * could wait beside a 32 MiB setting).
+     */
+    @Test
+    void theByteBoundCoversRequestsAlreadyPolledThatWaitForKafka() throws Exception {
+        CoapSourceTask task = start(props("INSERT INTO t SELECT * FROM in/+", "connect.coap.server.allow.insecure",
+                "true", "connect.coap.queue.max.bytes", "1000"));
+        TestDevice device = device(TestDevice.plain(port));
+        String payload = "{\"v\":\"" + "x".repeat(400) + "\"}";
+        Request first = device.post("in/a", payload);
+        Request second = device.post("in/b", payload);
+        List<SourceRecord> records = poll(task, 2);
+        assertThat(records).hasSize(2);
+        await().atMost(Duration.ofSeconds(5)).until(() -> first.isAcknowledged() && second.isAcknowledged());
+
+        Response busy = TestDevice.answer(device.post("in/c", payload), 5000);
+        assertThat(busy).as("812 bytes wait for Kafka; 406 more would pass 1000").isNotNull();
+        assertThat(busy.getCode()).isEqualTo(CoAP.ResponseCode.SERVICE_UNAVAILABLE);
+
+        commit(task, records);
+        Request after = device.post("in/d", payload);
+        assertThat(poll(task, 1)).as("taken once Kafka has the others").hasSize(1);
+        await().atMost(Duration.ofSeconds(5)).until(after::isAcknowledged);
+    }
+
     @Test
     void whatNoStatementTakesAndOtherMethodsAreRefused() throws Exception {
         start(props("INSERT INTO t SELECT * FROM in/+", "connect.coap.server.allow.insecure", "true"));
