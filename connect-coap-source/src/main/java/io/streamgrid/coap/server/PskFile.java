@@ -71,8 +71,13 @@ final class PskFile implements AdvancedPskStore {
             if (secret.isEmpty()) {
                 throw new IllegalArgumentException("the identity '" + identity + "' has no secret");
             }
-            secrets.put(identity, secret.startsWith("0x") ? HexFormat.of().parseHex(secret.substring(2))
-                    : secret.getBytes(StandardCharsets.UTF_8));
+            try {
+                secrets.put(identity, secret.startsWith("0x") ? HexFormat.of().parseHex(secret.substring(2))
+                        : secret.getBytes(StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("the secret of the identity '" + identity + "' is not hex after "
+                        + "0x: " + e.getMessage(), e);
+            }
         }
         return secrets;
     }

@@ -49,6 +49,8 @@ public final class ServerMode implements TaskMode {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerMode.class);
     private static final String OFFSET_KEY = "requests";
+    /** The class of 4.xx answers: the device's request or the connector's settings are at fault. */
+    private static final int CLIENT_ERROR = 4;
     /** The worker's setting (ConnectorConfig's, in connect-runtime, which plugins do not see). */
     private static final String ERRORS_TOLERANCE = "errors.tolerance";
     private static final long STOP_ANSWERS_MS = 2000;
@@ -140,12 +142,7 @@ public final class ServerMode implements TaskMode {
             if (keys != null && identity.isPsk() && !keys.holds(identity.name())) {
                 // a session made (or resumed) before the device was taken out of the file still carries requests
                 refuse(exchange, ResponseCode.FORBIDDEN, "the PSK identity '" + identity.name() + "' is no longer "
-                        + "in the device keys", 0);
-                if (warnings.allow("removed")) {
-                    LOG.warn("Answered 4.03 to {} on /{}: its PSK identity '{}' is no longer in {}", String.valueOf(
-                            request.getSourceContext().getPeerAddress()), path, identity.name(),
-                            CoapServerConfig.PSK_FILE_CONFIG);
-                }
+                        + "in the device keys (" + CoapServerConfig.PSK_FILE_CONFIG + ")", 0);
                 return;
             }
             long now = System.currentTimeMillis();
@@ -198,6 +195,12 @@ public final class ServerMode implements TaskMode {
 
         private void refuse(Exchange exchange, ResponseCode code, String why, long maxAgeSeconds) {
             metrics.refused();
+            if (code.codeClass == CLIENT_ERROR && warnings.allow("refused " + code)) { // a device or its settings
+                Request request = exchange.getRequest();
+                LOG.warn("Answered {} to {} {} /{}: {} (at most one line a code every 10 s; refused-total counts "
+                        + "them all)", code, request.getSourceContext().getPeerAddress(), request.getCode(),
+                        RequestRecords.path(request), why);
+            }
             Response response = new Response(code);
             response.setPayload(why);
             if (maxAgeSeconds > 0) {

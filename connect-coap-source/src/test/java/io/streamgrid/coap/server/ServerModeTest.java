@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.management.ObjectName;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -251,6 +252,14 @@ class ServerModeTest {
         assertThat(answers.get(answers.size() - 1).getPayloadString()).contains("dev-3");
         assertThat(answers).as("taken (no answer yet: waiting for Kafka) until the file was read again, then refused")
                 .allMatch(answer -> answer == null || answer.getCode() == CoAP.ResponseCode.FORBIDDEN);
+    }
+
+    @Test
+    void aSecretThatIsNotHexAfter0xIsAConfigErrorNamingItsIdentity() throws Exception {
+        Path psk = pskFile("dev-1=secret-1\ndev-2=0xnothex\n");
+        assertThatThrownBy(() -> start(props("INSERT INTO t SELECT * FROM in/+", "connect.coap.server.psk.file",
+                psk.toString()))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("connect.coap.server.psk.file").hasMessageContaining("'dev-2'");
     }
 
     @Test
