@@ -78,11 +78,22 @@ final class ServerEndpoints {
     }
 
     /**
-     * Californium starts a server when one endpoint binds and only logs the others: a task would run with its DTLS
-     * port (or plain port) taken by another program and every device on it timing out. So every endpoint must have
-     * started; else the server is destroyed and a ConnectException names the port's key.
+     * Starts the server with every endpoint, or throws a ConnectException naming the ports that did not bind and
+     * their keys (the caller destroys the server). Californium starts a server when one endpoint binds and only logs
+     * the others, so a task would run with its DTLS port (or plain port) taken by another program and every device on
+     * it timing out; when none binds it says only that none could be started.
      */
-    static void requireAllStarted(CoapServer coap, CoapServerConfig server) {
+    static void start(CoapServer coap, CoapServerConfig server) {
+        try {
+            coap.start();
+        } catch (IllegalStateException noneStarted) {
+            requireAllStarted(coap, server, noneStarted);
+            throw noneStarted;
+        }
+        requireAllStarted(coap, server, null);
+    }
+
+    private static void requireAllStarted(CoapServer coap, CoapServerConfig server, Throwable cause) {
         List<String> notStarted = new ArrayList<>();
         for (Endpoint endpoint : coap.getEndpoints()) {
             if (!endpoint.isStarted()) {
@@ -92,11 +103,11 @@ final class ServerEndpoints {
             }
         }
         if (!notStarted.isEmpty()) {
-            coap.destroy();
             throw new ConnectException("Cannot listen for devices on " + server.bindHost() + " port "
                     + String.join(" and port ", notStarted) + ": taken by another program, or by a task that does "
                     + "not share it (each binds with SO_REUSEPORT under " + CoapServerConfig.PORTS_CONFIG
-                    + " = shared; with per-task, task n binds the port + n). The worker's log shows the bind error");
+                    + " = shared; with per-task, task n binds the port + n). The worker's log shows the bind error",
+                    cause);
         }
     }
 

@@ -95,22 +95,22 @@ public final class ServerMode implements TaskMode {
                 pending::size, queue::bytes, () -> !stopping));
         this.poller = new SourcePoller<>(queue, config.queue(), config.badMessagePolicy(), config.deadLetterTopic(),
                 CoapSourceConfig.BAD_MESSAGE_POLICY_CONFIG, "; the device is answered 5.03", new Requests(), metrics);
-        CoapServer built;
-        PskFile keys;
+        CoapServer built = null;
         try {
-            keys = config.server().pskFile().isEmpty() ? null : new PskFile(CoapServerConfig.PSK_FILE_CONFIG,
+            this.keys = config.server().pskFile().isEmpty() ? null : new PskFile(CoapServerConfig.PSK_FILE_CONFIG,
                     Path.of(config.server().pskFile()), metrics::unknownIdentity);
             built = ServerEndpoints.create(config.server(), config.client(), task, new Deliverer(),
                     metrics::unknownIdentity, keys);
-            built.start();
-            ServerEndpoints.requireAllStarted(built, config.server());
+            ServerEndpoints.start(built, config.server());
         } catch (RuntimeException e) {
+            if (built != null) {
+                built.destroy(); // its threads started with it, whatever bound
+            }
             metrics.close();
             throw e instanceof IllegalStateException ? new ConnectException("Cannot listen for devices on "
                     + config.server().bindHost() + ": " + e.getMessage(), e) : e;
         }
         this.server = built;
-        this.keys = keys;
         LOG.info("CoAP source task {} listens for devices on {} for {}", task, built.getEndpoints().stream()
                 .map(endpoint -> endpoint.getUri().toString()).toList(), statements);
     }
@@ -166,13 +166,20 @@ public final class ServerMode implements TaskMode {
             }
             PendingRequest taken = new PendingRequest(exchange, path, matches, now);
             Unanswered.Full full = stopping ? null : pending.tryAdd(taken);
-            if (stopping || full != null || !offer(taken)) {
+            if (stopping || full != null) {
                 refuse(exchange, ResponseCode.SERVICE_UNAVAILABLE, stopping ? "stopping" : "busy", retryAfterSeconds);
-                if (!stopping && warnings.allow("full")) {
-                    LOG.warn("Answered 5.03 (Max-Age {} s) to {}: {} requests with {} payload bytes wait for Kafka "
-                            + "(at most {}, {}; {} bytes, {})", retryAfterSeconds, taken.source(), pending.size(),
-                            pending.bytes(), config.queue().size(), CoapSourceConfig.QUEUE_SIZE_CONFIG,
-                            config.queue().maxBytes(), CoapSourceConfig.QUEUE_MAX_BYTES_CONFIG);
+                if (full != null && warnings.allow("full")) {
+                    LOG.warn("Answered 5.03 (Max-Age {} s) to {}: {} requests with {} payload bytes wait for Kafka, "
+                            + "the most {} allows ({} requests, {} bytes)", retryAfterSeconds, taken.source(),
+                            pending.size(), pending.bytes(), full == Unanswered.Full.REQUESTS
+                                    ? CoapSourceConfig.QUEUE_SIZE_CONFIG : CoapSourceConfig.QUEUE_MAX_BYTES_CONFIG,
+                            config.queue().size(), config.queue().maxBytes());
+                }
+                return;
+            }
+            if (!offer(taken)) { // the queue closed: the task stops, and stop() may have answered the request
+                if (taken.answer(ResponseCode.SERVICE_UNAVAILABLE, "stopping", retryAfterSeconds)) {
+                    metrics.refused();
                 }
                 return;
             }

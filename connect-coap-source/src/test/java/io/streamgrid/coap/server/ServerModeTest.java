@@ -220,6 +220,12 @@ class ServerModeTest {
                     .isInstanceOf(ConnectException.class)
                     .hasMessageContaining("connect.coap.server.dtls.port")
                     .hasMessageContaining(String.valueOf(dtlsPort));
+            assertThatThrownBy(() -> start(props("INSERT INTO t SELECT * FROM in/+",
+                    "connect.coap.server.psk.file", psk.toString())))
+                    .as("DTLS alone, where Californium says only that no endpoint started")
+                    .isInstanceOf(ConnectException.class)
+                    .hasMessageContaining("connect.coap.server.dtls.port")
+                    .hasMessageContaining(String.valueOf(dtlsPort));
         }
         assertThat(ManagementFactory.getPlatformMBeanServer().queryNames(new ObjectName(
                 "kafka.connect:type=plugins,connector=" + name + ",*"), null)).as("its metrics closed").isEmpty();
@@ -404,7 +410,7 @@ class ServerModeTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> first.isAcknowledged() && second.isAcknowledged());
 
         Response busy = TestDevice.answer(device.post("in/c", payload), 5000);
-        assertThat(busy).as("812 bytes wait for Kafka; 406 more would pass 1000").isNotNull();
+        assertThat(busy).as("816 bytes wait for Kafka; 408 more would pass 1000").isNotNull();
         assertThat(busy.getCode()).isEqualTo(CoAP.ResponseCode.SERVICE_UNAVAILABLE);
 
         commit(task, records);
