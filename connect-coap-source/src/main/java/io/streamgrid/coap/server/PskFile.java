@@ -27,9 +27,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The devices' pre-shared keys, from a properties file of {@code identity=secret} lines (the secret as UTF-8 text,
- * or hex after {@code 0x}). Scandium asks it for each handshake; at most once a second that checks whether the file
- * changed (its time or size) and reads it again, so devices come and go without a restart. A file that cannot be
- * read when it changed keeps the keys read before, with a warning; an identity it does not hold is counted.
+ * or hex after {@code 0x}). Scandium asks it for each handshake and the task for each request; at most once a second
+ * that checks whether the file changed (its time or size) and reads it again, so devices come and go without a
+ * restart. A file that cannot be read when it changed, or that holds no identity (caught half written), keeps the
+ * keys read before, with a warning; an identity it does not hold is counted.
  */
 final class PskFile implements AdvancedPskStore {
 
@@ -37,6 +38,7 @@ final class PskFile implements AdvancedPskStore {
     private static final long CHECK_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final Path file;
+    private final long checkIntervalNanos;
     private final Runnable unknownIdentity;
     private volatile Map<String, byte[]> secrets;
     private volatile String version;
@@ -44,6 +46,11 @@ final class PskFile implements AdvancedPskStore {
 
     /** Reads the file now: one that cannot be read is a ConfigException on {@code key}. */
     PskFile(String key, Path file, Runnable unknownIdentity) {
+        this(key, file, unknownIdentity, CHECK_INTERVAL_NANOS);
+    }
+
+    PskFile(String key, Path file, Runnable unknownIdentity, long checkIntervalNanos) {
+        this.checkIntervalNanos = checkIntervalNanos;
         this.file = file;
         this.unknownIdentity = unknownIdentity;
         try {
@@ -85,7 +92,7 @@ final class PskFile implements AdvancedPskStore {
     /** Reads the file again when it changed since it was last read; at most once a second. */
     private void refresh() {
         long now = System.nanoTime();
-        if (now - checkedNanos < CHECK_INTERVAL_NANOS) {
+        if (now - checkedNanos < checkIntervalNanos) {
             return;
         }
         checkedNanos = now;
@@ -93,8 +100,19 @@ final class PskFile implements AdvancedPskStore {
             try {
                 String current = version(file);
                 if (!current.equals(version)) {
-                    secrets = read(file);
+                    Map<String, byte[]> read = read(file);
+                    if (!current.equals(version(file))) {
+                        return; // written while it was read: read it whole at the next check
+                    }
                     version = current;
+                    if (read.isEmpty() && !secrets.isEmpty()) {
+                        // caught between truncation and writing (an editor, cp): refusing every device now would
+                        // make each drop its reading
+                        LOG.warn("The device PSK file {} holds no identity now; the {} keys read before stay until "
+                                + "it holds some (write the file whole and move it into place)", file, secrets.size());
+                        return;
+                    }
+                    secrets = read;
                     LOG.info("{} changed: {} device PSK identities now", file, secrets.size());
                 }
             } catch (NoSuchFileException e) {
