@@ -94,6 +94,8 @@ final class Pipe {
         final long sentNanos = System.nanoTime();
         /** Whether the batch holds a place in the task's budget (the one-at-a-time writes of a failed batch do not). */
         final boolean holdsPlace;
+        /** Acknowledged, and its follow-on could not take it: the task takes it. Guarded by the pipe's monitor. */
+        boolean leftToTask;
 
         Batch(List<Pending> entries, Fence fence, boolean holdsPlace) {
             this.entries = entries;
@@ -309,23 +311,25 @@ final class Pipe {
         }
     }
 
-    /**
-     * The follow-on thread's way in: the batch {@code acknowledged} was written (so its calls have ended). Takes its
-     * result (unless the task thread got there first or the pipe is closed) and sends what is due behind it in its
-     * place; else gives the place back. It never takes a place of its own, so whoever sends, at most
-     * {@code connect.hazelcast.max.in.flight} batches are in flight; a task waiting for a place meanwhile waits at
-     * most for what was buffered already (only the task buffers), and wakes at the place given back.
-     */
+    /** Runs {@link #followOn}, saying what it throws: else lost in the follow-on's stage, which nobody reads. */
     private void followOnReported(Batch acknowledged) {
         try {
             followOn(acknowledged);
-        } catch (RuntimeException | Error e) { // else lost in the follow-on's stage, which nobody reads
-            LOG.error("Following on the batch acknowledged by {} failed; the task takes what is left at its next "
-                    + "flush", description, e);
+        } catch (RuntimeException | Error e) {
+            LOG.error("Following on the batch acknowledged by {} failed; the task takes what is left after its next "
+                    + "put()", description, e);
             throw e;
         }
     }
 
+    /**
+     * The follow-on thread's way in: the batch {@code acknowledged} was written (so its calls have ended). Takes its
+     * result (unless the task thread got there first or the pipe is closed) and sends what is due behind it in its
+     * place; else gives the place back (a batch it could not take is left to the task, with its place). It never
+     * takes a place of its own, so whoever sends, at most {@code connect.hazelcast.max.in.flight} batches are in
+     * flight; a task waiting for a place meanwhile waits at most for what was buffered already (only the task
+     * buffers), and wakes at the place given back.
+     */
     private void followOn(Batch acknowledged) {
         Batch next = null;
         boolean taken = false;
@@ -340,16 +344,17 @@ final class Pipe {
                 if (failed == null && due()) {
                     next = next(true);
                 }
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 LOG.warn("Sending the entries behind an acknowledged batch to {} failed; the task sends them with its "
                         + "next records: {}", description, e.toString());
+                acknowledged.leftToTask = !taken;
             }
         }
         if (next != null) {
             start(next);
         } else if (taken) {
             releasePlace(acknowledged);
-        } // else still in flight: the task takes it, and gives its place back, at its next flush
+        } // else left to the task, which takes it (and gives its place back) after its next put()
     }
 
     /** Whether the follow-on took a batch's acknowledgement since the last call (the task's error handler counts it). */
@@ -381,8 +386,8 @@ final class Pipe {
 
     /** Whether the batch in flight has finished with a result the task must take (a failure, or no follow-on). */
     synchronized boolean finishedForTheTask() {
-        return inFlight != null && inFlight.result.isDone()
-                && (inFlight.result.isCompletedExceptionally() || !inFlight.holdsPlace || shared.followOn() == null);
+        return inFlight != null && inFlight.result.isDone() && (inFlight.result.isCompletedExceptionally()
+                || !inFlight.holdsPlace || shared.followOn() == null || inFlight.leftToTask);
     }
 
     /**

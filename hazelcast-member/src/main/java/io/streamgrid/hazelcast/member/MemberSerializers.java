@@ -13,7 +13,7 @@ import com.hazelcast.nio.serialization.DataSerializableFactory;
  * with another form's jar fails the probe (the task's {@code auto} mode then falls back to the client) and refuses a
  * processor instead of reading it wrongly. Ids 1 and 2 were the first form (the processor's fields through
  * Hazelcast's object serializer); 3 and 4 the second (documents and versions written directly). StateProcessorWireTest
- * holds each form to its id.
+ * pins the current form's bytes to its id and shows the first form refused.
  */
 public final class MemberSerializers implements DataSerializerHook {
 

@@ -82,8 +82,8 @@ public final class Versions {
         try {
             return new BigDecimal(text);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(where.get() + " is " + text + ", a number too large to compare as a "
-                    + "version", e);
+            throw new IllegalArgumentException(where.get() + " is " + text + ", a number whose exponent is beyond "
+                    + "what a version can hold", e);
         }
     }
 
