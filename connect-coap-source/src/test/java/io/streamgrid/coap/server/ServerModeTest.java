@@ -378,7 +378,7 @@ class ServerModeTest {
     }
 
     @Test
-    void aRecordATransformationDroppedIsDoneWithWithoutErrorsToleranceAll() throws Exception {
+    void aRecordATransformationDroppedIsAnswered204WithoutErrorsToleranceAll() throws Exception {
         CoapSourceTask task = start(props("INSERT INTO t SELECT * FROM in/+", "connect.coap.server.allow.insecure",
                 "true"));
         TestDevice device = device(TestDevice.plain(port));

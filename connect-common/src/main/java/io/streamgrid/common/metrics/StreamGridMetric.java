@@ -101,8 +101,10 @@ public enum StreamGridMetric {
     REFUSED_TOTAL("refused-total", "Device requests the CoAP source in server mode answered without taking their "
             + "data to Kafka: 5.03 with Max-Age when its queue was full or the task was stopping, 4.04 for a path "
             + "no statement reads, 4.05 for a method other than POST and PUT, 4.03 for a path naming another "
-            + "device than the one that authenticated, 4.00 for a payload a statement cannot read (under "
-            + "bad.message.policy SKIP and DLQ). Always 0 for the other connectors.", "0, or a few in a burst; "
+            + "device than the one that authenticated or a PSK identity taken out of the credentials file, 4.00 for "
+            + "a payload a statement cannot read (under bad.message.policy SKIP and DLQ), 5.00 for a record the "
+            + "worker dropped under errors.tolerance = all. Always 0 for the other connectors.", "0, or a few in a "
+            + "burst; "
             + "a steady count of 5.03s means the task cannot keep up (more tasks, or a faster Kafka)."),
     UNKNOWN_IDENTITIES_TOTAL("unknown-identities-total", "DTLS handshakes the CoAP source in server mode refused "
             + "because the device did not prove an identity it knows: a PSK identity missing from "
