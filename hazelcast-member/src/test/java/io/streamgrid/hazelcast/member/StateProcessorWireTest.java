@@ -79,7 +79,11 @@ class StateProcessorWireTest {
      * The first form (class id 2, written through Hazelcast's object serializer) of a merge without a version guard
      * for one key with a single update: the second form's reader took it for a tombstone and deleted the entry.
      */
-    private static final class FirstFormProcessor implements IdentifiedDataSerializable {
+    private static final class FirstFormProcessor extends FirstForm {
+
+        FirstFormProcessor() {
+            super(2);
+        }
 
         @Override
         public void writeData(ObjectDataOutput out) throws IOException {
@@ -97,29 +101,28 @@ class StateProcessorWireTest {
             out.writeObject("{\"a\":1}");
             out.writeObject(null);
         }
-
-        @Override
-        public void readData(ObjectDataInput in) {
-            throw new UnsupportedOperationException("written only");
-        }
-
-        @Override
-        public int getFactoryId() {
-            return MemberSerializers.FACTORY_ID;
-        }
-
-        @Override
-        public int getClassId() {
-            return 2;
-        }
     }
 
-    /** The first form's probe (class id 1). */
-    private static final class FirstFormProbe implements IdentifiedDataSerializable {
+    /** The first form's probe (class id 1): nothing but its id. */
+    private static final class FirstFormProbe extends FirstForm {
+
+        FirstFormProbe() {
+            super(1);
+        }
 
         @Override
         public void writeData(ObjectDataOutput out) {
-            // nothing
+            // nothing: its class id is the message
+        }
+    }
+
+    /** Something the first form's jar wrote under the module's factory: only ever written here, never read. */
+    private abstract static class FirstForm implements IdentifiedDataSerializable {
+
+        private final int classId;
+
+        FirstForm(int classId) {
+            this.classId = classId;
         }
 
         @Override
@@ -134,7 +137,7 @@ class StateProcessorWireTest {
 
         @Override
         public int getClassId() {
-            return 1;
+            return classId;
         }
     }
 }
